@@ -1,0 +1,127 @@
+"""Plain data passed between the stages of one report's analysis."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something is in the *original* input: page (1-based, None for
+    unpaged input) and character offsets into that page's original text."""
+
+    page: int | None
+    start: int
+    end: int
+
+
+@dataclass
+class ChangeStatement:
+    """A stated change: "X 比上年增加 18.94 万元，增长 9.78%" or a budget/actual pair.
+
+    Amounts are in 万元; `change` is the stated size of the change (positive,
+    the direction says which way); `change_pct` the stated percentage change.
+    """
+
+    item: str
+    basis: str  # prior_year | initial_budget | full_year_budget
+    direction: str  # increase | decrease | none
+    text: str
+    start: int  # offsets into the repaired text
+    end: int
+    amount: float | None = None
+    compare_amount: float | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    completion_pct: float | None = None  # "完成年初预算的 98.20%"
+
+
+@dataclass
+class Cause:
+    text: str
+    label: str | None = None
+    confidence: float | None = None
+    vague: bool | None = None
+
+
+@dataclass
+class PerformanceRow:
+    """One indicator row of a 项目支出绩效自评表 (fields as written)."""
+
+    project: str
+    indicator: str
+    target: str
+    actual: str
+    weight: str
+    score: str
+
+
+@dataclass
+class Explanation:
+    id: str
+    kind: str  # narrative | performance_table
+    section: list[str]
+    reason: str
+    causes: list[Cause]
+    location: Location
+    statement: ChangeStatement | None = None
+    row: PerformanceRow | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MissingExplanation:
+    """A change statement followed by no reason at all."""
+
+    id: str
+    statement: ChangeStatement
+    section: list[str]
+    location: Location
+
+
+@dataclass
+class Report:
+    source: str
+    pages: int | None
+    explanations: list[Explanation]
+    missing: list[MissingExplanation]
+    findings: list = field(default_factory=list)
+    score: float | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON contract of `juesuan score --format json`."""
+        return {
+            "source": self.source,
+            "pages": self.pages,
+            "explanations": [_explanation_dict(e) for e in self.explanations],
+            "missing": [
+                {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": asdict(m.location)}
+                for m in self.missing
+            ],
+            "findings": list(self.findings),
+            "score": self.score,
+        }
+
+
+_STATEMENT_KEYS = ("item", "basis", "direction", "amount", "compare_amount", "change", "change_pct")
+
+
+def _statement_dict(s: ChangeStatement | None) -> dict:
+    d = {k: getattr(s, k) if s else None for k in _STATEMENT_KEYS}
+    d["statement"] = s.text if s else None
+    if s and s.completion_pct is not None:
+        d["completion_pct"] = s.completion_pct
+    return d
+
+
+def _explanation_dict(e: Explanation) -> dict:
+    d = {"id": e.id, "kind": e.kind, "section": e.section, **_statement_dict(e.statement)}
+    if e.row:
+        d["item"] = e.row.indicator
+        d.update(asdict(e.row))
+    d.update(
+        reason=e.reason,
+        causes=[asdict(c) for c in e.causes],
+        location=asdict(e.location),
+        flags=e.flags,
+    )
+    return d

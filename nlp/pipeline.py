@@ -1,0 +1,74 @@
+"""One report, end to end: read -> repair -> outline, tables, explanations."""
+from __future__ import annotations
+
+import os
+
+from nlp.explanations import find_explanations, split_causes
+from nlp.model import Cause, Explanation, MissingExplanation, Report
+from nlp.outline import Outline
+from nlp.readers import Source, read
+from nlp.repair import repair
+from nlp.tables import find_table_reasons
+
+
+def analyze(source: str | os.PathLike | Source, *, text: str | None = None) -> Report:
+    """Analyse a report file (PDF, DOCX, HTML, text), or `text` given directly.
+
+    `analyze("report.pdf")` reads the file; `analyze("name", text="……")`
+    analyses a string (the name is only used in the report).
+    Raises `nlp.InputError` with a one-line message when the input is unreadable.
+    """
+    if text is not None:
+        doc = Source(os.fspath(source), [text], paged=False)
+    elif isinstance(source, Source):
+        doc = source
+    else:
+        doc = read(source)
+    return analyze_source(doc)
+
+
+def analyze_source(doc: Source) -> Report:
+    repaired = repair(doc.pages, doc.paged)
+    text = repaired.text
+    outline = Outline(text)
+    table_reasons, table_spans = find_table_reasons(text)
+    narrative, unexplained = find_explanations(text, skip=table_spans)
+
+    explanations: list[Explanation] = []
+    for f in narrative:
+        explanations.append(
+            Explanation(
+                id="",
+                kind="narrative",
+                section=outline.section_at(f.statement.start),
+                reason=f.reason,
+                causes=[Cause(c) for c in f.causes],
+                location=repaired.locate(f.statement.start, f.reason_end),
+                statement=f.statement,
+            )
+        )
+    for t in table_reasons:
+        explanations.append(
+            Explanation(
+                id="",
+                kind="performance_table",
+                section=outline.section_at(t.start),
+                reason=t.reason,
+                causes=[Cause(c) for c in split_causes(t.reason)],
+                location=repaired.locate(t.start, t.end),
+                row=t.row,
+            )
+        )
+    explanations.sort(key=lambda e: (e.location.page or 0, e.location.start))
+    for n, e in enumerate(explanations, 1):
+        e.id = f"E{n}"
+    missing = [
+        MissingExplanation(f"M{n}", s, outline.section_at(s.start), repaired.locate(s.start, s.end))
+        for n, s in enumerate(unexplained, 1)
+    ]
+    return Report(
+        source=doc.name,
+        pages=len(doc.pages) if doc.paged else None,
+        explanations=explanations,
+        missing=missing,
+    )

@@ -1,0 +1,73 @@
+"""Read a report file into pages of text.
+
+The format is told by the bytes, not the extension (reports arrive renamed):
+PDF, DOCX (a zip with word/document.xml), HTML, or plain text in UTF-8,
+GBK/GB18030 or UTF-16. Every failure is an `InputError` with one line.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from nlp.errors import InputError
+
+MAX_BYTES = 50 * 1024 * 1024  # a final-account report is a few MB at most
+
+
+@dataclass
+class Source:
+    """The text of an input as read, before any repair.
+
+    `pages` holds one string per page; `paged` is False for formats that have
+    no pages (text, HTML, DOCX), where `pages` has a single element.
+    """
+
+    name: str
+    pages: list[str]
+    paged: bool
+
+
+def read(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Source:
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(name)
+        if size > max_bytes:
+            raise InputError(f"{name}: file too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)")
+        with open(name, "rb") as f:
+            data = f.read()
+    except InputError:
+        raise
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a report file") from None
+    except OSError as e:
+        raise InputError(f"{name}: cannot open ({e.strerror or e})") from None
+    return read_bytes(data, name)
+
+
+def read_bytes(data: bytes, name: str = "<bytes>") -> Source:
+    if not data.strip():
+        raise InputError(f"{name}: empty file")
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        from nlp.readers.pdf import read_pdf
+
+        return read_pdf(data, name)
+    if head.startswith(b"PK\x03\x04"):
+        from nlp.readers.docx import read_docx
+
+        return read_docx(data, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx or PDF first")
+    from nlp.readers.text import decode
+
+    text = decode(data, name)
+    if _looks_like_html(text):
+        from nlp.readers.html import html_to_text
+
+        return Source(name, [html_to_text(text, name)], paged=False)
+    return Source(name, [text], paged=False)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lower()
+    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head) or "<p>" in head

@@ -1,0 +1,68 @@
+"""Decode text bytes without being told the encoding.
+
+BOM first, then UTF-8 (tolerating a few bad bytes, as files cut or edited by
+hand have), then GB18030, a superset of GBK and GB2312. Measured in
+LIBRARIES.md to beat charset detectors on short Chinese text.
+"""
+from __future__ import annotations
+
+import codecs
+
+from nlp.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _clean(data.decode(encoding, errors="replace"), name)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _clean(data.decode(utf16, errors="replace"), name)
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: binary file, not a report (PDF, DOCX, HTML or text)")
+    try:
+        return _clean(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(1, len(data) // 5000):
+        return _clean(text, name)
+    try:
+        return _clean(data.decode("gb18030"), name)
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+        if text.count("\ufffd") <= max(1, len(data) // 5000):
+            return _clean(text, name)
+    raise InputError(f"{name}: binary file or unknown text encoding (tried UTF-8, GB18030, UTF-16)")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII/CJK has NULs in every other byte or none."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _clean(text: str, name: str) -> str:
+    controls = sum(1 for c in text[:20000] if c < " " and c not in "\t\n\r\f")
+    if controls > max(10, len(text[:20000]) // 50):
+        raise InputError(f"{name}: binary file, not a report (PDF, DOCX, HTML or text)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: empty file")
+    return text

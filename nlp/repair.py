@@ -1,0 +1,198 @@
+"""Undo what PDF extraction and hand-made files do to Chinese text.
+
+Every step is a regular-expression substitution on a `MappedText`, which
+carries, for each character of the repaired text, the offset of the original
+character it came from; so anything found in the repaired text can be pointed
+back to its page and offset in the input.
+
+Steps, in order:
+1. compatibility forms to plain ones (full-width digits and letters, Kangxi
+   radicals and CJK compatibility ideographs that PDF fonts produce, odd spaces);
+2. running headers, footers and page numbers removed;
+3. thousands separators removed ("13,604.76" -> "13604.76");
+4. punctuation in Chinese text made full-width ("," -> "，", "(" -> "（");
+5. spaces inside Chinese text removed ("国有 资产" -> "国有资产");
+6. lines broken inside a sentence joined again ("主要原\n\n因是" -> "主要原因是"),
+   but not after a heading, before an outline marker, or around table rows.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from nlp.model import Location
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Closing punctuation and characters that continue Chinese text.
+_WIDE = CJK + r"\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+
+OUTLINE_MARKER = re.compile(
+    r"^(?:[-•·*]\s*)?(?:"
+    r"第[一二三四五六七八九十]+部分"
+    r"|[一二三四五六七八九十]+[、.．]"
+    r"|[（(][一二三四五六七八九十]+[)）]"
+    r"|\d{1,2}(?:[、．]|\.(?!\d))"
+    r"|[（(]\d{1,2}[)）]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"|[一二三四五六七八九十]+是"
+    r")"
+)
+
+
+@dataclass
+class MappedText:
+    """Text plus, per character, the offset of its source character."""
+
+    text: str
+    origin: list[int]
+
+    def sub(self, pattern: re.Pattern, repl) -> "MappedText":
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for m in pattern.finditer(self.text):
+            new = repl(m) if callable(repl) else repl
+            if new == m.group(0):
+                continue
+            pieces.append(self.text[last : m.start()])
+            origin.extend(self.origin[last : m.start()])
+            pieces.append(new)
+            # Replacement characters point at the start of what they replace.
+            anchor = self.origin[m.start()] if m.start() < len(self.origin) else (self.origin[-1] if self.origin else 0)
+            origin.extend([anchor] * len(new))
+            last = m.end()
+        if not pieces:
+            return self
+        pieces.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return MappedText("".join(pieces), origin)
+
+
+@dataclass
+class RepairedText:
+    """The repaired text of a whole document and the way back to the input."""
+
+    text: str
+    origin: list[int]  # offset into the concatenated original pages
+    page_starts: list[int]  # offset of each original page in that concatenation
+    paged: bool
+
+    def locate(self, start: int, end: int) -> Location:
+        """Page and page-relative original offsets of text[start:end]."""
+        if not self.origin:
+            return Location(1 if self.paged else None, 0, 0)
+        start = min(max(start, 0), len(self.origin) - 1)
+        last = min(max(end - 1, start), len(self.origin) - 1)
+        o_start, o_end = self.origin[start], self.origin[last] + 1
+        page = bisect.bisect_right(self.page_starts, o_start) - 1
+        base = self.page_starts[page]
+        return Location(page + 1 if self.paged else None, o_start - base, o_end - base)
+
+
+def repair(pages: list[str], paged: bool = True) -> RepairedText:
+    page_starts, offset = [], 0
+    for p in pages:
+        page_starts.append(offset)
+        offset += len(p) + 1  # pages are joined with "\n"
+    joined = "\n".join(_strip_running_lines(pages))
+    mt = MappedText(joined, list(range(len(joined))))
+    for pattern, repl in _STEPS:
+        mt = mt.sub(pattern, repl)
+    mt = mt.sub(_LINE_BREAK, _join_or_keep)
+    return RepairedText(mt.text, mt.origin, page_starts, paged)
+
+
+# -- step 1: compatibility forms -------------------------------------------
+
+_COMPAT = re.compile(r"[\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2e80-\u2fdf\u3000\uf900-\ufaff\uff01-\uff5e\ufeff]|\*\*")
+
+
+def _compat(m: re.Match) -> str:
+    c = m.group(0)
+    if c == "**" or c in "\u200b\ufeff":  # markdown emphasis, zero-width
+        return ""
+    if c in "\uff08\uff09\uff0c\uff1a\uff1b\uff01\uff1f":  # keep the wide forms of （），：；！？
+        return c
+    return unicodedata.normalize("NFKC", c)
+
+
+# -- step 2: running headers, footers, page numbers ------------------------
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—－–·•]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—－–·•]*$")
+
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Blank out page numbers and lines repeated at the top or bottom of most
+    pages, keeping every page's length so offsets stay valid."""
+    if len(pages) < 2:
+        return pages
+    edges: Counter = Counter()
+    for p in pages:
+        lines = [ln.strip() for ln in p.split("\n") if ln.strip()]
+        for ln in set(lines[:2] + lines[-2:]):
+            edges[re.sub(r"\d+", "#", ln)] += 1
+    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
+    out = []
+    for p in pages:
+        lines = p.split("\n")
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        edge = set(nonblank[:2] + nonblank[-2:])
+        for i in edge:
+            ln = lines[i].strip()
+            if _PAGE_NUMBER.match(ln) or re.sub(r"\d+", "#", ln) in running:
+                lines[i] = " " * len(lines[i])
+        out.append("\n".join(lines))
+    return out
+
+
+# -- steps 3 to 5 ----------------------------------------------------------
+
+_STEPS = [
+    (_COMPAT, _compat),
+    (re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))"), ""),
+    (re.compile(r"(?<!\d),|,(?!\d)"), "，"),
+    (re.compile(r"(?<!\d):|:(?!\d)"), "："),
+    (re.compile(r";"), "；"),
+    (re.compile(rf"\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"), lambda m: f"（{m.group(1)}）"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])!"), "！"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])\?"), "？"),
+    (re.compile(rf"(?<=[{_WIDE}\d%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\d%=<>≥≤(（])"), ""),
+]
+
+# -- step 6: broken lines --------------------------------------------------
+
+_LINE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
+_SENTENCE_END = "。！？!?"
+
+
+def _join_or_keep(m: re.Match) -> str:
+    text = m.string
+    prev_start = text.rfind("\n", 0, m.start()) + 1
+    prev = text[prev_start : m.start()]
+    next_end = text.find("\n", m.end())
+    nxt = text[m.end() : next_end if next_end >= 0 else len(text)]
+    keep = "\n\n" if m.group(0).count("\n") > 1 else "\n"
+    if not prev.strip() or not nxt.strip() or "\t" in prev or "\t" in nxt:
+        return keep
+    if prev.rstrip()[-1] in _SENTENCE_END or OUTLINE_MARKER.match(nxt.lstrip()):
+        return keep
+    if is_heading(prev):
+        return keep
+    return ""
+
+
+def is_heading(line: str) -> bool:
+    """A short line that opens with an outline marker and is not a sentence."""
+    line = line.strip()
+    return bool(
+        OUTLINE_MARKER.match(line)
+        and len(line) <= 40
+        and not re.search(r"[。，；：:]|\d+(?:\.\d+)?万?元", line[3:])
+        and not re.match(r"^(?:[-•·*]\s*)?[一二三四五六七八九十]+是", line)
+        # A functional item cut before its (项) or a dangling word continues.
+        and not (re.search(r"（[类款]）", line) and "（项）" not in line)
+        and line[-1] not in "及和与的、（"
+    )

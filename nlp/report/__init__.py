@@ -1,0 +1,1 @@
+"""Renderers of a `Report` for people and tools."""

@@ -1,0 +1,78 @@
+"""Rows of performance self-evaluation tables (项目支出绩效自评表) whose
+deviation column (偏差原因分析及改进措施) holds a reason.
+
+Readers give table rows as lines of tab-separated cells. A data row ends
+with: indicator, target, actual, weight, score, reason; cells before the
+indicator (一级/二级指标) are often empty or merged, so the row is read from
+the weight/score pair of numbers, not by column position.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.model import PerformanceRow
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?分?$")
+_NO_REASON = re.compile(r"^[\s无/—\-－.。、]*$|^(?:无偏差|无|不适用|未发生偏差)$")
+
+
+@dataclass
+class TableReason:
+    row: PerformanceRow
+    reason: str
+    start: int  # offsets of the reason in the repaired text
+    end: int
+
+
+def find_table_reasons(text: str) -> tuple[list[TableReason], list[tuple[int, int]]]:
+    """Reasons in deviation columns, and the spans of the tables (for the
+    narrative parser to skip)."""
+    reasons: list[TableReason] = []
+    spans: list[tuple[int, int]] = []
+    project = ""
+    in_table = False
+    table_start = 0
+    offset = 0
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        cells = [c.strip() for c in line.split("\t")]
+        filled = [c for c in cells if c]
+        if filled and filled[0].startswith("项目名称") and len(filled) > 1:
+            project = filled[1]
+        if "偏差原因" in line and "\t" in line:
+            in_table, table_start = True, line_start
+            continue
+        if not in_table:
+            continue
+        if filled and filled[0].startswith("总分") or ("\t" not in line and line.strip()):
+            in_table = False
+            spans.append((table_start, line_start))
+            continue
+        row = _read_row(filled, project)
+        if row is None:
+            continue
+        reason_text = row[1]
+        if _NO_REASON.match(reason_text):
+            continue
+        start = line_start + line.rfind(reason_text)
+        reasons.append(TableReason(row[0], reason_text, start, start + len(reason_text)))
+    if in_table:
+        spans.append((table_start, len(text)))
+    return reasons, spans
+
+
+def _read_row(filled: list[str], project: str) -> tuple[PerformanceRow, str] | None:
+    for j in range(len(filled) - 2, 2, -1):
+        if _NUMBER.match(filled[j]) and _NUMBER.match(filled[j + 1]):
+            reason = "".join(filled[j + 2 :])
+            row = PerformanceRow(
+                project=project,
+                indicator=filled[j - 3],
+                target=filled[j - 2],
+                actual=filled[j - 1],
+                weight=filled[j],
+                score=filled[j + 1].rstrip("分"),
+            )
+            return row, reason
+    return None

@@ -6,7 +6,9 @@ quality:
 
 * CJK characters recovered;
 * gold reasons (tests/gold/real_pdfs/*.gold.jsonl) found verbatim in the
-  extracted text once all whitespace is removed from both;
+  extracted text once all whitespace is removed from both; the same for the
+  gold change statements (a harder test: they mix digits and CJK, and
+  reading order matters);
 * suspicious artefacts: U+FFFD, private-use characters, CJK radicals /
   Kangxi radicals (U+2E80-U+2FDF) and CJK compatibility ideographs
   (U+F900-U+FAFF).
@@ -90,25 +92,26 @@ LIBRARIES = {
 }
 
 
-def load_gold() -> dict[str, list[str]]:
-    """file name -> list of gold reasons (one per gold entry that has one)."""
+def load_gold() -> dict[str, dict[str, list[str]]]:
+    """file name -> {"reason": [...], "statement": [...]} from the gold entries."""
     index_path = GOLD_DIR / "index.json"
     if not index_path.exists():
         return {}
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, list[str]]] = {}
     for short_id, meta in index.items():
         gold_path = GOLD_DIR / f"{short_id}.gold.jsonl"
         if not gold_path.exists():
             continue
-        reasons = []
+        fields: dict[str, list[str]] = {"reason": [], "statement": []}
         for line in gold_path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             entry = json.loads(line)
-            if entry.get("reason"):
-                reasons.append(entry["reason"])
-        out[meta["file"]] = reasons
+            for key in fields:
+                if entry.get(key):
+                    fields[key].append(entry[key])
+        out[meta["file"]] = fields
     return out
 
 
@@ -123,8 +126,10 @@ def measure(name, fn, pdfs, gold):
             times.append(time.perf_counter() - t0)
         text = "".join(pages)
         flat = _WS.sub("", text)
-        reasons = gold.get(path.name, [])
+        g = gold.get(path.name, {"reason": [], "statement": []})
+        reasons, statements = g["reason"], g["statement"]
         found = sum(1 for r in reasons if _WS.sub("", r) in flat)
+        st_found = sum(1 for r in statements if _WS.sub("", r) in flat)
         per_file.append(
             {
                 "file": path.name,
@@ -133,6 +138,8 @@ def measure(name, fn, pdfs, gold):
                 "cjk": sum(1 for ch in text if _is_cjk(ch)),
                 "found": found,
                 "reasons": len(reasons),
+                "st_found": st_found,
+                "statements": len(statements),
                 "artefacts": sum(1 for ch in text if _is_artefact(ch)),
             }
         )
@@ -159,7 +166,10 @@ def main() -> int:
             print(f"skip {name}: {exc}")
 
     print(f"{len(pdfs)} PDFs from {PDF_DIR}, median of {RUNS} runs\n")
-    header = f"{'library':<11} {'pages/s':>8} {'total s':>8} {'CJK chars':>10} {'reasons found':>14} {'artefacts':>9}"
+    header = (
+        f"{'library':<11} {'pages/s':>8} {'total s':>8} {'CJK chars':>10} "
+        f"{'reasons found':>14} {'statements found':>17} {'artefacts':>9}"
+    )
     print(header)
     print("-" * len(header))
     for name, rows in results.items():
@@ -168,17 +178,23 @@ def main() -> int:
         cjk = sum(r["cjk"] for r in rows)
         found = sum(r["found"] for r in rows)
         total = sum(r["reasons"] for r in rows)
+        st_found = sum(r["st_found"] for r in rows)
+        st_total = sum(r["statements"] for r in rows)
         art = sum(r["artefacts"] for r in rows)
         rate = pages / secs if secs else float("inf")
-        print(f"{name:<11} {rate:>8.1f} {secs:>8.3f} {cjk:>10d} {f'{found}/{total}':>14} {art:>9d}")
+        print(
+            f"{name:<11} {rate:>8.1f} {secs:>8.3f} {cjk:>10d} "
+            f"{f'{found}/{total}':>14} {f'{st_found}/{st_total}':>17} {art:>9d}"
+        )
 
-    print("\nper file (seconds / CJK chars / reasons found / artefacts):")
+    print("\nper file (pages / seconds / CJK chars / reasons / statements / artefacts):")
     for name, rows in results.items():
         print(f"  {name}")
         for r in rows:
             print(
-                f"    {r['file'][:36]:<36} {r['pages']:>3}p {r['seconds']:>7.3f}s "
-                f"{r['cjk']:>6d} {r['found']:>3d}/{r['reasons']:<3d} {r['artefacts']:>3d}"
+                f"    {r['pages']:>3}p {r['seconds']:>7.3f}s {r['cjk']:>6d} "
+                f"{r['found']:>3d}/{r['reasons']:<3d} {r['st_found']:>3d}/{r['statements']:<3d} "
+                f"{r['artefacts']:>3d}  {r['file']}"
             )
     return 0
 

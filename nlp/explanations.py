@@ -18,7 +18,7 @@ TRIGGER = re.compile(
     r"(?:决算数?|支出)?(?:大于|小于|高于|低于|超过|少于|多于|超出|等于)(?:年初|全年|调整)?预算数?的?(?:主要)?原因" + _TAIL
     + r"|(?:增加|减少|增长|下降|变动|变化|差异|偏差|增减变化|增减变动|增减)的?(?:主要)?原因" + _TAIL
     + r"|主要原因" + _TAIL
-    + r"|原因(?:是|为|在于)[：:]?|(?<![的因])原因[：:]"
+    + r"|原因(?:是|为|在于)[：:]?|(?<![的因及])原因[：:]"
     + r"|主要(?:是由于|是因为|系|是|由于|因为)[：:]?"
 )
 ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩]|首先|第一[，、是])")
@@ -26,6 +26,8 @@ ENUM_ANY = re.compile(
     r"(?:^|(?<=[。；;，,：:\s]))(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩]|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、是])"
 )
 _MAX_REASON = 600
+# A template's note to the writer left after a reason: "（如持平作持平表述）".
+_INSTRUCTION = re.compile(r"[（(](?:如|注|说明)[^）)]{0,30}[）)][。；]?$")
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，]*$")
 
 
@@ -50,12 +52,12 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
     for m in TRIGGER.finditer(text):
         if m.start() < consumed_to or _inside(m.start(), skip):
             continue
-        statement = _statement_before(text, m, consumed_to)
+        statement = _statement_before(text, m, consumed_to, [(f.reason_start, f.reason_end) for f in found[-3:]])
         if statement is None:
             continue
         r_start = _skip_space(text, m.end())
         r_end = reason_end(text, r_start)
-        reason = text[r_start:r_end].strip().rstrip("。；;，,、 ")
+        reason = _INSTRUCTION.sub("", text[r_start:r_end].strip()).rstrip("。；;，,、 ")
         if _EMPTY_REASON.match(reason):
             continue
         found.append(Found(statement, reason, r_start, r_end, split_causes(reason)))
@@ -74,26 +76,64 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _statement_before(text: str, trigger: re.Match, floor: int) -> ChangeStatement | None:
-    """The change statement a trigger explains: its own sentence, or up to two
-    sentences back in the same paragraph when its own states no figures."""
+def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tuple[int, int]]) -> ChangeStatement | None:
+    """The change statement a trigger explains: its own clause, else its own
+    sentence, else the sentences before it in the same paragraph, nearest
+    first (when the trigger's sentence states no figures:
+    "……决算为 10 万元。决算数小于预算数的主要原因：……")."""
     para_start = text.rfind("\n", 0, trigger.start()) + 1
+    if _clause_states_nothing(text, para_start, trigger.start()):
+        # "……完成年初预算的 95.89%。\n决算数小于预算数的主要原因：" - the
+        # figures are in the paragraph before.
+        prev_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
+        if para_start and not is_heading(text[prev_start : para_start - 1]):
+            para_start = prev_start
     lo = max(floor, para_start)
-    hint = trigger.group(0)
-    starts = [m.end() + lo for m in re.finditer(r"[。；！？]", text[lo : trigger.start()])]
-    starts = [lo] + starts
-    for back, start in enumerate(reversed(starts)):
-        if back > 2:
-            break
-        s = parse_statement(text, start, trigger.start(), hint)
+    end, hint = trigger.start(), trigger.group(0)
+    before = text[lo:end]
+    clauses = [lo] + [lo + m.end() for m in re.finditer(r"[；。！？]", before)]
+    sentences = [lo] + [lo + m.end() for m in re.finditer(r"[。！？]", before)]
+    # A trigger that names a direction ("减少的主要原因") may explain the last
+    # clause of the sentence before, whose basis is left implicit.
+    implicit = bool(DIRECTION_WORD.search(hint))
+    # Parts listed after 其中 leave the basis of their sentence implicit:
+    # "…比上年减少 5 万元，其中：公务接待费减少 2 万元，主要原因是……".
+    listed = "其中" in text[sentences[-1] : end]
+    candidates = [(clauses[-1], end, listed), (sentences[-1], end, False)]
+    if implicit and len(clauses) > 1:
+        candidates.append((clauses[-2], end, True))
+    candidates += [(start, end, False) for start in reversed(sentences[-4:-1])]
+    named = _clause_named(text, para_start, sentences[-1], end)
+    if named:
+        candidates.insert(2, (*named, True))
+    for start, stop, implicit_prior in candidates:
+        s = parse_statement(text, start, stop, hint, implicit_prior)
         if s is not None:
             if not s.item:
-                s.item = _item_from_context(text, para_start, start, trigger.start(), s)
+                s.item = _item_from_context(text, para_start, start, end, reasons)
             return s
     return None
 
 
-def _item_from_context(text: str, para_start: int, start: int, end: int, s: ChangeStatement) -> str:
+def _clause_named(text: str, lo: int, sentence_start: int, end: int) -> tuple[int, int] | None:
+    """The earlier clause a trigger's sentence names: for "公务接待费支出减少的
+    主要原因是", the clause "公务接待费支出决算减少 0.15 万元，下降 27.78%"."""
+    own = text[sentence_start:end]
+    subject = re.split(r"减少|增加|增长|下降|持平|大于|小于|高于|低于|的$", own)[0].strip("，：")
+    if len(subject) < 3 or re.search(r"\d", subject):
+        return None
+    at = text.rfind(subject, lo, sentence_start)
+    if at < 0:
+        return None
+    stop = min([e for e in (text.find(p, at) for p in "；。") if e >= 0] or [sentence_start])
+    return at, min(stop, sentence_start)
+
+
+def _clause_states_nothing(text: str, start: int, end: int) -> bool:
+    return not re.search(r"\d|[XxＸ×]{2}", text[start:end])
+
+
+def _item_from_context(text: str, para_start: int, start: int, end: int, reasons: list[tuple[int, int]] = ()) -> str:
     """When the statement has no subject of its own ("与上年相比，减少…"), take
     it after the cue, else from the sentences before it in the paragraph."""
     span = text[start:end]
@@ -104,11 +144,17 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, s: Chan
             subject = span[cue.end() : word.start()].strip("，,：: ")
             if subject and not re.search(r"\d", subject):
                 return subject
-    prev = text[para_start:start]
+    # The paragraph so far, and the line before it when that names an item
+    # ("1、一般公共服务支出（类）…（项）。" on a line of its own).
+    prev_line_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
+    prev_line = text[prev_line_start : max(para_start - 1, 0)]
+    prev = "".join("。" if _inside(para_start + i, reasons) else c for i, c in enumerate(text[para_start:start]))
+    if para_start and ENUM_START.match(prev_line.strip()) and not TRIGGER.search(prev_line):
+        prev = prev_line + "。" + prev
     for sentence in reversed([x for x in re.split(r"[。；]", prev) if x.strip()]):
         if sentence.lstrip().startswith("主要用于"):
             continue
-        item = subject_of(sentence) if re.search(r"\d", sentence) else item_of(sentence, len(sentence))
+        item = subject_of(sentence) or item_of(sentence, len(sentence))
         if item:
             return item
     return ""
@@ -131,6 +177,9 @@ def reason_end(text: str, start: int) -> int:
             if marker and following and _continues(marker, following, text, start, nxt):
                 marker = following
                 i = nxt
+                continue
+            if c != "\n" and not following and _elaborates(text, i + 1):
+                i += 1
                 continue
             return i + 1 if c != "\n" else i
         if c in "；;" and _states_change(text, i + 1):
@@ -170,6 +219,18 @@ def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
     )
 
 
+def _elaborates(text: str, i: int) -> bool:
+    """The sentence at i, in the same paragraph, goes on with the reason:
+    it states no new figures, has no trigger and starts no new part."""
+    sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
+    return bool(
+        sentence.strip()
+        and not re.search(r"\d|[XxＸ×]{2}", sentence)
+        and not TRIGGER.search(sentence)
+        and not re.match(r"\s*(?:其中|主要用于|[（(]|具体|详见|注)", sentence)
+    )
+
+
 def _states_change(text: str, i: int) -> bool:
     """Does the clause starting at i state a new change?"""
     clause = re.match(r"[^；;。\n]*", text[i : i + 200]).group(0)
@@ -185,13 +246,14 @@ def split_causes(reason: str) -> list[str]:
         ]
     else:
         body = reason[marks[0].end() :] if marks and marks[0].start() == 0 else reason
-        parts = re.split(r"[；;]", body)
+        parts = re.split(r"[；;。]", body)
     causes = [p.strip().strip("。；;，,、：: ") for p in parts]
     return [c for c in causes if c]
 
 
 def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatement]:
-    """Change statements outside every explanation and table: one per sentence."""
+    """Change statements outside every explanation and table: one per clause,
+    and one per part after 其中 ("其中：公务接待费支出决算持平；……")."""
     out: list[ChangeStatement] = []
     seen_until = -1
     for cue in find_cues(text):
@@ -202,16 +264,28 @@ def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatem
         line_end = len(text) if line_end < 0 else line_end
         if "\t" in text[line_start:line_end]:
             continue
-        start = max(line_start, max((text.rfind(p, 0, cue.start()) + 1 for p in "。；"), default=0))
-        end = min(x for x in (text.find(p, cue.end()) for p in "。；\n") if x >= 0) if any(
-            text.find(p, cue.end()) >= 0 for p in "。；\n"
-        ) else len(text)
-        s = parse_statement(text, start, end)
+        start = max([line_start] + [text.rfind(p, 0, cue.start()) + 1 for p in "。；"])
+        parts = text.rfind("其中", start, cue.start())
+        start = _skip_space(text, parts + 2) if parts >= 0 else start
+        ends = [text.find(p, cue.end()) for p in ("。", "；", "\n", "其中")]
+        end = min([e for e in ends if e >= 0] or [len(text)])
+        spans = [(start, end, False)]
+        parts_at = end + 1 if text.startswith("。其中", end) else end
+        if text.startswith("其中", parts_at):
+            end = parts_at
+            sentence_end = min([e for e in (text.find("。", end), line_end) if e >= 0])
+            clause_starts = [_skip_space(text, end + 2)] + [m.end() for m in re.finditer("；", text[: sentence_end]) if m.end() > end]
+            clause_ends = clause_starts[1:] + [sentence_end]
+            spans += [(a, b, True) for a, b in zip(clause_starts, clause_ends)]
+            end = sentence_end
         seen_until = end
-        if s is None:
-            continue
-        if not s.item:
-            s.item = _item_from_context(text, line_start, start, end, s)
-        out.append(s)
+        for a, b, implicit in spans:
+            if _inside(a, covered):
+                continue
+            s = parse_statement(text, a, b, implicit_prior=implicit)
+            if s is None:
+                continue
+            if not s.item:
+                s.item = _item_from_context(text, line_start, a, b)
+            out.append(s)
     return out
-

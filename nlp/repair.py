@@ -159,7 +159,7 @@ _STEPS = [
     (re.compile(rf"\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"), lambda m: f"（{m.group(1)}）"),
     (re.compile(r"(?<=[\u4e00-\u9fff])!"), "！"),
     (re.compile(r"(?<=[\u4e00-\u9fff])\?"), "？"),
-    (re.compile(rf"(?<=[{_WIDE}\d%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\d%=<>≥≤(（])"), ""),
+    (re.compile(rf"(?<=[{_WIDE}\dA-Za-z%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\dA-Za-z%=<>≥≤(（])"), ""),
 ]
 
 # -- step 6: broken lines --------------------------------------------------
@@ -195,4 +195,5 @@ def is_heading(line: str) -> bool:
         # A functional item cut before its (项) or a dangling word continues.
         and not (re.search(r"（[类款]）", line) and "（项）" not in line)
         and line[-1] not in "及和与的、（"
+        and line.count("（") + line.count("(") == line.count("）") + line.count(")")
     )

@@ -11,7 +11,8 @@ import re
 
 from nlp.model import ChangeStatement
 
-NUM = r"(-?\d+(?:\.\d+)?)"
+# A figure, or a template placeholder left in ("XXX 万元", "××%").
+NUM = r"(-?\d+(?:\.\d+)?|[XxＸ×]{2,})"
 AMOUNT = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT = re.compile(NUM + r"\s*%")
 
@@ -21,7 +22,12 @@ PRIOR_CUE = re.compile(
 )
 INITIAL_CUE = re.compile(r"年初预算")
 FULL_CUE = re.compile(r"全年预算|调整(?:后的?)?预算")
-BUDGET_ACTUAL = re.compile(r"预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)[^。；]{0,40}?决算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)")
+# The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
+# 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
+BUDGET_ACTUAL = re.compile(
+    r"(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)"
+    r"(?:(?!预算)[^。；]){0,40}?(?:决算|执行)(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)"
+)
 DIRECTION_WORD = re.compile(
     r"(?P<flat>基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异)"
     r"|(?P<inc>增加|增长|上升|提高|增多|多支出|超支|增)了?"
@@ -35,8 +41,17 @@ COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出)|(?P<dec>
 _UNIT = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
 
 
-def to_wan(value: str, unit: str) -> float:
-    return round(float(value) * _UNIT[unit], 6)
+def number(value: str) -> float | None:
+    """A figure as written, or None for a placeholder."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def to_wan(value: str, unit: str) -> float | None:
+    n = number(value)
+    return None if n is None else round(n * _UNIT[unit], 6)
 
 
 def find_cues(text: str) -> list[re.Match]:
@@ -44,14 +59,20 @@ def find_cues(text: str) -> list[re.Match]:
     return sorted(list(PRIOR_CUE.finditer(text)) + list(BUDGET_ACTUAL.finditer(text)), key=lambda m: m.start())
 
 
-def parse_statement(text: str, start: int, end: int, hint: str = "") -> ChangeStatement | None:
+def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_prior: bool = False) -> ChangeStatement | None:
     """Read text[start:end] as a change statement, or None when it states none.
 
     `hint` is the trigger that follows ("决算数小于预算数的主要原因"), which may
-    carry the basis and direction when the span does not.
+    carry the basis and direction when the span does not. With
+    `implicit_prior`, a clause with a direction and an amount but no cue
+    ("其中：公务接待费减少 0.15 万元") is read as a change on the prior year.
     """
     span = text[start:end]
     prior = list(PRIOR_CUE.finditer(span))
+    if not prior and implicit_prior and not BUDGET_ACTUAL.search(span):
+        word = re.search(r"增加|减少|增长|下降|降低|上升|持平", span)
+        if word and (word.group(0) == "持平" or AMOUNT.search(span, word.end())):
+            prior = [_EmptyCue(word.start())]
     budget = list(BUDGET_ACTUAL.finditer(span))
     budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span)
     has_numbers = AMOUNT.search(span) or PERCENT.search(span)
@@ -69,6 +90,8 @@ def parse_statement(text: str, start: int, end: int, hint: str = "") -> ChangeSt
     if not has_numbers and not flat:
         return None
 
+    if last_prior < last_budget and not (budget or hint_cmp or flat or COMPLETION.search(span) or "差异" in span):
+        return None  # a budget named in passing ("全年预算总额 X 万元"), no comparison
     s = ChangeStatement(item="", basis="", direction="", text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
@@ -84,7 +107,20 @@ def subject_of(sentence: str) -> str:
     return item_of(sentence, min(cues)) if cues else ""
 
 
-def _read_prior(span: str, cue: re.Match, s: ChangeStatement) -> None:
+class _EmptyCue:
+    """Stands for a comparison cue the clause leaves implicit."""
+
+    def __init__(self, at: int):
+        self._at = at
+
+    def start(self) -> int:
+        return self._at
+
+    def end(self) -> int:
+        return self._at
+
+
+def _read_prior(span: str, cue, s: ChangeStatement) -> None:
     s.basis = "prior_year"
     after = span[cue.end() :]
     before = span[: cue.start()]
@@ -92,10 +128,10 @@ def _read_prior(span: str, cue: re.Match, s: ChangeStatement) -> None:
     change = CHANGE_AFTER_WORD.search(after)
     pct = PCT_AFTER_WORD.search(after)
     amount = AMOUNT.search(before)
-    if change:
+    if change and to_wan(*change.groups()) is not None:
         s.change = abs(to_wan(*change.groups()))
-    if pct:
-        s.change_pct = abs(float(pct.group(1)))
+    if pct and number(pct.group(1)) is not None:
+        s.change_pct = abs(number(pct.group(1)))
     if amount:
         s.amount = to_wan(*amount.groups())
     if word is None:
@@ -104,26 +140,31 @@ def _read_prior(span: str, cue: re.Match, s: ChangeStatement) -> None:
         s.direction = "none"
     else:
         s.direction = "increase" if word.group("inc") else "decrease"
-        if change and float(change.group(1)) < 0:  # "增加 -3 万元"
+        if s.change is not None and number(change.group(1)) < 0:  # "增加 -3 万元"
             s.direction = "decrease" if s.direction == "increase" else "increase"
     if s.change == 0 and not s.change_pct:
         s.direction = "none"
 
 
 def _read_budget(span: str, pair: re.Match | None, hint: str, s: ChangeStatement) -> None:
-    full = FULL_CUE.search(span) or FULL_CUE.search(hint)
-    initial = INITIAL_CUE.search(span) or INITIAL_CUE.search(hint)
-    s.basis = "full_year_budget" if full and (not initial or full.start() > initial.start()) else "initial_budget"
+    kind = pair.group("kind") if pair else None
+    if kind:
+        s.basis = "initial_budget" if kind == "年初" else "full_year_budget"
+    else:
+        full = FULL_CUE.search(span) or FULL_CUE.search(hint)
+        initial = INITIAL_CUE.search(span) or INITIAL_CUE.search(hint)
+        s.basis = "full_year_budget" if full and (not initial or full.start() > initial.start()) else "initial_budget"
     if pair:
-        s.compare_amount = to_wan(pair.group(1), pair.group(2))
-        s.amount = to_wan(pair.group(3), pair.group(4))
-        s.change = round(abs(s.amount - s.compare_amount), 6)
+        s.compare_amount = to_wan(pair.group(2), pair.group(3))
+        s.amount = to_wan(pair.group(4), pair.group(5))
+        if s.amount is not None and s.compare_amount is not None:
+            s.change = round(abs(s.amount - s.compare_amount), 6)
     diff = re.search(r"(?:差异率|偏差率|差异)(?:为|是)?\s*" + NUM + r"\s*%", span)
-    if diff:
-        s.change_pct = abs(float(diff.group(1)))
+    if diff and number(diff.group(1)) is not None:
+        s.change_pct = abs(number(diff.group(1)))
     completion = COMPLETION.search(span)
     if completion:
-        s.completion_pct = float(completion.group(1) or completion.group(2))
+        s.completion_pct = number(completion.group(1) or completion.group(2))
     stated = COMPARE_WORD.search(hint) or COMPARE_WORD.search(span)
     word = DIRECTION_WORD.search(span)
     if stated:
@@ -143,10 +184,10 @@ def _first_amount(span: str) -> int:
 
 
 _LEAD = re.compile(
-    r"^(?:[-•·*\s]*)(?:(?:与|比|较)[^，,]{0,8}(?:相比|比较)[，,]?)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩])?\s*"
+    r"^(?:[-•·*\s]*)(?:[（(](?:如|注)[^）)]{0,30}[）)])?(?:(?:与|比|较)[^，,]{0,8}(?:相比|比较)[，,]?)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩])?\s*"
     r"(?:其中[：:]?)?(?:20\d\d\s*年(?:度)?)?(?:[，,：:])?(?:(?:与|比|较)[^，,]{0,8}(?:相比|比较)[，,]?)?"
 )
-_TAIL = re.compile(r"(?:[：:，,]|的|全年|年初|调整后?|支出决算数?为?|决算数?为?|决算数?|年初预算数?为?|全年预算数?为?|为|是|共计|合计|总计为|收支)+$")
+_TAIL = re.compile(r"(?:[：:，,]支出|[：:，,]|的|全年|年初|调整后?|决算数?为?|决算数?|年初预算数?为?|全年预算数?为?|为|是|共计|合计|总计为|收支)+$")
 _GENERIC = re.compile(r"^(?:与|比|较)?(?:上年|年初预算|全年预算)?(?:相比)?$")
 
 

@@ -1,0 +1,365 @@
+"""Features for the cause classifiers (no language model, deterministic).
+
+One cause text becomes a bag of named features in four families:
+
+``c:``  character n-grams (1-3) of the normalised text, inside runs of
+        letters/CJK/digits (punctuation breaks a run); digits are masked to 0
+        so "6名" and "12名" share features;
+``w:``  word tokens from spaCy ``blank("zh")`` with the jieba segmenter
+        (loaded once, lazily), digits masked the same way;
+``k:``  concept groups written from TAXONOMY.md's definitions of the drivers
+        (people, pay, reform, extra money, shortfall, frugality, activity,
+        nothing-to-explain, accounting, generic phrasing): one feature per group
+        that any of its terms hits, so an unseen synonym still lands in the
+        right group;
+``q:``  concreteness: numbers, amounts, percentages, dates, counts with units,
+        《named documents》, document numbers, named places, named projects,
+        text length, and whether the text only restates the change
+        ("人员经费减少"); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt).
+
+`Featurizer` turns feature bags into vectors: ``c:``/``w:`` features are TF-IDF
+weighted (sublinear tf, smoothed idf) over a capped vocabulary and L2
+normalised; the other families are binary indicators scaled by
+``indicator_weight``. Vectors are returned per text as (indices, values)
+arrays so that prediction needs numpy only (no scikit-learn, no scipy).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+
+# Bump when the features a text produces change: a model records the version
+# it was trained with and is refused by code that computes different features.
+FEATURES_VERSION = 1
+
+_NLP = None
+
+
+def tokenizer():
+    """The spaCy ``blank("zh")`` pipeline with the jieba segmenter (built once)."""
+    global _NLP
+    if _NLP is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
+        import spacy
+
+        _NLP = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return _NLP
+
+
+# ------------------------------------------------------------------ normalising
+
+_SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_RUN = re.compile(r"\w+")  # letters, CJK and digits; punctuation separates runs
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width), lower case, no whitespace."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def mask_digits(text: str) -> str:
+    return _DIGITS.sub("0", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    """Word tokens of a (normalised) text from spaCy + jieba, punctuation dropped."""
+    doc = tokenizer().tokenizer(text)
+    return tuple(mask_digits(t.text) for t in doc if not (t.is_punct or t.is_space))
+
+
+def char_ngrams(masked: str, n_min: int = 1, n_max: int = 3) -> list[str]:
+    out: list[str] = []
+    for run in _RUN.findall(masked.replace("_", " ")):
+        for n in range(n_min, n_max + 1):
+            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+# -------------------------------------------------------------- concept groups
+# Written from the definitions in TAXONOMY.md (and ordinary budget vocabulary),
+# not from any evaluation text. Matched as substrings of the normalised text.
+
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "reform": (
+        "机构改革", "体制改革", "改革方案", "职能划", "划转", "划入", "划出", "转隶", "合并", "撤并",
+        "撤销", "分设", "分离", "组建", "新成立", "成立", "挂牌", "更名", "整合", "重组", "移交",
+        "预算级次", "级次", "隶属", "代管", "汇总范围", "汇总口径", "纳入汇总", "纳入部门决算",
+        "不再纳入", "决算范围", "独立核算", "内设机构", "管理体制", "转制",
+    ),
+    "people": (
+        "人员", "在职", "在编", "编制", "退休", "离休", "离退休", "录用", "招聘", "招录", "新进",
+        "调入", "调出", "调离", "辞职", "死亡", "去世", "病故", "遗属", "人数", "聘用", "职工",
+        "公务员", "干部", "教师", "辅警", "临聘", "编外", "岗位", "职级", "晋升", "晋级",
+    ),
+    "pay": (
+        "工资", "薪酬", "薪资", "绩效", "奖金", "奖励性", "津贴", "补贴", "年金", "养老保险",
+        "医疗保险", "社会保险", "社保", "失业保险", "工伤保险", "公积金", "缴费基数", "基数",
+        "增资", "调资", "抚恤", "离退休费", "退休费", "工资福利", "生活补助", "取暖费", "降温费",
+    ),
+    "extra_money": (
+        "追加", "新增", "上级", "下达", "转移支付", "专项资金", "专项经费", "补助资金", "结转",
+        "结余资金", "一次性", "专项债", "债券资金", "拨入", "下拨", "调增", "增加预算", "预备费",
+        "项目经费", "中央资金", "省级资金",
+    ),
+    "shortfall": (
+        "财力", "有限", "不足", "紧张", "未拨付", "未到位", "未到账", "未支付", "未能支付",
+        "无法支付", "欠款", "拖欠", "欠缴", "收回", "上缴", "交回", "调减预算", "压缩预算",
+        "资金困难", "未下达", "延迟拨付", "拨付滞后", "国库", "暂缓", "缓拨",
+    ),
+    "frugality": (
+        "过紧日子", "厉行节约", "节约", "勤俭", "压减", "压缩", "八项规定", "严控", "严格控制",
+        "控制", "一般性支出", "三公", "公务用车改革", "车改", "精简", "节俭", "降本", "从严",
+    ),
+    "activity": (
+        "会议", "培训", "接待", "检查", "督查", "考察", "调研", "活动", "举办", "承办", "赛事",
+        "运动会", "展会", "完工", "竣工", "延期", "推迟", "进度", "采购", "维修", "修缮", "装修",
+        "改造", "合同", "单价", "价格", "面积", "数量", "批次", "次数", "开展", "实施", "建设",
+        "运维", "租赁", "购置", "工作量", "业务量", "服务", "疫情",
+    ),
+    "nothing": (
+        "无差异", "无变化", "持平", "一致", "相同", "未发生", "无此项", "没有", "未安排",
+        "按预算执行", "严格按", "无因公", "无公务", "不涉及", "未超支", "无结余",
+    ),
+    "accounting": (
+        "科目", "核算", "会计", "分类", "列支", "调整至", "调整到", "口径", "记账", "账务",
+        "差错", "重分类", "功能分类", "经济分类", "统计",
+    ),
+    "generic": (
+        "工作需要", "业务需要", "实际需要", "工作安排", "实际情况", "据实", "实际发生", "相应",
+        "等原因", "等因素", "有所", "综合", "正常", "变化", "调整", "需要",
+    ),
+}
+_CONCEPT_RE = {k: re.compile("|".join(map(re.escape, sorted(v, key=len, reverse=True)))) for k, v in CONCEPTS.items()}
+
+# ------------------------------------------------------------- concreteness
+_CN_NUM = "一二两三四五六七八九十百千"
+_UNITS = "名|人次|人|个|辆|台次|台|次|批|项|场|件|所|家|套|户|期|天|处|座|条|公里|平方米|米|亩|间|份|册|篇|课时|学时"
+_CONCRETE: dict[str, re.Pattern] = {
+    "num": re.compile(r"\d"),
+    "amount": re.compile(r"\d[\d,.]*(?:亿元|万元|元)"),
+    "pct": re.compile(r"\d[\d.]*%|百分点"),
+    "date": re.compile(r"(?:19|20)\d\d年|\d{1,2}月|\d{1,2}日"),
+    "qty": re.compile(rf"\d[\d,.]*(?:{_UNITS})|[{_CN_NUM}]+(?:{_UNITS})(?!性)"),
+    "book": re.compile(r"《[^》]{2,}》"),
+    "quote": re.compile(r"[“\"][^”\"]{2,}[”\"]"),
+    "docno": re.compile(r"[〔\[(（]\s*(?:19|20)\d\d\s*[〕\])）]\s*\d+\s*号|\d+号文"),
+    "place": re.compile(r"(?<![本全各该我其])[\u4e00-\u9fff]{2,5}(?:省|自治区|市|县|区|旗|镇|乡|街道|村|社区)(?![级属委内])"),
+    "project": re.compile(
+        r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
+    ),
+}
+_GENERIC_PLACE = re.compile(r"^(?:本级|市级|县级|区级|上级|下级)")
+_RESTATE = re.compile(
+    r"^(?:本年度?|今年|当年|本单位|我单位|主要|由于|因)*"
+    r"[\u4e00-\u9fff]{0,8}(?:经费|支出|收入|费用|资金|预算|拨款|费|数)"
+    r"(?:相应|有所|较上年|比上年|同比|较大幅度|大幅)?(?:增加|减少|增长|下降|减少所致|增加所致|增多|减小)(?:所致)?$"
+)
+_LENGTH_BINS = (6, 12, 20, 35)
+
+
+def concreteness(text: str) -> list[str]:
+    """Concreteness indicators of a normalised (NFKC, no whitespace) text."""
+    hits = [name for name, rx in _CONCRETE.items() if rx.search(text)]
+    if "place" in hits and all(_GENERIC_PLACE.match(m.group()) for m in _CONCRETE["place"].finditer(text)):
+        hits.remove("place")
+    out = [f"q:{h}" for h in hits]
+    n = len([h for h in hits if h != "num"])
+    out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
+    length = len(_RUN.sub(lambda m: m.group(), text))
+    out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
+    if _RESTATE.match(_strip_punct(text)):
+        out.append("q:restate")
+    return out
+
+
+def _strip_punct(text: str) -> str:
+    return "".join(_RUN.findall(text))
+
+
+def concepts(text: str) -> list[str]:
+    return [f"k:{k}" for k, rx in _CONCEPT_RE.items() if rx.search(text)]
+
+
+def lexicon_hits(text: str, lexicon: tuple[str, ...]) -> list[str]:
+    """``l:`` features: any hit, two or more, and share of the text covered."""
+    if not lexicon:
+        return []
+    plain = _strip_punct(text)
+    covered = [False] * len(plain)
+    hits = 0
+    for phrase in lexicon:
+        start = plain.find(phrase)
+        if start < 0:
+            continue
+        hits += 1
+        while start >= 0:
+            for i in range(start, start + len(phrase)):
+                covered[i] = True
+            start = plain.find(phrase, start + 1)
+    if not hits:
+        return ["l:none"]
+    share = sum(covered) / max(1, len(plain))
+    out = ["l:any"]
+    if hits >= 2:
+        out.append("l:2+")
+    if share >= 0.5:
+        out.append("l:half")
+    if share >= 0.8:
+        out.append("l:most")
+    return out
+
+
+def normalize_lexicon(phrases) -> tuple[str, ...]:
+    """Normalised, de-duplicated, sorted lexicon phrases (comments/blank lines dropped)."""
+    out = set()
+    for p in phrases:
+        p = p.strip()
+        if p and not p.startswith("#"):
+            p = _strip_punct(normalize(p))
+            if p:
+                out.add(p)
+    return tuple(sorted(out))
+
+
+# ---------------------------------------------------------------- featurizer
+
+
+def feature_bag(
+    text: str,
+    *,
+    char_ngrams_range: tuple[int, int] = (1, 3),
+    use_words: bool = True,
+    use_concepts: bool = True,
+    use_concrete: bool = True,
+    lexicon: tuple[str, ...] = (),
+) -> list[str]:
+    """All features of one cause text, as names (with repeats: counts matter)."""
+    norm = normalize(text)
+    masked = mask_digits(norm)
+    feats = ["c:" + g for g in char_ngrams(masked, *char_ngrams_range)]
+    if use_words:
+        feats.extend("w:" + w for w in words(norm))
+    if use_concepts:
+        feats.extend(concepts(norm))
+    if use_concrete:
+        feats.extend(concreteness(norm))
+    feats.extend(lexicon_hits(norm, lexicon))
+    return feats
+
+
+def _weighted(name: str) -> bool:
+    return name[:2] in ("c:", "w:")
+
+
+class Featurizer:
+    """Feature bags -> vectors over a vocabulary learned by `fit`.
+
+    Parameters are plain values (stored in the model file); `vocabulary_`
+    (list of feature names, index order), `idf_` and `weighted_` (mask of
+    TF-IDF features) are learned.
+    """
+
+    def __init__(
+        self,
+        *,
+        char_ngrams_range=(1, 3),
+        use_words=True,
+        use_concepts=True,
+        use_concrete=True,
+        lexicon=(),
+        min_df=2,
+        max_features=20000,
+        indicator_weight=1.0,
+    ):
+        self.char_ngrams_range = tuple(char_ngrams_range)
+        self.use_words = use_words
+        self.use_concepts = use_concepts
+        self.use_concrete = use_concrete
+        self.lexicon = tuple(lexicon)
+        self.min_df = min_df
+        self.max_features = max_features
+        self.indicator_weight = indicator_weight
+
+    def bag(self, text: str) -> list[str]:
+        return feature_bag(
+            text,
+            char_ngrams_range=self.char_ngrams_range,
+            use_words=self.use_words,
+            use_concepts=self.use_concepts,
+            use_concrete=self.use_concrete,
+            lexicon=self.lexicon,
+        )
+
+    def fit(self, bags: list[list[str]]) -> "Featurizer":
+        df: Counter = Counter()
+        for bag in bags:
+            df.update(set(bag))
+        weighted = [(f, n) for f, n in df.items() if _weighted(f) and n >= self.min_df]
+        # most frequent first; ties by name so the vocabulary is deterministic
+        weighted.sort(key=lambda fn: (-fn[1], fn[0]))
+        if self.max_features:
+            weighted = weighted[: self.max_features]
+        indicators = sorted(f for f in df if not _weighted(f))
+        vocab = sorted(f for f, _ in weighted) + indicators
+        n_docs = len(bags)
+        self.vocabulary_ = vocab
+        self.index_ = {f: i for i, f in enumerate(vocab)}
+        self.weighted_ = np.array([_weighted(f) for f in vocab], dtype=bool)
+        self.idf_ = np.array(
+            [np.log((1 + n_docs) / (1 + df[f])) + 1.0 if w else 1.0 for f, w in zip(vocab, self.weighted_)],
+            dtype=np.float64,
+        )
+        return self
+
+    def set_learned(self, vocabulary: list[str], idf: np.ndarray) -> "Featurizer":
+        self.vocabulary_ = list(vocabulary)
+        self.index_ = {f: i for i, f in enumerate(self.vocabulary_)}
+        self.weighted_ = np.array([_weighted(f) for f in self.vocabulary_], dtype=bool)
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        return self
+
+    def vector(self, bag: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values) of one feature bag; unknown features are ignored."""
+        counts = Counter(self.index_[f] for f in bag if f in self.index_)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        tf = np.array([counts[i] for i in idx], dtype=np.float64)
+        w = self.weighted_[idx]
+        val = np.where(w, (1.0 + np.log(tf)) * self.idf_[idx], self.indicator_weight)
+        norm = np.sqrt(np.sum(val[w] ** 2))
+        if norm > 0:
+            val[w] /= norm
+        return idx, val
+
+    def transform_bags(self, bags: list[list[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [self.vector(b) for b in bags]
+
+
+def to_csr(vectors: list[tuple[np.ndarray, np.ndarray]], n_features: int):
+    """Stack (indices, values) rows into a scipy CSR matrix (training only)."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(i) for i, _ in vectors])
+    indices = np.concatenate([i for i, _ in vectors]) if vectors else np.zeros(0, dtype=np.int64)
+    data = np.concatenate([v for _, v in vectors]) if vectors else np.zeros(0)
+    return csr_matrix((data, indices, indptr), shape=(len(vectors), n_features))
+
+
+def scores(vectors: list[tuple[np.ndarray, np.ndarray]], coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """Linear scores (n_texts x n_outputs) with numpy only."""
+    out = np.empty((len(vectors), coef.shape[0]))
+    for r, (idx, val) in enumerate(vectors):
+        out[r] = coef[:, idx] @ val + intercept
+    return out

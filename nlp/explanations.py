@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from nlp.model import ChangeStatement
 from nlp.repair import is_heading
-from nlp.statements import DIRECTION_WORD, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of
+from nlp.statements import AMOUNT, DIRECTION_WORD, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
 
 _TAIL = r"(?:主要)?(?:是|为|有|在于|如下|分析)?[：:]?"
 TRIGGER = re.compile(
@@ -111,8 +111,18 @@ def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tu
         if s is not None:
             if not s.item:
                 s.item = _item_from_context(text, para_start, start, end, reasons)
+            if s.amount is None and s.basis == "prior_year" and s.item:
+                s.amount = _amount_from_context(text, para_start, start, s.item)
             return s
     return None
+
+
+def _amount_from_context(text: str, para_start: int, start: int, item: str) -> float | None:
+    """This year's figure for the item from the sentence before, as in
+    "……收入支出总计 2995.39 万元。与 2023 年度相比，收入支出总计减少……"."""
+    previous = re.split(r"[。；]", text[para_start:start].rstrip("。；"))[-1]
+    m = re.search(re.escape(item) + r"[^，。；\d]{0,6}?" + AMOUNT.pattern, previous)
+    return to_wan(m.group(1), m.group(2)) if m else None
 
 
 def _clause_named(text: str, lo: int, sentence_start: int, end: int) -> tuple[int, int] | None:

@@ -175,7 +175,7 @@ def concreteness(text: str) -> list[str]:
     out = [f"q:{h}" for h in hits]
     n = len([h for h in hits if h != "num"])
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
-    length = len(_RUN.sub(lambda m: m.group(), text))
+    length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
     if _RESTATE.match(_strip_punct(text)):
         out.append("q:restate")

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nlp.repair import RepairedText
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,22 @@ class Explanation:
     statement: ChangeStatement | None = None
     row: PerformanceRow | None = None
     flags: list[str] = field(default_factory=list)
+    span: tuple[int, int] = (0, 0)  # statement start to reason end in the repaired text
+
+
+@dataclass
+class Finding:
+    """One problem a quality rule found, with the evidence quoted."""
+
+    code: str  # stable, e.g. "JS301"
+    rule: str  # name, e.g. "repeated"
+    severity: str  # error | warning | info
+    message: str  # one line quoting the evidence
+    targets: list[str]  # ids of the explanations (E…) or missing statements (M…) concerned
+    location: Location | None = None
+    signal: str | None = None  # which signal fired, where a rule has several
+    materiality: float = 1.0  # set by the scorer from the amounts involved
+    penalty: float = 0.0  # this finding's part in the score
 
 
 @dataclass
@@ -84,8 +104,27 @@ class Report:
     pages: int | None
     explanations: list[Explanation]
     missing: list[MissingExplanation]
-    findings: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     score: float | None = None
+    score_parts: dict | None = None
+    # The repaired text and its map back to the input, for rules that scan
+    # the text and for the HTML report; not part of the JSON contract.
+    repaired: "RepairedText | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.repaired.text if self.repaired else ""
+
+    def locate(self, start: int, end: int | None = None) -> Location | None:
+        if not self.repaired:
+            return None
+        return self.repaired.locate(start, start + 1 if end is None else end)
+
+    def explanation(self, id: str) -> "Explanation | MissingExplanation | None":
+        for e in self.explanations:
+            if e.id == id:
+                return e
+        return next((m for m in self.missing if m.id == id), None)
 
     def to_dict(self) -> dict:
         """The JSON contract of `juesuan score --format json`."""
@@ -97,8 +136,9 @@ class Report:
                 {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": asdict(m.location)}
                 for m in self.missing
             ],
-            "findings": list(self.findings),
+            "findings": [_finding_dict(f) for f in self.findings],
             "score": self.score,
+            "score_parts": self.score_parts,
         }
 
 
@@ -124,4 +164,10 @@ def _explanation_dict(e: Explanation) -> dict:
         location=asdict(e.location),
         flags=e.flags,
     )
+    return d
+
+
+def _finding_dict(f: Finding) -> dict:
+    d = asdict(f)
+    d["location"] = asdict(f.location) if f.location else None
     return d

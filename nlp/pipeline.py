@@ -3,20 +3,25 @@ from __future__ import annotations
 
 import os
 
+from nlp.config import Settings, load_settings
 from nlp.explanations import find_explanations, split_causes
 from nlp.model import Cause, Explanation, MissingExplanation, Report
 from nlp.outline import Outline
 from nlp.readers import Source, read
 from nlp.repair import repair
+from nlp.rules import run_rules
+from nlp.score import score_report
 from nlp.tables import find_table_reasons
 
 
-def analyze(source: str | os.PathLike | Source, *, text: str | None = None) -> Report:
+def analyze(source: str | os.PathLike | Source, *, text: str | None = None, settings: Settings | None = None) -> Report:
     """Analyse a report file (PDF, DOCX, HTML, text), or `text` given directly.
 
     `analyze("report.pdf")` reads the file; `analyze("name", text="……")`
-    analyses a string (the name is only used in the report).
-    Raises `nlp.InputError` with a one-line message when the input is unreadable.
+    analyses a string (the name is only used in the report). `settings`
+    selects and tunes the quality rules (default: `load_settings` near the
+    file). Raises `nlp.InputError` with a one-line message when the input is
+    unreadable.
     """
     if text is not None:
         doc = Source(os.fspath(source), [text], paged=False)
@@ -24,7 +29,15 @@ def analyze(source: str | os.PathLike | Source, *, text: str | None = None) -> R
         doc = source
     else:
         doc = read(source)
-    return analyze_source(doc)
+    report = analyze_source(doc)
+    judge(report, settings or load_settings(None if text is not None or isinstance(source, Source) else source))
+    return report
+
+
+def judge(report: Report, settings: Settings) -> None:
+    """Run the quality rules and score the report (in place)."""
+    report.findings = run_rules(report, settings)
+    report.score, report.score_parts = score_report(report, report.findings)
 
 
 def analyze_source(doc: Source) -> Report:
@@ -45,6 +58,7 @@ def analyze_source(doc: Source) -> Report:
                 causes=[Cause(c) for c in f.causes],
                 location=repaired.locate(f.statement.start, f.reason_end),
                 statement=f.statement,
+                span=(f.statement.start, f.reason_end),
             )
         )
     for t in table_reasons:
@@ -57,6 +71,7 @@ def analyze_source(doc: Source) -> Report:
                 causes=[Cause(c) for c in split_causes(t.reason)],
                 location=repaired.locate(t.start, t.end),
                 row=t.row,
+                span=(t.start, t.end),
             )
         )
     explanations.sort(key=lambda e: (e.location.page or 0, e.location.start))
@@ -71,4 +86,5 @@ def analyze_source(doc: Source) -> Report:
         pages=len(doc.pages) if doc.paged else None,
         explanations=explanations,
         missing=missing,
+        repaired=repaired,
     )

@@ -121,17 +121,23 @@ NC_SECTIONS = ["一般公共服务支出（类）", "行政运行（项）", "�
 COMPONENTS = ["人员经费", "公用经费", "项目支出", "基本支出", "商品和服务支出", "工资福利支出",
               "对个人和家庭的补助", "资本性支出", "事业收入", "财政拨款收入", "其他收入",
               "日常公用经费", "一般公共服务支出", "财政拨款支出", "支出"]
-# subject groups: an item moves between subjects of the same kind
-SUBJECT_GROUPS = [
-    ["行政运行", "一般行政管理事务", "其他一般公共服务支出", "事业运行", "机关服务", "信息化建设",
-     "专项业务活动"],
-    ["委托业务费", "物业管理费", "其他商品和服务支出", "劳务费", "维修（护）费", "咨询费", "租赁费"],
-    ["其他工资福利支出", "津贴补贴", "奖金", "绩效工资", "其他社会保障缴费"],
-    ["行政单位离退休", "事业单位离退休", "其他社会保障和就业支出", "机关事业单位基本养老保险缴费支出"],
-    ["医疗费补助", "其他对个人和家庭的补助", "生活补助", "抚恤金"],
-]
-ACC_ITEMS = ["信息化运维费", "劳务派遣费", "食堂伙食费", "离退休人员补贴", "车辆保险费",
-             "乡镇工作补贴", "聘用人员工资", "网络租赁费", "档案数字化外包费", "党建工作经费"]
+# accounting items and the subjects they can plausibly move between
+# (functional subjects and economic subjects are kept apart)
+FUNC_ADMIN = ["行政运行", "一般行政管理事务", "机关服务", "专项业务活动", "事业运行", "其他一般公共服务支出"]
+ACC_MAP = {
+    "信息化运维费": [FUNC_ADMIN + ["信息化建设"], ["委托业务费", "维修（护）费", "其他商品和服务支出", "邮电费"]],
+    "劳务派遣费": [FUNC_ADMIN, ["劳务费", "委托业务费", "其他商品和服务支出", "其他工资福利支出"]],
+    "食堂伙食费": [FUNC_ADMIN, ["福利费", "伙食补助费", "其他商品和服务支出"]],
+    "离退休人员补贴": [["行政单位离退休", "事业单位离退休", "其他社会保障和就业支出", "行政运行"],
+                  ["离休费", "退休费", "生活补助", "其他对个人和家庭的补助"]],
+    "车辆保险费": [FUNC_ADMIN, ["公务用车运行维护费", "其他交通费用", "其他商品和服务支出"]],
+    "乡镇工作补贴": [FUNC_ADMIN, ["津贴补贴", "奖金", "其他工资福利支出"]],
+    "聘用人员工资": [FUNC_ADMIN, ["其他工资福利支出", "劳务费", "委托业务费"]],
+    "网络租赁费": [FUNC_ADMIN + ["信息化建设"], ["租赁费", "邮电费", "其他商品和服务支出"]],
+    "档案数字化外包费": [FUNC_ADMIN + ["档案馆"], ["委托业务费", "专用材料费", "其他商品和服务支出"]],
+    "党建工作经费": [FUNC_ADMIN, ["其他商品和服务支出", "培训费", "办公费"]],
+}
+ACC_ITEMS = list(ACC_MAP)
 DOC_TITLES_STAFF = ["《关于调整机关事业单位工作人员基本工资标准的通知》",
                     "《关于调整退休人员基本养老金的通知》",
                     "《关于做好机关事业单位职业年金补记工作的通知》",
@@ -227,8 +233,10 @@ class Slots:
         return self.c(["", "", self.c(PLACES)]) + self.c(SUB_UNITS)
 
     def pair(self):
-        """two different accounting subjects of the same kind"""
-        return tuple(self.r.sample(self.c(SUBJECT_GROUPS), 2))
+        """an accounting item and two different subjects (same kind) it can move between"""
+        item = self.c(ACC_ITEMS)
+        a, b = self.r.sample(self.c(ACC_MAP[item]), 2)
+        return item, a, b
 
     def up(self):
         return self.c(DIRS_UP)
@@ -387,11 +395,11 @@ def frames_no_change():
 
 def frames_other():
     return [
-        (False, lambda S: (lambda g: f"根据{S.c(DOC_TITLES_ACC)}，将{S.c(ACC_ITEMS)}由“{g[0]}”科目调整至“{g[1]}”科目")(S.pair())),
-        (False, lambda S: f"{S.year(2021, 2023)}年起{S.c(ACC_ITEMS)}改在“{S.pair()[1]}”科目{S.c(['反映', '核算', '列支'])}"),
-        (False, lambda S: f"上年将{S.c(ACC_ITEMS)}误列“{S.pair()[0]}”，本年更正"),
+        (False, lambda S: (lambda g: f"根据{S.c(DOC_TITLES_ACC)}，将{g[0]}由“{g[1]}”科目调整至“{g[2]}”科目")(S.pair())),
+        (False, lambda S: (lambda g: f"{S.year(2021, 2023)}年起{g[0]}由“{g[1]}”改在“{g[2]}”科目{S.c(['反映', '核算', '列支'])}")(S.pair())),
+        (False, lambda S: (lambda g: f"上年将{g[0]}误列“{g[1]}”，本年更正为“{g[2]}”")(S.pair())),
         (False, lambda S: f"以前年度会计差错更正，{S.c(['调增', '调减'])}{S.c(['其他收入', '事业收入', '商品和服务支出', '累计折旧'])}{S.amt(0.5, 80)}"),
-        (False, lambda S: (lambda g: f"{S.c(['统计口径调整', '核算口径变化', '科目调整'])}：{S.c(ACC_ITEMS)}{S.year(2022, 2023)}年起由“{g[0]}”改列“{g[1]}”")(S.pair())),
+        (False, lambda S: (lambda g: f"{S.c(['统计口径调整', '核算口径变化', '科目调整'])}：{g[0]}{S.year(2022, 2023)}年起由“{g[1]}”改列“{g[2]}”")(S.pair())),
         (False, lambda S: f"收到{S.c(['保险理赔款', '捐赠款', '银行存款利息', '资产处置收入', '违约金'])}{S.amt(0.1, 30)}，计入其他收入"),
         (True, lambda S: f"{S.c(VAGUE_LEADS)}，{S.c(COMPONENTS)}{S.updn()}"),
         (True, lambda S: f"{S.c(['主要是', '系', '主要系', '', '由于'])}{S.c(COMPONENTS)}{S.updn()}{S.c(['所致', '导致', '', '。'])}"),

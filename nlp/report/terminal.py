@@ -1,45 +1,77 @@
-"""A readable summary of one report for the terminal."""
+"""The terminal report: score, worst findings first with their evidence and
+location, then counts by rule and by cause label (rich; plain when piped)."""
 from __future__ import annotations
+
+from collections import Counter
 
 from nlp.model import Report
 
-_BASIS = {"prior_year": "比上年", "initial_budget": "比年初预算", "full_year_budget": "比全年预算"}
-_DIRECTION = {"increase": "增加", "decrease": "减少", "none": "持平"}
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def render(report: Report) -> str:
-    lines = [f"{report.source}: {len(report.explanations)} explanations, {len(report.missing)} changes without a reason"]
-    if report.pages:
-        lines[0] += f" ({report.pages} pages)"
-    for e in report.explanations:
-        lines.append("")
-        lines.append(f"{e.id} {_where(e.location)} {' > '.join(e.section[-2:])}")
-        if e.statement:
-            s = e.statement
-            lines.append(f"  {s.item or '(item not named)'}: {_BASIS[s.basis]}{_DIRECTION[s.direction]}{_figures(s)}")
-        if e.row:
-            r = e.row
-            lines.append(f"  [{r.project}] {r.indicator}: target {r.target}, actual {r.actual}, score {r.score}/{r.weight}")
-        for n, c in enumerate(e.causes, 1):
-            label = f" [{c.label} {c.confidence:.2f}]" if c.label else ""
-            lines.append(f"  {n}. {c.text}{label}")
-    if report.missing:
-        lines.append("")
-        lines.append("Changes without a reason:")
-        for m in report.missing:
-            s = m.statement
-            lines.append(f"  {m.id} {_where(m.location)} {s.item or '(item not named)'}: {_BASIS[s.basis]}{_DIRECTION[s.direction]}{_figures(s)}")
-    return "\n".join(lines) + "\n"
+def render(report: Report, limit: int | None = 25, color: bool | None = None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, force_terminal=color, no_color=color is False, width=120, file=_Null())
+    pages = f", {report.pages} pages" if report.pages else ""
+    console.print(f"[bold]{report.source}[/bold]{pages}")
+    n_causes = sum(len(e.causes) for e in report.explanations)
+    console.print(
+        f"{len(report.explanations)} explanations, {n_causes} causes, {len(report.missing)} changes without a reason, "
+        f"{len(report.findings)} findings"
+    )
+    if report.score is not None:
+        console.print(f"[bold]score {report.score:.1f} / 100[/bold]  " + _parts(report))
+
+    findings = sorted(report.findings, key=lambda f: (-f.penalty, f.code))
+    if findings:
+        table = Table(title="Findings, worst first", show_lines=False, expand=True)
+        table.add_column("code", no_wrap=True)
+        table.add_column("where", no_wrap=True)
+        table.add_column("finding", ratio=1)
+        shown = findings if limit is None else findings[:limit]
+        for f in shown:
+            table.add_row(f"[{_SEVERITY_STYLE[f.severity]}]{f.code} {f.rule}[/]", _where(f.location), f.message)
+        console.print(table)
+        if len(shown) < len(findings):
+            console.print(f"… {len(findings) - len(shown)} more (use --all, or --format json)")
+
+    by_rule = Counter(f.rule for f in report.findings)
+    by_label = Counter(c.label or "(unlabelled)" for e in report.explanations for c in e.causes)
+    summary = Table(title="Summary", show_header=True)
+    summary.add_column("rule")
+    summary.add_column("findings", justify="right")
+    summary.add_column("cause label")
+    summary.add_column("causes", justify="right")
+    rules, labels = by_rule.most_common(), by_label.most_common()
+    for i in range(max(len(rules), len(labels))):
+        r = rules[i] if i < len(rules) else ("", "")
+        lab = labels[i] if i < len(labels) else ("", "")
+        summary.add_row(r[0], str(r[1]), lab[0], str(lab[1]))
+    console.print(summary)
+    low = sum(1 for e in report.explanations if "low_confidence" in e.flags)
+    if low:
+        console.print(f"{low} explanations have a cause labelled with low confidence (flag low_confidence)")
+    return console.export_text(styles=bool(color))
+
+
+def _parts(report: Report) -> str:
+    parts = (report.score_parts or {}).get("by_rule", {})
+    return "  ".join(f"{rule} −{p['points']:.1f}" for rule, p in sorted(parts.items(), key=lambda kv: -kv[1]["points"]))
 
 
 def _where(loc) -> str:
+    if loc is None:
+        return "document"
     return f"p.{loc.page}:{loc.start}" if loc.page else f"@{loc.start}"
 
 
-def _figures(s) -> str:
-    parts = []
-    if s.change is not None:
-        parts.append(f"{s.change:,.2f} 万元")
-    if s.change_pct is not None:
-        parts.append(f"{s.change_pct:.2f}%")
-    return f" {', '.join(parts)}" if parts else ""
+class _Null:
+    """rich writes to this while recording; the CLI prints the export."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass

@@ -1,0 +1,50 @@
+"""`--format sarif`: SARIF 2.1.0, for tools that read linter output."""
+from __future__ import annotations
+
+from nlp.model import Report
+from nlp.rules import all_rules
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def to_sarif(report: Report) -> dict:
+    from nlp import __version__
+
+    rules = all_rules()
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for f in report.findings:
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message},
+            "properties": {"targets": f.targets, "penalty": f.penalty},
+        }
+        if f.location:
+            region = {"charOffset": f.location.start, "charLength": max(f.location.end - f.location.start, 1)}
+            result["locations"] = [{
+                "physicalLocation": {"artifactLocation": {"uri": report.source}, "region": region},
+                "properties": {"page": f.location.page},
+            }]
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "juesuan",
+                "version": __version__,
+                "rules": [{
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": {"text": r.summary},
+                    "fullDescription": {"text": r.rationale},
+                    "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                } for r in rules],
+            }},
+            "artifacts": [{"location": {"uri": report.source}}],
+            "results": results,
+            "properties": {"score": report.score},
+        }],
+    }

@@ -1,0 +1,92 @@
+import re
+
+from nlp.rules import Rule
+from nlp.statements import to_wan
+
+
+class Arithmetic(Rule):
+    """A stated change, percentage, share or total disagrees with the stated
+    amounts beyond rounding: the figures the explanation rests on are wrong,
+    or the words ("决算数大于预算数") contradict them. Tolerances are 0.01 万元
+    and 0.01 percentage point by default, on top of the error that rounding the
+    stated amounts to 0.01 can cause."""
+
+    code = "JS501"
+    name = "arithmetic"
+    severity = "error"
+    summary = "figures do not add up"
+    options = {"tolerance": 0.01, "pct_tolerance": 0.01}
+
+    def check(self, report, options):
+        tol, ptol = options["tolerance"], options["pct_tolerance"]
+        statements = [(e, e.statement) for e in report.explanations if e.statement] + [(m, m.statement) for m in report.missing]
+        for target, s in statements:
+            for problem in _statement_problems(s, tol, ptol):
+                yield self.finding(f"{s.item or target.id}: {problem}", [target])
+        for problem, start in _share_problems(report.text, tol, ptol):
+            yield self.finding(problem, [], location=report.locate(start))
+
+
+def _pct_range(change: float, base: float) -> tuple[float, float] | None:
+    """The percentages that amounts rounded to 0.01 can give."""
+    lows, highs = [], []
+    for dc in (-0.005, 0.005):
+        for db in (-0.005, 0.005):
+            if base + db <= 0:
+                return None
+            value = 100 * (change + dc) / (base + db)
+            lows.append(value)
+            highs.append(value)
+    return min(lows), max(highs)
+
+
+def _statement_problems(s, tol: float, ptol: float):
+    if s.basis == "prior_year":
+        if s.amount is not None and s.change is not None and s.change_pct is not None:
+            signed = s.change if s.direction == "increase" else -s.change
+            base = s.amount - signed
+            bounds = _pct_range(s.change, base)
+            if bounds and not bounds[0] - ptol <= s.change_pct <= bounds[1] + ptol:
+                yield f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
+            elif base < -tol:
+                yield f"a decrease of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元"
+        return
+    if s.amount is None or s.compare_amount is None:
+        return
+    diff = round(s.amount - s.compare_amount, 6)
+    figures_say = "increase" if diff > tol else "decrease" if diff < -tol else "none"
+    if s.direction != figures_say and not (s.direction == "none" and abs(diff) <= max(tol, 0.01 * s.compare_amount)):
+        words = {"increase": "above", "decrease": "below", "none": "equal to"}
+        yield f"the text says actual is {words[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 is {words[figures_say]} it"
+    if s.change_pct is not None and s.compare_amount > 0:
+        bounds = _pct_range(abs(diff), s.compare_amount)
+        if bounds and not bounds[0] - ptol <= s.change_pct <= bounds[1] + ptol:
+            yield f"stated difference rate {s.change_pct:.2f}% but {s.amount:,.2f} vs {s.compare_amount:,.2f} 万元 is {100 * abs(diff) / s.compare_amount:.2f}%"
+    if s.completion_pct is not None and s.compare_amount > 0:
+        low, high = _pct_range(s.amount, s.compare_amount) or (0, 0)
+        if not low - ptol <= s.completion_pct <= high + ptol:
+            yield f"stated completion {s.completion_pct:.2f}% but {s.amount:,.2f} of {s.compare_amount:,.2f} 万元 is {100 * s.amount / s.compare_amount:.2f}%"
+
+
+# "本年收入 24214.48 万元，其中：财政拨款收入 21520.17 万元，占 88.87%；……"
+_TOTAL = re.compile(r"(?P<total>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)[，,]\s*其中[：:]")
+_PART = re.compile(r"(?P<name>[\u4e00-\u9fff（）()“”]{2,30}?)(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)[，,]\s*占(?:比)?(?:本年\w{0,6}的?)?\s*(?P<pct>\d+(?:\.\d+)?)%")
+
+
+def _share_problems(text: str, tol: float, ptol: float):
+    """Shares of a total that disagree with the amounts."""
+    for total in _TOTAL.finditer(text):
+        ends = [e for e in (text.find("。", total.end()), text.find("\n", total.end())) if e >= 0]
+        sentence = text[total.end() : min(ends or [len(text)])]
+        whole = to_wan(total.group("total"), total.group("unit"))
+        if not whole:
+            continue
+        for part in _PART.finditer(sentence):
+            value = to_wan(part.group("value"), part.group("unit"))
+            bounds = _pct_range(value, whole)
+            stated = float(part.group("pct"))
+            if bounds and not bounds[0] - ptol <= stated <= bounds[1] + ptol:
+                yield (
+                    f"{part.group('name').strip('，；')}: stated share {stated:.2f}% but {value:,.2f} of {whole:,.2f} 万元 is {100 * value / whole:.2f}%",
+                    total.start(),
+                )

@@ -1,0 +1,21 @@
+from nlp.rules import Rule, quote
+from nlp.rules.repeated import reason_groups
+
+
+class Blanket(Rule):
+    """One reason covers a large share of all the explanations in the report:
+    a blanket explanation used in place of item-by-item reasons. It is the
+    extreme case of `repeated` and weighs more."""
+
+    code = "JS302"
+    name = "blanket"
+    severity = "error"
+    summary = "one reason covers a large share of all explanations"
+    options = {"similarity": 90.0, "share": 0.25, "min_items": 5}
+
+    def check(self, report, options):
+        total = len([e for e in report.explanations if e.reason])
+        for group in reason_groups(report, options["similarity"]):
+            share = len(group) / total
+            if share > options["share"] and len(group) >= options["min_items"]:
+                yield self.finding(f"one reason covers {len(group)} of {total} explanations ({share:.0%}): {quote(group[0].reason)}", group)

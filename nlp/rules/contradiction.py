@@ -1,0 +1,59 @@
+import re
+
+from nlp.rules import Rule, quote
+
+_SHORT_OF_MONEY = re.compile(r"预算(?:资金)?有限|资金(?:有限|不足|紧张)|财力(?:有限|紧张|不足)|未拨付|未到位|经费不足")
+_FIGURE = re.compile(r"^(?P<op>>=|<=|≥|≤|＞|＜|>|<|=)?(?P<value>-?\d+(?:\.\d+)?)")
+_OPS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", None: "="}
+
+
+class Contradiction(Rule):
+    """A performance-table reason that its own row contradicts: a deviation
+    reason where the target was met, "budget too small" where actual spending
+    exceeded the target, or a score the row's rule cannot give (more than the
+    weight, or less than full marks for a target met)."""
+
+    code = "JS601"
+    name = "contradiction"
+    severity = "error"
+    summary = "reason contradicts its performance-table row"
+
+    def check(self, report, options):
+        for e in report.explanations:
+            r = e.row
+            if r is None:
+                continue
+            deviation = _deviation(r.target, r.actual)
+            what = f"{r.project} / {r.indicator} (target {r.target}, actual {r.actual})"
+            if deviation == "none":
+                yield self.finding(f"{what}: target met, yet a deviation reason is given: {quote(e.reason)}", [e])
+            elif deviation == "over" and _SHORT_OF_MONEY.search(e.reason) and r.target.lstrip().startswith(("<", "≤", "＜")):
+                yield self.finding(f"{what}: actual exceeds the ceiling, yet the reason is lack of money: {quote(e.reason)}", [e])
+            weight, score = _number(r.weight), _number(r.score)
+            if weight is None or score is None:
+                continue
+            if score > weight + 1e-9:
+                yield self.finding(f"{what}: score {r.score} is more than the weight {r.weight}", [e])
+            elif deviation == "none" and score < weight - 1e-9:
+                yield self.finding(f"{what}: target met but scored {r.score} of {r.weight}", [e])
+
+
+def _deviation(target: str, actual: str) -> str | None:
+    """How the actual value stands to the target: "none" (met, no deviation),
+    "under", "over", or None when either is not a figure."""
+    t, a = _FIGURE.match(target.replace(" ", "")), _FIGURE.match(actual.replace(" ", ""))
+    if not t or not a:
+        return None
+    op, goal, value = _OPS.get(t.group("op"), t.group("op")), float(t.group("value")), float(a.group("value"))
+    if abs(value - goal) < 1e-9:
+        return "none" if op in ("=", ">=", "<=") else ("under" if op == ">" else "over")
+    if op in (">=", ">"):
+        return "none" if value > goal else "under"
+    return "under" if value < goal else "over"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None

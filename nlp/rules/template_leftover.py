@@ -1,0 +1,36 @@
+import re
+
+from nlp.rules import Rule
+
+_PLACEHOLDER = re.compile(
+    r"[XxＸ×]{2,}(?:单位|局|委|办|部门|中心|学校|医院|街道|镇|乡|区|县|市)?"
+    r"|某某(?:单位|局|部门|项目)?"
+    r"|[（(]如[^）)]{1,20}[）)]"
+    r"|【[^】\d]{1,12}】"
+    r"|(?:此处|这里)(?:填写|填报|说明)"
+)
+
+
+class TemplateLeftover(Rule):
+    """Placeholders or writing instructions of the template left in the
+    published report (XX单位, ××, 某某, XXX 万元, "（如持平作持平表述）"): the
+    figure or explanation they stand for was never written."""
+
+    code = "JS701"
+    name = "template_leftover"
+    severity = "warning"
+    summary = "template placeholder left in"
+    options = {"max_findings": 20}
+
+    def check(self, report, options):
+        seen: dict[str, list[int]] = {}
+        for m in _PLACEHOLDER.finditer(report.text):
+            seen.setdefault(m.group(0), []).append(m.start())
+        for n, (placeholder, starts) in enumerate(sorted(seen.items(), key=lambda kv: kv[1][0])):
+            if n >= options["max_findings"]:
+                break
+            line_start = report.text.rfind("\n", 0, starts[0]) + 1
+            context = report.text[line_start : starts[0] + 20].split("\n")[0][-40:]
+            targets = [e for e in report.explanations if any(e.statement and e.statement.start <= s <= e.location.end for s in starts)]
+            times = f" ({len(starts)} times)" if len(starts) > 1 else ""
+            yield self.finding(f"placeholder “{placeholder}” left in{times}: “{context}”", targets, location=report.locate(starts[0]))

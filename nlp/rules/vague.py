@@ -1,0 +1,44 @@
+from nlp.rules import Rule, quote
+from nlp.specificity import specificity
+
+
+class Vague(Rule):
+    """A cause that names nothing an auditor could verify: no project, policy,
+    event, unit, document, quantity or date, only generic phrases. Three
+    signals, and the message says which fired: the trained vague model
+    (`model`), a phrase from the vague lexicon in a cause with no concrete
+    token (`lexicon`), and, when no model has judged the cause, no concrete
+    token at all in a short cause (`specificity`, after Hope, Hu & Lu 2016).
+    The specificity (concrete tokens per 10 characters) is always shown."""
+
+    code = "JS201"
+    name = "vague"
+    severity = "warning"
+    summary = "cause names nothing verifiable"
+    options = {"short": 20}
+
+    def check(self, report, options):
+        lexicon = _lexicon()
+        for e in report.explanations:
+            for n, c in enumerate(e.causes, 1):
+                signals = []
+                concrete = specificity(c.text)
+                if c.vague:
+                    signals.append("model")
+                if concrete == 0 and any(p in c.text for p in lexicon):
+                    signals.append("lexicon")
+                if c.vague is None and concrete == 0 and len(c.text) <= options["short"]:
+                    signals.append("specificity")  # only without a model's judgement
+                if signals:
+                    where = f"cause {n} of {e.id}" if len(e.causes) > 1 else e.id
+                    yield self.finding(
+                        f"vague cause ({', '.join(signals)}; specificity {concrete:.1f}) in {where}: {quote(c.text)}",
+                        [e],
+                        signal="+".join(signals),
+                    )
+
+
+def _lexicon() -> list[str]:
+    from nlp.resources import vague_lexicon
+
+    return vague_lexicon()

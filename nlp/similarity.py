@@ -1,0 +1,49 @@
+"""Near-duplicate reasons: normalised text plus fuzzy matching, so that
+punctuation, spaces, figures and small edits do not hide a copy."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOISE = re.compile(r"[\s\W_]+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def normalise(text: str) -> str:
+    """Width-folded, figures masked, punctuation and spaces dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    return _NOISE.sub("", _DIGITS.sub("0", text))
+
+
+def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
+    """Indexes of texts grouped by near-identity (rapidfuzz ratio >= threshold
+    on the normalised text, joined transitively). Groups of one are left out."""
+    from rapidfuzz import fuzz, process
+
+    keys = [normalise(t) for t in texts]
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Identical keys join at once; the fuzzy pass compares distinct keys only.
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k in first:
+            parent[root(i)] = root(first[k])
+        else:
+            first[k] = i
+    distinct = list(first)
+    if len(distinct) > 1:
+        scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, score_cutoff=threshold)
+        for a in range(len(distinct)):
+            for b in range(a + 1, len(distinct)):
+                if scores[a][b] and min(len(distinct[a]), len(distinct[b])) >= 4:
+                    parent[root(first[distinct[b]])] = root(first[distinct[a]])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(keys)):
+        groups.setdefault(root(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]

@@ -121,6 +121,7 @@ class _LinearTextClassifier(_Params):
         cv: int = 5,
         random_state: int = 0,
         low_confidence_accuracy: float = 0.75,
+        augment: int = 1,
     ):
         self.C = C
         self.char_ngrams_range = char_ngrams_range
@@ -135,6 +136,7 @@ class _LinearTextClassifier(_Params):
         self.cv = cv
         self.random_state = random_state
         self.low_confidence_accuracy = low_confidence_accuracy
+        self.augment = augment
 
     # -- subclass hooks
     def _targets(self, y) -> tuple[list, "np.ndarray"]:
@@ -172,7 +174,17 @@ class _LinearTextClassifier(_Params):
             raise ValueError(f"X has {len(texts)} texts but y has {len(yi)} targets")
         if len(classes) < 2:
             raise ValueError(f"{type(self).__name__} needs at least two classes, got {classes}")
-        bags = [self._featurizer().bag(t) for t in texts]
+        featurizer = self._featurizer()
+        bags = [featurizer.bag(t) for t in texts]
+        # extra[i]: bags of report-style rewrites of text i (same target), used
+        # for training only, and kept in the fold of their original
+        extra = [[featurizer.bag(v) for v in _rewrites(t, self.augment)] for t in texts]
+
+        def train_set(idx):
+            b = [bags[i] for i in idx] + [x for i in idx for x in extra[i]]
+            t = np.concatenate([yi[idx], np.array([yi[i] for i in idx for _ in extra[i]], dtype=np.int64)])
+            return b, t
+
         counts = np.bincount(yi, minlength=len(classes))
         n_splits = min(int(self.cv), int(counts.max()))
         self.cv_proba_ = None
@@ -188,16 +200,18 @@ class _LinearTextClassifier(_Params):
                 warnings.simplefilter("ignore", UserWarning)  # "least populated class has only N members"
                 splits = list(folds.split(np.zeros(len(texts)), yi))
             for train, test in splits:
-                fz = self._featurizer().fit([bags[i] for i in train])
-                coef, intercept = self._fit_linear(fz, [bags[i] for i in train], yi[train], len(classes))
+                b, t = train_set(train)
+                fz = self._featurizer().fit(b)
+                coef, intercept = self._fit_linear(fz, b, t, len(classes))
                 logits[test] = scores(fz.transform_bags([bags[i] for i in test]), coef, intercept)
             self.temperature_ = _fit_temperature(logits, yi)
             proba = _softmax(logits / self.temperature_)
             self.cv_proba_ = proba
             self.cv_targets_ = yi
             self.low_confidence_threshold_ = _low_confidence_threshold(proba, yi, self.low_confidence_accuracy)
-        self.featurizer_ = self._featurizer().fit(bags)
-        self.coef_, self.intercept_ = self._fit_linear(self.featurizer_, bags, yi, len(classes))
+        b, t = train_set(np.arange(len(texts)))
+        self.featurizer_ = self._featurizer().fit(b)
+        self.coef_, self.intercept_ = self._fit_linear(self.featurizer_, b, t, len(classes))
         self.classes_ = classes
         return self
 
@@ -210,7 +224,12 @@ class _LinearTextClassifier(_Params):
         X = to_csr(fz.transform_bags(bags), len(fz.vocabulary_))
         present = np.unique(yi)
         lr = LogisticRegression(C=self.C, max_iter=2000, tol=1e-4, class_weight=self.class_weight)
-        lr.fit(X, yi)
+        # One BLAS thread: L-BFGS on these small problems is several times faster
+        # that way here (threads contend), and the arithmetic order is fixed.
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            lr.fit(X, yi)
         coef = np.zeros((n_classes, X.shape[1]))
         intercept = np.zeros(n_classes)
         if len(present) == 2:  # binary: one row of weights -> two symmetric rows (softmax == sigmoid)
@@ -289,6 +308,42 @@ class VagueClassifier(_LinearTextClassifier):
 # Parameters of the shipped model, chosen by cross-validation on the corpus only.
 CAUSE_PARAMS: dict = dict(C=4.0)
 VAGUE_PARAMS: dict = dict(C=4.0)
+
+
+# How reports wrap a cause: a lead-in and a tail that restates the change.
+# Training on rewrites with these (same label, same vagueness) teaches the
+# models that the wrapping says nothing about the driver. Written from the
+# report genre (TAXONOMY.md "What is one cause"), not from evaluation text.
+_LEADS = ("", "本年度", "主要是", "由于", "因", "主要原因是", "一是", "本年")
+_TAILS = (
+    "",
+    "，导致支出增加",
+    "，导致支出减少",
+    "，相应增加支出",
+    "，支出相应减少",
+    "所致",
+    "等原因",
+    "，导致本年支出较上年增加",
+    "，导致决算数小于预算数",
+    "，因此决算数大于预算数",
+    "，使得本年收入支出总体较上年减少",
+)
+
+
+def _rewrites(text: str, n: int) -> list[str]:
+    """`n` deterministic rewrites of `text` with a report-style lead and tail."""
+    import zlib
+
+    out = []
+    h = zlib.crc32(text.encode("utf-8"))
+    for k in range(n):
+        lead = _LEADS[(h + 7 * k) % len(_LEADS)]
+        tail = _TAILS[(h // len(_LEADS) + 5 * k) % len(_TAILS)]
+        if not lead and not tail:
+            tail = _TAILS[1 + (h + k) % (len(_TAILS) - 1)]
+        body = text.rstrip("。；;，,")
+        out.append(lead + body + tail)
+    return out
 
 
 def _softmax(z):

@@ -27,7 +27,7 @@ ENUM_ANY = re.compile(
 )
 _MAX_REASON = 600
 # A template's note to the writer left after a reason: "（如持平作持平表述）".
-_INSTRUCTION = re.compile(r"[（(](?:如|注|说明)[^）)]{0,30}[）)][。；]?$")
+_INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}|如[^）)]{0,12}表述|注[：:][^）)]{0,30})[）)][。；]?$")
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，]*$")
 
 
@@ -55,15 +55,27 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
         statement = _statement_before(text, m, consumed_to, [(f.reason_start, f.reason_end) for f in found[-3:]])
         if statement is None:
             continue
+        if found and (not statement.item or statement.item in _NOT_ITEMS) and _same_subject(text, found[-1], m.start()):
+            # "与上年相比，……；与年初预算相比，……" goes on about the same item.
+            statement.item = found[-1].statement.item
         r_start = _skip_space(text, m.end())
         r_end = reason_end(text, r_start)
-        reason = _INSTRUCTION.sub("", text[r_start:r_end].strip()).rstrip("。；;，,、 ")
+        reason = _INSTRUCTION.sub("", text[r_start:r_end].strip()).rstrip("。；;，,、. ")
         if _EMPTY_REASON.match(reason):
             continue
         found.append(Found(statement, reason, r_start, r_end, split_causes(reason)))
         consumed_to = r_end
     covered = [(f.statement.start, f.reason_end) for f in found] + list(skip)
     return found, _unexplained(text, covered)
+
+
+_NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
+
+
+def _same_subject(text: str, previous: Found, at: int) -> bool:
+    """No heading and no new item paragraph between the previous explanation and `at`."""
+    between = text[previous.statement.start : at].split("\n")[1:]
+    return not any(is_heading(line) or ENUM_START.match(line.strip()) for line in between)
 
 
 def _inside(pos: int, spans) -> bool:

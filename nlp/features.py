@@ -167,9 +167,41 @@ _RESTATE = re.compile(
 _LENGTH_BINS = (6, 12, 20, 35)
 
 
+_LEAD = re.compile(r"^(?:(?:主要|其中|首先)?(?:原因)?(?:是|系|为|由于|因为|因|在于)|[一二三四五六七八九十]是|本年度?|今年|当年|[,，:：])+")
+_TAIL = re.compile(r"(?:所致|等原因|等因素|的原因|造成的|引起的|导致的|影响)+$")
+_MONEY = "支出|经费|费用|收入|决算数|预算数|资金|开支|拨款|成本|费"
+_CONNECTOR = "从而|进而|因此|因而|所以|由此|导致|致使|使得|造成|引起|带来"
+_SPLIT = re.compile(rf"[,，;；。]|(?=(?:{_CONNECTOR}))")
+_RESTATE_CLAUSE = re.compile(
+    rf"^(?:并|也|而|故)?(?:{_CONNECTOR})"
+    rf"|(?:{_MONEY})[^,，;；]{{0,12}}(?:相应|随之|有所|同比|较上年|比上年|较年初|大幅|略有)?[^,，;；]{{0,4}}"
+    rf"(?:增加|减少|增长|下降|上升|降低|持平|增多|减小|大于|小于|高于|低于|超过|节约)了?[^,，;；]{{0,6}}$"
+)
+_QUOTED_SLOGANS = ("三公", "过紧日子", "八项规定", "放管服", "最多跑一次", "一网通办", "四风")
+
+
+def core(text: str) -> str:
+    """The cause without its report wrapping: lead-ins ("主要是", "由于",
+    "本年度") and clauses that only restate the change ("导致支出增加",
+    "经费相应减少", "所致"). The text itself when nothing else is left."""
+    clauses = [c for c in _SPLIT.split(text) if c]
+    kept = [c for c in clauses if not _RESTATE_CLAUSE.search(c)]
+    out = "，".join(kept)
+    out = _TAIL.sub("", _LEAD.sub("", out))
+    return out if len(_strip_punct(out)) >= 2 else text
+
+
 def concreteness(text: str) -> list[str]:
-    """Concreteness indicators of a normalised (NFKC, no whitespace) text."""
+    """Concreteness indicators of a normalised (NFKC, no whitespace) text,
+    measured on its `core` so that report wrapping neither adds length nor
+    hides that the text restates the change."""
+    whole = text
+    text = core(text)
     hits = [name for name, rx in _CONCRETE.items() if rx.search(text)]
+    if "quote" in hits and all(
+        any(s in m.group() for s in _QUOTED_SLOGANS) for m in _CONCRETE["quote"].finditer(text)
+    ):
+        hits.remove("quote")
     if "place" in hits and all(_GENERIC_PLACE.match(m.group()) for m in _CONCRETE["place"].finditer(text)):
         hits.remove("place")
     out = [f"q:{h}" for h in hits]
@@ -177,7 +209,7 @@ def concreteness(text: str) -> list[str]:
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
-    if _RESTATE.match(_strip_punct(text)):
+    if _RESTATE.match(_strip_punct(text)) or text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole)):
         out.append("q:restate")
     return out
 

@@ -157,7 +157,8 @@ def test_cli_too_large_message(tmp_path, monkeypatch, capsys):
     large and what the limit is."""
     monkeypatch.setattr(nlp.readers, "MAX_BYTES", 1024 * 1024)
     path = tmp_path / "big.txt"
-    path.write_bytes(fixture_text("triggers.txt").encode("utf-8") * 600)  # ~1.4 MB
+    # 1.5 MB; blank, so that an input let through by mistake fails fast, with another message
+    path.write_bytes(b" " * (3 * 1024 * 1024 // 2))
     code = main(["score", str(path), "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 2
@@ -168,6 +169,7 @@ def test_cli_too_large_message(tmp_path, monkeypatch, capsys):
     assert "big.txt" in lines[0]
     assert "too large" in lines[0]
     assert "1 MB" in lines[0]  # the limit, as the user can act on it
+    assert "1.5 MB" in lines[0]  # the size
 
 
 # -- not errors ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 gives, and a readable summary by default."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -21,15 +22,16 @@ def test_json_output_is_the_api_result(name):
     assert result.json()["source"] == str(path)
 
 
-def test_text_output_lists_explanations_and_missing():
+def test_text_output_counts_explanations_and_missing():
+    """The default (terminal) format is for people and may change; it names
+    the file and says how many explanations and unexplained changes it found."""
     result = run_cli("score", FIXTURES / "missing_reason.txt")
     assert result.code == 0, result.stderr
-    out = result.stdout
-    assert "3 explanations, 2 changes without a reason" in out.splitlines()[0]
-    assert "E1 " in out and "E3 " in out
-    assert "落实过紧日子要求，压减公务接待批次" in out
-    assert "Changes without a reason:" in out
-    assert "M1 " in out and "公务用车购置及运行维护费" in out and "M2 " in out
+    assert result.stderr == ""
+    head = "\n".join(result.stdout.splitlines()[:3])
+    assert "missing_reason.txt" in head
+    assert re.search(r"\b3 explanations\b", head), head
+    assert re.search(r"\b2 changes without a reason\b", head), head
 
 
 def test_help_exits_0():

@@ -4,6 +4,8 @@ table and a script, also GBK-encoded with a meta charset) and PDF (with a
 ruled performance table). Binary inputs are made here, in tmp_path."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nlp import analyze
@@ -101,8 +103,8 @@ def test_gbk_through_the_cli_text_format(tmp_path):
     path.write_bytes(NARRATIVE.encode("gbk"))
     result = run_cli("score", path)
     assert result.code == 0, result.stderr
-    assert "严控接待批次" in result.stdout
-    assert "承办全区第十届运动会" in result.stdout
+    assert result.stderr == ""
+    assert re.search(r"\b2 explanations\b", result.stdout)
 
 
 # -- DOCX ----------------------------------------------------------------------

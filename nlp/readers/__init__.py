@@ -27,8 +27,9 @@ class Source:
     paged: bool
 
 
-def read(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Source:
+def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
     name = os.fspath(path)
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = os.path.getsize(name)
         if size > max_bytes:

@@ -7,6 +7,7 @@ LIBRARIES.md to beat charset detectors on short Chinese text.
 from __future__ import annotations
 
 import codecs
+import re
 
 from nlp.errors import InputError
 
@@ -26,6 +27,10 @@ def decode(data: bytes, name: str) -> str:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return _clean(data.decode(utf16, errors="replace"), name)
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _plausible_utf16(data, encoding)
+        if text is not None:
+            return _clean(text, name)
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: binary file, not a report (PDF, DOCX, HTML or text)")
     try:
@@ -56,6 +61,23 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even > 0.3 and odd < 0.05:
         return "utf-16-be"
     return None
+
+
+_READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201f\x20-\x7e\n\r\t]")
+
+
+def _plausible_utf16(data: bytes, encoding: str) -> str | None:
+    """Mostly-Chinese UTF-16 has no NUL bytes to tell it by; it decodes to
+    readable Chinese, which other encodings' bytes almost never do."""
+    if len(data) % 2:
+        return None
+    try:
+        text = data[:8192].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if len(_READABLE.findall(text)) < 0.95 * len(text) or not re.search(r"[\n。，]", text):
+        return None
+    return data.decode(encoding, errors="replace")
 
 
 def _clean(text: str, name: str) -> str:

@@ -42,20 +42,25 @@ def _pct_range(change: float, base: float) -> tuple[float, float] | None:
 
 def _statement_problems(s, tol: float, ptol: float):
     if s.basis == "prior_year":
-        if s.amount is not None and s.change is not None and s.change_pct is not None:
-            signed = s.change if s.direction == "increase" else -s.change
-            base = s.amount - signed
+        if s.amount is None or s.change is None:
+            return
+        signed = s.change if s.direction == "increase" else -s.change
+        base = s.amount - signed
+        if base < -tol:
+            yield f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})"
+            return
+        if s.change_pct is not None:
             bounds = _pct_range(s.change, base)
             if bounds and not bounds[0] - ptol <= s.change_pct <= bounds[1] + ptol:
                 yield f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
-            elif base < -tol:
-                yield f"a decrease of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元"
         return
     if s.amount is None or s.compare_amount is None:
         return
     diff = round(s.amount - s.compare_amount, 6)
     figures_say = "increase" if diff > tol else "decrease" if diff < -tol else "none"
-    if s.direction != figures_say and not (s.direction == "none" and abs(diff) <= max(tol, 0.01 * s.compare_amount)):
+    # "基本持平" may cover a difference of up to 1%; any words fit a difference within tolerance.
+    flat_enough = s.direction == "none" and abs(diff) <= max(tol, 0.01 * s.compare_amount)
+    if s.direction != figures_say and figures_say != "none" and not flat_enough:
         words = {"increase": "above", "decrease": "below", "none": "equal to"}
         yield f"the text says actual is {words[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 is {words[figures_say]} it"
     if s.change_pct is not None and s.compare_amount > 0:

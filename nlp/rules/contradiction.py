@@ -9,7 +9,7 @@ _OPS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", None: "="}
 
 class Contradiction(Rule):
     """A performance-table reason that its own row contradicts: a deviation
-    reason where the target was met, "budget too small" where actual spending
+    reason where the target was met (a floor reached, a figure hit), "budget too small" where actual spending
     exceeded the target, or a score the row's rule cannot give (more than the
     weight, or less than full marks for a target met)."""
 
@@ -45,6 +45,8 @@ def _deviation(target: str, actual: str) -> str | None:
     if not t or not a:
         return None
     op, goal, value = _OPS.get(t.group("op"), t.group("op")), float(t.group("value")), float(a.group("value"))
+    # A floor met or beaten leaves nothing to explain; under a ceiling is an
+    # under-spend a reason may explain, over it an overspend.
     if abs(value - goal) < 1e-9:
         return "none" if op in ("=", ">=", "<=") else ("under" if op == ">" else "over")
     if op in (">=", ">"):

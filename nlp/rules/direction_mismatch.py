@@ -6,11 +6,23 @@ _UP = re.compile(r"增加|增长|新增|追加|提高|上涨|增多|扩大|上�
 _DOWN = re.compile(r"减少|下降|降低|压减|压缩|节约|缩减|下调|削减|未拨付|收回|取消|暂停|调出|减员")
 
 
+# "上年一次性补发……本年无此项" explains a fall by last year's rise: the
+# direction words describe last year, not this one.
+_LAST_YEAR = re.compile(r"上年|去年|上一年|以前年度|往年")
+_COMPARISON = re.compile(r"(?:较|比|与|同)(?:上年|去年|上一年度?)(?:同期)?(?:相比)?")
+_GONE = re.compile(r"本年无|本年度无|不再|已完工|完工|已结束|到期")
+
+
+def _about_last_year(text: str) -> bool:
+    return bool(_LAST_YEAR.search(_COMPARISON.sub("", text)) or _GONE.search(text))
+
+
 class DirectionMismatch(Rule):
     """A cause that points the other way from the change it explains: a reason
     about fewer staff or cut spending for an increase, or about new hires or
     added funds for a decrease. Only causes whose direction words all point
-    one way are judged."""
+    one way are judged, and not those about last year's events ("上年一次性
+    补发……") or about something that no longer applies ("已完工", "本年无")."""
 
     code = "JS401"
     name = "direction_mismatch"
@@ -23,6 +35,8 @@ class DirectionMismatch(Rule):
             if not s or s.direction not in ("increase", "decrease"):
                 continue
             for c in e.causes:
+                if _about_last_year(c.text):
+                    continue
                 up, down = _UP.findall(c.text), _DOWN.findall(c.text)
                 if s.direction == "increase" and down and not up:
                     yield self.finding(f"{s.item or e.id} increased but the cause says “{down[0]}”: {quote(c.text)}", [e])

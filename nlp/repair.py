@@ -150,15 +150,16 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
 
 # -- steps 3 to 5 ----------------------------------------------------------
 
+_WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+
 _STEPS = [
     (_COMPAT, _compat),
     (re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))"), ""),
-    (re.compile(r"(?<!\d),|,(?!\d)"), "，"),
-    (re.compile(r"(?<!\d):|:(?!\d)"), "："),
-    (re.compile(r";"), "；"),
-    (re.compile(rf"\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"), lambda m: f"（{m.group(1)}）"),
-    (re.compile(r"(?<=[\u4e00-\u9fff])!"), "！"),
-    (re.compile(r"(?<=[\u4e00-\u9fff])\?"), "？"),
+    # Half-width punctuation in Chinese text; "," and ":" between digits stay.
+    (
+        re.compile(rf"(?<!\d)[,:]|[,:](?!\d)|;|(?<=[\u4e00-\u9fff])[!?]|\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"),
+        lambda m: f"（{m.group(1)}）" if m.group(1) is not None else _WIDE_PUNCT[m.group(0)],
+    ),
     (re.compile(rf"(?<=[{_WIDE}\dA-Za-z%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\dA-Za-z%=<>≥≤(（])"), ""),
 ]
 

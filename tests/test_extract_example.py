@@ -30,8 +30,8 @@ def _one(entries, item_part, **where):
 
 def test_counts(report):
     kinds = [e["kind"] for e in report["explanations"]]
-    assert kinds.count("narrative") == 23
-    assert kinds.count("performance_table") == 4
+    assert kinds.count("narrative") == 31
+    assert kinds.count("performance_table") == 5
     assert len(report["missing"]) == 2
 
 
@@ -51,7 +51,13 @@ def test_readme_line_numbers(lines):
     assert "预算资金有限" in at(165)
     assert "基本养老 保险 缴费" in at(107)
     assert "(项):" in at(111) and "," in at(111)
-    assert len(lines) - 1 == 202
+    assert "基本达成了预期" in at(186) and "分馆运营管理制度" in at(186)
+    assert at(190) == "十二、其他需要说明的事项"
+    assert all(REPEATED in at(n) for n in (194, 196, 198, 200, 202))
+    assert at(204).endswith("主要原因是：项目支出增加。")
+    assert at(206).endswith("主要原因是：文物巡查人员减少。")
+    assert at(208).startswith("8.XX单位")
+    assert len(lines) - 1 == 222
 
 
 def test_vague_and_specific_reasons_are_extracted(report):
@@ -69,8 +75,11 @@ def test_vague_and_specific_reasons_are_extracted(report):
 
 def test_repeated_reason(report):
     same = [e for e in report["explanations"] if e["reason"] == REPEATED]
-    assert sorted(e["item"].rsplit("（款）", 1)[-1] for e in same) == ["文化创作与保护（项）", "旅游宣传（项）", "群众文化（项）"]
-    assert len({e["change"] for e in same}) == 3
+    assert sorted(e["item"].rsplit("（款）", 1)[-1] for e in same) == [
+        "城西区文化馆", "城西区旅游咨询服务中心", "城西区美术馆", "城西区群艺演出中心", "城西区非遗保护中心",
+        "文化创作与保护（项）", "旅游宣传（项）", "群众文化（项）",
+    ]
+    assert len({e["change"] for e in same}) == 8
 
 
 def test_missing_reasons(report):
@@ -96,7 +105,7 @@ def test_arithmetic_slip_is_visible_in_the_fields(report):
 
 def test_performance_table_contradiction(report):
     rows = [e for e in report["explanations"] if e["kind"] == "performance_table"]
-    assert [r["indicator"] for r in rows] == ["文旅主题活动场次", "带动周边商户营业额增长", "新增馆藏图书", "年接待读者人次"]
+    assert [r["indicator"] for r in rows] == ["文旅主题活动场次", "带动周边商户营业额增长", "新增馆藏图书", "年接待读者人次", "分馆运营管理制度"]
     contra = rows[0]
     assert contra["project"] == "第五届城西运河文化旅游节"
     assert (contra["target"], contra["actual"], contra["score"]) == (">=20场", "=26场", "10.00")
@@ -120,9 +129,9 @@ def test_example_through_the_cli():
     result = run_cli("score", EXAMPLE, "--format", "json")
     assert result.code == 0, result.stderr
     data = result.json()
-    assert len(data["explanations"]) == 27 and len(data["missing"]) == 2
+    assert len(data["explanations"]) == 36 and len(data["missing"]) == 2
     text = run_cli("score", EXAMPLE)
     assert text.code == 0, text.stderr
     head = "\n".join(text.stdout.splitlines()[:3])
     assert EXAMPLE.name in head
-    assert re.search(r"\b27 explanations\b", head) and re.search(r"\b2 changes without a reason\b", head), head
+    assert re.search(r"\b36 explanations\b", head) and re.search(r"\b2 changes without a reason\b", head), head

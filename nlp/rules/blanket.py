@@ -11,7 +11,7 @@ class Blanket(Rule):
     name = "blanket"
     severity = "error"
     summary = "one reason covers a large share of all explanations"
-    options = {"similarity": 90.0, "share": 0.25, "min_items": 5}
+    options = {"similarity": 90.0, "share": 0.2, "min_items": 5}
 
     def check(self, report, options):
         total = len([e for e in report.explanations if e.reason])

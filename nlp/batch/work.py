@@ -1,0 +1,171 @@
+"""The work done for one document, in a worker process (or on a Dask worker).
+
+`analyse_task(task)` takes the bytes of one file (read and hashed by the
+client, so a Dask worker on another machine needs no shared disk) and
+returns a small result: one JSON line holding the document's rows, never the
+`Report` itself. Every failure is caught and returned as an error result, so
+one bad file never stops a run.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+# Positional columns of the rows kept in the store (short lines, fast to
+# write); `nlp.batch.tables` adds the document's identity when it builds the
+# final tables.
+EXPLANATION_FIELDS = [
+    "explanation", "kind", "section", "item", "basis", "direction",
+    "amount", "compare_amount", "change", "change_pct", "statement", "reason",
+    "cause_no", "cause", "label", "confidence", "vague", "flags", "findings",
+    "page", "start", "end",
+]
+FINDING_FIELDS = [
+    "code", "rule", "severity", "message", "targets", "page", "start", "end",
+    "materiality", "penalty",
+]
+STORE_FORMAT = 1  # bump when the stored line changes
+
+
+@dataclass
+class Task:
+    sha256: str
+    source: str
+    data: bytes
+    settings: object = None  # nlp.config.Settings
+
+
+@dataclass
+class Result:
+    sha256: str
+    source: str
+    ok: bool
+    line: bytes = b""  # the stored JSON line (ok)
+    error: str = ""  # error class (not ok)
+    message: str = ""  # one line (not ok)
+    final: bool = True  # False: worth trying again on --resume
+    seconds: float = 0.0
+
+
+def analyse_task(task: Task) -> Result:
+    t0 = time.perf_counter()
+    from nlp.errors import InputError
+
+    try:
+        line = _analyse(task)
+    except InputError as e:
+        return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+        return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
+    return Result(task.sha256, task.source, True, line=line, seconds=time.perf_counter() - t0)
+
+
+def one_line(e: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _analyse(task: Task) -> bytes:
+    from nlp.batch.identity import unit_and_year
+    from nlp.pipeline import analyze
+    from nlp.readers import read_bytes
+
+    doc = read_bytes(task.data, task.source)
+    unit, year = unit_and_year(doc.pages[0] if doc.pages else "")
+    if unit is None and doc.paged and len(doc.pages) > 1:
+        unit, year2 = unit_and_year("\n".join(doc.pages[:2]))
+        year = year or year2
+    report = analyze(doc, settings=task.settings)
+    record = document_record(report, unit, year)
+    record["sha256"] = task.sha256
+    record["source"] = task.source
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
+def document_record(report, unit: str | None, year: int | None) -> dict:
+    """The stored form of one analysed report: its summary and its rows."""
+    from nlp.report.tables import cause_rows
+
+    explanations = explanation_rows(report, cause_rows(report))
+    labels: dict[str, int] = {}
+    for e in report.explanations:
+        for c in e.causes:
+            key = c.label or "unlabelled"
+            labels[key] = labels.get(key, 0) + 1
+    rules: dict[str, int] = {}
+    for f in report.findings:
+        rules[f.code] = rules.get(f.code, 0) + 1
+    findings = [
+        [f.code, f.rule, f.severity, f.message, " ".join(f.targets),
+         f.location.page if f.location else None,
+         f.location.start if f.location else None,
+         f.location.end if f.location else None,
+         _num(f.materiality), _num(f.penalty)]
+        for f in report.findings
+    ]
+    return {
+        "format": STORE_FORMAT,
+        "document": {
+            "unit_text": unit,
+            "year_text": year,
+            "pages": report.pages,
+            "score": _num(report.score),
+            "explanations": len(report.explanations),
+            "causes": sum(len(e.causes) for e in report.explanations),
+            "missing": len(report.missing),
+            "findings": len(report.findings),
+            "labels": labels,
+            "rules": rules,
+        },
+        "explanations": explanations,
+        "findings": findings,
+    }
+
+
+def explanation_rows(report, rows: list[dict]) -> list[list]:
+    """One row per cause (as `nlp.report.tables.cause_rows`), with the
+    statement and the whole reason added; an explanation without causes
+    keeps one row with cause_no 0."""
+    by_id: dict[str, list[dict]] = {}
+    for r in rows:
+        by_id.setdefault(r["explanation"], []).append(r)
+    out = []
+    for e in report.explanations:
+        s = e.statement
+        statement = s.text if s else ""
+        for r in by_id.get(e.id) or [_empty_row(report, e)]:
+            r = dict(r, statement=statement, reason=e.reason)
+            out.append([_cell(r.get(k)) for k in EXPLANATION_FIELDS])
+    return out
+
+
+def _empty_row(report, e) -> dict:
+    s = e.statement
+    return {
+        "explanation": e.id, "kind": e.kind, "section": " > ".join(e.section),
+        "item": s.item if s else (f"{e.row.project} / {e.row.indicator}" if e.row else ""),
+        "basis": s.basis if s else "", "direction": s.direction if s else "",
+        "amount": s.amount if s else None, "compare_amount": s.compare_amount if s else None,
+        "change": s.change if s else None, "change_pct": s.change_pct if s else None,
+        "cause_no": 0, "cause": "", "label": "", "confidence": None, "vague": None,
+        "flags": " ".join(e.flags), "findings": "",
+        "page": e.location.page, "start": e.location.start, "end": e.location.end,
+    }
+
+
+def _cell(v):
+    """'' (cause_rows' empty cell) becomes None so typed columns stay typed."""
+    if v == "":
+        return None
+    if isinstance(v, float):
+        return _num(v)
+    return v
+
+
+def _num(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    return v

@@ -113,6 +113,7 @@ class _LinearTextClassifier(_Params):
         use_words: bool = True,
         use_concepts: bool = True,
         use_concrete: bool = True,
+        use_core: bool = False,
         lexicon: tuple = (),
         min_df: int = 2,
         max_features: int = 20000,
@@ -128,6 +129,7 @@ class _LinearTextClassifier(_Params):
         self.use_words = use_words
         self.use_concepts = use_concepts
         self.use_concrete = use_concrete
+        self.use_core = use_core
         self.lexicon = lexicon
         self.min_df = min_df
         self.max_features = max_features
@@ -150,6 +152,7 @@ class _LinearTextClassifier(_Params):
             use_words=self.use_words,
             use_concepts=self.use_concepts,
             use_concrete=self.use_concrete,
+            use_core=self.use_core,
             lexicon=normalize_lexicon(self.lexicon),
             min_df=self.min_df,
             max_features=self.max_features,

@@ -107,8 +107,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "增资", "调资", "抚恤", "离退休费", "退休费", "工资福利", "生活补助", "取暖费", "降温费",
     ),
     "extra_money": (
-        "追加", "新增", "上级", "下达", "转移支付", "专项资金", "专项经费", "补助资金", "结转",
-        "结余资金", "一次性", "专项债", "债券资金", "拨入", "下拨", "调增", "增加预算", "预备费",
+        "追加", "新增项目", "新增专项", "上级", "下达", "转移支付", "专项资金", "专项经费", "补助资金",
+        "结转", "结余资金", "一次性", "专项债", "债券资金", "拨入", "下拨", "调增", "预备费",
         "项目经费", "中央资金", "省级资金",
     ),
     "shortfall": (
@@ -135,8 +135,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "差错", "重分类", "功能分类", "经济分类", "统计",
     ),
     "generic": (
-        "工作需要", "业务需要", "实际需要", "工作安排", "实际情况", "据实", "实际发生", "相应",
-        "等原因", "等因素", "有所", "综合", "正常", "变化", "调整", "需要",
+        "工作需要", "业务需要", "实际需要", "工作安排", "实际情况", "据实", "实际发生", "情况变化",
+        "按需", "正常",
     ),
 }
 _CONCEPT_RE = {k: re.compile("|".join(map(re.escape, sorted(v, key=len, reverse=True)))) for k, v in CONCEPTS.items()}
@@ -273,14 +273,15 @@ def feature_bag(
     use_words: bool = True,
     use_concepts: bool = True,
     use_concrete: bool = True,
+    use_core: bool = False,
     lexicon: tuple[str, ...] = (),
 ) -> list[str]:
     """All features of one cause text, as names (with repeats: counts matter)."""
     norm = normalize(text)
-    masked = mask_digits(norm)
-    feats = ["c:" + g for g in char_ngrams(masked, *char_ngrams_range)]
+    base = core(norm) if use_core else norm
+    feats = ["c:" + g for g in char_ngrams(mask_digits(base), *char_ngrams_range)]
     if use_words:
-        feats.extend("w:" + w for w in words(norm))
+        feats.extend("w:" + w for w in words(base))
     if use_concepts:
         feats.extend(concepts(norm))
     if use_concrete:
@@ -308,6 +309,7 @@ class Featurizer:
         use_words=True,
         use_concepts=True,
         use_concrete=True,
+        use_core=False,
         lexicon=(),
         min_df=2,
         max_features=20000,
@@ -317,6 +319,7 @@ class Featurizer:
         self.use_words = use_words
         self.use_concepts = use_concepts
         self.use_concrete = use_concrete
+        self.use_core = use_core
         self.lexicon = tuple(lexicon)
         self.min_df = min_df
         self.max_features = max_features
@@ -329,6 +332,7 @@ class Featurizer:
             use_words=self.use_words,
             use_concepts=self.use_concepts,
             use_concrete=self.use_concrete,
+            use_core=self.use_core,
             lexicon=self.lexicon,
         )
 

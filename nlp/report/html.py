@@ -127,12 +127,11 @@ def _context(report: Report) -> dict:
     labels = sorted(label_counts, key=lambda k: (list(LABELS).index(k) if k in LABELS else len(LABELS), k))
 
     return {
-        "report": report,
         "source": report.source,
         "pages": report.pages,
         "score": report.score,
         "score_parts": sorted(
-            ({"rule": r, "title": rule_title(r), **p} for r, p in parts.items()),
+            ({"rule": r, "title": rule_title(r), "zh": RULE_NAMES_ZH.get(r, ""), **p} for r, p in parts.items()),
             key=lambda p: (-p.get("points", 0.0), p.get("code", "")),
         ),
         "counts": {
@@ -149,11 +148,11 @@ def _context(report: Report) -> dict:
         ],
         "has_unflagged": any(not by_target.get(x.id) for x in [*report.explanations, *report.missing]),
         "label_filters": [
-            {"value": k, "name": label_name(None if k == UNLABELLED else k), "colour": label_colour(None if k == UNLABELLED else k), "count": label_counts[k]}
+            {"value": k, "name": label_name(k), "colour": label_colour(k), "count": label_counts[k]}
             for k in labels
         ],
         "label_chart": bar_chart(
-            [(label_name(None if k == UNLABELLED else k), label_counts[k], label_colour(None if k == UNLABELLED else k), "") for k in labels],
+            [(label_name(k), label_counts[k], label_colour(k), "") for k in labels],
             title="Causes by label",
         ),
         "rule_chart": bar_chart(
@@ -167,7 +166,6 @@ def _context(report: Report) -> dict:
         "missing": [_missing_row(m, by_target) for m in report.missing],
         "segments": segments(report, by_target),
         "severity_zh": SEVERITY_ZH,
-        "severity_colour": _SEVERITY_COLOUR,
     }
 
 
@@ -317,12 +315,12 @@ def _highlight(text: str, kind: str, item, findings: list[Finding], anchors: lis
 # ----------------------------------------------------------------- the charts
 
 
-def bar_chart(rows: list[tuple[str, int, str, str]], *, title: str, width: int = 520, label_width: int = 170, row_height: int = 26) -> dict:
+def bar_chart(rows: list[tuple[str, int, str, str]], *, title: str, width: int = 350, label_width: int = 132, row_height: int = 26) -> dict:
     """Geometry of a horizontal bar chart for the template's inline SVG.
     `rows` are (label, value, colour, note); the template draws the text
     (escaped) and the rects."""
     top = 8
-    bar_space = width - label_width - 90
+    bar_space = width - label_width - 80
     peak = max((v for _, v, _, _ in rows), default=0) or 1
     bars = []
     for i, (label, value, colour, note) in enumerate(rows):

@@ -1,0 +1,238 @@
+"""Where the per-document work runs: local processes or a Dask cluster.
+
+Both engines take the same `Task`s and give back the same `Result`s through
+one loop (`run_tasks`): at most `window` tasks are in flight, so the client
+holds only those files' bytes, and each result is handed to `on_result` as
+soon as it arrives (the client writes it to the store: workers never need a
+shared disk, and only small rows come back).
+"""
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterable
+
+from nlp.batch.work import Result, Task, analyse_task
+from nlp.errors import InputError
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _warm() -> None:
+    """Per worker process, once: ignore Ctrl-C (the client stops the run) and
+    import the pipeline and the rules, so the first document pays nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import nlp.pipeline  # noqa: F401
+    from nlp.rules import all_rules
+
+    all_rules()
+
+
+class LocalEngine:
+    """A pool of local worker processes (concurrent.futures)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or cpu_count())
+        self.window = self.workers * 4
+        self._pool = None
+
+    def __enter__(self):
+        self._pool = self._new_pool(self.workers)
+        return self
+
+    def __exit__(self, *exc):
+        self.close(cancel=exc[0] is not None)
+
+    def _new_pool(self, n: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # forkserver: workers start from a clean process (no threads copied
+        # from the client, such as the progress bar's), cheaply.
+        ctx = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm)
+
+    def close(self, cancel: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if cancel:
+            _terminate(pool)
+        else:
+            pool.shutdown(wait=True)
+
+    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None]) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending: dict = {}
+        it = iter(tasks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.window:
+                task = next(it, None)
+                if task is None:
+                    exhausted = True
+                    break
+                pending[self._pool.submit(analyse_task, task)] = task
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = []
+            for fut in done:
+                task = pending.pop(fut)
+                try:
+                    on_result(fut.result())
+                except BrokenProcessPool:
+                    broken.append(task)
+            if broken:
+                # A worker died (a crash in a native library, the OOM killer):
+                # every task in flight failed with it. Find the culprit by
+                # running each of them alone, then carry on with a new pool.
+                suspects = broken + list(pending.values())
+                pending.clear()
+                _terminate(self._pool)
+                for task in suspects:
+                    on_result(self._alone(task))
+                self._pool = self._new_pool(self.workers)
+
+    def _alone(self, task: Task) -> Result:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._new_pool(1)
+        try:
+            return pool.submit(analyse_task, task).result()
+        except BrokenProcessPool:
+            return Result(task.sha256, task.source, False, error="WorkerCrash", message=f"{task.source}: the worker process died while analysing this file")
+        finally:
+            _terminate(pool)
+
+
+def _terminate(pool) -> None:
+    """Stop a pool now: cancel what has not started, end the workers."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=5)
+
+
+class DaskEngine:
+    """The same work on a Dask distributed cluster.
+
+    `scheduler`: the scheduler's address (tcp://host:8786) or a scheduler
+    file (JSON written by `dask scheduler --scheduler-file`); None starts a
+    LocalCluster of `workers` processes on this machine.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+        self.scheduler = scheduler
+        self.workers = workers
+        self._client = self._cluster = None
+        self.window = 8
+
+    def __enter__(self):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("--engine dask needs Dask: pip install 'juesuan[dask]'") from None
+        try:
+            if self.scheduler is None:
+                self._cluster = LocalCluster(n_workers=self.workers or cpu_count(), threads_per_worker=1, processes=True, dashboard_address=None)
+                self._client = Client(self._cluster)
+            elif self.scheduler.endswith(".json") and os.path.exists(self.scheduler):
+                self._client = Client(scheduler_file=self.scheduler, timeout="30s")
+            else:
+                self._client = Client(self.scheduler, timeout="30s")
+        except (OSError, TimeoutError) as e:
+            self.close()
+            raise InputError(f"cannot reach the Dask scheduler {self.scheduler}: {' '.join(str(e).split())[:200]}") from None
+        self._check_workers()
+        return self
+
+    def _check_workers(self) -> None:
+        import nlp
+
+        client = self._client
+        try:
+            client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            raise InputError(f"the Dask scheduler {self.scheduler} has no workers (start some with: dask worker {self.scheduler})") from None
+        versions = client.run(_worker_version)
+        other = {addr: v for addr, v in versions.items() if v != nlp.__version__}
+        if other:
+            addr, v = next(iter(other.items()))
+            raise InputError(f"Dask worker {addr} runs juesuan {v}, this machine {nlp.__version__}; install the same version on every worker")
+        threads = sum(client.nthreads().values())
+        self.window = max(4, 3 * threads)
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self, cancel: bool = False) -> None:
+        for thing in (self._client, self._cluster):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
+        self._client = self._cluster = None
+
+    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None]) -> None:
+        from distributed import wait
+
+        client = self._client
+        pending: dict = {}
+        it = iter(tasks)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < self.window:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    pending[client.submit(analyse_task, task, pure=False)] = task
+                if not pending:
+                    return
+                done = wait(list(pending), return_when="FIRST_COMPLETED").done
+                for fut in done:
+                    task = pending.pop(fut)
+                    try:
+                        result = fut.result()
+                    except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the file crashed its workers
+                        from nlp.batch.work import one_line
+
+                        result = Result(task.sha256, task.source, False, error=type(e).__name__, message=f"{task.source}: {one_line(e)}", final=type(e).__name__ == "KilledWorker")
+                    fut.release()
+                    on_result(result)
+        finally:
+            if pending:
+                client.cancel(list(pending))
+
+
+def _worker_version() -> str:
+    import nlp
+
+    return nlp.__version__
+
+
+def make_engine(engine: str, workers: int | None, scheduler: str | None):
+    if engine == "local":
+        if scheduler:
+            raise InputError("--scheduler needs --engine dask")
+        return LocalEngine(workers)
+    if engine == "dask":
+        return DaskEngine(scheduler, workers)
+    raise InputError(f"unknown engine {engine!r} (local or dask)")

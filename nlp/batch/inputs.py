@@ -1,0 +1,168 @@
+"""What a batch run reads: folders, globs, files, file lists, and a manifest.
+
+    reports/            every report file below the folder (by extension)
+    'reports/**/*.pdf'  a glob (quoted, so that the shell leaves it alone)
+    a.pdf b.docx        files, whatever their extension
+    @list.txt           a list of paths, one a line ('#' starts a comment)
+
+Files are yielded in a stable order (each argument in turn, folders and globs
+sorted) and each path once. A file named directly is always taken; in
+folders only the extensions below are, so that spreadsheets and images that
+sit beside the reports do not fill errors.csv.
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from nlp.errors import InputError
+
+REPORT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".txt", ".text", ""}
+_GLOB_CHARS = set("*?[")
+
+
+def iter_inputs(specs: list[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for spec in specs:
+        for path in _expand(spec):
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                yield path
+
+
+def _expand(spec: str) -> Iterator[str]:
+    if spec.startswith("@"):
+        yield from _from_list(spec[1:])
+    elif os.path.isdir(spec):
+        yield from _walk(spec)
+    elif os.path.exists(spec) or os.path.islink(spec):
+        yield spec
+    elif _GLOB_CHARS & set(spec):
+        for path in sorted(glob.glob(spec, recursive=True)):
+            if os.path.isdir(path):
+                yield from _walk(path)
+            elif _is_report_name(path):
+                yield path
+    else:
+        # A missing file named directly still gets its row in errors.csv.
+        yield spec
+
+
+def _walk(folder: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            if _is_report_name(name):
+                yield os.path.join(root, name)
+
+
+def _is_report_name(name: str) -> bool:
+    base = os.path.basename(name)
+    if base.startswith((".", "~$")):
+        return False
+    return os.path.splitext(base)[1].lower() in REPORT_EXTENSIONS
+
+
+def _from_list(path: str) -> Iterator[str]:
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read the file list ({getattr(e, 'strerror', None) or e})") from None
+    here = os.path.dirname(path)
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        # Relative paths: from the current folder, else from the list's folder.
+        if not os.path.isabs(line) and not os.path.exists(line) and os.path.exists(os.path.join(here, line)):
+            line = os.path.join(here, line)
+        yield from _expand(line)
+
+
+class Manifest:
+    """Unit and year given by the user, overriding what the text says.
+
+    A CSV with a header naming a `path` (or `file`, `source`, 文件) and/or a
+    `sha256` column, and `unit` (单位) and/or `year` (年度) columns; a blank
+    cell leaves that field to the text. Relative paths are taken from the
+    manifest's folder.
+    """
+
+    def __init__(self, path: str | None = None):
+        self.by_sha: dict[str, tuple[str | None, int | None]] = {}
+        self.by_path: dict[str, tuple[str | None, int | None]] = {}
+        self.path = path
+        if path:
+            self._load(path)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_sha or self.by_path)
+
+    def lookup(self, sha: str, paths: list[str]) -> tuple[str | None, int | None]:
+        if sha in self.by_sha:
+            return self.by_sha[sha]
+        for p in paths:
+            hit = self.by_path.get(os.path.realpath(p))
+            if hit:
+                return hit
+        return None, None
+
+    def _load(self, path: str) -> None:
+        from nlp.batch.identity import clean_unit
+
+        try:
+            data = Path(path).read_bytes()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        rows = list(csv.reader(io.StringIO(text)))
+        if not rows:
+            raise InputError(f"{path}: empty manifest")
+        header = [h.strip().lower() for h in rows[0]]
+        col = {name: _column(header, aliases) for name, aliases in _MANIFEST_COLUMNS.items()}
+        if col["path"] is None and col["sha256"] is None:
+            raise InputError(f"{path}: the manifest needs a 'path' or 'sha256' column (header: {', '.join(rows[0])})")
+        if col["unit"] is None and col["year"] is None:
+            raise InputError(f"{path}: the manifest needs a 'unit' or 'year' column (header: {', '.join(rows[0])})")
+        here = os.path.dirname(os.path.abspath(path))
+        for n, row in enumerate(rows[1:], 2):
+            cell = lambda k: row[col[k]].strip() if col[k] is not None and col[k] < len(row) else ""  # noqa: E731
+            unit = clean_unit(cell("unit")) if cell("unit") else None
+            year_text = cell("year").rstrip("年度").strip()
+            year = None
+            if year_text:
+                if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+                    raise InputError(f"{path}:{n}: year {cell('year')!r} is not a year")
+                year = int(year_text)
+            if cell("sha256"):
+                self.by_sha[cell("sha256").lower()] = (unit, year)
+            if cell("path"):
+                p = cell("path")
+                full = p if os.path.isabs(p) else os.path.join(here, p)
+                self.by_path[os.path.realpath(full)] = (unit, year)
+                if not os.path.isabs(p):  # also relative to where the user runs
+                    self.by_path.setdefault(os.path.realpath(p), (unit, year))
+
+
+_MANIFEST_COLUMNS = {
+    "path": ("path", "file", "source", "文件", "路径"),
+    "sha256": ("sha256", "sha", "hash"),
+    "unit": ("unit", "单位", "部门", "单位名称"),
+    "year": ("year", "年度", "年份"),
+}
+
+
+def _column(header: list[str], aliases) -> int | None:
+    for a in aliases:
+        if a in header:
+            return header.index(a)
+    return None

@@ -1,0 +1,180 @@
+"""The append-only results store of a batch run, in `<out>/.juesuan-batch/`.
+
+    documents.jsonl  one line per analysed document (its rows; see work.py)
+    ledger.jsonl     one line per finished file, written *after* its data:
+                     {"sha256", "ok": true, "offset", "length"} or
+                     {"sha256", "source", "ok": false, "error", "message", "final"}
+    meta.json        store format and juesuan version
+    lock             held (flock) while a run writes here
+
+Both files are appended and flushed after every document, so a run killed
+at any moment loses nothing that finished. On `--resume` the ledger is read
+back (a torn last line is dropped), the data file is cut back to the end of
+the last document the ledger names, and everything the ledger lists as ok —
+or as failed for good (a file that cannot be read) — is skipped. The final
+tables are always rebuilt from here, so a resumed run gives exactly the
+output of an uninterrupted one.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.batch.work import STORE_FORMAT, Result
+from nlp.errors import InputError
+
+STORE_DIR = ".juesuan-batch"
+DATA = "documents.jsonl"
+LEDGER = "ledger.jsonl"
+META = "meta.json"
+
+
+@dataclass
+class Entry:
+    ok: bool
+    offset: int = 0
+    length: int = 0
+    source: str = ""
+    error: str = ""
+    message: str = ""
+    final: bool = True
+
+
+class Store:
+    def __init__(self, out: str | os.PathLike, resume: bool = False):
+        self.dir = Path(out) / STORE_DIR
+        self.resume = resume
+        self.entries: dict[str, Entry] = {}
+        self._data = self._ledger = self._lock = None
+
+    # -- opening and recovery
+    def open(self) -> "Store":
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        meta_path = self.dir / META
+        if self.resume and meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                meta = {}
+            if meta.get("format") != STORE_FORMAT:
+                raise InputError(f"{self.dir}: results of another juesuan version (store format {meta.get('format')}); run again without --resume")
+            self._recover()
+        else:
+            for name in (DATA, LEDGER):
+                (self.dir / name).unlink(missing_ok=True)
+            import nlp
+
+            meta_path.write_text(json.dumps({"format": STORE_FORMAT, "juesuan": nlp.__version__}), encoding="utf-8")
+        self._data = open(self.dir / DATA, "ab")
+        self._ledger = open(self.dir / LEDGER, "ab")
+        return self
+
+    def _take_lock(self) -> None:
+        import fcntl
+
+        self._lock = open(self.dir / "lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            self._lock = None
+            raise InputError(f"{self.dir.parent}: another juesuan batch run is writing there") from None
+
+    def _recover(self) -> None:
+        ledger_path, data_path = self.dir / LEDGER, self.dir / DATA
+        data_size = data_path.stat().st_size if data_path.exists() else 0
+        good = 0  # bytes of the ledger made of whole, valid lines
+        end = 0  # end of the last document the ledger vouches for
+        if ledger_path.exists():
+            with open(ledger_path, "rb") as f:
+                for raw in f:
+                    if not raw.endswith(b"\n"):
+                        break
+                    try:
+                        rec = json.loads(raw)
+                        entry = _entry(rec)
+                    except (ValueError, KeyError, TypeError):
+                        break
+                    if entry.ok and entry.offset + entry.length > data_size:
+                        break  # the data it names was lost: redo from here
+                    good += len(raw)
+                    if entry.ok:
+                        end = max(end, entry.offset + entry.length)
+                    self.entries[rec["sha256"]] = entry
+            os.truncate(ledger_path, good)
+        if data_size > end:
+            os.truncate(data_path, end) if data_path.exists() else None
+
+    # -- state
+    def is_done(self, sha: str) -> bool:
+        """Finished before: analysed, or failed for a reason that will not
+        change (the file cannot be read)."""
+        e = self.entries.get(sha)
+        return e is not None and (e.ok or e.final)
+
+    def entry(self, sha: str) -> Entry | None:
+        return self.entries.get(sha)
+
+    # -- writing (one document at a time, flushed)
+    def record(self, result: Result) -> None:
+        if result.ok:
+            offset = self._data.tell()
+            self._data.write(result.line)
+            self._data.flush()
+            entry = Entry(True, offset, len(result.line))
+            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length}
+        else:
+            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final)
+            rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message, "final": result.final}
+        self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
+        self._ledger.flush()
+        self.entries[result.sha256] = entry
+
+    def close(self) -> None:
+        for f in (self._data, self._ledger):
+            if f and not f.closed:
+                f.flush()
+                os.fsync(f.fileno())
+                f.close()
+        if self._lock:
+            self._lock.close()
+            self._lock = None
+
+    # -- reading back (final tables)
+    def reader(self) -> "StoreReader":
+        return StoreReader(self.dir / DATA)
+
+    def __enter__(self):
+        return self.open()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class StoreReader:
+    def __init__(self, path: Path):
+        self._f = open(path, "rb")
+
+    def read(self, entry: Entry) -> dict:
+        self._f.seek(entry.offset)
+        return json.loads(self._f.read(entry.length))
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _entry(rec: dict) -> Entry:
+    if not isinstance(rec["sha256"], str):
+        raise TypeError
+    if rec["ok"]:
+        return Entry(True, int(rec["offset"]), int(rec["length"]))
+    return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""), final=bool(rec.get("final", True)))

@@ -283,7 +283,7 @@ def feature_bag(
     if use_words:
         feats.extend("w:" + w for w in words(base))
     if use_concepts:
-        feats.extend(concepts(norm))
+        feats.extend(concepts(core(norm)))
     if use_concrete:
         feats.extend(concreteness(norm))
     feats.extend(lexicon_hits(norm, lexicon))

@@ -16,6 +16,7 @@ class Location:
     page: int | None
     start: int
     end: int
+    line: int | None = None  # 1-based line of `start` within the page
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Report:
             "pages": self.pages,
             "explanations": [_explanation_dict(e) for e in self.explanations],
             "missing": [
-                {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": asdict(m.location)}
+                {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": _location_dict(m.location)}
                 for m in self.missing
             ],
             "findings": [_finding_dict(f) for f in self.findings],
@@ -161,7 +162,7 @@ def _explanation_dict(e: Explanation) -> dict:
     d.update(
         reason=e.reason,
         causes=[asdict(c) for c in e.causes],
-        location=asdict(e.location),
+        location=_location_dict(e.location),
         flags=e.flags,
     )
     return d
@@ -169,5 +170,10 @@ def _explanation_dict(e: Explanation) -> dict:
 
 def _finding_dict(f: Finding) -> dict:
     d = asdict(f)
-    d["location"] = asdict(f.location) if f.location else None
+    d["location"] = _location_dict(f.location) if f.location else None
     return d
+
+
+def _location_dict(loc: Location) -> dict:
+    """The contract's location: page and offsets (the line is for people)."""
+    return {"page": loc.page, "start": loc.start, "end": loc.end}

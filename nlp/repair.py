@@ -79,17 +79,19 @@ class RepairedText:
     origin: list[int]  # offset into the concatenated original pages
     page_starts: list[int]  # offset of each original page in that concatenation
     paged: bool
+    line_starts: list[int]  # offsets of every original line in the concatenation
 
     def locate(self, start: int, end: int) -> Location:
         """Page and page-relative original offsets of text[start:end]."""
         if not self.origin:
-            return Location(1 if self.paged else None, 0, 0)
+            return Location(1 if self.paged else None, 0, 0, 1)
         start = min(max(start, 0), len(self.origin) - 1)
         last = min(max(end - 1, start), len(self.origin) - 1)
         o_start, o_end = self.origin[start], self.origin[last] + 1
         page = bisect.bisect_right(self.page_starts, o_start) - 1
         base = self.page_starts[page]
-        return Location(page + 1 if self.paged else None, o_start - base, o_end - base)
+        line = bisect.bisect_right(self.line_starts, o_start) - bisect.bisect_right(self.line_starts, base) + 1
+        return Location(page + 1 if self.paged else None, o_start - base, o_end - base, line)
 
 
 def repair(pages: list[str], paged: bool = True) -> RepairedText:
@@ -102,7 +104,9 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
     for pattern, repl in _STEPS:
         mt = mt.sub(pattern, repl)
     mt = mt.sub(_LINE_BREAK, _join_or_keep)
-    return RepairedText(mt.text, mt.origin, page_starts, paged)
+    original = "\n".join(pages)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
+    return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts)
 
 
 # -- step 1: compatibility forms -------------------------------------------

@@ -64,7 +64,8 @@ def _parts(report: Report) -> str:
 def _where(loc) -> str:
     if loc is None:
         return "document"
-    return f"p.{loc.page}:{loc.start}" if loc.page else f"@{loc.start}"
+    line = f"line {loc.line}" if loc.line else f"@{loc.start}"
+    return f"p.{loc.page} {line}" if loc.page else line
 
 
 class _Null:

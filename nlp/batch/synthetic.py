@@ -1,0 +1,367 @@
+"""Invented final-account reports and reasons, for tests and benchmarks.
+
+Everything here is made up from small word lists written for juesuan: no
+real unit, no real report. `write_corpus` writes a folder of reports of
+many units over several years with *planted* copies — a reason copied into
+another unit's report (verbatim or lightly edited), and a unit's reason for
+an item kept from the previous year while its figures changed — and returns
+the truth, so a test can check that every planted copy is found and that
+no two unrelated reasons are called copies.
+"""
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+
+_DISTRICT = "城西 城东 城南 城北 河湾 东港 西山 南湖 北岭 青石 白沙 柳岸 松林 枫桥 石门 云溪 金沙 玉泉 龙潭 凤鸣 桃源 梅川 竹园 兰亭 杏花 荷塘 芦洲 桂林 柏树 槐安".split()
+_LEVEL = ["区", "县", "镇"]
+_DEPT = (
+    "财政局 教育局 文化和旅游局 卫生健康委员会 民政局 水务局 住房和城乡建设局 农业农村局 市场监督管理局 "
+    "生态环境局 交通运输局 自然资源局 应急管理局 司法局 人力资源和社会保障局 统计局 审计局 档案馆 图书馆 "
+    "文化馆 疾病预防控制中心 退役军人事务局 医疗保障局 体育局 科学技术局 商务局 城市管理局 机关事务管理局"
+).split()
+_ITEMS = [
+    ("一般公共服务支出", "财政事务", "行政运行"),
+    ("一般公共服务支出", "统计信息事务", "专项统计业务"),
+    ("一般公共服务支出", "审计事务", "审计业务"),
+    ("教育支出", "普通教育", "小学教育"),
+    ("教育支出", "职业教育", "中等职业教育"),
+    ("文化旅游体育与传媒支出", "文化和旅游", "群众文化"),
+    ("文化旅游体育与传媒支出", "文化和旅游", "图书馆"),
+    ("文化旅游体育与传媒支出", "文物", "文物保护"),
+    ("社会保障和就业支出", "民政管理事务", "基层政权建设和社区治理"),
+    ("社会保障和就业支出", "行政事业单位养老支出", "机关事业单位基本养老保险缴费支出"),
+    ("卫生健康支出", "公共卫生", "疾病预防控制机构"),
+    ("卫生健康支出", "行政事业单位医疗", "行政单位医疗"),
+    ("节能环保支出", "污染防治", "水体"),
+    ("城乡社区支出", "城乡社区管理事务", "城管执法"),
+    ("城乡社区支出", "城乡社区环境卫生", "城乡社区环境卫生"),
+    ("农林水支出", "农业农村", "农业生产发展"),
+    ("农林水支出", "水利", "防汛"),
+    ("交通运输支出", "公路水路运输", "公路养护"),
+    ("自然资源海洋气象等支出", "自然资源事务", "自然资源调查与确权登记"),
+    ("住房保障支出", "住房改革支出", "住房公积金"),
+    ("灾害防治及应急管理支出", "应急管理事务", "安全监管"),
+    ("科学技术支出", "技术研究与开发", "科技成果转化与扩散"),
+]
+# Concrete, checkable reasons are made of a place, a facility or project and
+# what happened to it; two reasons share at most the template.
+_PLACE_A = "青 白 柳 松 枫 石 云 金 玉 龙 凤 桃 梅 竹 兰 杏 荷 芦 桂 柏 槐 杉 榆 樟 茶 菱 莲 苇 蒲 橙".split()
+_PLACE_B = "湾 港 桥 塘 坪 岭 园 林 洲 溪 湖 山 坝 浦 泾 埠 渡 庄 营 垸".split()
+_FACILITY = (
+    "社区卫生服务站 垃圾中转站 排涝泵站 污水提升泵站 综合文化站 农家书屋 养老服务中心 日间照料中心 "
+    "公共停车场 农贸市场 health驿站 党群服务中心 便民服务中心 消防救援站 应急避难场所 智慧安防小区 "
+    "河道保洁码头 口袋公园 体育健身步道 新时代文明实践站 老年大学分校 儿童之家 红色教育基地 科普馆"
+).replace("health", "健康").split()
+_ACTION = (
+    "建成投入运营 完成提标改造 开展主体结构维修 实施扩容工程 更新全部设备 完成搬迁 新增安保服务 "
+    "新增物业服务 增加保洁频次 延长开放时间 完成智能化升级 完成竣工验收 纳入区级运维 改由街道托管"
+).split()
+_EFFECT = (
+    "运维经费相应增加 相关支出同步增加 一次性购置支出增加 工程款集中支付 委托服务费增加 "
+    "上年同类支出不再发生 能耗费用下降 合同金额下调 人员经费随之调整 尾款于本年结清"
+).split()
+_PEOPLE = "新录用公务员 新招录专业技术人员 退休人员 选调干部 编外聘用人员 社区工作者 辅警".split()
+_PEOPLE_EFFECT = "人员经费增加 工资福利支出相应增加 社会保险缴费增加 人员支出减少 年度考核奖发放增加".split()
+VAGUE = ["工作需要", "业务量增加", "支出增加", "人员变动", "按实际需要调整"]
+
+
+def unit_names(n: int, rng: random.Random) -> list[str]:
+    """n distinct invented unit names (district + level + department)."""
+    pool = [d + lv + dept for d in _DISTRICT for lv in _LEVEL for dept in _DEPT]
+    rng.shuffle(pool)
+    if n > len(pool):
+        raise ValueError(f"at most {len(pool)} units")
+    return pool[:n]
+
+
+class ReasonMaker:
+    """Distinct concrete reasons: every reason made here differs from every
+    other in at least its place, facility and action (two slots of three may
+    match by chance, never all)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.used: set[tuple] = set()
+        self.places = [a + b for a in _PLACE_A for b in _PLACE_B]
+
+    def one(self) -> str:
+        rng = self.rng
+        for _ in range(1000):
+            kind = rng.random()
+            if kind < 0.15:
+                key = ("people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT), rng.choice(self.places))
+                if key in self.used:
+                    continue
+                self.used.add(key)
+                # the place keeps two "people" reasons of the same kind apart
+                text = f"{key[3]}片区{key[1]}{rng.randint(2, 30)}名，{key[2]}"
+            else:
+                place, fac, act, eff = rng.choice(self.places), rng.choice(_FACILITY), rng.choice(_ACTION), rng.choice(_EFFECT)
+                key = (place, fac)
+                if key in self.used or (place, act) in self.used or (fac, act, eff) in self.used:
+                    continue
+                self.used.update({key, (place, act), (fac, act, eff)})
+                if kind < 0.6:
+                    text = f"{place}{fac}{act}，{eff}"
+                elif kind < 0.85:
+                    text = f"{place}{fac}于{rng.randint(1, 12)}月{act}，{eff}{rng.randint(3, 300)}万元"
+                else:
+                    text = f"一是{place}{fac}{act}；二是{eff}"
+            return text
+        raise RuntimeError("ran out of distinct reasons")
+
+
+def light_edit(text: str, rng: random.Random) -> str:
+    """What a copier does: change the figures, the punctuation, a word."""
+    import re
+
+    choice = rng.randrange(4)
+    if choice == 0:
+        return re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), text) if re.search(r"\d", text) else text + "。"
+    if choice == 1:
+        return text.replace("，", "；").replace("；", "，", 1) if "，" in text or "；" in text else text + "。"
+    if choice == 2:
+        return "主要是" + text
+    return text.replace("增加", "有所增加", 1) if "增加" in text else text + "等"
+
+
+@dataclass
+class Doc:
+    path: str
+    unit: str
+    year: int
+    reasons: list[str]  # as written, one per explanation, in order
+    items: list[str]
+
+
+@dataclass
+class Truth:
+    docs: list[Doc] = field(default_factory=list)
+    # (path_a, reason_a, path_b, reason_b): a reason of a copied into b, another unit
+    copies: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (path_prev, path_next, item, reason): reason kept across years, figures changed
+    sticky: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (path_prev, path_next, item, reason): reason kept, figures also unchanged (not sticky)
+    same_figures: list[tuple[str, str, str, str]] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)  # corrupt and empty files
+    fixtures: list[str] = field(default_factory=list)
+    family: dict[str, int] = field(default_factory=dict)  # normalised reason -> family id
+
+
+def item_name(item: tuple[str, str, str]) -> str:
+    return f"{item[0]}（类）{item[1]}（款）{item[2]}（项）"
+
+
+def report_text(unit: str, year: int, rows: list[tuple], rng: random.Random, *, prose: bool = True) -> str:
+    """A report: title, overview, one statement per row (item, last year's
+    amount, this year's amount, reason or None for a missing reason)."""
+    total_prev = sum(r[1] for r in rows)
+    total = sum(r[2] for r in rows)
+    diff = total - total_prev
+    lines = [
+        unit,
+        f"{year}年度部门决算公开说明",
+        "",
+        "第一部分 部门概况",
+        "",
+        "一、主要职能",
+        "",
+        f"{unit}负责本行政区域内相关领域的政策执行、行业管理和公共服务工作，完成上级交办的其他任务。",
+        "",
+        "第二部分 部门决算情况说明",
+        "",
+        "一、收入支出决算总体情况说明",
+        "",
+        f"{year}年度收入总计 {total:,.2f} 万元，支出总计 {total:,.2f} 万元。",
+        "",
+        "五、一般公共预算财政拨款支出决算情况说明",
+        "",
+        "（三）一般公共预算财政拨款支出决算具体情况",
+        "",
+    ]
+    for n, (item, prev, amount, reason) in enumerate(rows, 1):
+        change = amount - prev
+        word, grow = ("增加", "增长") if change >= 0 else ("减少", "下降")
+        pct = abs(change) / prev * 100 if prev else 0.0
+        s = f"{n}.{item}：支出决算数为 {amount:,.2f} 万元，比上年决算{word} {abs(change):,.2f} 万元，{grow} {pct:.2f}%"
+        s += f"，主要原因是：{reason}。" if reason else "。"
+        lines += [s, ""]
+    if prose:
+        lines += [
+            "七、财政拨款“三公”经费支出决算情况说明",
+            "",
+            f"{year}年度财政拨款“三公”经费支出 {rng.uniform(5, 30):.2f} 万元，与上年持平。",
+            "",
+            "第三部分 名词解释",
+            "",
+            "1.财政拨款收入：指本年度从本级财政部门取得的财政拨款。",
+            "",
+        ]
+    del diff
+    return "\n".join(lines)
+
+
+def write_corpus(
+    folder: str,
+    units: int = 100,
+    years: tuple[int, ...] = (2023, 2024),
+    *,
+    seed: int = 7,
+    items_per_report: int = 8,
+    copies: int = 30,
+    sticky: int = 20,
+    bad: int = 10,
+    fixtures: list[str] | None = None,
+) -> Truth:
+    """Write a corpus of `units × len(years)` invented reports into `folder`
+    (one sub-folder per year) plus `bad` corrupt or empty files and copies
+    of the `fixtures` files; plant `copies` cross-unit copies and `sticky`
+    reasons kept across consecutive years. Returns the truth."""
+    from nlp.similarity import normalise
+
+    rng = random.Random(seed)
+    maker = ReasonMaker(rng)
+    names = unit_names(units, rng)
+    truth = Truth()
+    family_of: dict[str, int] = {}
+
+    def fam(text: str, fid: int | None = None) -> int:
+        key = normalise(text)
+        if key not in family_of:
+            family_of[key] = fid if fid is not None else len(family_of) + 1_000_000
+        return family_of[key]
+
+    # Plan every report's rows: unit -> year -> [(item, prev, amount, reason)]
+    plan: dict[str, dict[int, list[list]]] = {}
+    for unit in names:
+        items = rng.sample(_ITEMS, items_per_report)
+        base = {item_name(i): rng.uniform(30, 3000) for i in items}
+        plan[unit] = {}
+        for year in years:
+            rows = []
+            for k, i in enumerate(items):
+                name = item_name(i)
+                prev = round(base[name], 2)
+                amount = round(prev * rng.uniform(0.7, 1.4), 2)
+                base[name] = amount
+                roll = rng.random()
+                if k == 0 and roll < 0.5:
+                    reason = rng.choice(VAGUE)
+                elif roll < 0.05:
+                    reason = None
+                else:
+                    reason = maker.one()
+                rows.append([name, prev, amount, reason])
+            plan[unit][year] = rows
+
+    paths = {(u, y): os.path.join(folder, str(y), f"{u}{y}年度部门决算.txt") for u in names for y in years}
+
+    # Sticky: a unit keeps the reason for an item from year y-1 to y.
+    cands = [(u, y, k) for u in names for y in years[1:] if y - 1 in years for k in range(1, items_per_report)]
+    rng.shuffle(cands)
+    used_rows: set = set()
+    for u, y, k in cands[:sticky]:
+        prev_row, row = plan[u][y - 1][k], plan[u][y][k]
+        if prev_row[3] is None:
+            prev_row[3] = maker.one()
+        row[3] = prev_row[3]
+        used_rows.update({(u, y - 1, k), (u, y, k)})
+        truth.sticky.append((paths[(u, y - 1)], paths[(u, y)], row[0], row[3]))
+    # A control: the same reason and the same figures (a report published
+    # again unchanged) is not stickiness.
+    for u, y, k in cands[sticky : sticky + 3]:
+        if (u, y, k) in used_rows or (u, y - 1, k) in used_rows:
+            continue
+        prev_row, row = plan[u][y - 1][k], plan[u][y][k]
+        if prev_row[3] is None:
+            prev_row[3] = maker.one()
+        row[1], row[2], row[3] = prev_row[1], prev_row[2], prev_row[3]
+        used_rows.update({(u, y - 1, k), (u, y, k)})
+        truth.same_figures.append((paths[(u, y - 1)], paths[(u, y)], row[0], row[3]))
+
+    # Copies: a reason of unit a (year y) appears, maybe lightly edited, in
+    # the report of another unit b (same or another year), for any item.
+    slots = [(u, y, k) for u in names for y in years for k in range(1, items_per_report) if (u, y, k) not in used_rows]
+    rng.shuffle(slots)
+    while len(truth.copies) < copies and len(slots) >= 2:
+        a, b = slots.pop(), slots.pop()
+        if a[0] == b[0]:
+            continue
+        src = plan[a[0]][a[1]][a[2]]
+        if src[3] is None or src[3] in VAGUE:
+            src[3] = maker.one()
+        text = src[3] if rng.random() < 0.4 else light_edit(src[3], rng)
+        plan[b[0]][b[1]][b[2]][3] = text
+        used_rows.update({a, b})
+        truth.copies.append((paths[(a[0], a[1])], src[3], paths[(b[0], b[1])], text))
+
+    # Families: planted copies and sticky pairs share one; all else is its own.
+    for n, (_, ra, _, rb) in enumerate(truth.copies):
+        fam(ra, n)
+        fam(rb, n)
+    for n, (_, _, _, r) in enumerate(truth.sticky + truth.same_figures, len(truth.copies)):
+        fam(r, n)
+
+    for (u, y), path in paths.items():
+        rows = plan[u][y]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(report_text(u, y, [tuple(r) for r in rows], rng))
+        for r in rows:
+            if r[3]:
+                fam(r[3])
+        truth.docs.append(Doc(path, u, y, [r[3] for r in rows], [r[0] for r in rows]))
+
+    # Bad files: corrupt PDFs and binaries, empty and blank files.
+    bad_dir = os.path.join(folder, "incoming")
+    os.makedirs(bad_dir, exist_ok=True)
+    makers = [
+        ("损坏{}.pdf", lambda: b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(2000))),
+        ("空文件{}.txt", lambda: b""),
+        ("空白{}.txt", lambda: b"  \n\n \t\n"),
+        ("乱码{}.docx", lambda: b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(500))),
+        ("旧格式{}.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
+    ]
+    for n in range(bad):
+        pattern, make = makers[n % len(makers)]
+        path = os.path.join(bad_dir, pattern.format(n))
+        with open(path, "wb") as f:
+            f.write(make())
+        truth.bad.append(path)
+
+    if fixtures:
+        fx_dir = os.path.join(folder, "fixtures")
+        os.makedirs(fx_dir, exist_ok=True)
+        for src in fixtures:
+            dst = os.path.join(fx_dir, os.path.basename(src))
+            with open(src, "rb") as f, open(dst, "wb") as g:
+                g.write(f.read())
+            truth.fixtures.append(dst)
+    truth.family = family_of
+    return truth
+
+
+def reasons_for_search(n: int, copy_rate: float = 0.1, seed: int = 11) -> tuple[list[str], list[int]]:
+    """n reasons for the near-duplicate benchmark: distinct concrete reasons,
+    with `copy_rate` of them copies (verbatim or lightly edited) of an
+    earlier one. Returns (texts, family ids)."""
+    rng = random.Random(seed)
+    maker = ReasonMaker(rng)
+    texts: list[str] = []
+    families: list[int] = []
+    for i in range(n):
+        if texts and rng.random() < copy_rate:
+            j = rng.randrange(len(texts))
+            texts.append(texts[j] if rng.random() < 0.4 else light_edit(texts[j], rng))
+            families.append(families[j])
+        else:
+            try:
+                texts.append(maker.one())
+            except RuntimeError:  # the distinct pool is spent: widen it with a suffix
+                maker.used.clear()
+                maker.places = [p + q for p in maker.places[:60] for q in _PLACE_B]
+                texts.append(maker.one())
+            families.append(i)
+    return texts, families

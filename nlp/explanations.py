@@ -60,7 +60,7 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
             statement.item = found[-1].statement.item
         r_start = _skip_space(text, m.end())
         r_end = reason_end(text, r_start)
-        reason = _INSTRUCTION.sub("", text[r_start:r_end].strip()).rstrip("。；;，,、. ")
+        reason = _INSTRUCTION.sub("", re.sub(r"\s*\n\s*", "", text[r_start:r_end].strip())).rstrip("。；;，,、. ")
         if _EMPTY_REASON.match(reason):
             continue
         found.append(Found(statement, reason, r_start, r_end, split_causes(reason)))

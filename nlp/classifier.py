@@ -123,6 +123,7 @@ class _LinearTextClassifier(_Params):
         random_state: int = 0,
         low_confidence_accuracy: float = 0.75,
         augment: int = 1,
+        group_near_duplicates: float = 0.4,
     ):
         self.C = C
         self.char_ngrams_range = char_ngrams_range
@@ -139,6 +140,7 @@ class _LinearTextClassifier(_Params):
         self.random_state = random_state
         self.low_confidence_accuracy = low_confidence_accuracy
         self.augment = augment
+        self.group_near_duplicates = group_near_duplicates
 
     # -- subclass hooks
     def _targets(self, y) -> tuple[list, "np.ndarray"]:
@@ -164,8 +166,10 @@ class _LinearTextClassifier(_Params):
 
         Learned: `classes_`, `featurizer_`, `coef_`, `intercept_`,
         `temperature_`, `low_confidence_threshold_`, and the held-out
-        diagnostics `cv_proba_` / `cv_targets_` (None when there are too few
-        examples per class to cross-validate).
+        diagnostics `cv_decision_` (raw scores), `cv_proba_` (calibrated) and
+        `cv_targets_` (class indices) — None when there are too few examples
+        per class to cross-validate. Folds are stratified and keep
+        near-duplicate texts together (`group_near_duplicates`, 0 to turn off).
         """
         import numpy as np
 
@@ -191,17 +195,25 @@ class _LinearTextClassifier(_Params):
         counts = np.bincount(yi, minlength=len(classes))
         n_splits = min(int(self.cv), int(counts.max()))
         self.cv_proba_ = None
+        self.cv_decision_ = None
         self.cv_targets_ = None
         self.temperature_ = 1.0
         self.low_confidence_threshold_ = 0.0
         if n_splits >= 2 and counts.min() >= 2:
-            from sklearn.model_selection import StratifiedKFold
+            from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+            from nlp.features import near_duplicate_groups
 
             logits = np.zeros((len(texts), len(classes)))
-            folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # "least populated class has only N members"
-                splits = list(folds.split(np.zeros(len(texts)), yi))
+                if self.group_near_duplicates:
+                    groups = near_duplicate_groups(texts, self.group_near_duplicates)
+                    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+                    splits = list(folds.split(np.zeros(len(texts)), yi, groups))
+                else:
+                    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+                    splits = list(folds.split(np.zeros(len(texts)), yi))
             for train, test in splits:
                 b, t = train_set(train)
                 fz = self._featurizer().fit(b)
@@ -209,6 +221,7 @@ class _LinearTextClassifier(_Params):
                 logits[test] = scores(fz.transform_bags([bags[i] for i in test]), coef, intercept)
             self.temperature_ = _fit_temperature(logits, yi)
             proba = _softmax(logits / self.temperature_)
+            self.cv_decision_ = logits
             self.cv_proba_ = proba
             self.cv_targets_ = yi
             self.low_confidence_threshold_ = _low_confidence_threshold(proba, yi, self.low_confidence_accuracy)
@@ -309,8 +322,8 @@ class VagueClassifier(_LinearTextClassifier):
 
 
 # Parameters of the shipped model, chosen by cross-validation on the corpus only.
-CAUSE_PARAMS: dict = dict(C=4.0)
-VAGUE_PARAMS: dict = dict(C=4.0)
+CAUSE_PARAMS: dict = dict(C=4.0, use_core=True, indicator_weight=0.25)
+VAGUE_PARAMS: dict = dict(C=4.0, use_core=True)
 
 
 # How reports wrap a cause: a lead-in and a tail that restates the change.
@@ -513,10 +526,18 @@ def save_model(model: Model, directory: str | os.PathLike) -> Path:
 
 
 def resolve_model_path(model=DEFAULT) -> Path:
-    """DEFAULT -> $JUESUAN_MODEL if set, else the bundled <repo>/models."""
+    """DEFAULT -> $JUESUAN_MODEL if set, else the bundled model: <repo>/models
+    in a checkout, <prefix>/share/juesuan/models in an installed juesuan."""
     if model is None or model == DEFAULT:
         env = os.environ.get(ENV_VAR)
-        return Path(env) if env else BUNDLED_MODEL
+        if env:
+            return Path(env)
+        if (BUNDLED_MODEL / MODEL_FILE).is_file():
+            return BUNDLED_MODEL
+        import sys
+
+        installed = Path(sys.prefix) / "share" / "juesuan" / "models"
+        return installed if (installed / MODEL_FILE).is_file() else BUNDLED_MODEL
     return Path(model)
 
 
@@ -557,7 +578,7 @@ def _load(path: Path) -> Model:
 
     where = str(path)
     if not path.exists():
-        hint = " (set with --model DIR or $JUESUAN_MODEL; build one with `python train.py`)"
+        hint = " (choose one with --model DIR or $JUESUAN_MODEL, build one with `python train.py`, or score with --no-model)"
         raise ModelError(f"{where}: no model there{hint}")
     if path.is_dir():
         model_file = path / MODEL_FILE
@@ -648,7 +669,7 @@ def _head_from_data(name: str, h: dict, arrays: dict) -> _LinearTextClassifier:
     head.classes_ = [bool(c) for c in classes] if cls is VagueClassifier else [str(c) for c in classes]
     head.temperature_ = float(h["temperature"])
     head.low_confidence_threshold_ = float(h["low_confidence_threshold"])
-    head.cv_proba_ = head.cv_targets_ = None
+    head.cv_proba_ = head.cv_decision_ = head.cv_targets_ = None
     return head
 
 
@@ -697,6 +718,21 @@ def label_report(report, model=DEFAULT):
     return report
 
 
+def render_table(rows: list[dict]) -> str:
+    """`juesuan classify --format text`: one cause a line, low confidence marked."""
+    head = f"{'label':<22} {'conf':>5}  {'vague':<5} {'vconf':>5}  text"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        vague = "—" if r["vague"] is None else "yes" if r["vague"] else "no"
+        vconf = "" if r["vague_confidence"] is None else f"{r['vague_confidence']:.2f}"
+        mark = "?" if r["low_confidence"] else " "
+        lines.append(f"{r['label']:<22} {r['confidence']:.2f}{mark} {vague:<5} {vconf:>5}  {r['text']}")
+    low = sum(r["low_confidence"] for r in rows)
+    if low:
+        lines.append(f"? = low confidence (below the model's threshold): {low} of {len(rows)}")
+    return "\n".join(lines) + "\n"
+
+
 # ------------------------------------------------------------ labelled data
 
 _ALIASES = {
@@ -704,8 +740,8 @@ _ALIASES = {
     "label": ("label", "标签", "类别"),
     "vague": ("vague", "模糊", "是否模糊"),
 }
-_TRUE = {"true", "1", "yes", "y", "t", "是", "模糊", "vague"}
-_FALSE = {"false", "0", "no", "n", "f", "否", "具体", "specific"}
+_TRUE = {"true", "1", "1.0", "yes", "y", "t", "是", "模糊", "vague"}
+_FALSE = {"false", "0", "0.0", "no", "n", "f", "否", "具体", "specific"}
 _LABEL_RE = re.compile(r"^[\w\-.]{1,64}$")
 
 
@@ -978,3 +1014,112 @@ def _cell(v):
     if isinstance(v, bool):
         return "true" if v else "false"
     return v
+
+
+# ------------------------------------------------------------------ evaluation
+
+SHARED = REPO.parent / "shared"
+GOLD_PATTERNS = (str(SHARED / "seeds" / "*.gold.jsonl"), str(REPO / "tests" / "gold" / "real_pdfs" / "*.gold.jsonl"))
+
+
+def gold_files(patterns=GOLD_PATTERNS) -> list[Path]:
+    import glob
+
+    return [Path(p) for pattern in patterns for p in sorted(glob.glob(pattern))]
+
+
+def gold_causes(files=None) -> tuple[list[tuple[str, str, bool | None]], dict]:
+    """Distinct real causes of hand-made gold files (explanations with
+    `causes`), each text once — the first gold label wins; returns the causes
+    as (text, label, vague) and counts (occurrences, conflicting labels)."""
+    files = gold_files() if files is None else [Path(f) for f in files]
+    seen: dict[str, tuple[str, str, bool | None]] = {}
+    occurrences = conflicts = 0
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            for c in json.loads(line).get("causes") or []:
+                occurrences += 1
+                item = (c["text"], c.get("label"), c.get("vague"))
+                if c["text"] in seen:
+                    conflicts += seen[c["text"]][1:] != item[1:]
+                else:
+                    seen[c["text"]] = item
+    return list(seen.values()), {"files": [os.path.relpath(f, REPO) for f in files], "occurrences": occurrences,
+                                 "distinct": len(seen), "conflicting_duplicates": conflicts}
+
+
+def label_scores(y_true, y_pred, labels=None) -> dict:
+    """Accuracy, macro-F1 (over the labels in y_true or y_pred, as
+    scikit-learn's default), per-label precision/recall/F1/support and the
+    confusion matrix (rows: true, columns: predicted)."""
+    y_true, y_pred = [str(v) for v in y_true], [str(v) for v in y_pred]
+    present = set(y_true) | set(y_pred)
+    preferred = list(labels or [])
+    labels = [l for l in preferred if l in present] + sorted(present - set(preferred))
+    per = {}
+    for l in labels:
+        tp = sum(t == l and p == l for t, p in zip(y_true, y_pred))
+        fp = sum(t != l and p == l for t, p in zip(y_true, y_pred))
+        fn = sum(t == l and p != l for t, p in zip(y_true, y_pred))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[l] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": tp + fn}
+    index = {l: i for i, l in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for t, p in zip(y_true, y_pred):
+        matrix[index[t]][index[p]] += 1
+    n = len(y_true)
+    return {
+        "n": n,
+        "accuracy": round(sum(t == p for t, p in zip(y_true, y_pred)) / n, 4) if n else None,
+        "macro_f1": round(sum(v["f1"] for v in per.values()) / len(per), 4) if per else None,
+        "per_label": per,
+        "confusion": {"labels": labels, "matrix": matrix},
+    }
+
+
+def vague_scores(y_true, y_pred) -> dict:
+    """F1, precision and recall of "vague" (the positive class), and accuracy."""
+    pairs = [(bool(t), bool(p)) for t, p in zip(y_true, y_pred) if t is not None]
+    tp = sum(t and p for t, p in pairs)
+    fp = sum(p and not t for t, p in pairs)
+    fn = sum(t and not p for t, p in pairs)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "n": len(pairs),
+        "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
+        "precision": round(prec, 4),
+        "recall": round(rec, 4),
+        "accuracy": round(sum(t == p for t, p in pairs) / len(pairs), 4) if pairs else None,
+        "vague_share_true": round(sum(t for t, _ in pairs) / len(pairs), 4) if pairs else None,
+    }
+
+
+def evaluate(model, items) -> dict:
+    """Scores of `model` on (text, label, vague) items."""
+    m = load_model(model)
+    preds = m.predict([t for t, _, _ in items])
+    out = {"label": label_scores([l for _, l, _ in items], [p["label"] for p in preds], list(LABELS))}
+    if m.vague is not None:
+        out["vague"] = vague_scores([v for _, _, v in items], [p["vague"] for p in preds])
+    out["low_confidence_share"] = round(sum(p["low_confidence"] for p in preds) / len(preds), 4) if preds else None
+    return out
+
+
+def calibration_error(proba, yi, bins: int = 10) -> float:
+    """Expected calibration error of the top-class confidence (equal-width bins)."""
+    import numpy as np
+
+    conf = proba.max(axis=1)
+    correct = proba.argmax(axis=1) == yi
+    edges = np.linspace(0, 1, bins + 1)
+    err = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            err += m.mean() * abs(conf[m].mean() - correct[m].mean())
+    return round(float(err), 4)

@@ -180,6 +180,7 @@ _RESTATE_CLAUSE = re.compile(
 _QUOTED_SLOGANS = ("三公", "过紧日子", "八项规定", "放管服", "最多跑一次", "一网通办", "四风")
 
 
+@lru_cache(maxsize=1 << 14)
 def core(text: str) -> str:
     """The cause without its report wrapping: lead-ins ("主要是", "由于",
     "本年度") and clauses that only restate the change ("导致支出增加",
@@ -278,16 +279,23 @@ def feature_bag(
 ) -> list[str]:
     """All features of one cause text, as names (with repeats: counts matter)."""
     norm = normalize(text)
-    base = core(norm) if use_core else norm
-    feats = ["c:" + g for g in char_ngrams(mask_digits(base), *char_ngrams_range)]
-    if use_words:
-        feats.extend("w:" + w for w in words(base))
+    feats = list(_text_features(norm, use_core, tuple(char_ngrams_range), use_words))
     if use_concepts:
         feats.extend(concepts(core(norm)))
     if use_concrete:
         feats.extend(concreteness(norm))
     feats.extend(lexicon_hits(norm, lexicon))
     return feats
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_features(norm: str, use_core: bool, ngrams: tuple[int, int], use_words: bool) -> tuple[str, ...]:
+    """``c:`` and ``w:`` features of a normalised text (cached: both models ask)."""
+    base = core(norm) if use_core else norm
+    feats = ["c:" + g for g in char_ngrams(mask_digits(base), *ngrams)]
+    if use_words:
+        feats.extend("w:" + w for w in words(base))
+    return tuple(feats)
 
 
 def _weighted(name: str) -> bool:
@@ -366,11 +374,17 @@ class Featurizer:
 
     def vector(self, bag: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of one feature bag; unknown features are ignored."""
-        counts = Counter(self.index_[f] for f in bag if f in self.index_)
+        index = self.index_
+        counts: dict[int, int] = {}
+        for f in bag:
+            i = index.get(f)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-        tf = np.array([counts[i] for i in idx], dtype=np.float64)
+        keys = sorted(counts)
+        idx = np.array(keys, dtype=np.int64)
+        tf = np.array([counts[i] for i in keys], dtype=np.float64)
         w = self.weighted_[idx]
         val = np.where(w, (1.0 + np.log(tf)) * self.idf_[idx], self.indicator_weight)
         norm = np.sqrt(np.sum(val[w] ** 2))
@@ -395,7 +409,40 @@ def to_csr(vectors: list[tuple[np.ndarray, np.ndarray]], n_features: int):
 
 def scores(vectors: list[tuple[np.ndarray, np.ndarray]], coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
     """Linear scores (n_texts x n_outputs) with numpy only."""
-    out = np.empty((len(vectors), coef.shape[0]))
-    for r, (idx, val) in enumerate(vectors):
-        out[r] = coef[:, idx] @ val + intercept
+    out = np.tile(intercept, (len(vectors), 1))
+    lengths = np.array([len(i) for i, _ in vectors], dtype=np.int64)
+    if not lengths.sum():
+        return out
+    idx = np.concatenate([i for i, _ in vectors])
+    val = np.concatenate([v for _, v in vectors])
+    contrib = coef[:, idx] * val  # n_outputs x total features
+    rows = np.nonzero(lengths)[0]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[rows]
+    out[rows] += np.add.reduceat(contrib, starts, axis=1).T
     return out
+
+
+def near_duplicate_groups(texts: list[str], threshold: float = 0.4):
+    """Group ids joining texts whose character-bigram sets (digits masked,
+    punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
+    Cross-validation keeps a group in one fold, so that slot-filled variants of
+    one sentence cannot be trained on and tested on at once (training only)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, t in enumerate(texts):
+        t = mask_digits(_strip_punct(normalize(t)))
+        grams = {t[k : k + 2] for k in range(len(t) - 1)} or {t}
+        for g in sorted(grams):
+            rows.append(i)
+            cols.append(vocab.setdefault(g, len(vocab)))
+    n = len(texts)
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
+    sizes = np.asarray(X.sum(axis=1)).ravel()
+    inter = (X @ X.T).tocoo()
+    jaccard = inter.data / np.maximum(1.0, sizes[inter.row] + sizes[inter.col] - inter.data)
+    keep = (jaccard >= threshold) & (inter.row != inter.col)
+    A = csr_matrix((np.ones(int(keep.sum())), (inter.row[keep], inter.col[keep])), shape=(n, n))
+    return connected_components(A, directed=False)[1]

@@ -14,14 +14,19 @@ from nlp.score import score_report
 from nlp.tables import find_table_reasons
 
 
-def analyze(source: str | os.PathLike | Source, *, text: str | None = None, settings: Settings | None = None) -> Report:
+def analyze(
+    source: str | os.PathLike | Source, *, text: str | None = None, settings: Settings | None = None, model="default"
+) -> Report:
     """Analyse a report file (PDF, DOCX, HTML, text), or `text` given directly.
 
     `analyze("report.pdf")` reads the file; `analyze("name", text="……")`
     analyses a string (the name is only used in the report). `settings`
     selects and tunes the quality rules (default: `load_settings` near the
     file). Raises `nlp.InputError` with a one-line message when the input is
-    unreadable.
+    unreadable. `model` labels the causes: "default" ($JUESUAN_MODEL, else
+    the bundled models/), a model directory, a loaded `nlp.classifier.Model`,
+    or None to leave them unlabelled; `nlp.classifier.ModelError` (an
+    InputError) when it cannot be loaded.
     """
     if text is not None:
         doc = Source(os.fspath(source), [text], paged=False)
@@ -30,6 +35,10 @@ def analyze(source: str | os.PathLike | Source, *, text: str | None = None, sett
     else:
         doc = read(source)
     report = analyze_source(doc)
+    if model is not None:
+        from nlp.classifier import label_report
+
+        label_report(report, model)
     judge(report, settings or load_settings(None if text is not None or isinstance(source, Source) else source))
     return report
 

@@ -23,14 +23,11 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _warm() -> None:
-    """Per worker process, once: ignore Ctrl-C (the client stops the run) and
-    import the pipeline and the rules, so the first document pays nothing."""
+def _worker_init() -> None:
+    """Per worker process: ignore Ctrl-C (the client stops the run). The
+    pipeline and the model are already loaded: workers are forked from a
+    server that imported nlp.batch.warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import nlp.pipeline  # noqa: F401
-    from nlp.rules import all_rules
-
-    all_rules()
 
 
 class LocalEngine:
@@ -54,10 +51,13 @@ class LocalEngine:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # forkserver: workers start from a clean process (no threads copied
-        # from the client, such as the progress bar's), cheaply.
+        # forkserver: workers are forked from a server process that has
+        # loaded the pipeline and the model once (nlp.batch.warm), so each
+        # new worker starts at once and shares that memory; and no thread of
+        # the client (the progress bar's) is copied into a worker.
         ctx = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm)
+        ctx.set_forkserver_preload(["nlp.batch.warm"])
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
 
     def close(self, cancel: bool = False) -> None:
         pool, self._pool = self._pool, None
@@ -68,7 +68,7 @@ class LocalEngine:
         else:
             pool.shutdown(wait=True)
 
-    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None]) -> None:
+    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None], fn=analyse_task) -> None:
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
@@ -81,7 +81,7 @@ class LocalEngine:
                 if task is None:
                     exhausted = True
                     break
-                pending[self._pool.submit(analyse_task, task)] = task
+                pending[self._pool.submit(fn, task)] = task
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -100,15 +100,15 @@ class LocalEngine:
                 pending.clear()
                 _terminate(self._pool)
                 for task in suspects:
-                    on_result(self._alone(task))
+                    on_result(self._alone(task, fn))
                 self._pool = self._new_pool(self.workers)
 
-    def _alone(self, task: Task) -> Result:
+    def _alone(self, task: Task, fn) -> Result:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._new_pool(1)
         try:
-            return pool.submit(analyse_task, task).result()
+            return pool.submit(fn, task).result()
         except BrokenProcessPool:
             return Result(task.sha256, task.source, False, error="WorkerCrash", message=f"{task.source}: the worker process died while analysing this file")
         finally:
@@ -174,6 +174,7 @@ class DaskEngine:
         if other:
             addr, v = next(iter(other.items()))
             raise InputError(f"Dask worker {addr} runs juesuan {v}, this machine {nlp.__version__}; install the same version on every worker")
+        client.run(_warm_worker)
         threads = sum(client.nthreads().values())
         self.window = max(4, 3 * threads)
 
@@ -189,7 +190,7 @@ class DaskEngine:
                     pass
         self._client = self._cluster = None
 
-    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None]) -> None:
+    def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None], fn=analyse_task) -> None:
         from distributed import wait
 
         client = self._client
@@ -203,7 +204,7 @@ class DaskEngine:
                     if task is None:
                         exhausted = True
                         break
-                    pending[client.submit(analyse_task, task, pure=False)] = task
+                    pending[client.submit(fn, task, pure=False)] = task
                 if not pending:
                     return
                 done = wait(list(pending), return_when="FIRST_COMPLETED").done
@@ -220,6 +221,12 @@ class DaskEngine:
         finally:
             if pending:
                 client.cancel(list(pending))
+
+
+def _warm_worker() -> bool:
+    from nlp.batch.warm import warm
+
+    return warm()
 
 
 def _worker_version() -> str:

@@ -45,23 +45,29 @@ _ITEMS = [
     ("灾害防治及应急管理支出", "应急管理事务", "安全监管"),
     ("科学技术支出", "技术研究与开发", "科技成果转化与扩散"),
 ]
-# Concrete, checkable reasons are made of a place, a facility or project and
-# what happened to it; two reasons share at most the template.
+# Concrete, checkable reasons are made of a place, a facility, what happened
+# to it and what that did to the spending; each part is put together from
+# short word lists, so that two reasons share at most their template.
 _PLACE_A = "青 白 柳 松 枫 石 云 金 玉 龙 凤 桃 梅 竹 兰 杏 荷 芦 桂 柏 槐 杉 榆 樟 茶 菱 莲 苇 蒲 橙".split()
 _PLACE_B = "湾 港 桥 塘 坪 岭 园 林 洲 溪 湖 山 坝 浦 泾 埠 渡 庄 营 垸".split()
-_FACILITY = (
-    "社区卫生服务站 垃圾中转站 排涝泵站 污水提升泵站 综合文化站 农家书屋 养老服务中心 日间照料中心 "
-    "公共停车场 农贸市场 health驿站 党群服务中心 便民服务中心 消防救援站 应急避难场所 智慧安防小区 "
-    "河道保洁码头 口袋公园 体育健身步道 新时代文明实践站 老年大学分校 儿童之家 红色教育基地 科普馆"
-).replace("health", "健康").split()
-_ACTION = (
-    "建成投入运营 完成提标改造 开展主体结构维修 实施扩容工程 更新全部设备 完成搬迁 新增安保服务 "
-    "新增物业服务 增加保洁频次 延长开放时间 完成智能化升级 完成竣工验收 纳入区级运维 改由街道托管"
+_MODIFIER = "智慧 综合 应急 区级 街道 社区 乡村 公共 数字 标准化 第二 东区 西区 滨江 临港 新城 老城 中心 示范 便民".split()
+_FACILITY_BASE = (
+    "卫生服务站 垃圾中转站 排涝泵站 污水泵站 文化站 书屋 养老服务中心 日间照料中心 停车场 农贸市场 "
+    "健康驿站 党群服务中心 消防救援站 避难场所 安防小区 保洁码头 口袋公园 健身步道 文明实践站 老年大学 "
+    "儿童之家 教育基地 科普馆 档案库房"
 ).split()
-_EFFECT = (
-    "运维经费相应增加 相关支出同步增加 一次性购置支出增加 工程款集中支付 委托服务费增加 "
-    "上年同类支出不再发生 能耗费用下降 合同金额下调 人员经费随之调整 尾款于本年结清"
+_VERB = "完成 启动 实施 开展 推进 追加 暂停 延期 提前 分期".split()
+_OBJECT = (
+    "提标改造 主体维修 扩容工程 设备更新 搬迁 安保外包 物业外包 保洁加密 延时开放 智能化升级 竣工验收 "
+    "托管移交 消防整改 屋面防水 管网疏通"
 ).split()
+_COST = (
+    "运维经费 物业费 保洁费 电费 设备购置费 工程款 委托服务费 租金 维修费 培训费 咨询费 监理费 检测费 "
+    "保险费 耗材费 安保费 信息化运维费 图书采购费 绿化养护费 燃气费"
+).split()
+_DIRECTION = "相应增加 同步增加 有所下降 大幅减少 集中支付 不再发生 随之调整 按合同结算".split()
+_ACTION = [v + o for v in _VERB for o in _OBJECT]
+_EFFECT = [c + d for c in _COST for d in _DIRECTION]
 _PEOPLE = "新录用公务员 新招录专业技术人员 退休人员 选调干部 编外聘用人员 社区工作者 辅警".split()
 _PEOPLE_EFFECT = "人员经费增加 工资福利支出相应增加 社会保险缴费增加 人员支出减少 年度考核奖发放增加".split()
 VAGUE = ["工作需要", "业务量增加", "支出增加", "人员变动", "按实际需要调整"]
@@ -89,6 +95,7 @@ class ReasonMaker:
         self.rng = rng
         self.used: set[tuple] = set()
         self._places = self._place_names()
+        self._misses = 0  # once the combinations are spent, stop looking
 
     def _place_names(self):
         rng = self.rng
@@ -102,16 +109,19 @@ class ReasonMaker:
     def one(self) -> str:
         rng = self.rng
         place = next(self._places)
-        for attempt in range(60):
+        tries = 60 if self._misses < 100 else 1
+        for attempt in range(tries):
             kind = rng.random()
             if kind < 0.15:
                 template, a, b = "people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT)
                 c = ""
             else:
                 template = "plain" if kind < 0.6 else "month" if kind < 0.85 else "list"
-                a, b, c = rng.choice(_FACILITY), rng.choice(_ACTION), rng.choice(_EFFECT)
+                a = rng.choice(_MODIFIER) + rng.choice(_FACILITY_BASE)
+                b, c = rng.choice(_ACTION), rng.choice(_EFFECT)
             key = (template, a, b, c)
-            if key not in self.used or attempt == 59:
+            if key not in self.used or attempt == tries - 1:
+                self._misses += key in self.used
                 self.used.add(key)
                 break
         if template == "people":

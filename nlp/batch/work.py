@@ -169,3 +169,19 @@ def _num(v):
     if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
         return None
     return v
+
+
+def render_task(task: Task) -> Result:
+    """The single-report HTML page of one document (for the worst reports
+    of the dashboard), made where the model is already loaded."""
+    t0 = time.perf_counter()
+    try:
+        from nlp.pipeline import analyze
+        from nlp.readers import read_bytes
+        from nlp.report.html import render_html
+
+        report = analyze(read_bytes(task.data, task.source), settings=task.settings)
+        page = render_html(report).encode("utf-8")
+    except Exception as e:  # noqa: BLE001 - a page that cannot be made is just not linked
+        return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
+    return Result(task.sha256, task.source, True, line=page, seconds=time.perf_counter() - t0)

@@ -1,0 +1,174 @@
+"""Issue 5's performance targets for `juesuan batch`, each next to a floor
+measured in the same run on the same machine:
+
+(a) 1,000 generated text reports (nlp.batch.synthetic: invented units,
+    years, items and reasons) through `run_batch` with 1 and with 2 local
+    workers, each in a fresh process: reports/s, peak RSS of the client and
+    of its largest child (resource.getrusage, self and children), and the
+    ratio to the single-process floor — the same analyze() calls in one
+    process, no pool, no store, no tables. Target: >= 1.7x from 1 to 2
+    workers. Shown three ways: end to end (including the tables, the corpus
+    rules, report.xlsx and the dashboard, which are serial), the analysis
+    phase, and the steady state (after the first result: workers started
+    and the model loaded).
+(b) the near-duplicate search of the corpus rules on 100,000 generated
+    explanations (10% planted copies, verbatim or lightly edited): seconds,
+    recall and precision against the planted families, and the index's
+    memory per distinct explanation (RSS growth). Target: < 60 s.
+(c) with --flat: the client's peak RSS for N and 3N reports (memory stays
+    flat with corpus size; only the near-duplicate index grows).
+
+The machine is shared and noisy (±2x, see shared/LIBRARIES.md): run it
+twice and read the better of each.
+
+Run:  python bench/bench_batch.py [--reports 1000] [--explanations 100000] [--flat]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def _child(code: str) -> dict:
+    """Run `code` in a fresh Python; it prints one JSON line last."""
+    out = subprocess.run([sys.executable, "-c", code], env=_env(), cwd=REPO, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"benchmark child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+_RUSAGE = """
+import resource
+def _rss():
+    s = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(s, 1), round(c, 1)
+"""
+
+FLOOR = _RUSAGE + """
+import glob, json, sys, time
+t0 = time.perf_counter()
+from nlp import analyze
+from nlp.batch.warm import warm
+warm()  # import, model and tokenizer: what every worker does once
+t1 = time.perf_counter()
+files = sorted(glob.glob(sys.argv[1] + "/**/*.txt", recursive=True))
+for f in files:
+    analyze(f)
+t2 = time.perf_counter()
+print(json.dumps({"files": len(files), "total": t2 - t0, "startup": t1 - t0, "steady": t2 - t1, "rss": _rss()}))
+"""
+
+BATCH = _RUSAGE + """
+import json, sys
+from nlp.batch import run_batch
+s = run_batch([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), progress=False)
+print(json.dumps({"done": s.done, "failed": s.failed, "total": s.seconds, "analyse": s.analyse_seconds,
+                  "first": s.first_result_seconds, "copied": s.corpus.get("copied_across_units"),
+                  "sticky": s.corpus.get("sticky_across_years"), "rss": _rss()}))
+"""
+
+NEARDUP = _RUSAGE + """
+import json, resource, sys, time
+from itertools import combinations
+from nlp.batch.synthetic import reasons_for_search
+from nlp.batch.corpus import NearDuplicateIndex
+from nlp.similarity import normalise
+n = int(sys.argv[1])
+texts, families = reasons_for_search(n, copy_rate=0.1)
+keys = [normalise(t) for t in texts]
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+index = NearDuplicateIndex()
+ids = [index.add(k) for k in keys]
+seconds = time.perf_counter() - t0
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) * 1024
+# recall and precision over pairs of distinct texts of >= 10 characters
+by_family, by_cluster = {}, {}
+for i, t in enumerate(ids):
+    if len(index.texts[t]) >= index.min_chars:
+        by_family.setdefault(families[i], set()).add(t)
+        by_cluster.setdefault(index.find(t), set()).add(t)
+pairs = lambda groups: {p for g in groups.values() for p in combinations(sorted(g), 2)}
+truth, found = pairs(by_family), pairs(by_cluster)
+print(json.dumps({"n": n, "distinct": len(index), "seconds": seconds, "compared": index.candidates,
+                  "recall": len(truth & found) / max(1, len(truth)), "precision": len(truth & found) / max(1, len(found)),
+                  "pairs": len(truth), "bytes_per": grown / max(1, len(index)), "rss": _rss()}))
+"""
+
+
+def generate(folder: str, reports: int) -> None:
+    from nlp.batch.synthetic import write_corpus
+
+    units = reports // 2
+    write_corpus(folder, units=units, years=(2023, 2024), bad=0, copies=max(10, reports // 10), sticky=max(5, reports // 20))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--explanations", type=int, default=100_000)
+    ap.add_argument("--flat", action="store_true", help="also run 3x the reports to show the client's memory stays flat")
+    args = ap.parse_args()
+    print(f"juesuan batch benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
+        src = os.path.join(tmp, "in")
+        t = time.perf_counter()
+        generate(src, args.reports)
+        print(f"generated {args.reports} reports in {time.perf_counter() - t:.1f} s")
+
+        floor = _child(FLOOR.replace("sys.argv[1]", repr(src)))
+        runs = {}
+        for w in (1, 2):
+            code = BATCH.replace("sys.argv[1]", repr(src)).replace("sys.argv[2]", repr(os.path.join(tmp, f"out{w}"))).replace("sys.argv[3]", repr(str(w)))
+            runs[w] = _child(code)
+        n = floor["files"]
+        print()
+        print(f"(a) {n} reports                 seconds  reports/s   peak RSS MB (client / largest child)   vs floor")
+        print(f"    floor, one process, no pool  {floor['total']:7.1f}  {n / floor['total']:9.1f}   {floor['rss'][0]:8.0f}                               1.00x")
+        print(f"      of which start-up (model)  {floor['startup']:7.1f};  steady {n / floor['steady']:.1f} reports/s")
+        for w, r in runs.items():
+            print(f"    run_batch, {w} worker{'s' if w > 1 else ' '}          {r['total']:7.1f}  {n / r['total']:9.1f}   {r['rss'][0]:8.0f} / {r['rss'][1]:<8.0f}                     {floor['total'] / r['total']:.2f}x")
+            steady = (r["done"] - 1) / max(1e-9, r["analyse"] - r["first"])
+            print(f"      analysis {r['analyse']:.1f} s ({n / r['analyse']:.1f}/s), first result at {r['first']:.1f} s, steady {steady:.1f} reports/s; "
+                  f"tables+corpus+dashboard {r['total'] - r['analyse']:.1f} s; JS801 {r['copied']}, JS802 {r['sticky']}")
+        one, two = runs[1], runs[2]
+        s_total = one["total"] / two["total"]
+        s_analyse = one["analyse"] / two["analyse"]
+        steady1 = (one["done"] - 1) / (one["analyse"] - one["first"])
+        steady2 = (two["done"] - 1) / (two["analyse"] - two["first"])
+        print(f"    speed-up 1 -> 2 workers: end to end {s_total:.2f}x, analysis phase {s_analyse:.2f}x, steady state {steady2 / steady1:.2f}x "
+              f"(target >= 1.7x; floor steady {n / floor['steady']:.1f}/s)")
+
+        if args.flat:
+            big = os.path.join(tmp, "in3")
+            generate(big, 3 * args.reports)
+            r3 = _child(BATCH.replace("sys.argv[1]", repr(big)).replace("sys.argv[2]", repr(os.path.join(tmp, "out3"))).replace("sys.argv[3]", "'2'"))
+            print(f"(c) client peak RSS: {args.reports} reports {two['rss'][0]:.0f} MB, {3 * args.reports} reports {r3['rss'][0]:.0f} MB "
+                  f"(largest child {two['rss'][1]:.0f} / {r3['rss'][1]:.0f} MB); {3 * args.reports} reports in {r3['total']:.1f} s")
+
+    nd = _child(NEARDUP.replace("sys.argv[1]", repr(str(args.explanations))))
+    print(f"(b) near-duplicate search, {nd['n']:,} explanations ({nd['distinct']:,} distinct, {nd['pairs']:,} planted pairs): "
+          f"{nd['seconds']:.1f} s (target < 60 s), {nd['compared']:,} candidate pairs compared, "
+          f"recall {nd['recall']:.3f}, precision {nd['precision']:.3f}, index {nd['bytes_per'] / 1024:.1f} KB per distinct explanation, "
+          f"peak RSS {nd['rss'][0]:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

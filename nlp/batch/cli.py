@@ -1,0 +1,70 @@
+"""The `juesuan batch` options and their run, for nlp/cli.py to call:
+
+    batch = commands.add_parser("batch", help="analyse many reports into a results folder")
+    nlp.batch.add_arguments(batch)
+    ...
+    return nlp.batch.main(args)
+
+Exit codes: 0 done (files that failed are listed in errors.csv, not an
+error of the run), 2 no input found or the run cannot start (one line on
+stderr), 130 interrupted (rerun with --resume).
+"""
+from __future__ import annotations
+
+import sys
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="report files, folders (searched recursively), globs ('reports/**/*.pdf') or @list.txt (one path a line)")
+    parser.add_argument("--out", "-o", required=True, metavar="DIR",
+                        help="results folder: documents, explanations, findings (.csv, .parquet), errors.csv, report.xlsx, dashboard.html")
+    parser.add_argument("--workers", "-j", type=_positive, default=None, metavar="N",
+                        help="worker processes (default: the CPU count; with --engine dask and no --scheduler, the local cluster's size)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep what an earlier run in --out finished (by content hash) and do the rest")
+    parser.add_argument("--engine", choices=["local", "dask"], default="local",
+                        help="local processes (default) or a Dask distributed cluster")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster")
+    parser.add_argument("--manifest", metavar="CSV",
+                        help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
+    bar = parser.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar (default: only on a terminal)")
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
+def main(args) -> int:
+    from nlp.batch.run import run_batch
+    from nlp.errors import InputError
+
+    try:
+        summary = run_batch(
+            list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
+            scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
+        )
+    except InputError as e:
+        print(f"juesuan: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"juesuan: interrupted; what finished is kept in {args.out} — run the same command with --resume to go on", file=sys.stderr)
+        return 130
+    print(summary.line(), file=sys.stderr)
+    if summary.failed:
+        print(f"juesuan: {summary.failed} file(s) could not be analysed: see {summary.out.get('errors.csv')}", file=sys.stderr)
+    if summary.note:
+        print(f"juesuan: note: {summary.note}", file=sys.stderr)
+    print(summary.out.get("dashboard.html", args.out))
+    return 0

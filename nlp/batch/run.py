@@ -1,0 +1,246 @@
+"""`juesuan batch`: screen many reports in one command.
+
+    run_batch(["reports/"], "results/")                 # local processes
+    run_batch(["reports/"], "results/", resume=True)    # after a crash or Ctrl-C
+    run_batch(["reports/"], "results/", engine="dask", scheduler="tcp://host:8786")
+
+The client walks the inputs, reads and hashes each file (sha256 of its
+bytes), skips what the store already holds (--resume), and sends the rest to
+the engine, a bounded number at a time; each result is appended to the store
+the moment it arrives. At the end the tables, report.xlsx and
+dashboard.html are rebuilt from the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+
+from nlp.errors import InputError
+
+MAX_BYTES = 50 * 1024 * 1024  # as nlp.readers.MAX_BYTES
+
+
+@dataclass
+class BatchSummary:
+    inputs: int = 0  # input paths found
+    done: int = 0  # analysed in this run
+    skipped: int = 0  # finished by an earlier run (--resume)
+    duplicates: int = 0  # same bytes as another input: analysed once
+    failed: int = 0  # rows in errors.csv
+    seconds: float = 0.0
+    analyse_seconds: float = 0.0  # of which analysing (the rest: tables, corpus rules, dashboard)
+    first_result_seconds: float = 0.0  # until the first result came back (workers starting, model loading)
+    documents: int = 0  # rows in documents
+    explanations: int = 0  # rows in explanations
+    findings: int = 0  # rows in findings
+    corpus: dict = field(default_factory=dict)  # corpus rule counts and index statistics
+    out: dict = field(default_factory=dict)  # output name -> path
+    engine: str = "local"
+    workers: int = 0
+    interrupted: bool = False
+    note: str = ""
+
+    def line(self) -> str:
+        rate = self.done / self.analyse_seconds if self.analyse_seconds and self.done else 0.0
+        parts = [f"{self.done} analysed", f"{self.skipped} skipped (done before)"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicate files")
+        parts.append(f"{self.failed} failed")
+        copied = self.corpus.get("copied_across_units", 0)
+        sticky = self.corpus.get("sticky_across_years", 0)
+        return (f"juesuan batch: {', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} reports/s, {self.engine}, {self.workers} workers); "
+                f"{copied} copied across units, {sticky} sticky across years")
+
+
+def run_batch(
+    inputs: list[str],
+    out: str,
+    *,
+    workers: int | None = None,
+    resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    manifest: str | None = None,
+    progress: bool | None = None,
+) -> BatchSummary:
+    """Analyse every report in `inputs` (files, folders, globs, @lists) into
+    the folder `out`. Raises `InputError` (one line) when nothing can be
+    run: no input found, a bad manifest, an unreachable scheduler. Files
+    that fail are rows of errors.csv, never an exception."""
+    from nlp.batch.build import DocRef, ErrorRow, build_outputs, write_summary
+    from nlp.batch.engines import make_engine
+    from nlp.batch.inputs import Manifest, iter_inputs
+    from nlp.batch.progress import make_progress
+    from nlp.batch.store import Store
+    from nlp.batch.work import Task
+    from nlp.config import load_settings
+
+    t0 = time.perf_counter()
+    paths = list(iter_inputs(inputs))
+    if not paths:
+        raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
+    book = Manifest(manifest)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"{out}: exists and is not a folder")
+    os.makedirs(out, exist_ok=True)
+    eng = make_engine(engine, workers, scheduler)
+    summary = BatchSummary(inputs=len(paths), engine=engine)
+    settings_cache: dict[str, object] = {}
+    run_settings = load_settings(None)
+
+    def settings_for(path: str):
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in settings_cache:
+            settings_cache[folder] = load_settings(path)
+        return settings_cache[folder]
+
+    seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
+    read_errors: list[ErrorRow] = []  # files that could not even be read
+    store = Store(out, resume=resume).open()
+    try:
+        with eng:
+            summary.workers = getattr(eng, "workers", None) or 0
+            with make_progress(progress, len(paths)) as bar:
+
+                def tasks():
+                    for path in paths:
+                        try:
+                            data = _read(path)
+                            settings = settings_for(path)
+                        except InputError as e:
+                            read_errors.append(ErrorRow(path, e.kind, str(e)))
+                            bar.advance(failed=True)
+                            continue
+                        sha = hashlib.sha256(data).hexdigest()
+                        if sha in seen:
+                            seen[sha].append(path)
+                            summary.duplicates += 1
+                            bar.advance()
+                            continue
+                        seen[sha] = [path]
+                        if store.is_done(sha):
+                            summary.skipped += 1
+                            bar.advance()
+                            continue
+                        yield Task(sha, path, data, settings)
+
+                def on_result(result) -> None:
+                    if not summary.first_result_seconds:
+                        summary.first_result_seconds = time.perf_counter() - t0
+                    store.record(result)
+                    if result.ok:
+                        summary.done += 1
+                    bar.advance(failed=not result.ok)
+
+                try:
+                    eng.run_tasks(tasks(), on_result)
+                except KeyboardInterrupt:
+                    summary.interrupted = True
+                    eng.close(cancel=True)
+                    raise
+            summary.analyse_seconds = time.perf_counter() - t0
+
+            # The outputs describe this run's inputs, drawn from the store;
+            # a file with the same bytes as a failed one fails the same way.
+            docs, errors = [], list(read_errors)
+            for sha, ps in seen.items():
+                entry = store.entry(sha)
+                if entry is None:
+                    continue
+                if entry.ok:
+                    docs.append(DocRef(sha, ps, entry))
+                else:
+                    errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
+            summary.failed = len(errors)
+
+            def render(worst):
+                return _render_pages(eng, out, worst, settings_for)
+
+            built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
+    finally:
+        store.close()
+    summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
+    summary.corpus = built.corpus
+    summary.note = built.worst_pages_note
+    summary.out = built.paths
+    summary.seconds = time.perf_counter() - t0
+    summary.out["summary.json"] = os.path.join(out, "summary.json")
+    from dataclasses import asdict
+
+    write_summary(summary.out["summary.json"], asdict(summary))
+    return summary
+
+
+def _renamed(message: str, old: str, new: str) -> str:
+    """An error message about a file, naming it by its path in this run."""
+    if old and old != new and message.startswith(old):
+        return new + message[len(old):]
+    return message
+
+
+class _ReadError(InputError):
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _read(path: str) -> bytes:
+    """The bytes of an input file, or an InputError (with .kind, the error
+    class for errors.csv) naming it."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise _ReadError(f"{path}: file too large ({size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB)", "InputError")
+        with open(path, "rb") as f:
+            return f.read()
+    except _ReadError:
+        raise
+    except OSError as e:
+        kind = "IsADirectoryError" if os.path.isdir(path) else type(e).__name__
+        raise _ReadError(f"{path}: cannot open ({e.strerror or e})", kind) from None
+
+
+def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], settings_for) -> tuple[dict[str, str], str]:
+    """Single-report pages of the worst reports, made on the engine's
+    workers, written to out/reports/<sha256>.html."""
+    from nlp.batch.work import Task, render_task
+
+    folder = os.path.join(out, "reports")
+    os.makedirs(folder, exist_ok=True)
+    missing: list[str] = []
+
+    def tasks():
+        for sha, paths in worst:
+            for path in paths:
+                try:
+                    data = _read(path)
+                except InputError:
+                    continue
+                if hashlib.sha256(data).hexdigest() == sha:
+                    yield Task(sha, path, data, settings_for(path))
+                    break
+            else:
+                missing.append(paths[0])
+
+    links: dict[str, str] = {}
+    failures: list[str] = []
+
+    def on_result(result) -> None:
+        if not result.ok:
+            failures.append(f"{result.error}: {result.message}")
+            return
+        target = os.path.join(folder, f"{result.sha256}.html")
+        with open(target + ".part", "wb") as f:
+            f.write(result.line)
+        os.replace(target + ".part", target)
+        links[result.sha256] = f"reports/{result.sha256}.html"
+
+    eng.run_tasks(tasks(), on_result, fn=render_task)
+    notes = []
+    if failures:
+        notes.append(f"{len(failures)} single-report page(s) not written ({failures[0]})")
+    if missing:
+        notes.append(f"{len(missing)} of the worst reports changed or moved since they were analysed: no page")
+    return links, "; ".join(notes)

@@ -1,0 +1,24 @@
+"""Imported once in the process that local workers are forked from (the
+forkserver), and run once on each Dask worker: load the pipeline, the rules
+and the cause classifier by analysing a two-line report, so that no worker
+pays for them again and the workers share the loaded model's memory."""
+from __future__ import annotations
+
+WARM_TEXT = (
+    "城西区财政局2024年度部门决算公开说明\n"
+    "1.一般公共服务支出（类）财政事务（款）行政运行（项）：支出决算数为 110.00 万元，"
+    "比上年决算增加 10.00 万元，增长 10.00%，主要原因是：新录用公务员 2 名。\n"
+)
+
+
+def warm() -> bool:
+    try:
+        from nlp.pipeline import analyze
+
+        analyze("warm.txt", text=WARM_TEXT)
+        return True
+    except Exception:  # noqa: BLE001 - a worker that cannot warm up still works (or fails per file)
+        return False
+
+
+warm()

@@ -263,7 +263,7 @@ def _card(clf, m: dict, model) -> str:
         "## Data",
         "",
         f"- Sources: {', '.join(d['sources'])}; {d['rows']} distinct causes (sha256 of the rows `{d['sha256'][:16]}…`).",
-        f"- Labels: " + ", ".join(f"`{k}` {v}" for k, v in d["labels"].items()) + ".",
+        "- Labels: " + ", ".join(f"`{k}` {v}" for k, v in d["labels"].items()) + ".",
         f"- Vague: {d['vague']['true']} vague, {d['vague']['false']} specific, {d['vague']['missing']} without a vague judgement.",
         f"- Vague lexicon: {d['lexicon']['phrases']} phrases ({d['lexicon']['file']}).",
         f"- Bad rows {d['bad_rows']}, unlabelled rows {d['unlabelled_rows']}, duplicate rows {d['duplicate_rows']} (not used).",
@@ -353,7 +353,7 @@ def _card(clf, m: dict, model) -> str:
         mf1, vf1 = real["label"]["macro_f1"], real.get("vague", {}).get("f1")
         reached = mf1 >= 0.85 and (vf1 or 0) >= 0.80
         L.append(
-            f"- Issue 3's real-text targets (label macro-F1 >= 0.85, vague F1 >= 0.80) are "
+            "- Issue 3's real-text targets (label macro-F1 >= 0.85, vague F1 >= 0.80) are "
             + ("reached" if reached else "**not reached**")
             + f" by this model: {mf1:.3f} and {_fmt(vf1)}."
         )

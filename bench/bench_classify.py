@@ -64,7 +64,7 @@ def _causes() -> list[str]:
     corpus = REPO / "corpora" / "causes.jsonl"
     if corpus.is_file():
         return [json.loads(l)["text"] for l in corpus.read_text(encoding="utf-8").splitlines() if l.strip()]
-    from tests.classifier_tiny import ROWS
+    from tests.test_classifier_tiny import ROWS
 
     return [t for t, _, _ in ROWS] * 30
 

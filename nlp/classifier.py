@@ -105,6 +105,16 @@ class _Params:
 
 
 class _LinearTextClassifier(_Params):
+    """Logistic regression over `nlp.features` (see `Featurizer`).
+
+    C: inverse regularisation; char_ngrams_range, use_words, use_concepts,
+    use_concrete, use_core, lexicon, min_df, max_features, indicator_weight:
+    the features; class_weight: as in scikit-learn; cv, random_state,
+    group_near_duplicates: the held-out folds used for calibration and the
+    low-confidence threshold (`low_confidence_accuracy`); augment: report-style
+    rewrites of each training text (same target).
+    """
+
     def __init__(
         self,
         *,
@@ -113,7 +123,7 @@ class _LinearTextClassifier(_Params):
         use_words: bool = True,
         use_concepts: bool = True,
         use_concrete: bool = True,
-        use_core: bool = False,
+        use_core: bool = True,
         lexicon: tuple = (),
         min_df: int = 2,
         max_features: int = 20000,
@@ -143,7 +153,8 @@ class _LinearTextClassifier(_Params):
         self.group_near_duplicates = group_near_duplicates
 
     # -- subclass hooks
-    def _targets(self, y) -> tuple[list, "np.ndarray"]:
+    def _targets(self, y) -> tuple[list, object]:
+        """(classes, target index per example as an int64 array)."""
         raise NotImplementedError
 
     def _featurizer(self):
@@ -315,8 +326,6 @@ class VagueClassifier(_LinearTextClassifier):
         return [False, True], np.array(y, dtype=np.int64)
 
     def predict(self, X):
-        import numpy as np
-
         self._check_fitted()
         return self.predict_proba(X)[:, 1] >= self.decision_threshold
 
@@ -392,7 +401,6 @@ def _low_confidence_threshold(proba, yi, target: float) -> float:
     fit; the threshold is the lowest confidence whose fitted accuracy reaches
     `target` (0 when every confidence does).
     """
-    import numpy as np
     from sklearn.isotonic import IsotonicRegression
 
     conf = proba.max(axis=1)
@@ -428,6 +436,10 @@ class Model:
         texts = [str(t) for t in texts]
         if not texts:
             return []
+        unique = list(dict.fromkeys(texts))  # reports repeat reasons: classify each text once
+        if len(unique) < len(texts):
+            rows = {r["text"]: r for r in self.predict(unique)}
+            return [dict(rows[t]) for t in texts]
         proba = self.label.predict_proba(texts)
         best = proba.argmax(axis=1)
         if self.vague is not None:

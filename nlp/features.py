@@ -1,6 +1,9 @@
 """Features for the cause classifiers (no language model, deterministic).
 
-One cause text becomes a bag of named features in four families:
+One cause text becomes a bag of named features in four families. Most are
+computed on the cause's `core`: the text without report wrapping — lead-ins
+("主要是", "由于", "本年度") and clauses that only restate the change
+("导致支出增加", "经费相应减少", "所致") — which says what moved, not why.
 
 ``c:``  character n-grams (1-3) of the normalised text, inside runs of
         letters/CJK/digits (punctuation breaks a run); digits are masked to 0

@@ -312,3 +312,39 @@ def test_heavy_libraries_not_imported_at_top():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.join(os.path.dirname(__file__), ".."))
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------ a worker that dies
+
+def echo_or_die(task):
+    """A task function for the engine test: os._exit kills the worker, as a
+    crash in a native library would."""
+    from nlp.batch.work import Result
+
+    if task.source == "die":
+        os._exit(3)
+    return Result(task.sha256, task.source, True, line=task.data)
+
+
+def test_local_engine_survives_a_dying_worker():
+    from nlp.batch.engines import LocalEngine
+    from nlp.batch.work import Task
+
+    tasks = [Task(str(i), "die" if i == 5 else f"f{i}", str(i).encode()) for i in range(12)]
+    results = []
+    with LocalEngine(2) as engine:
+        engine.run_tasks(tasks, results.append, fn=echo_or_die)
+    assert sorted(int(r.sha256) for r in results) == list(range(12))
+    dead = [r for r in results if not r.ok]
+    assert [(r.source, r.error) for r in dead] == [("die", "WorkerCrash")]
+    assert all(r.line == r.sha256.encode() for r in results if r.ok)
+
+
+def test_results_folder_inside_the_inputs_is_not_read(tmp_path):
+    from nlp.batch.inputs import iter_inputs
+
+    (tmp_path / "results" / "reports").mkdir(parents=True)
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "results" / "reports" / "0a.html").write_text("x", encoding="utf-8")
+    got = list(iter_inputs([str(tmp_path)], exclude=[str(tmp_path / "results")]))
+    assert got == [str(tmp_path / "a.txt")]

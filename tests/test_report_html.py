@@ -188,7 +188,8 @@ def test_labels_colour_and_badge_the_highlights():
     assert 'value="staffing"' in html and "(unlabelled)" not in html.split('id="label-filters"')[1].split("</div>")[0]
 
 
-def test_unlabelled_causes_are_shown_as_such(page):
+def test_unlabelled_causes_are_shown_as_such():
+    page = render_html(analyze("江滨区档案馆.txt", text=REPORT, model=None))
     assert "(unlabelled)" in page
     assert 'value="_unlabelled"' in page
 

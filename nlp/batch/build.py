@@ -50,6 +50,7 @@ class Built:
     corpus: dict = field(default_factory=dict)
     worst_pages: int = 0
     worst_pages_note: str = ""
+    seconds: dict = field(default_factory=dict)  # per step: read, pages, corpus, tables, dashboard
 
 
 def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], manifest, settings=None, *, render=None, progress=None) -> Built:
@@ -65,6 +66,15 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
     corpus = Corpus(settings)
     metas: list[tuple[str, str | None, int | None, str]] = []
     worst: list = []  # heap of the WORST lowest scores
+
+    import time
+
+    clock = [time.perf_counter()]
+
+    def lap(step: str) -> None:
+        now = time.perf_counter()
+        built.seconds[step] = round(now - clock[0], 3)
+        clock[0] = now
 
     with store.reader() as reader:
         # Pass 1: identities into the corpus index.
@@ -82,9 +92,12 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
                     heapq.heappushpop(worst, item)
             if progress:
                 progress(n + 1, len(docs))
+        lap("index")
         worst_docs = [-n for _, n in sorted(worst, reverse=True)]  # lowest score first, then input order
         links, note = render([(docs[n].sha256, docs[n].paths) for n in worst_docs]) if render else ({}, "")
+        lap("pages")
         result = corpus.finish()
+        lap("corpus_rules")
 
         # Pass 2: the tables.
         book = T.open_workbook(os.path.join(out, "report.xlsx.part"))
@@ -103,6 +116,7 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
             t.close()
         book.close()
         os.replace(os.path.join(out, "report.xlsx.part"), os.path.join(out, "report.xlsx"))
+        lap("tables")
 
     built.documents, built.explanations, built.findings = t_docs.rows, t_expl.rows, t_find.rows
     for t in (t_docs, t_expl, t_find, t_err):
@@ -115,6 +129,7 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
     path = os.path.join(out, "dashboard.html")
     write_dashboard(path, agg, metas, links, errors=len(errors), rules=rules, labels=labels, note=note)
     built.paths["dashboard.html"] = path
+    lap("dashboard")
     return built
 
 

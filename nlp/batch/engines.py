@@ -39,6 +39,7 @@ class LocalEngine:
         self.workers = max(1, workers or cpu_count())
         self.window = self.workers * 4
         self._pool = None
+        self._started = False  # a worker has returned a result
 
     def __enter__(self):
         self._pool = self._new_pool(self.workers)
@@ -76,22 +77,30 @@ class LocalEngine:
         it = iter(tasks)
         exhausted = False
         while True:
+            broken: list[Task] = []
             while not exhausted and len(pending) < self.window:
                 task = next(it, None)
                 if task is None:
                     exhausted = True
                     break
-                pending[self._pool.submit(fn, task)] = task
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = []
-            for fut in done:
-                task = pending.pop(fut)
                 try:
-                    on_result(fut.result())
+                    pending[self._pool.submit(fn, task)] = task
                 except BrokenProcessPool:
                     broken.append(task)
+                    break
+            if not pending and not broken:
+                return
+            if pending and not broken:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    task = pending.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken.append(task)
+                        continue
+                    self._started = True
+                    on_result(result)
             if broken:
                 # A worker died (a crash in a native library, the OOM killer):
                 # every task in flight failed with it. Find the culprit by
@@ -100,7 +109,14 @@ class LocalEngine:
                 pending.clear()
                 _terminate(self._pool)
                 for task in suspects:
-                    on_result(self._alone(task, fn))
+                    result = self._alone(task, fn)
+                    if result.error == "WorkerCrash" and not self._started:
+                        raise InputError(
+                            "the worker processes die as they start; when run_batch is called from a script, "
+                            "put the call under `if __name__ == \"__main__\":` (each worker imports the main module)"
+                        )
+                    self._started = True
+                    on_result(result)
                 self._pool = self._new_pool(self.workers)
 
     def _alone(self, task: Task, fn) -> Result:
@@ -176,6 +192,7 @@ class DaskEngine:
             raise InputError(f"Dask worker {addr} runs juesuan {v}, this machine {nlp.__version__}; install the same version on every worker")
         client.run(_warm_worker)
         threads = sum(client.nthreads().values())
+        self.workers = threads
         self.window = max(4, 3 * threads)
 
     def __exit__(self, *exc):

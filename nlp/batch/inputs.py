@@ -25,12 +25,15 @@ REPORT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml",
 _GLOB_CHARS = set("*?[")
 
 
-def iter_inputs(specs: list[str]) -> Iterator[str]:
+def iter_inputs(specs: list[str], exclude: list[str] = ()) -> Iterator[str]:
+    """Input paths in order, each once; nothing under the `exclude` folders
+    (the results folder, when it lies inside an input folder)."""
     seen: set[str] = set()
+    skip = [os.path.realpath(e) + os.sep for e in exclude]
     for spec in specs:
         for path in _expand(spec):
             key = os.path.realpath(path)
-            if key not in seen:
+            if key not in seen and not any(key.startswith(s) for s in skip):
                 seen.add(key)
                 yield path
 

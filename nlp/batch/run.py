@@ -36,6 +36,7 @@ class BatchSummary:
     explanations: int = 0  # rows in explanations
     findings: int = 0  # rows in findings
     corpus: dict = field(default_factory=dict)  # corpus rule counts and index statistics
+    build_seconds: dict = field(default_factory=dict)  # the final steps: index, pages, corpus_rules, tables, dashboard
     out: dict = field(default_factory=dict)  # output name -> path
     engine: str = "local"
     workers: int = 0
@@ -78,7 +79,7 @@ def run_batch(
     from nlp.config import load_settings
 
     t0 = time.perf_counter()
-    paths = list(iter_inputs(inputs))
+    paths = list(iter_inputs(inputs, exclude=[out]))
     if not paths:
         raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
     book = Manifest(manifest)
@@ -110,7 +111,7 @@ def run_batch(
                             data = _read(path)
                             settings = settings_for(path)
                         except InputError as e:
-                            read_errors.append(ErrorRow(path, e.kind, str(e)))
+                            read_errors.append(ErrorRow(path, getattr(e, "kind", type(e).__name__), str(e)))
                             bar.advance(failed=True)
                             continue
                         sha = hashlib.sha256(data).hexdigest()
@@ -140,29 +141,31 @@ def run_batch(
                     summary.interrupted = True
                     eng.close(cancel=True)
                     raise
-            summary.analyse_seconds = time.perf_counter() - t0
+                summary.analyse_seconds = time.perf_counter() - t0
+                bar.status("writing tables")
 
-            # The outputs describe this run's inputs, drawn from the store;
-            # a file with the same bytes as a failed one fails the same way.
-            docs, errors = [], list(read_errors)
-            for sha, ps in seen.items():
-                entry = store.entry(sha)
-                if entry is None:
-                    continue
-                if entry.ok:
-                    docs.append(DocRef(sha, ps, entry))
-                else:
-                    errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
-            summary.failed = len(errors)
+                # The outputs describe this run's inputs, drawn from the store;
+                # a file with the same bytes as a failed one fails the same way.
+                docs, errors = [], list(read_errors)
+                for sha, ps in seen.items():
+                    entry = store.entry(sha)
+                    if entry is None:
+                        continue
+                    if entry.ok:
+                        docs.append(DocRef(sha, ps, entry))
+                    else:
+                        errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
+                summary.failed = len(errors)
 
-            def render(worst):
-                return _render_pages(eng, out, worst, settings_for)
+                def render(worst):
+                    return _render_pages(eng, out, worst, settings_for)
 
-            built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
+                built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
     finally:
         store.close()
     summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
     summary.corpus = built.corpus
+    summary.build_seconds = built.seconds
     summary.note = built.worst_pages_note
     summary.out = built.paths
     summary.seconds = time.perf_counter() - t0
@@ -238,6 +241,12 @@ def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], settings_fo
         links[result.sha256] = f"reports/{result.sha256}.html"
 
     eng.run_tasks(tasks(), on_result, fn=render_task)
+    # Pages of reports that are no longer among the worst (or no longer in
+    # the run) go: the folder holds exactly the pages the dashboard links.
+    for name in os.listdir(folder):
+        stem, ext = os.path.splitext(name)
+        if ext == ".html" and len(stem) == 64 and stem not in links and all(c in "0123456789abcdef" for c in stem):
+            os.unlink(os.path.join(folder, name))
     notes = []
     if failures:
         notes.append(f"{len(failures)} single-report page(s) not written ({failures[0]})")

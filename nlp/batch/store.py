@@ -73,7 +73,10 @@ class Store:
         return self
 
     def _take_lock(self) -> None:
-        import fcntl
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return
 
         self._lock = open(self.dir / "lock", "w")
         try:

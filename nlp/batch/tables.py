@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import os
 
-ROW_GROUP = 20_000
+ROW_GROUP = 5_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Column types: str, int, float, bool

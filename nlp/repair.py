@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -44,14 +45,15 @@ OUTLINE_MARKER = re.compile(
 
 @dataclass
 class MappedText:
-    """Text plus, per character, the offset of its source character."""
+    """Text plus, per character, the offset of its source character (an
+    array of machine integers: slicing and extending it are memory copies)."""
 
     text: str
-    origin: list[int]
+    origin: array
 
     def sub(self, pattern: re.Pattern, repl) -> "MappedText":
         pieces: list[str] = []
-        origin: list[int] = []
+        origin = array("q")
         last = 0
         for m in pattern.finditer(self.text):
             new = repl(m) if callable(repl) else repl
@@ -60,9 +62,10 @@ class MappedText:
             pieces.append(self.text[last : m.start()])
             origin.extend(self.origin[last : m.start()])
             pieces.append(new)
-            # Replacement characters point at the start of what they replace.
-            anchor = self.origin[m.start()] if m.start() < len(self.origin) else (self.origin[-1] if self.origin else 0)
-            origin.extend([anchor] * len(new))
+            if new:
+                # Replacement characters point at the start of what they replace.
+                anchor = self.origin[min(m.start(), len(self.origin) - 1)] if self.origin else 0
+                origin.extend(array("q", [anchor]) * len(new))
             last = m.end()
         if not pieces:
             return self
@@ -76,7 +79,7 @@ class RepairedText:
     """The repaired text of a whole document and the way back to the input."""
 
     text: str
-    origin: list[int]  # offset into the concatenated original pages
+    origin: array  # per character, its offset in the concatenated original pages
     page_starts: list[int]  # offset of each original page in that concatenation
     paged: bool
     line_starts: list[int]  # offsets of every original line in the concatenation
@@ -100,7 +103,7 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         page_starts.append(offset)
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
-    mt = MappedText(joined, list(range(len(joined))))
+    mt = MappedText(joined, array("q", range(len(joined))))
     for pattern, repl in _STEPS:
         mt = mt.sub(pattern, repl)
     mt = mt.sub(_LINE_BREAK, _join_or_keep)

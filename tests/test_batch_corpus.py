@@ -320,3 +320,25 @@ def test_dashboard_in_headless_chromium(local_run, tmp_path):
     assert len(png) > 50_000  # charts and tables, not a blank page
     if os.environ.get("JUESUAN_SCREENSHOT"):
         shutil.copy(shot, os.environ["JUESUAN_SCREENSHOT"])
+
+
+def test_manifest_overrides_unit_and_year(corpus, tmp_path):
+    _, truth = corpus
+    prev, nxt, item, reason = truth.sticky[0]
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(prev, src / "a.txt")
+    shutil.copy(nxt, src / "b.txt")
+    sha_b = hashlib.sha256((src / "b.txt").read_bytes()).hexdigest()
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"path,sha256,unit,year\nin/a.txt,,城外区另一单位,2023\n,{sha_b},,2024\n", encoding="utf-8-sig")
+    out = tmp_path / "out"
+    summary = run_batch([str(src)], str(out), workers=2, manifest=str(manifest), progress=False)
+    docs = {Path(d["source"]).name: d for d in _rows(out, "documents.csv")}
+    assert (docs["a.txt"]["unit"], docs["a.txt"]["year"], docs["a.txt"]["identity_from"]) == ("城外区另一单位", "2023", "manifest")
+    assert docs["b.txt"]["identity_from"] == "manifest" and docs["b.txt"]["unit"] == next(d.unit for d in truth.docs if d.path == nxt)
+    # now two units share the reason: a copy, no longer the same unit's sticky reason
+    codes = {(Path(f["source"]).name, f["code"]) for f in _rows(out, "findings.csv") if f["scope"] == "corpus"}
+    assert ("a.txt", "JS801") in codes and ("b.txt", "JS801") in codes
+    assert not any(code == "JS802" for _, code in codes)
+    assert summary.corpus["sticky_across_years"] == 0

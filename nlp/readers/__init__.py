@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from nlp.errors import InputError
 
 MAX_BYTES = 50 * 1024 * 1024  # a final-account report is a few MB at most
+MAX_CHARS = 10_000_000  # of text read from a file; a long report has ~500,000
 
 
 @dataclass
@@ -46,6 +47,18 @@ def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
 
 
 def read_bytes(data: bytes, name: str = "<bytes>") -> Source:
+    source = _read_bytes(data, name)
+    chars = sum(len(p) for p in source.pages)
+    if chars > MAX_CHARS:
+        raise InputError(too_much_text(name, chars))
+    return source
+
+
+def too_much_text(name: str, chars: int) -> str:
+    return f"{name}: too much text ({chars / 1e6:.1f} million characters; the limit is {MAX_CHARS / 1e6:g} million)"
+
+
+def _read_bytes(data: bytes, name: str) -> Source:
     if not data.strip():
         raise InputError(f"{name}: empty file")
     head = data[:1024].lstrip()

@@ -1,23 +1,23 @@
 """DOCX paragraphs and tables in document order (python-docx).
 
-Table rows become tab-separated lines, as the table parser expects.
+Table rows become tab-separated lines, as the table parser expects. The zip
+is checked first (`nlp.readers.zipguard`: zip bombs, absolute or `..`
+member paths, links); python-docx parses its XML without resolving entities
+and fetches nothing that the document links to.
 """
 from __future__ import annotations
 
 import io
-import zipfile
 
 from nlp.errors import InputError
 from nlp.readers import Source
+from nlp.readers.zipguard import check_zip
 
 
 def read_docx(data: bytes, name: str) -> Source:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            if "word/document.xml" not in z.namelist():
-                raise InputError(f"{name}: a zip file but not a Word document (.docx)")
-    except zipfile.BadZipFile:
-        raise InputError(f"{name}: corrupt zip/DOCX file") from None
+    names = check_zip(data, name, kind="zip/DOCX")
+    if "word/document.xml" not in names:
+        raise InputError(f"{name}: a zip file but not a Word document (.docx)")
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

@@ -24,21 +24,28 @@ def html_to_text(text: str, name: str) -> str:
     return result
 
 
-def _walk(el, out: list[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag == "tr":
-        cells = [" ".join(c.text_content().split()) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        out.append("\n" + "\t".join(cells) + "\n")
-        if el.tail:
-            out.append(el.tail)
-        return
-    if tag in _BLOCKS:
-        out.append("\n")
-    if el.text and tag:
-        out.append(el.text)
-    for child in el:
-        _walk(child, out)
-    if tag in _BLOCKS:
-        out.append("\n")
-    if el.tail:
-        out.append(el.tail)
+def _walk(root, out: list[str]) -> None:
+    """Text in document order; iterative, so that no nesting depth of a
+    hostile page can exhaust Python's stack."""
+    stack: list = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if closing:
+            if tag in _BLOCKS:
+                out.append("\n")
+            if el.tail:
+                out.append(el.tail)
+            continue
+        if tag == "tr":
+            cells = [" ".join(c.text_content().split()) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            out.append("\n" + "\t".join(cells) + "\n")
+            if el.tail:
+                out.append(el.tail)
+            continue
+        if tag in _BLOCKS:
+            out.append("\n")
+        if el.text and tag:
+            out.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))

@@ -147,7 +147,7 @@ _CONCEPT_RE = {k: re.compile("|".join(map(re.escape, sorted(v, key=len, reverse=
 # ------------------------------------------------------------- concreteness
 _CN_NUM = "一二两三四五六七八九十百千"
 _UNITS = "名|人次|人|个|辆|台次|台|次|批|项|场|件|所|家|套|户|期|天|处|座|条|公里|平方米|米|亩|间|份|册|篇|课时|学时"
-_CONCRETE: dict[str, re.Pattern] = {
+CONCRETE: dict[str, re.Pattern] = {
     "num": re.compile(r"\d"),
     "amount": re.compile(r"\d[\d,.]*(?:亿元|万元|元)"),
     "pct": re.compile(r"\d[\d.]*%|百分点"),
@@ -201,12 +201,12 @@ def concreteness(text: str) -> list[str]:
     hides that the text restates the change."""
     whole = text
     text = core(text)
-    hits = [name for name, rx in _CONCRETE.items() if rx.search(text)]
+    hits = [name for name, rx in CONCRETE.items() if rx.search(text)]
     if "quote" in hits and all(
-        any(s in m.group() for s in _QUOTED_SLOGANS) for m in _CONCRETE["quote"].finditer(text)
+        any(s in m.group() for s in _QUOTED_SLOGANS) for m in CONCRETE["quote"].finditer(text)
     ):
         hits.remove("quote")
-    if "place" in hits and all(_GENERIC_PLACE.match(m.group()) for m in _CONCRETE["place"].finditer(text)):
+    if "place" in hits and all(_GENERIC_PLACE.match(m.group()) for m in CONCRETE["place"].finditer(text)):
         hits.remove("place")
     out = [f"q:{h}" for h in hits]
     n = len([h for h in hits if h != "num"])

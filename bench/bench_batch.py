@@ -60,10 +60,14 @@ def _rss():
     c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return round(s, 1), round(c, 1), round(_peak[0], 1)
 
+def _worker_cpu():  # CPU seconds of the descendants (workers, forkserver), as last seen
+    return round(sum(_cpu.values()) / os.sysconf("SC_CLK_TCK"), 2)
+
 # Peak of the whole process tree (client, forkserver, workers): the sum of
 # their proportional set sizes (PSS: pages shared by forked workers counted
 # once), sampled every 0.2 s from /proc (Linux).
 _peak = [0.0]
+_cpu = {}
 def _tree_pss():
     me, parents = os.getpid(), {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -77,6 +81,13 @@ def _tree_pss():
         p = pid
         while p not in (0, 1, me) and p in parents:
             p = parents[p]
+        if p == me and pid != me:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                _cpu[pid] = int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                pass
         if p == me:
             try:
                 with open(f"/proc/{pid}/smaps_rollup") as f:
@@ -110,7 +121,7 @@ import json, sys
 from nlp.batch import run_batch
 s = run_batch([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), progress=False)
 print(json.dumps({"done": s.done, "failed": s.failed, "total": s.seconds, "analyse": s.analyse_seconds, "build": s.build_seconds,
-                  "first": s.first_result_seconds, "copied": s.corpus.get("copied_across_units"),
+                  "first": s.first_result_seconds, "worker_cpu": _worker_cpu(), "copied": s.corpus.get("copied_across_units"),
                   "sticky": s.corpus.get("sticky_across_years"), "rss": _rss()}))
 """
 
@@ -180,7 +191,8 @@ def main() -> int:
         for w, r in runs.items():
             print(f"    run_batch, {w} worker{'s' if w > 1 else ' '}          {r['total']:7.1f}  {n / r['total']:9.1f}   {r['rss'][0]:8.0f} / {r['rss'][2]:<8.0f}                     {floor['total'] / r['total']:.2f}x")
             steady = (r["done"] - 1) / max(1e-9, r["analyse"] - r["first"])
-            print(f"      analysis {r['analyse']:.1f} s ({n / r['analyse']:.1f}/s), first result at {r['first']:.1f} s, steady {steady:.1f} reports/s; "
+            print(f"      analysis {r['analyse']:.1f} s ({n / r['analyse']:.1f}/s), first result at {r['first']:.1f} s, steady {steady:.1f} reports/s, "
+                  f"workers busy {r['worker_cpu'] / r['analyse']:.2f} cores on average; "
                   f"then {r['total'] - r['analyse']:.1f} s for the outputs ({', '.join(f'{k} {v:.1f}' for k, v in r['build'].items())}); JS801 {r['copied']}, JS802 {r['sticky']}")
         one, two = runs[1], runs[2]
         s_total = one["total"] / two["total"]

@@ -42,8 +42,20 @@ def main(argv: list[str] | None = None) -> int:
     _model_options(export)
     export.set_defaults(run=_label_export)
 
+    batch = commands.add_parser("batch", help="screen many reports into a results folder (tables, dashboard)")
+    from nlp.batch.cli import add_arguments
+
+    add_arguments(batch)
+    batch.set_defaults(run=_batch)
+
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def _batch(args) -> int:
+    from nlp.batch.cli import main as run
+
+    return run(args)
 
 
 def _score(args) -> int:

@@ -149,13 +149,13 @@ _CN_NUM = "一二两三四五六七八九十百千"
 _UNITS = "名|人次|人|个|辆|台次|台|次|批|项|场|件|所|家|套|户|期|天|处|座|条|公里|平方米|米|亩|间|份|册|篇|课时|学时"
 CONCRETE: dict[str, re.Pattern] = {
     "num": re.compile(r"\d"),
-    "amount": re.compile(r"\d[\d,.]*(?:亿元|万元|元)"),
-    "pct": re.compile(r"\d[\d.]*%|百分点"),
+    "amount": re.compile(r"(?<![\d,.])\d[\d,.]*(?:亿元|万元|元)"),
+    "pct": re.compile(r"(?<![\d.])\d[\d.]*%|百分点"),
     "date": re.compile(r"(?:19|20)\d\d年|\d{1,2}月|\d{1,2}日"),
-    "qty": re.compile(rf"\d[\d,.]*(?:{_UNITS})|[{_CN_NUM}]+(?:{_UNITS})(?!性)"),
-    "book": re.compile(r"《[^》]{2,}》"),
-    "quote": re.compile(r"[“\"][^”\"]{2,}[”\"]"),
-    "docno": re.compile(r"[〔\[(（]\s*(?:19|20)\d\d\s*[〕\])）]\s*\d+\s*号|\d+号文"),
+    "qty": re.compile(rf"(?<![\d,.])\d[\d,.]*(?:{_UNITS})|(?<![{_CN_NUM}])[{_CN_NUM}]+(?:{_UNITS})(?!性)"),
+    "book": re.compile(r"《[^》《]{2,60}》"),
+    "quote": re.compile(r"[“\"][^“”\"]{2,60}[”\"]"),
+    "docno": re.compile(r"[〔\[(（]\s*(?:19|20)\d\d\s*[〕\])）]\s*\d+\s*号|(?<!\d)\d+号文"),
     "place": re.compile(r"(?<![本全各该我其])[\u4e00-\u9fff]{2,5}(?:省|自治区|市|县|区|旗|镇|乡|街道|村|社区)(?![级属委内])"),
     "project": re.compile(
         r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
@@ -171,7 +171,17 @@ _LENGTH_BINS = (6, 12, 20, 35)
 
 
 _LEAD = re.compile(r"^(?:(?:主要|其中|首先)?(?:原因)?(?:是|系|为|由于|因为|因|在于)|[一二三四五六七八九十]是|本年度?|今年|当年|[,，:：])+")
-_TAIL = re.compile(r"(?:所致|等原因|等因素|的原因|造成的|引起的|导致的|影响)+$")
+_TAILS = ("所致", "等原因", "等因素", "的原因", "造成的", "引起的", "导致的", "影响")
+# A cause is at most a reason long; longer text (a hostile table cell) is cut
+# so that every pattern below sees bounded input.
+MAX_CAUSE = 600
+
+
+def _strip_tail(text: str) -> str:
+    """Drop closing words ("…所致", "…等原因") however many are stacked."""
+    while text.endswith(_TAILS):
+        text = text[: -len(next(t for t in _TAILS if text.endswith(t)))]
+    return text
 _MONEY = "支出|经费|费用|收入|决算数|预算数|资金|开支|拨款|成本|费"
 _CONNECTOR = "从而|进而|因此|因而|所以|由此|导致|致使|使得|造成|引起|带来"
 _SPLIT = re.compile(rf"[,，;；。]|(?=(?:{_CONNECTOR}))")
@@ -188,10 +198,11 @@ def core(text: str) -> str:
     """The cause without its report wrapping: lead-ins ("主要是", "由于",
     "本年度") and clauses that only restate the change ("导致支出增加",
     "经费相应减少", "所致"). The text itself when nothing else is left."""
+    text = text[:MAX_CAUSE]
     clauses = [c for c in _SPLIT.split(text) if c]
     kept = [c for c in clauses if not _RESTATE_CLAUSE.search(c)]
     out = "，".join(kept)
-    out = _TAIL.sub("", _LEAD.sub("", out))
+    out = _strip_tail(_LEAD.sub("", out))
     return out if len(_strip_punct(out)) >= 2 else text
 
 
@@ -213,7 +224,7 @@ def concreteness(text: str) -> list[str]:
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
-    if _RESTATE.match(_strip_punct(text)) or text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole)):
+    if _RESTATE.match(_strip_punct(text)) or text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE])):
         out.append("q:restate")
     return out
 

@@ -172,7 +172,7 @@ _STEPS = [
 
 # -- step 6: broken lines --------------------------------------------------
 
-_LINE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
+_LINE_BREAK = re.compile(r"(?<![ \t])[ \t]*\n(?:[ \t]*\n)*[ \t]*")
 _SENTENCE_END = "。！？!?"
 
 

@@ -12,7 +12,9 @@ import re
 from nlp.model import ChangeStatement
 
 # A figure, or a template placeholder left in ("XXX 万元", "××%").
-NUM = r"(-?\d+(?:\.\d+)?|[XxＸ×]{2,})"
+# The lookbehind lets a figure start only where a run of digits (or X) starts,
+# so a long run without a unit after it is scanned once, not once per digit.
+NUM = r"(?<![\d.XxＸ×])(-?\d+(?:\.\d+)?|[XxＸ×]{2,})"
 AMOUNT = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT = re.compile(NUM + r"\s*%")
 
@@ -187,7 +189,12 @@ _LEAD = re.compile(
     r"^(?:[-•·*\s]*)(?:[（(]如[^）)]{0,12}表述[）)])?(?:(?:与|比|较)[^，,]{0,8}(?:相比|比较)[，,]?)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩])?\s*"
     r"(?:其中[：:]?)?(?:20\d\d\s*年(?:度)?)?(?:[，,：:])?(?:(?:与|比|较)[^，,]{0,8}(?:相比|比较)[，,]?)?"
 )
-_TAIL = re.compile(r"(?:[：:，,]支出|[：:，,]|的|各|均|分别|全年|年初|调整后?|决算数?为?|决算数?|年初预算数?为?|全年预算数?为?|为|是|共计|合计|总计为|收支)+$")
+# Words that end a subject without being part of it ("……：支出决算数为").
+_TAILS = tuple(sorted({
+    "：支出", "，支出", ":支出", ",支出", "：", "，", ":", ",", "的", "各", "均", "分别", "全年", "年初", "调整后", "调整",
+    "决算数为", "决算为", "决算数", "决算", "年初预算数为", "年初预算为", "年初预算数", "年初预算",
+    "全年预算数为", "全年预算为", "全年预算数", "全年预算", "为", "是", "共计", "合计", "总计为", "收支",
+}, key=len, reverse=True))
 _GENERIC = re.compile(r"^(?:与|比|较)?(?:上年|年初预算|全年预算)?(?:相比)?$")
 
 
@@ -200,7 +207,9 @@ def item_of(span: str, cue_start: int) -> str:
         head = head[: amount.start()]
     head = re.split(r"[。；\n]", head)[-1]
     head = _LEAD.sub("", head.strip())
-    head = _TAIL.sub("", head).strip("，,：: ")
+    while head.endswith(_TAILS):
+        head = head[: -len(next(t for t in _TAILS if head.endswith(t)))]
+    head = head.strip("，,：: ")
     if head.endswith("支出") and head[:-2].endswith("费"):
         head = head[:-2]
     return "" if _GENERIC.match(head) else head

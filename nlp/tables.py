@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from nlp.model import PerformanceRow
 
+_MAX_REASON = 600  # as for narrative reasons (explanations._MAX_REASON)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?分?$")
 _NO_REASON = re.compile(r"^[\s无/—\-－.。、]*$|^(?:无偏差|无|不适用|未发生偏差)$")
 
@@ -52,7 +53,7 @@ def find_table_reasons(text: str) -> tuple[list[TableReason], list[tuple[int, in
         row = _read_row(filled, project)
         if row is None:
             continue
-        reason_text = row[1]
+        reason_text = row[1][:_MAX_REASON]
         if _NO_REASON.match(reason_text):
             continue
         start = line_start + line.rfind(reason_text)

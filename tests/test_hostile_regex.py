@@ -49,6 +49,7 @@ SCREEN = 4 * 1024
 LONG = 1024 * 1024
 LIMIT = 2.0  # seconds for one scan of 1 MB
 TOP = 2
+SCREEN_LIMIT = 10.0  # seconds for all the pumps of one pattern at 4 KB (normally well under 1)
 SKIP_MODULES = {"nlp.batch.synthetic"}  # writes test corpora; reads no input
 
 # Patterns that never see long input, whatever the file: tested at the
@@ -56,7 +57,6 @@ SKIP_MODULES = {"nlp.batch.synthetic"}  # writes test corpora; reads no input
 BOUNDED = {
     "nlp.batch.identity._UNIT_THEN_YEAR": (4000, "identity._head: the first 4,000 characters"),
     "nlp.batch.identity._YEAR_THEN_UNIT": (4000, "identity._head: the first 4,000 characters"),
-    "nlp.batch.identity:46": (4000, "identity._head: the first 4,000 characters"),
     "nlp.explanations:63": (600, "a reason: reason_end stops at _MAX_REASON = 600 characters"),
     "nlp.repair:201": (40, "is_heading: only lines of at most 40 characters get this far"),
 }
@@ -111,11 +111,14 @@ def _anchored(key: str) -> bool:
     name = key.rsplit(".", 1)[1]
     uses = set()
     for tree in SOURCES.values():
+        receivers = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
                 uses.add(node.attr)
-            elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Store):
-                uses.add("<passed>")
+                receivers.add(id(node.value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and id(node) not in receivers:
+                uses.add("<passed>")  # handed to other code, which may scan with it
     return bool(uses) and uses <= {"match", "fullmatch"}
 
 
@@ -306,25 +309,42 @@ def _screen(pattern: re.Pattern, anchored: bool) -> list[tuple[float, str]]:
     return sorted(((_scan(pattern, _text(p, SCREEN, as_bytes), anchored), p) for p in _pumps(pattern)), reverse=True)
 
 
-@pytest.mark.parametrize("key", sorted(PATTERNS))
-def test_pattern_is_linear_on_1mb_of_adversarial_text(key):
+def _check(key: str) -> str | None:
+    """None when the pattern is linear on its pumps, else what went wrong.
+    Every scan runs in a child process killed at its time limit."""
     pattern = PATTERNS[key]
     as_bytes = isinstance(pattern.pattern, bytes)
     anchored = _anchored(key)
     size = BOUNDED[key][0] if key in BOUNDED else LONG
     try:
-        screened = run_limited(_screen, pattern, anchored, budget=Budget(30, 1024), name=key)
+        screened = run_limited(_screen, pattern, anchored, budget=Budget(SCREEN_LIMIT, 1024), name=key)
     except BudgetExceeded:
-        pytest.fail(f"{key} {pattern.pattern!r}: screening its pumps at {SCREEN // 1024} KB took over 30 s")
+        return f"{key} {pattern.pattern!r}: catastrophic: a scan of its pumps at {SCREEN // 1024} KB took over {SCREEN_LIMIT:g} s"
     for _, pump in screened[:TOP]:
         text = _text(pump, size, as_bytes)
         try:
             seconds = run_limited(_scan, pattern, text, anchored, budget=Budget(LIMIT, 1024), name=key)
         except BudgetExceeded:
             seconds = None
-        assert seconds is not None and seconds <= LIMIT, (
-            f"{key} {pattern.pattern!r} ({'match' if anchored else 'scan'}) is super-linear: {pump!r} * {size // len(pump)} "
-            f"({size / 2**20:.2f} MB) took {'over ' + str(LIMIT) if seconds is None else f'{seconds:.2f}'} s")
+        if seconds is None or seconds > LIMIT:
+            return (f"{key} {pattern.pattern!r} ({'match' if anchored else 'scan'}) is super-linear: {pump!r} * {size // len(pump)} "
+                    f"({size / 2**20:.2f} MB) took {'over ' + str(LIMIT) if seconds is None else f'{seconds:.2f}'} s")
+    return None
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, str | None]:
+    """All the patterns checked two at a time (one per core): each check
+    is a child process, so the threads only wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(sorted(PATTERNS), pool.map(_check, sorted(PATTERNS))))
+
+
+@pytest.mark.parametrize("key", sorted(PATTERNS))
+def test_pattern_is_linear_on_1mb_of_adversarial_text(key, checked):
+    assert checked[key] is None, checked[key]
 
 
 def test_the_patterns_are_found():

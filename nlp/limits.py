@@ -136,14 +136,16 @@ def _value(given, configured, default, key: str, where: str) -> float:
 
 def analyze_limited(path, *, budget: Budget | None = None, settings=None, model="default"):
     """`nlp.analyze(path, settings=..., model=...)` under `budget` (default:
-    120 s, 2048 MB). The model is loaded here, before the fork, so that its
-    loading is not counted and its warnings are shown by this process."""
+    120 s, 2048 MB). The model (and the word segmenter's dictionary) is
+    loaded here, before the fork, so that loading is not counted, happens
+    once per process, and its warnings are shown by this process."""
     from nlp.pipeline import analyze
 
     if model is not None:
         from nlp.classifier import load_model
 
         model = load_model(model)
+        model.predict(["预热"])  # loads the word segmenter's dictionary here, once, outside the budget
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "<input>")
     return run_limited(analyze, path, budget=budget, name=name, settings=settings, model=model)
 

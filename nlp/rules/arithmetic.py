@@ -82,7 +82,9 @@ def _share_problems(text: str, tol: float, ptol: float):
     """Shares of a total that disagree with the amounts."""
     for total in _TOTAL.finditer(text):
         ends = [e for e in (text.find("。", total.end()), text.find("\n", total.end())) if e >= 0]
-        sentence = text[total.end() : min(ends or [len(text)])]
+        # A list of shares is one sentence; a longer run is not one (and would
+        # make the part pattern scan too much).
+        sentence = text[total.end() : min(ends or [len(text)])][:2000]
         whole = to_wan(total.group("total"), total.group("unit"))
         if not whole:
             continue

@@ -384,8 +384,8 @@ def test_real_causes_hold_their_measured_level(bundled):
     models/MODEL_CARD.md), so the issue stays open. This test prints the
     figures and guards the measured level against regressions."""
     items, info = clf.gold_causes()
-    if not items:
-        pytest.skip("no real gold (../shared/seeds or tests/gold/real_pdfs absent)")
+    if info["distinct"] < 74:  # the measured level is for the seed gold and our PDF gold together
+        pytest.skip(f"only {info['distinct']} of the 74 real causes here (../shared/seeds absent?)")
     scores = clf.evaluate(bundled, items)
     label, vague = scores["label"], scores["vague"]
     figures = (

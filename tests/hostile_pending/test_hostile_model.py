@@ -28,7 +28,7 @@ import pytest
 
 from nlp.classifier import MODEL_FILE, WEIGHTS_FILE, ModelError, _canonical, load_model
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 BUNDLED = REPO / "models"
 CARD = "MODEL_CARD.md"
 MARKER = "juesuan-pickle-ran"

@@ -46,7 +46,7 @@ def _total(pages: list[str]) -> int:
     return sum(len(p) for p in pages) + max(0, len(pages) - 1)
 
 
-@SETTINGS
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(any_text, min_size=1, max_size=4))
 def test_repair_maps_every_character_back_into_the_input(pages):
     r = repair(pages, paged=len(pages) > 1)

@@ -151,6 +151,20 @@ def _clause_named(text: str, lo: int, sentence_start: int, end: int) -> tuple[in
     return at, min(stop, sentence_start)
 
 
+def _without_reasons(text: str, start: int, end: int, reasons) -> str:
+    """text[start:end] with each character inside a reason span turned into
+    "。", so earlier reasons read as empty sentences (built by slicing)."""
+    out, at = [], start
+    for a, b in sorted(reasons):
+        a, b = max(a, at), min(b, end)
+        if a >= b:
+            continue
+        out += [text[at:a], "。" * (b - a)]
+        at = b
+    out.append(text[at:end])
+    return "".join(out)
+
+
 def _clause_states_nothing(text: str, start: int, end: int) -> bool:
     return not re.search(r"\d|[XxＸ×]{2}", text[start:end])
 
@@ -170,7 +184,7 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, reasons
     # ("1、一般公共服务支出（类）…（项）。" on a line of its own).
     prev_line_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
     prev_line = text[prev_line_start : max(para_start - 1, 0)]
-    prev = "".join("。" if _inside(para_start + i, reasons) else c for i, c in enumerate(text[para_start:start]))
+    prev = _without_reasons(text, para_start, start, reasons)
     if para_start and ENUM_START.match(prev_line.strip()) and not TRIGGER.search(prev_line):
         prev = prev_line + "。" + prev
     for sentence in reversed([x for x in re.split(r"[。；]", prev) if x.strip()]):

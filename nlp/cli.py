@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes, code prefixes or names to skip")
     score.add_argument("--all", action="store_true", help="show every finding in the text output, not only the worst 25")
     _model_options(score, allow_none=True)
+    add_budget_options(score)
     score.set_defaults(run=_score)
 
     classify = commands.add_parser("classify", help="label causes given one per line (file or stdin)")
@@ -52,6 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
+def add_budget_options(parser) -> None:
+    """--timeout and --max-memory: the per-file budget of nlp/limits.py."""
+    parser.add_argument("--timeout", metavar="SECONDS",
+                        help="give up on a file after this many seconds (default: [limits] timeout in the settings, else 120; 0: no limit)")
+    parser.add_argument("--max-memory", metavar="MB",
+                        help="give up on a file that needs more memory than this (default: [limits] max_memory, else 2048; 0: no limit)")
+
+
 def _batch(args) -> int:
     from nlp.batch.cli import main as run
 
@@ -59,13 +68,15 @@ def _batch(args) -> int:
 
 
 def _score(args) -> int:
-    from nlp import InputError, analyze
+    from nlp import InputError
     from nlp.config import load_settings
+    from nlp.limits import analyze_limited, budget_from
 
     try:
         settings = load_settings(args.file, _split(args.select), _split(args.ignore))
+        budget = budget_from(settings, timeout=args.timeout, max_memory=args.max_memory)
         with _model_warnings():
-            report = analyze(args.file, settings=settings, model=None if args.no_model else _model(args))
+            report = analyze_limited(args.file, budget=budget, settings=settings, model=None if args.no_model else _model(args))
     except InputError as e:
         return _fail(e)
     if args.format == "json":

@@ -7,11 +7,12 @@ spaces inside Chinese text, no thousands separators, broken lines joined.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from nlp.model import ChangeStatement
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, DIRECTION_WORD, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
+from nlp.statements import AMOUNT, COMPARE_WORD, DIRECTION_WORD, PERCENT, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
 
 _TAIL = r"(?:主要)?(?:是|为|有|在于|如下|分析)?[：:]?"
 TRIGGER = re.compile(
@@ -28,6 +29,7 @@ ENUM_ANY = re.compile(
 _MAX_REASON = 600
 # A template's note to the writer left after a reason: "（如持平作持平表述）".
 _INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}|如[^）)]{0,12}表述|注[：:][^）)]{0,30})[）)][。；]?$")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，]*$")
 
 
@@ -49,10 +51,11 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
     """
     found: list[Found] = []
     consumed_to = 0
+    marks = _Marks(text)
     for m in TRIGGER.finditer(text):
         if m.start() < consumed_to or _inside(m.start(), skip):
             continue
-        statement = _statement_before(text, m, consumed_to, [(f.reason_start, f.reason_end) for f in found[-3:]])
+        statement = _statement_before(text, m, consumed_to, [(f.reason_start, f.reason_end) for f in found[-3:]], marks)
         if statement is None:
             continue
         if found and (not statement.item or statement.item in _NOT_ITEMS) and _same_subject(text, found[-1], m.start()):
@@ -60,7 +63,7 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
             statement.item = found[-1].statement.item
         r_start = _skip_space(text, m.end())
         r_end = reason_end(text, r_start)
-        reason = _INSTRUCTION.sub("", re.sub(r"\s*\n\s*", "", text[r_start:r_end].strip())).rstrip("。；;，,、. ")
+        reason = _INSTRUCTION.sub("", _LINE_BREAK.sub("", text[r_start:r_end].strip())).rstrip("。；;，,、. ")
         if _EMPTY_REASON.match(reason):
             continue
         found.append(Found(statement, reason, r_start, r_end, split_causes(reason)))
@@ -88,20 +91,65 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tuple[int, int]]) -> ChangeStatement | None:
+LOOK_BACK = 2000
+"""How far before a trigger its statement is looked for, in characters. A
+paragraph of real reports holds the statement within a few hundred; the
+bound keeps a trigger repeated over a line of a megabyte linear."""
+
+
+class _Marks:
+    """Where the text has figures and the words a change statement is made
+    of, found in one pass, so that a trigger with none of them before it is
+    passed over at once: a line of a megabyte of triggers is then read in
+    linear time. The marks are a superset of what `parse_statement` needs:
+    a figure (or a flat word), and a cue, a budget or a direction word."""
+
+    _FLAT = r"持平|无变化|没有变化|无增减|一致|相同|无差异"
+
+    def __init__(self, text: str):
+        self.numbers = _starts(r"\d|[XxＸ×]{2}", text)
+        # Ends, not starts: a span that starts inside a figure still ends at its unit.
+        self.figures = sorted([m.end() - 1 for m in AMOUNT.finditer(text)] + [m.end() - 1 for m in PERCENT.finditer(text)]
+                              + _starts(self._FLAT, text))
+        self.cues = _starts(r"[年同]|预算", text)
+        self.directions = _starts(DIRECTION_WORD.pattern, text)
+
+    def may_state(self, start: int, end: int, hint: str) -> bool:
+        if not _any_in(self.figures, start, end):
+            return False
+        if _any_in(self.cues, start, end) or (COMPARE_WORD.search(hint) and "预算" in hint):
+            return True
+        return _any_in(self.directions, start, end)  # a change with its basis left implicit
+
+    def states_nothing(self, start: int, end: int) -> bool:
+        return not _any_in(self.numbers, start, end)
+
+
+def _starts(pattern: str, text: str) -> list[int]:
+    return [m.start() for m in re.finditer(pattern, text)]
+
+
+def _any_in(positions: list[int], start: int, end: int) -> bool:
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
+
+
+def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tuple[int, int]], marks: _Marks) -> ChangeStatement | None:
     """The change statement a trigger explains: its own clause, else its own
     sentence, else the sentences before it in the same paragraph, nearest
     first (when the trigger's sentence states no figures:
     "……决算为 10 万元。决算数小于预算数的主要原因：……")."""
-    para_start = text.rfind("\n", 0, trigger.start()) + 1
-    if _clause_states_nothing(text, para_start, trigger.start()):
+    para_start = max(text.rfind("\n", 0, trigger.start()) + 1, trigger.start() - LOOK_BACK)
+    if marks.states_nothing(para_start, trigger.start()):
         # "……完成年初预算的 95.89%。\n决算数小于预算数的主要原因：" - the
         # figures are in the paragraph before.
-        prev_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
+        prev_start = max(text.rfind("\n", 0, max(para_start - 1, 0)) + 1, para_start - LOOK_BACK)
         if para_start and not is_heading(text[prev_start : para_start - 1]):
             para_start = prev_start
     lo = max(floor, para_start)
     end, hint = trigger.start(), trigger.group(0)
+    if not marks.may_state(para_start, end, hint):
+        return None
     before = text[lo:end]
     clauses = [lo] + [lo + m.end() for m in re.finditer(r"[；。！？]", before)]
     sentences = [lo] + [lo + m.end() for m in re.finditer(r"[。！？]", before)]
@@ -163,10 +211,6 @@ def _without_reasons(text: str, start: int, end: int, reasons) -> str:
         at = b
     out.append(text[at:end])
     return "".join(out)
-
-
-def _clause_states_nothing(text: str, start: int, end: int) -> bool:
-    return not re.search(r"\d|[XxＸ×]{2}", text[start:end])
 
 
 def _item_from_context(text: str, para_start: int, start: int, end: int, reasons: list[tuple[int, int]] = ()) -> str:

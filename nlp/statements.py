@@ -77,11 +77,7 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
             prior = [_EmptyCue(word.start())]
     budget = list(BUDGET_ACTUAL.finditer(span))
     budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span)
-    has_numbers = AMOUNT.search(span) or PERCENT.search(span)
-    flat = DIRECTION_WORD.search(span)
-    flat = flat if flat and flat.group("flat") else None
     hint_cmp = COMPARE_WORD.search(hint)
-
     last_prior = prior[-1].start() if prior else -1
     last_budget = max([m.start() for m in budget] + ([budget_word.start()] if budget_word else [-1]))
     if last_prior < 0 and last_budget < 0:
@@ -89,7 +85,9 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
             last_budget = len(span)  # the basis is in the trigger itself
         else:
             return None
-    if not has_numbers and not flat:
+    flat = DIRECTION_WORD.search(span)
+    flat = flat if flat and flat.group("flat") else None
+    if not flat and not (AMOUNT.search(span) or PERCENT.search(span)):
         return None
 
     if last_prior < last_budget and not (budget or hint_cmp or flat or COMPLETION.search(span) or "差异" in span):

@@ -29,6 +29,9 @@ def add_arguments(parser) -> None:
                         help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster")
     parser.add_argument("--manifest", metavar="CSV",
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
+    from nlp.cli import add_budget_options
+
+    add_budget_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar (default: only on a terminal)")
@@ -54,6 +57,7 @@ def main(args) -> int:
         summary = run_batch(
             list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
             scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
+            timeout=args.timeout, max_memory=args.max_memory,
         )
     except InputError as e:
         print(f"juesuan: error: {e}", file=sys.stderr)

@@ -65,11 +65,15 @@ def run_batch(
     scheduler: str | None = None,
     manifest: str | None = None,
     progress: bool | None = None,
+    timeout: float | None = None,
+    max_memory: float | None = None,
 ) -> BatchSummary:
     """Analyse every report in `inputs` (files, folders, globs, @lists) into
     the folder `out`. Raises `InputError` (one line) when nothing can be
     run: no input found, a bad manifest, an unreachable scheduler. Files
-    that fail are rows of errors.csv, never an exception."""
+    that fail are rows of errors.csv, never an exception. `timeout` and
+    `max_memory` are the budget per file (nlp.limits.budget_from: None
+    takes the settings' [limits], else 120 s and 2048 MB; 0 is no limit)."""
     from nlp.batch.build import DocRef, ErrorRow, build_outputs, write_summary
     from nlp.batch.engines import make_engine
     from nlp.batch.inputs import Manifest, iter_inputs
@@ -77,6 +81,7 @@ def run_batch(
     from nlp.batch.store import Store
     from nlp.batch.work import Task
     from nlp.config import load_settings
+    from nlp.limits import budget_from
 
     t0 = time.perf_counter()
     paths = list(iter_inputs(inputs, exclude=[out]))
@@ -90,12 +95,17 @@ def run_batch(
     summary = BatchSummary(inputs=len(paths), engine=engine)
     settings_cache: dict[str, object] = {}
     run_settings = load_settings(None)
+    budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
 
     def settings_for(path: str):
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in settings_cache:
             settings_cache[folder] = load_settings(path)
         return settings_cache[folder]
+
+    def task_for(path: str, sha: str, data: bytes) -> Task:
+        settings = settings_for(path)
+        return Task(sha, path, data, settings, budget_from(settings, timeout, max_memory))
 
     seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
     read_errors: list[ErrorRow] = []  # files that could not even be read
@@ -109,12 +119,12 @@ def run_batch(
                     for path in paths:
                         try:
                             data = _read(path)
-                            settings = settings_for(path)
+                            sha = hashlib.sha256(data).hexdigest()
+                            task = task_for(path, sha, data)
                         except InputError as e:
                             read_errors.append(ErrorRow(path, getattr(e, "kind", type(e).__name__), str(e)))
                             bar.advance(failed=True)
                             continue
-                        sha = hashlib.sha256(data).hexdigest()
                         if sha in seen:
                             seen[sha].append(path)
                             summary.duplicates += 1
@@ -125,7 +135,7 @@ def run_batch(
                             summary.skipped += 1
                             bar.advance()
                             continue
-                        yield Task(sha, path, data, settings)
+                        yield task
 
                 def on_result(result) -> None:
                     if not summary.first_result_seconds:
@@ -158,7 +168,7 @@ def run_batch(
                 summary.failed = len(errors)
 
                 def render(worst):
-                    return _render_pages(eng, out, worst, settings_for)
+                    return _render_pages(eng, out, worst, task_for)
 
                 built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
     finally:
@@ -205,10 +215,10 @@ def _read(path: str) -> bytes:
         raise _ReadError(f"{path}: cannot open ({e.strerror or e})", kind) from None
 
 
-def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], settings_for) -> tuple[dict[str, str], str]:
+def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], task_for) -> tuple[dict[str, str], str]:
     """Single-report pages of the worst reports, made on the engine's
     workers, written to out/reports/<sha256>.html."""
-    from nlp.batch.work import Task, render_task
+    from nlp.batch.work import render_task
 
     folder = os.path.join(out, "reports")
     os.makedirs(folder, exist_ok=True)
@@ -219,11 +229,11 @@ def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], settings_fo
             for path in paths:
                 try:
                     data = _read(path)
+                    if hashlib.sha256(data).hexdigest() == sha:
+                        yield task_for(path, sha, data)
+                        break
                 except InputError:
                     continue
-                if hashlib.sha256(data).hexdigest() == sha:
-                    yield Task(sha, path, data, settings_for(path))
-                    break
             else:
                 missing.append(paths[0])
 

@@ -34,6 +34,7 @@ class Task:
     source: str
     data: bytes
     settings: object = None  # nlp.config.Settings
+    budget: object = None  # nlp.limits.Budget; None: the defaults
 
 
 @dataclass
@@ -52,8 +53,10 @@ def analyse_task(task: Task) -> Result:
     t0 = time.perf_counter()
     from nlp.errors import InputError
 
+    from nlp.limits import run_limited
+
     try:
-        line = _analyse(task)
+        line = run_limited(_analyse, task, budget=task.budget, name=task.source)
     except InputError as e:
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
@@ -176,12 +179,17 @@ def render_task(task: Task) -> Result:
     of the dashboard), made where the model is already loaded."""
     t0 = time.perf_counter()
     try:
-        from nlp.pipeline import analyze
-        from nlp.readers import read_bytes
-        from nlp.report.html import render_html
+        from nlp.limits import run_limited
 
-        report = analyze(read_bytes(task.data, task.source), settings=task.settings)
-        page = render_html(report).encode("utf-8")
+        page = run_limited(_render, task, budget=task.budget, name=task.source)
     except Exception as e:  # noqa: BLE001 - a page that cannot be made is just not linked
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=page, seconds=time.perf_counter() - t0)
+
+
+def _render(task: Task) -> bytes:
+    from nlp.pipeline import analyze
+    from nlp.readers import read_bytes
+    from nlp.report.html import render_html
+
+    return render_html(analyze(read_bytes(task.data, task.source), settings=task.settings)).encode("utf-8")

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     clf.save_model(model, out)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(_card(clf, metrics, model), encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(_card(clf, metrics, model, out), encoding="utf-8")
     _print_summary(metrics, out, time.perf_counter() - started, t_label, t_vague)
     return 0
 
@@ -243,7 +243,7 @@ def _confusion(conf: dict) -> list[str]:
     return lines
 
 
-def _card(clf, m: dict, model) -> str:
+def _card(clf, m: dict, model, out: Path) -> str:
     d, cv, real = m["data"], m["cv"], m.get("real_text")
     lab, vag = cv["label"], cv["vague"]
     labels = list(clf.LABELS) + sorted(set(d["labels"]) - set(clf.LABELS))
@@ -368,12 +368,13 @@ def _card(clf, m: dict, model) -> str:
         "- Repeated explanations (the same text for many items) are judged over a document, not by this model.",
         "- Bag-of-n-gram features do not understand negation or scope beyond three characters.",
         "",
-        "## Files and loading",
+        "## Loading",
         "",
         "`model.json` (parameters, vocabularies, calibration, versions, a sha256 checksum over both files) and",
         "`weights.npz` (numeric arrays, read with `allow_pickle=False`): plain data, nothing is executed on load and",
-        "scikit-learn is not imported. A changed or damaged file, a foreign file, or another format version is",
-        "refused with one line; a model trained with another scikit-learn or jieba minor version loads with a warning.",
+        "scikit-learn is not imported. A changed or damaged file (against the checksum and against the sha256 listed",
+        "under Files below), a foreign file, or another format version is refused with one line; a model trained with",
+        "another scikit-learn or jieba minor version loads with a warning.",
         "",
         "## Reproduce",
         "",
@@ -384,7 +385,7 @@ def _card(clf, m: dict, model) -> str:
         "```",
         "",
     ]
-    return "\n".join(L)
+    return "\n".join(L) + "\n" + clf.card_files(out)
 
 
 def _pct(v) -> str:

@@ -55,6 +55,9 @@ BUNDLED_MODEL = REPO / "models"
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
 MAX_MODEL_BYTES = 64 * 1024 * 1024
+CARD_FILE = "MODEL_CARD.md"
+# "- `weights.npz`: sha256 `<64 hex>`", one line per file of the model card.
+_CARD_HASH = re.compile(r"^- `(model\.json|weights\.npz)`: sha256 `([0-9a-f]{64})`", re.M)
 
 
 class ModelError(InputError):
@@ -534,7 +537,20 @@ def save_model(model: Model, directory: str | os.PathLike) -> Path:
     meta["checksum"] = "sha256:" + hashlib.sha256(_canonical(meta) + weights).hexdigest()
     text = json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=False)
     (directory / MODEL_FILE).write_text(text + "\n", encoding="utf-8")
+    (directory / CARD_FILE).write_text("# Model card: juesuan cause classifier\n\n" + card_files(directory), encoding="utf-8")
     return directory
+
+
+def card_files(directory: str | os.PathLike) -> str:
+    """The model card's "Files" section: the sha256 of each model file,
+    checked at every load. The checksum inside model.json only catches
+    accidents (whoever edits the weights can recompute it); the card is the
+    record a person keeps and compares."""
+    directory = Path(directory)
+    lines = ["## Files", "", "Checked by juesuan each time the model is loaded:", ""]
+    for name in (MODEL_FILE, WEIGHTS_FILE):
+        lines.append(f"- `{name}`: sha256 `{hashlib.sha256((directory / name).read_bytes()).hexdigest()}`")
+    return "\n".join(lines) + "\n"
 
 
 def resolve_model_path(model=DEFAULT) -> Path:
@@ -645,6 +661,7 @@ def _load(path: Path) -> Model:
         raise ModelError(f"{where}: not a usable juesuan model ({msg})") from None
     if "label" not in heads:
         raise ModelError(f"{where}: not a usable juesuan model (no label head)")
+    _check_card(where, model_file, weights)
     return Model(
         label=heads["label"],
         vague=heads.get("vague"),
@@ -652,6 +669,23 @@ def _load(path: Path) -> Model:
         path=where,
         warnings=_version_warnings(model_file, meta.get("trained_with") or {}),
     )
+
+
+def _check_card(where: str, model_file: Path, weights: bytes) -> None:
+    card = model_file.parent / CARD_FILE
+    try:
+        listed = dict(_CARD_HASH.findall(card.read_text(encoding="utf-8", errors="replace")[:1_000_000]))
+    except OSError:
+        raise ModelError(f"{where}: no {CARD_FILE} with the sha256 of the model files; retrain with `python train.py`") from None
+    actual = {MODEL_FILE: hashlib.sha256(model_file.read_bytes()).hexdigest(), WEIGHTS_FILE: hashlib.sha256(weights).hexdigest()}
+    for name, digest in actual.items():
+        if name not in listed:
+            raise ModelError(f"{where}: {CARD_FILE} does not give the sha256 of {name}; retrain with `python train.py`")
+        if listed[name] != digest:
+            raise ModelError(
+                f"{where}: {name} does not match the sha256 in {CARD_FILE} (changed since training): "
+                "restore the model or retrain with `python train.py`"
+            )
 
 
 def _head_from_data(name: str, h: dict, arrays: dict) -> _LinearTextClassifier:
@@ -844,6 +878,9 @@ def _xlsx_rows(path: Path, name: str):
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency
         raise InputError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    from nlp.readers.zipguard import check_zip
+
+    check_zip(path, name, kind="zip/XLSX")  # bombs and ../ paths, before openpyxl opens it
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # zipfile/openpyxl raise many kinds for a damaged file
@@ -859,7 +896,7 @@ def _xlsx_rows(path: Path, name: str):
 def _table_records(rows, name: str):
     header = None
     for n, row in rows:
-        cells = [c.strip() if isinstance(c, str) else c for c in row]
+        cells = [_unguarded(c.strip()) if isinstance(c, str) else c for c in row]
         if not any(str(c).strip() for c in cells):
             continue  # blank line: not a row
         if header is None:
@@ -871,6 +908,11 @@ def _table_records(rows, name: str):
             continue
         cells = list(cells) + [""] * max(0, header["_width"] - len(cells))
         yield f"{name}:{n}", {k: cells[i] for k, i in header.items() if not k.startswith("_")}
+
+
+def _unguarded(text: str) -> str:
+    """Undo the apostrophe `write_rows` puts before a formula start."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 def _header(cells, name: str, n: int) -> dict:
@@ -997,16 +1039,17 @@ def rank_for_labelling(rows: list[dict], model=DEFAULT) -> list[dict]:
 
 def write_rows(rows: list[dict], out, fmt: str) -> None:
     """Write rows as CSV (UTF-8 with BOM, so spreadsheet programs read the
-    Chinese right) to a path or text stream, or as XLSX to a path."""
+    Chinese right) to a path or text stream, or as XLSX to a path. No cell
+    can become a formula: XLSX text is always a string cell, and a CSV text
+    starting with = + - @ gets a leading apostrophe (read back by
+    `read_labelled`)."""
     if fmt == "xlsx":
-        import openpyxl
+        from nlp.batch.xlsx import Workbook
 
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("causes")
-        ws.append(list(EXPORT_COLUMNS))
-        for r in rows:
-            ws.append([_cell(r.get(k)) for k in EXPORT_COLUMNS])
-        wb.save(out)
+        with Workbook(str(out)) as book:
+            sheet = book.add_sheet("causes", list(EXPORT_COLUMNS))
+            for r in rows:
+                sheet.append([_cell(r.get(k)) for k in EXPORT_COLUMNS])
         return
     if isinstance(out, (str, os.PathLike)):
         with open(out, "w", encoding="utf-8-sig", newline="") as f:
@@ -1016,10 +1059,12 @@ def write_rows(rows: list[dict], out, fmt: str) -> None:
 
 
 def _write_csv(rows, f) -> None:
+    from nlp.report.tables import csv_cell
+
     w = csv.writer(f, lineterminator="\n")
     w.writerow(EXPORT_COLUMNS)
     for r in rows:
-        w.writerow(["" if r.get(k) is None else _cell(r.get(k)) for k in EXPORT_COLUMNS])
+        w.writerow([csv_cell(_cell(r.get(k))) for k in EXPORT_COLUMNS])
 
 
 def _cell(v):

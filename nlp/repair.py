@@ -159,14 +159,21 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
 
 _WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
+# Half-width punctuation in Chinese text; "," and ":" between digits stay.
+_HALF_PUNCT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|;|(?<=[\u4e00-\u9fff])[!?]")
+
+
+def _widen(m: re.Match) -> str:
+    if m.group(1) is None:
+        return _WIDE_PUNCT[m.group(0)]
+    # A bracket pair is one match, so the punctuation inside is widened here.
+    return "（" + _HALF_PUNCT.sub(lambda p: _WIDE_PUNCT[p.group(0)], m.group(1)) + "）"
+
+
 _STEPS = [
     (_COMPAT, _compat),
     (re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))"), ""),
-    # Half-width punctuation in Chinese text; "," and ":" between digits stay.
-    (
-        re.compile(rf"(?<!\d)[,:]|[,:](?!\d)|;|(?<=[\u4e00-\u9fff])[!?]|\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"),
-        lambda m: f"（{m.group(1)}）" if m.group(1) is not None else _WIDE_PUNCT[m.group(0)],
-    ),
+    (re.compile(rf"{_HALF_PUNCT.pattern}|\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"), _widen),
     (re.compile(rf"(?<=[{_WIDE}\dA-Za-z%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\dA-Za-z%=<>≥≤(（])"), ""),
 ]
 
@@ -192,13 +199,16 @@ def _join_or_keep(m: re.Match) -> str:
     return ""
 
 
+_SENTENCE_MARK = re.compile(r"[。，；：:]|\d+(?:\.\d+)?万?元")  # a heading has no clause marks and no amounts
+
+
 def is_heading(line: str) -> bool:
     """A short line that opens with an outline marker and is not a sentence."""
     line = line.strip()
     return bool(
         OUTLINE_MARKER.match(line)
         and len(line) <= 40
-        and not re.search(r"[。，；：:]|\d+(?:\.\d+)?万?元", line[3:])
+        and not _SENTENCE_MARK.search(line[3:])
         and not re.match(r"^(?:[-•·*]\s*)?[一二三四五六七八九十]+是", line)
         # A functional item cut before its (项) or a dangling word continues.
         and not (re.search(r"（[类款]）", line) and "（项）" not in line)

@@ -209,7 +209,9 @@ def bundled():
 
 
 def _resign(folder: Path, mutate_meta=None, weights: bytes | None = None) -> None:
-    """Change a model and recompute its checksum (a deliberate forgery)."""
+    """Change a model and recompute its checksum and its card's hashes, as
+    training with other settings would (or a forger with write access to
+    the card: the hashes protect against files swapped under a card)."""
     meta = json.loads((folder / clf.MODEL_FILE).read_text(encoding="utf-8"))
     if mutate_meta:
         mutate_meta(meta)
@@ -218,6 +220,7 @@ def _resign(folder: Path, mutate_meta=None, weights: bytes | None = None) -> Non
     body = {k: v for k, v in meta.items() if k != "checksum"}
     meta["checksum"] = "sha256:" + hashlib.sha256(clf._canonical(body) + (folder / clf.WEIGHTS_FILE).read_bytes()).hexdigest()
     (folder / clf.MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (folder / clf.CARD_FILE).write_text(clf.card_files(folder), encoding="utf-8")
 
 
 def _copy(tmp_path: Path, name: str) -> Path:

@@ -58,7 +58,7 @@ BOUNDED = {
     "nlp.batch.identity._UNIT_THEN_YEAR": (4000, "identity._head: the first 4,000 characters"),
     "nlp.batch.identity._YEAR_THEN_UNIT": (4000, "identity._head: the first 4,000 characters"),
     "nlp.explanations._LINE_BREAK": (600, "a reason: reason_end stops at _MAX_REASON = 600 characters"),
-    "nlp.repair:201": (40, "is_heading: only lines of at most 40 characters get this far"),
+    "nlp.repair._SENTENCE_MARK": (40, "is_heading: only lines of at most 40 characters get this far"),
     # Linear, but with a large constant (~2-4 s on 1 MB of 费 / 本): bounded by their callers.
     "nlp.features._RESTATE_CLAUSE": (600, "features.core/concreteness: text[:MAX_CAUSE], 600 characters"),
     "nlp.rules.arithmetic._PART": (2000, "arithmetic._share_problems: the sentence after a total, cut at 2,000 characters"),

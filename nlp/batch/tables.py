@@ -7,16 +7,16 @@ current row group.
 
 Formula safety: in report.xlsx every text cell is an inline string, never
 a formula (nlp.batch.xlsx writes no formula cells at all); in the CSV files a text cell starting with = + - @ (or a
-tab or carriage return) gets a leading apostrophe, as OWASP recommends for
-files opened in spreadsheets. Parquet keeps the text as it is.
+tab or carriage return) gets a leading apostrophe (nlp.report.tables.csv_cell). Parquet keeps the text as it is.
 """
 from __future__ import annotations
 
 import csv
 import os
 
+from nlp.report.tables import csv_cell
+
 ROW_GROUP = 5_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Column types: str, int, float, bool
 DOCUMENT_BASE = [
@@ -71,16 +71,6 @@ def _to_bool(v):
 
 
 _CONVERT = {"str": _to_str, "int": _to_int, "float": _to_float, "bool": _to_bool}
-
-
-def csv_cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return "'" + v if v.startswith(_FORMULA_START) else v
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
 
 
 class Table:

@@ -1,4 +1,8 @@
-"""`--format csv`: one row per cause, with its statement, label and findings."""
+"""`--format csv`: one row per cause, with its statement, label and findings.
+
+A text cell starting with = + - @ (or a tab or carriage return) gets a
+leading apostrophe, as OWASP recommends for CSV files opened in a
+spreadsheet, so that a hostile report cannot put a formula in one."""
 from __future__ import annotations
 
 import csv
@@ -48,9 +52,24 @@ def cause_rows(report: Report) -> list[dict]:
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def to_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(cause_rows(report))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in cause_rows(report):
+        writer.writerow([csv_cell(row[k]) for k in COLUMNS])
     return out.getvalue()
+
+
+def csv_cell(v) -> str:
+    """A value as CSV text that no spreadsheet evaluates."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return "'" + v if v.startswith(FORMULA_START) else v
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)

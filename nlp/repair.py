@@ -97,6 +97,9 @@ class RepairedText:
         return Location(page + 1 if self.paged else None, o_start - base, o_end - base, line)
 
 
+_MAX_ROUNDS = 4
+
+
 def repair(pages: list[str], paged: bool = True) -> RepairedText:
     page_starts, offset = [], 0
     for p in pages:
@@ -104,9 +107,16 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
     mt = MappedText(joined, array("q", range(len(joined))))
-    for pattern, repl in _STEPS:
-        mt = mt.sub(pattern, repl)
-    mt = mt.sub(_LINE_BREAK, _join_or_keep)
+    # Each step can make work for another (a space removed brings a bracket
+    # pair within reach, a line joined closes one), so they run until the
+    # text stops changing: repairing repaired text changes nothing.
+    for _ in range(_MAX_ROUNDS):
+        before = mt.text
+        for pattern, repl in _STEPS:
+            mt = mt.sub(pattern, repl)
+        mt = mt.sub(_LINE_BREAK, _join_or_keep)
+        if mt.text == before:
+            break
     original = "\n".join(pages)
     line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
     return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts)

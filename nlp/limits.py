@@ -7,9 +7,11 @@ runs one file's work in a child process forked for it, and gives back its
 value, or raises `BudgetExceeded` (an `InputError`: one line, exit code 2 in
 the CLI, a row of errors.csv in a batch) when it runs out of time or memory:
 
-    from nlp.limits import Budget, analyze_limited, budget_from, run_limited
+    from nlp.limits import Budget, Sandbox, analyze_limited, budget_from, run_limited
     report = analyze_limited("report.pdf", budget=Budget(seconds=120, megabytes=2048))
     line = run_limited(some_function, task, budget=budget, name=task.source)
+    box = Sandbox(some_function, budget)      # a batch worker: one child for
+    line = box(task, name=task.source)        # many files, replaced when one fails
 
 Why a child process, not an alarm in this one: `signal.alarm` only
 interrupts Python code between bytecodes, and neither a regular expression
@@ -159,53 +161,175 @@ def run_limited(fn, *args, budget: Budget | None = None, name: str = "<input>", 
     memory, `AnalysisCrashed` when it died another way. `name` names the file
     in those messages.
     """
-    budget = Budget() if budget is None else budget
-    if not budget.limited or not hasattr(os, "fork"):
-        return fn(*args, **kwargs)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    base_kb = _vm_kb()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_fd)
-        _child(write_fd, budget, base_kb, fn, args, kwargs)
-    os.close(write_fd)
-    return _parent(pid, read_fd, budget, base_kb, name)
+    with Sandbox(fn, budget) as box:
+        return box(*args, name=name, **kwargs)
+
+
+class Sandbox:
+    """Calls of `fn`, each under `budget`, in one forked child that serves
+    call after call (a batch worker saves a fork and the copy-on-write of
+    the loaded model for each file: ~15 ms).
+
+    The child is replaced after a call that ran out of time or memory or
+    killed it, after `MAX_CALLS` calls, and when it has grown
+    by more than a quarter of the memory budget (so that what one file may
+    use is never eaten by what earlier files left behind). A call that runs
+    out of memory in a child that served earlier calls is tried once more
+    in a fresh child before it counts as over budget. Arguments and return
+    values must pickle; `fn` itself is inherited by the fork.
+    """
+
+    MAX_CALLS = 200
+
+    def __init__(self, fn, budget: Budget | None = None):
+        self.fn = fn
+        self.budget = Budget() if budget is None else budget
+        self._pid = None  # the serving child
+        self._to_child = self._from_child = -1
+        self._calls = 0
+        self._base_kb = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __call__(self, *args, name: str = "<input>", **kwargs):
+        if not self.budget.limited or not hasattr(os, "fork"):
+            return self.fn(*args, **kwargs)
+        fresh = self._pid is None
+        try:
+            return self._call(args, kwargs, name)
+        except BudgetExceeded as e:
+            if e.kind == "memory" and not fresh:
+                return self._call(args, kwargs, name)  # in a fresh child: earlier files may have left it fragmented
+            raise
+
+    def close(self) -> None:
+        if self._pid is None:
+            return
+        os.close(self._to_child)  # end of requests: the child exits
+        os.close(self._from_child)
+        _kill(self._pid)
+        _reap(self._pid)
+        self._pid = None
+
+    def _call(self, args: tuple, kwargs: dict, name: str):
+        budget = self.budget
+        if self._pid is not None:
+            try:
+                _send(self._to_child, pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+            except BrokenPipeError:  # the child died between calls (killed from outside): start again
+                self.close()
+        deadline = time.monotonic() + budget.seconds if budget.seconds else None
+        try:
+            if self._pid is None:
+                self._start((args, kwargs))  # the first call is inherited by the fork, not sent
+            reply = _receive(self._from_child, deadline)
+        except BaseException:  # Ctrl-C or anything else while waiting: no child left behind
+            self.close()
+            raise
+        if reply is _TIMEOUT:
+            self.close()
+            raise BudgetExceeded(
+                f"{name}: took longer than {budget.seconds:g} s, the time limit per file (raise it with --timeout); skipped",
+                "time", budget.seconds)
+        if reply is None:  # the child died
+            pid, base_kb = self._pid, self._base_kb
+            os.close(self._to_child)
+            os.close(self._from_child)
+            self._pid = None
+            status, rusage = _reap(pid)
+            if _near_memory_limit(status, rusage, budget, base_kb):
+                raise _over_memory(name, budget)
+            raise AnalysisCrashed(f"{name}: the analysis process died ({_how(status)}); the file is probably malformed; skipped")
+        message, vm_kb = pickle.loads(reply)
+        self._calls += 1
+        grown = vm_kb and self._base_kb and budget.megabytes and (vm_kb - self._base_kb) > budget.megabytes * 256
+        if message[0] == "memory" or self._calls >= self.MAX_CALLS or grown:
+            self.close()
+        if message[0] == "memory":
+            raise _over_memory(name, budget)
+        if message[0] == "ok":
+            return message[1]
+        error, child_traceback = message[1], message[2]
+        if child_traceback and hasattr(error, "add_note") and not isinstance(error, InputError):
+            error.add_note("in the analysis process:\n" + child_traceback.rstrip())
+        raise error
+
+    def _start(self, first: tuple) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        _prctl()
+        import resource  # noqa: F401 - imported here, once, not in each child
+
+        self._base_kb = _vm_kb()
+        self._calls = 0
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(down_w)
+            os.close(up_r)
+            _serve(down_r, up_w, self.budget, self._base_kb, self.fn, first)
+        os.close(down_r)
+        os.close(up_w)
+        self._pid, self._to_child, self._from_child = pid, down_w, up_r
+
+
+def _over_memory(name: str, budget: Budget) -> BudgetExceeded:
+    return BudgetExceeded(
+        f"{name}: needs more than {budget.megabytes:g} MB of memory, the limit per file (raise it with --max-memory); skipped",
+        "memory", budget.megabytes)
 
 
 # ------------------------------------------------------------------ child
 
 
-def _child(fd: int, budget: Budget, base_kb: int | None, fn, args, kwargs) -> None:
+def _serve(down: int, up: int, budget: Budget, base_kb: int | None, fn, first: tuple) -> None:
+    """The child: run the `first` call, reply; then read a request, run
+    it, reply; until the parent closes the pipe. Exit code 3: out of memory
+    outside `fn` (while reading or replying)."""
     code = 0
     try:
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-            _die_with_parent()
-            _set_limits(budget, base_kb)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        _die_with_parent()
+        _set_limits(budget, base_kb)
+        import resource
+
+        while True:
+            if first is None:
+                request = _receive(down, None)
+                if request is None:
+                    break
+                first = pickle.loads(request)
+                del request
+            args, kwargs = first
+            first = None
+            if budget.seconds:  # CPU time is counted over the child's life: the backstop moves on per call
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                _setrlimit(resource, "RLIMIT_CPU", int(used.ru_utime + used.ru_stime + budget.seconds) + 5)
             try:
-                value = fn(*args, **kwargs)
-                message = ("ok", value)
+                message = ("ok", fn(*args, **kwargs))
             except MemoryError:
                 message = ("memory", None)
             except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
                 message = ("raised", _portable(e), traceback.format_exc())
             try:
-                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps((message, _vm_kb()), protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
-                data = pickle.dumps(("memory", None))
+                data = pickle.dumps((("memory", None), None))
             except Exception as e:  # noqa: BLE001 - an unpicklable value
-                data = pickle.dumps(("raised", RuntimeError(f"result cannot be sent back: {type(e).__name__}: {e}"), ""))
-            del message
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view[:1 << 20])
-                view = view[n:]
-        except MemoryError:
-            code = 3
-        except BaseException:  # noqa: BLE001 - never return into the parent's code
-            code = 4
+                error = RuntimeError(f"result cannot be sent back: {type(e).__name__}: {e}")
+                data = pickle.dumps((("raised", error, ""), None))
+            del message, args, kwargs
+            _send(up, data)
+            del data
+    except MemoryError:
+        code = 3
+    except BaseException:  # noqa: BLE001 - never return into the parent's code
+        code = 4
     finally:
         os._exit(code)
 
@@ -213,6 +337,7 @@ def _child(fd: int, budget: Budget, base_kb: int | None, fn, args, kwargs) -> No
 def _portable(e: BaseException) -> BaseException:
     """The exception itself if it survives pickling, else a RuntimeError
     with its type and message (the traceback travels as text)."""
+
     try:
         pickle.loads(pickle.dumps(e))
         return e
@@ -251,68 +376,63 @@ def _setrlimit(resource, name: str, value: int) -> None:
 
 def _die_with_parent() -> None:
     """Linux: the child gets SIGKILL if the parent dies first."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - best effort
-        pass
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-# ------------------------------------------------------------------ parent
+_PRCTL: list = []
 
 
-def _parent(pid: int, fd: int, budget: Budget, base_kb: int | None, name: str):
-    deadline = time.monotonic() + budget.seconds if budget.seconds else None
-    chunks: list[bytes] = []
-    timed_out = False
-    try:
-        while True:
-            wait = _POLL if deadline is None else max(0.0, min(_POLL * 4, deadline - time.monotonic()))
-            ready, _, _ = select.select([fd], [], [], wait)
-            if ready:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            elif deadline is not None and time.monotonic() >= deadline:
-                timed_out = True
-                _kill(pid)
-                break
-    except BaseException:  # Ctrl-C, or anything else while waiting: no child left behind
-        _kill(pid)
-        _reap(pid)
-        os.close(fd)
-        raise
-    os.close(fd)
-    status, rusage = _reap(pid)
-    if timed_out:
-        raise BudgetExceeded(
-            f"{name}: took longer than {budget.seconds:g} s, the time limit per file (raise it with --timeout); skipped",
-            "time", budget.seconds)
-    data = b"".join(chunks)
-    del chunks
-    message = None
-    if data:
+def _prctl():
+    """libc's prctl, looked up once in the parent (in the child, loading
+    ctypes would cost each file ~10 ms)."""
+    if not _PRCTL:
         try:
-            message = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a child that died while writing
-            message = None
-    if message is None or message[0] == "memory":
-        if message is not None or _near_memory_limit(status, rusage, budget, base_kb):
-            raise BudgetExceeded(
-                f"{name}: needs more than {budget.megabytes:g} MB of memory, the limit per file (raise it with --max-memory); skipped",
-                "memory", budget.megabytes)
-        raise AnalysisCrashed(f"{name}: the analysis process died ({_how(status)}); the file is probably malformed; skipped")
-    if message[0] == "ok":
-        return message[1]
-    error, child_traceback = message[1], message[2]
-    if child_traceback and hasattr(error, "add_note") and not isinstance(error, InputError):
-        error.add_note("in the analysis process:\n" + child_traceback.rstrip())
-    raise error
+            if not sys.platform.startswith("linux"):
+                raise OSError
+            import ctypes
+
+            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
+        except Exception:  # noqa: BLE001 - best effort
+            _PRCTL.append(None)
+    return _PRCTL[0]
+
+
+# ------------------------------------------------------------------ pipes
+
+_TIMEOUT = object()
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        n = os.write(fd, view[: 1 << 20])
+        view = view[n:]
+
+
+def _receive(fd: int, deadline: float | None):
+    """One message: its bytes, None at end of file (the other side closed
+    or died), or _TIMEOUT when `deadline` (time.monotonic) passed first."""
+    chunks, have, need = [], 0, None
+    while need is None or have < need:
+        if deadline is not None:
+            wait = max(0.0, min(_POLL * 4, deadline - time.monotonic()))
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                if time.monotonic() >= deadline:
+                    return _TIMEOUT
+                continue
+        chunk = os.read(fd, 1 << 20 if need is None else min(1 << 20, need - have))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        have += len(chunk)
+        if need is None and have >= 8:
+            head = b"".join(chunks)
+            need = 8 + int.from_bytes(head[:8], "little")
+            chunks, have = [head], len(head)
+    return b"".join(chunks)[8:]
 
 
 def _kill(pid: int) -> None:

@@ -338,3 +338,49 @@ def test_html_walk_has_no_recursion_limit():
     out: list[str] = []
     _walk(root, out)
     assert "主要原因是人员增加" in "".join(out)
+
+
+# ------------------------------------------------------------------ sandbox
+
+
+def _pid_or_fail(what):
+    if what == "raise":
+        raise InputError("bad.pdf: not a PDF")
+    if what == "hog":
+        return _hog()
+    if what == "crash":
+        _segfault()
+    return os.getpid()
+
+
+def test_a_sandbox_serves_many_files_from_one_child_and_replaces_it_after_a_failure():
+    from nlp.limits import Sandbox
+
+    before = _children()
+    with Sandbox(_pid_or_fail, Budget(20, 128)) as box:
+        first = box("ok")
+        assert first != os.getpid()
+        assert box("ok") == first  # the same child serves the next file
+        with pytest.raises(InputError, match="not a PDF"):
+            box("raise")
+        assert box("ok") == first  # an error raised by the analysis keeps the child
+        with pytest.raises(BudgetExceeded) as info:
+            box("hog", name="big.docx")
+        assert info.value.kind == "memory" and "big.docx" in str(info.value)
+        second = box("ok")
+        assert second not in (first, os.getpid())  # a new child after running out of memory
+        with pytest.raises(AnalysisCrashed):
+            box("crash", name="evil.pdf")
+        assert box("ok") not in (second, os.getpid())
+        os.kill(box._pid, 9)  # killed from outside between files (the OOM killer): the next file still runs
+        _wait_until_dead(box._pid)
+        assert box("ok") != os.getpid()
+    assert _children() == before  # closing the sandbox ends its child
+
+
+def _wait_until_dead(pid: int) -> None:
+    for _ in range(500):
+        with open(f"/proc/{pid}/stat") as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return
+        time.sleep(0.01)

@@ -9,6 +9,7 @@ one bad file never stops a run.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass
 
@@ -53,15 +54,30 @@ def analyse_task(task: Task) -> Result:
     t0 = time.perf_counter()
     from nlp.errors import InputError
 
-    from nlp.limits import run_limited
-
     try:
-        line = run_limited(_analyse, task, budget=task.budget, name=task.source)
+        line = _sandbox(_analyse, task.budget)(task, name=task.source)
     except InputError as e:
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=line, seconds=time.perf_counter() - t0)
+
+
+_SANDBOXES = threading.local()  # a Dask worker runs tasks in threads
+
+
+def _sandbox(fn, budget):
+    """This thread's child process for `fn` under `budget` (nlp.limits):
+    kept from file to file, so each file costs no fork of its own."""
+    from nlp.limits import Budget, Sandbox
+
+    budget = Budget() if budget is None else budget
+    boxes = getattr(_SANDBOXES, "boxes", None)
+    if boxes is None:
+        boxes = _SANDBOXES.boxes = {}
+    if (fn, budget) not in boxes:
+        boxes[(fn, budget)] = Sandbox(fn, budget)
+    return boxes[(fn, budget)]
 
 
 def one_line(e: BaseException, limit: int = 300) -> str:
@@ -179,9 +195,7 @@ def render_task(task: Task) -> Result:
     of the dashboard), made where the model is already loaded."""
     t0 = time.perf_counter()
     try:
-        from nlp.limits import run_limited
-
-        page = run_limited(_render, task, budget=task.budget, name=task.source)
+        page = _sandbox(_render, task.budget)(task, name=task.source)
     except Exception as e:  # noqa: BLE001 - a page that cannot be made is just not linked
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=page, seconds=time.perf_counter() - t0)

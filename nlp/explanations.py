@@ -7,7 +7,7 @@ spaces inside Chinese text, no thousands separators, broken lines joined.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from nlp.model import ChangeStatement
@@ -107,7 +107,9 @@ class _Marks:
     _FLAT = r"持平|无变化|没有变化|无增减|一致|相同|无差异"
 
     def __init__(self, text: str):
-        self.numbers = _starts(r"\d|[XxＸ×]{2}", text)
+        numbers = list(re.finditer(r"\d+|[XxＸ×]{2,}", text))  # runs, not digits: a megabyte of digits is one
+        self.number_starts = [m.start() for m in numbers]
+        self.number_ends = [m.end() for m in numbers]
         # Ends, not starts: a span that starts inside a figure still ends at its unit.
         self.figures = sorted([m.end() - 1 for m in AMOUNT.finditer(text)] + [m.end() - 1 for m in PERCENT.finditer(text)]
                               + _starts(self._FLAT, text))
@@ -122,7 +124,8 @@ class _Marks:
         return _any_in(self.directions, start, end)  # a change with its basis left implicit
 
     def states_nothing(self, start: int, end: int) -> bool:
-        return not _any_in(self.numbers, start, end)
+        i = bisect_right(self.number_ends, start)  # the first run that ends after `start`
+        return not (i < len(self.number_starts) and self.number_starts[i] < end)
 
 
 def _starts(pattern: str, text: str) -> list[int]:

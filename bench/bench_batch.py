@@ -22,7 +22,7 @@ The machine is shared and noisy (±2x, see shared/LIBRARIES.md): each
 configuration runs --repeat times (default 2), interleaved, and the fastest
 run of each is shown.
 
-Run:  python bench/bench_batch.py [--reports 1000] [--explanations 100000] [--repeat 2] [--flat]
+Run:  python bench/bench_batch.py [--reports 1000] [--size full|small] [--explanations 100000] [--repeat 2] [--flat]
 """
 from __future__ import annotations
 
@@ -154,11 +154,19 @@ print(json.dumps({"n": n, "distinct": len(index), "seconds": seconds, "compared"
 """
 
 
-def generate(folder: str, reports: int) -> None:
+SIZES = {  # items (explanations) per report, filler paragraphs
+    "small": (8, 0),  # ~1,200 characters: the fixed costs per file weigh most
+    "full": (20, 220),  # ~15,000 characters, 20 explanations: the size of a short real report
+}
+
+
+def generate(folder: str, reports: int, size: str = "full") -> None:
     from nlp.batch.synthetic import write_corpus
 
     units = reports // 2
-    write_corpus(folder, units=units, years=(2023, 2024), bad=0, copies=max(10, reports // 10), sticky=max(5, reports // 20))
+    items, filler = SIZES[size]
+    write_corpus(folder, units=units, years=(2023, 2024), bad=0, copies=max(10, reports // 10), sticky=max(5, reports // 20),
+                 items_per_report=items, filler=filler)
 
 
 def main() -> int:
@@ -167,13 +175,15 @@ def main() -> int:
     ap.add_argument("--explanations", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=2, help="runs of each configuration; the fastest is shown")
     ap.add_argument("--flat", action="store_true", help="also run 3x the reports to show the client's memory stays flat")
+    ap.add_argument("--size", choices=sorted(SIZES), default="full", help="report size: full (default; ~15,000 characters, like a short real report) or small (~1,200: the fixed costs per file weigh most)")
     args = ap.parse_args()
     print(f"juesuan batch benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
         src = os.path.join(tmp, "in")
         t = time.perf_counter()
-        generate(src, args.reports)
-        print(f"generated {args.reports} reports in {time.perf_counter() - t:.1f} s")
+        generate(src, args.reports, args.size)
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in Path(src).rglob("*.txt")) / args.reports
+        print(f"generated {args.reports} reports ({args.size}: {chars:,.0f} characters each on average) in {time.perf_counter() - t:.1f} s")
 
         floor, runs = None, {}
         for rep in range(args.repeat):
@@ -204,7 +214,7 @@ def main() -> int:
 
         if args.flat:
             big = os.path.join(tmp, "in3")
-            generate(big, 3 * args.reports)
+            generate(big, 3 * args.reports, args.size)
             r3 = _child(BATCH.replace("sys.argv[1]", repr(big)).replace("sys.argv[2]", repr(os.path.join(tmp, "out3"))).replace("sys.argv[3]", "'2'"))
             print(f"(c) peak memory, 2 workers: {args.reports} reports: client RSS {two['rss'][0]:.0f} MB, all processes {two['rss'][2]:.0f} MB; "
                   f"{3 * args.reports} reports: client {r3['rss'][0]:.0f} MB, all {r3['rss'][2]:.0f} MB ({r3['total']:.1f} s)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -145,6 +146,9 @@ def run_batch(
                         summary.done += 1
                     bar.advance(failed=not result.ok)
 
+                # The outputs' libraries load while the workers analyse (the
+                # client is idle then), not after, when nothing else runs.
+                threading.Thread(target=_preload_outputs, daemon=True).start()
                 try:
                     eng.run_tasks(tasks(), on_result)
                 except KeyboardInterrupt:
@@ -213,6 +217,17 @@ def _read(path: str) -> bytes:
     except OSError as e:
         kind = "IsADirectoryError" if os.path.isdir(path) else type(e).__name__
         raise _ReadError(f"{path}: cannot open ({e.strerror or e})", kind) from None
+
+
+def _preload_outputs() -> None:
+    try:
+        import pyarrow.parquet  # noqa: F401
+        import datasketch  # noqa: F401
+
+        import nlp.batch.build  # noqa: F401
+        import nlp.batch.dashboard  # noqa: F401
+    except Exception:  # noqa: BLE001 - they are imported again where used, and fail there if they must
+        pass
 
 
 def _render_pages(eng, out: str, worst: list[tuple[str, list[str]]], task_for) -> tuple[dict[str, str], str]:

@@ -174,9 +174,38 @@ def item_name(item: tuple[str, str, str]) -> str:
     return f"{item[0]}（类）{item[1]}（款）{item[2]}（项）"
 
 
-def report_text(unit: str, year: int, rows: list[tuple], rng: random.Random, *, prose: bool = True) -> str:
+_FILLER = [
+    "{unit}内设{n}个职能科室，下属{m}个事业单位，纳入本部门{year}年度部门决算编制范围的单位共{k}个。",
+    "截至{year}年12月31日，本部门编制数{n}人，实有人数{m}人，其中行政人员{k}人、事业人员{j}人；离退休人员{r}人。",
+    "{year}年，本部门围绕年度重点任务，完善内部管理制度{n}项，组织专题调研{m}次，办理群众来信来访{k}件。",
+    "本部门{year}年度一般公共预算财政拨款基本支出{a}万元，其中：人员经费{b}万元，公用经费{c}万元。",
+    "项目 本年决算数 上年决算数 {a} {b} {c} {d}",
+    "{year}年度本部门政府采购支出总额{a}万元，其中：政府采购货物支出{b}万元、政府采购工程支出{c}万元、政府采购服务支出{d}万元。",
+    "截至{year}年12月31日，本部门共有车辆{n}辆，单价100万元（含）以上设备（不含车辆）{m}台（套）。",
+    "组织对{year}年度一般公共预算项目支出全面开展绩效自评，共涉及项目{n}个，资金{a}万元，占一般公共预算项目支出总额的100%。",
+    "{year}年度本部门国有资本经营预算财政拨款收入支出决算为0万元，无相关收支。",
+    "机关运行经费：指为保障行政单位（含参照公务员法管理的事业单位）运行用于购买货物和服务等的各项资金。",
+    "“三公”经费：指部门用财政拨款安排的因公出国（境）费、公务用车购置及运行费和公务接待费。",
+    "基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员支出和公用支出。",
+]
+
+
+def filler_text(unit: str, year: int, paragraphs: int, rng: random.Random) -> list[str]:
+    """Paragraphs with no change statement, as the rest of a real report
+    (overview, staffing, tables flattened to lines, glossary): a report of
+    realistic length for benchmarks."""
+    lines = []
+    for _ in range(paragraphs):
+        n, m, k, j, r = (rng.randint(2, 200) for _ in range(5))
+        a, b, c, d = (f"{rng.uniform(1, 5000):,.2f}" for _ in range(4))
+        lines += [rng.choice(_FILLER).format(unit=unit, year=year, n=n, m=m, k=k, j=j, r=r, a=a, b=b, c=c, d=d), ""]
+    return lines
+
+
+def report_text(unit: str, year: int, rows: list[tuple], rng: random.Random, *, prose: bool = True, filler: int = 0) -> str:
     """A report: title, overview, one statement per row (item, last year's
-    amount, this year's amount, reason or None for a missing reason)."""
+    amount, this year's amount, reason or None for a missing reason), and
+    `filler` paragraphs of other text."""
     total_prev = sum(r[1] for r in rows)
     total = sum(r[2] for r in rows)
     diff = total - total_prev
@@ -190,6 +219,7 @@ def report_text(unit: str, year: int, rows: list[tuple], rng: random.Random, *, 
         "",
         f"{unit}负责本行政区域内相关领域的政策执行、行业管理和公共服务工作，完成上级交办的其他任务。",
         "",
+        *filler_text(unit, year, filler, rng),
         "第二部分 部门决算情况说明",
         "",
         "一、收入支出决算总体情况说明",
@@ -234,11 +264,13 @@ def write_corpus(
     sticky: int = 20,
     bad: int = 10,
     fixtures: list[str] | None = None,
+    filler: int = 0,
 ) -> Truth:
     """Write a corpus of `units × len(years)` invented reports into `folder`
     (one sub-folder per year) plus `bad` corrupt or empty files and copies
     of the `fixtures` files; plant `copies` cross-unit copies and `sticky`
-    reasons kept across consecutive years. Returns the truth."""
+    reasons kept across consecutive years; `filler` paragraphs of other
+    text per report make them as long as real ones. Returns the truth."""
     from nlp.similarity import normalise
 
     rng = random.Random(seed)
@@ -328,7 +360,7 @@ def write_corpus(
         rows = plan[u][y]
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            f.write(report_text(u, y, [tuple(r) for r in rows], rng))
+            f.write(report_text(u, y, [tuple(r) for r in rows], rng, filler=filler))
         for r in rows:
             if r[3]:
                 fam(r[3])

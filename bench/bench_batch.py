@@ -2,7 +2,9 @@
 measured in the same run on the same machine:
 
 (a) 1,000 generated text reports (nlp.batch.synthetic: invented units,
-    years, items and reasons) through `run_batch` with 1 and with 2 local
+    years, items and reasons; --size full, the default: ~15,000 characters
+    and 20 explanations each, like a short real report; --size small:
+    ~1,200 characters, where the fixed costs per file weigh most) through `run_batch` with 1 and with 2 local
     workers, each in a fresh process: reports/s, peak RSS of the client and
     of its largest child (resource.getrusage, self and children), and the
     ratio to the single-process floor — the same analyze() calls in one

@@ -136,18 +136,27 @@ def _value(given, configured, default, key: str, where: str) -> float:
     return number
 
 
+WARM_TEXT = (
+    "城西区财政局2024年度部门决算公开说明\n"
+    "1.一般公共服务支出（类）财政事务（款）行政运行（项）：支出决算数为 110.00 万元，"
+    "比上年决算增加 10.00 万元，增长 10.00%，主要原因是：新录用公务员 2 名。\n"
+)
+
+
 def analyze_limited(path, *, budget: Budget | None = None, settings=None, model="default"):
     """`nlp.analyze(path, settings=..., model=...)` under `budget` (default:
-    120 s, 2048 MB). The model (and the word segmenter's dictionary) is
-    loaded here, before the fork, so that loading is not counted, happens
-    once per process, and its warnings are shown by this process."""
+    120 s, 2048 MB). The model, the word segmenter's dictionary and the
+    modules the pipeline imports as it goes are loaded here, before the
+    fork, by analysing a two-line report: loading is not counted against
+    the file, happens once per process, and its warnings are shown by this
+    process."""
     from nlp.pipeline import analyze
 
     if model is not None:
         from nlp.classifier import load_model
 
         model = load_model(model)
-        model.predict(["预热"])  # loads the word segmenter's dictionary here, once, outside the budget
+    analyze("warm.txt", text=WARM_TEXT, model=model)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "<input>")
     return run_limited(analyze, path, budget=budget, name=name, settings=settings, model=model)
 
@@ -315,7 +324,10 @@ def _serve(down: int, up: int, budget: Budget, base_kb: int | None, fn, first: t
             except MemoryError:
                 message = ("memory", None)
             except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
-                message = ("raised", _portable(e), traceback.format_exc())
+                if _caused_by_memory(e):  # numpy's ImportError over a MemoryError, say
+                    message = ("memory", None)
+                else:
+                    message = ("raised", _portable(e), traceback.format_exc())
             try:
                 data = pickle.dumps((message, _vm_kb()), protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
@@ -332,6 +344,15 @@ def _serve(down: int, up: int, budget: Budget, base_kb: int | None, fn, first: t
         code = 4
     finally:
         os._exit(code)
+
+
+def _caused_by_memory(e: BaseException | None) -> bool:
+    seen = 0
+    while e is not None and seen < 20:
+        if isinstance(e, MemoryError):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
 
 
 def _portable(e: BaseException) -> BaseException:

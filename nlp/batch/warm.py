@@ -15,11 +15,6 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before numpy is loaded here
 
-WARM_TEXT = (
-    "城西区财政局2024年度部门决算公开说明\n"
-    "1.一般公共服务支出（类）财政事务（款）行政运行（项）：支出决算数为 110.00 万元，"
-    "比上年决算增加 10.00 万元，增长 10.00%，主要原因是：新录用公务员 2 名。\n"
-)
 
 
 def single_threaded() -> None:
@@ -34,6 +29,7 @@ def single_threaded() -> None:
 
 def warm() -> bool:
     try:
+        from nlp.limits import WARM_TEXT
         from nlp.pipeline import analyze
 
         analyze("warm.txt", text=WARM_TEXT)

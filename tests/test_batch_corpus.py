@@ -204,8 +204,11 @@ _CLI = ("import argparse, sys; from nlp.batch import add_arguments, main; p = ar
 
 def _start(args):
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # Ctrl-C as a user at a terminal has it, even when the tests run in the
+    # background (where a shell starts them with SIGINT ignored).
     return subprocess.Popen([sys.executable, "-c", _CLI, *args], cwd=REPO, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _ledger_lines(out):

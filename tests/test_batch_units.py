@@ -348,3 +348,25 @@ def test_results_folder_inside_the_inputs_is_not_read(tmp_path):
     (tmp_path / "results" / "reports" / "0a.html").write_text("x", encoding="utf-8")
     got = list(iter_inputs([str(tmp_path)], exclude=[str(tmp_path / "results")]))
     assert got == [str(tmp_path / "a.txt")]
+
+
+def test_a_file_over_budget_is_an_error_row_and_is_tried_again_on_resume(tmp_path):
+    """Over budget is not the file's fault for good: --resume with a larger
+    budget analyses it (a corrupt file, by contrast, is not tried again)."""
+    import shutil
+    from pathlib import Path
+
+    from nlp.batch import run_batch
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "城西区文化和旅游局2024年度部门决算.txt"
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(example, src / example.name)
+    out = tmp_path / "out"
+    first = run_batch([str(src)], str(out), workers=1, progress=False, timeout=0.001)
+    assert (first.done, first.failed) == (0, 1)
+    with open(out / "errors.csv", encoding="utf-8-sig") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["error"] == "BudgetExceeded" and "--timeout" in row["message"]
+    again = run_batch([str(src)], str(out), workers=1, progress=False, resume=True)
+    assert (again.done, again.skipped, again.failed) == (1, 0, 0)

@@ -53,11 +53,15 @@ class Result:
 def analyse_task(task: Task) -> Result:
     t0 = time.perf_counter()
     from nlp.errors import InputError
+    from nlp.limits import BudgetExceeded
 
     try:
         line = _sandbox(_analyse, task.budget)(task, name=task.source)
     except InputError as e:
-        return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
+        # Over budget is worth trying again on --resume (with a larger
+        # --timeout or --max-memory); a bad file would fail the same way.
+        final = not isinstance(e, BudgetExceeded)
+        return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=final, seconds=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=line, seconds=time.perf_counter() - t0)

@@ -204,6 +204,12 @@ class Sandbox:
     def __exit__(self, *exc):
         self.close()
 
+    def __del__(self):  # a batch thread's sandbox, dropped with its thread
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit, os may be half gone
+            pass
+
     def __call__(self, *args, name: str = "<input>", **kwargs):
         if not self.budget.limited or not hasattr(os, "fork"):
             return self.fn(*args, **kwargs)

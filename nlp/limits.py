@@ -177,15 +177,16 @@ def run_limited(fn, *args, budget: Budget | None = None, name: str = "<input>", 
 class Sandbox:
     """Calls of `fn`, each under `budget`, in one forked child that serves
     call after call (a batch worker saves a fork and the copy-on-write of
-    the loaded model for each file: ~15 ms).
+    the loaded model for each file: ~20 ms).
 
     The child is replaced after a call that ran out of time or memory or
-    killed it, after `MAX_CALLS` calls, and when it has grown
-    by more than a quarter of the memory budget (so that what one file may
-    use is never eaten by what earlier files left behind). A call that runs
-    out of memory in a child that served earlier calls is tried once more
-    in a fresh child before it counts as over budget. Arguments and return
-    values must pickle; `fn` itself is inherited by the fork.
+    killed it, after `MAX_CALLS` calls, and when it has grown by more than
+    a quarter of the memory budget (so that what one file may use is never
+    eaten by what earlier files left behind). A call that runs out of
+    memory in a child that served earlier calls is tried once more in a
+    fresh child before it counts as over budget. Return values must pickle,
+    and so must the arguments of every call but a child's first (which,
+    like `fn`, is inherited by the fork).
     """
 
     MAX_CALLS = 200

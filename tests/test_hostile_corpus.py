@@ -26,13 +26,13 @@ import subprocess
 import sys
 import time
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from nlp.limits import Budget, BudgetExceeded, run_limited
 from tests.hostile_corpus import REPORT_TEXT, cases, write_corpus
+from tests.html_tags import Tags
 
 pytest.importorskip("reportlab")
 pytest.importorskip("pypdf")
@@ -174,26 +174,12 @@ def test_text_that_strains_the_parser_is_analysed_in_linear_time(scored):
     assert not slow, slow
 
 
-class _Tags(HTMLParser):
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.expect == "ok"])
 def test_html_report_of_a_hostile_file_runs_nothing(scored, name):
     r = scored[name]
     assert r.get("code") == 0
     html = Path(r["html"]).read_text(encoding="utf-8")
-    tags = _Tags(html)
+    tags = Tags(html)
     names = [t for t, _ in tags.tags]
     assert names.count("script") == 1  # the page's own
     assert not [t for t in names if t in ("img", "iframe", "frame", "object", "embed", "base", "link", "form", "image")]

@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from nlp import analyze
 from nlp.model import Cause
 from nlp.report.html import render_html, segments
+from tests.html_tags import Tags
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -83,26 +83,6 @@ def hostile_page():
     return render_html(analyze(HOSTILE_NAME, text=HOSTILE))
 
 
-class _Tags(HTMLParser):
-    """Elements and attributes as a browser's tokenizer sees them (attribute
-    values unescaped, text kept apart)."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def by_id(self, id: str) -> tuple[str, dict] | None:
-        return next((t for t in self.tags if t[1].get("id") == id), None)
-
-
 # ------------------------------------------------------------------- unit
 
 
@@ -114,7 +94,7 @@ def test_the_invented_report_triggers_the_findings_shown(report):
 
 
 def test_page_shows_findings_worst_first_each_linking_to_its_explanation(report, page):
-    tags = _Tags(page)
+    tags = Tags(page)
     items = [a for t, a in tags.tags if t == "li" and "finding" in a.get("class", "")]
     assert len(items) == len(report.findings)
     worst_first = sorted(report.findings, key=lambda f: -f.penalty)
@@ -128,7 +108,7 @@ def test_page_shows_findings_worst_first_each_linking_to_its_explanation(report,
 
 
 def test_every_explanation_and_missing_statement_is_highlighted_once(report, page):
-    tags = _Tags(page)
+    tags = Tags(page)
     for e in report.explanations:
         tag, attrs = tags.by_id(e.id)
         assert "hl expl" in attrs["class"]
@@ -195,7 +175,7 @@ def test_unlabelled_causes_are_shown_as_such():
 
 
 def test_page_is_self_contained(page):
-    tags = _Tags(page)
+    tags = Tags(page)
     assert not [t for t, a in tags.tags if t in ("link", "iframe", "img", "object", "embed")]
     assert not [a for t, a in tags.tags if "src" in a]
     assert "http://" not in page and "https://" not in page and "//cdn" not in page
@@ -209,7 +189,7 @@ def test_document_text_is_escaped(hostile_page):
     assert "<img src=x" not in html and "<img" not in html
     assert "onerror=\"window" not in html
     assert "&lt;script&gt;window.__pwned=1" in html  # shown as text
-    tags = _Tags(html)
+    tags = Tags(html)
     assert [t for t, _ in tags.tags].count("script") == 1
     assert not [t for t, _ in tags.tags if t == "img"]
     assert not [a for _, a in tags.tags if any(k.startswith("on") for k in a)]
@@ -273,7 +253,7 @@ def test_in_chromium_the_page_runs_filters_work_and_the_payload_does_not_run(tmp
     html = render_html(report).replace("</body>", FILTER_PROBE + "\n</body>")
     dom, log = _dump_dom(html, tmp_path)
 
-    tags = _Tags(dom)
+    tags = Tags(dom)
     root = dict(next(a for t, a in tags.tags if t == "html"))
     body = dict(next(a for t, a in tags.tags if t == "body"))
     # the page's script ran to its end, without an uncaught error

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writer-held-out check: train the two models on the first writer's lines
-(and the templates), test them on the second writer's (every line after the
+(and the templates), test them on the later writers' (every line after the
 first `# --- added` comment of each tools/written/<label>.txt file).
 
 A shift in phrasing without touching the real-text gold: if the models
@@ -20,7 +20,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def second_writer_lines() -> set[str]:
+def later_writers_lines() -> set[str]:
     lines = set()
     for path in sorted((HERE / "written").glob("*.txt")):
         added = False
@@ -38,7 +38,7 @@ def main() -> int:
     import nlp.classifier as clf
     from nlp.resources import vague_lexicon
 
-    held = second_writer_lines()
+    held = later_writers_lines()
     rows = [json.loads(line) for line in (REPO / "corpora" / "causes.jsonl").read_text(encoding="utf-8").splitlines()]
     test = [r for r in rows if r["text"].strip() in held]
     train = [r for r in rows if r["text"].strip() not in held]
@@ -49,7 +49,7 @@ def main() -> int:
     truth = [r["label"] for r in test]
     pred = label.predict([r["text"] for r in test])
     vpred = [bool(v) for v in vague.predict([r["text"] for r in test])]
-    print(f"train {len(train)} (first writer + templates), test {len(test)} (second writer)")
+    print(f"train {len(train)} (first writer + templates), test {len(test)} (later writers)")
     print(f"label accuracy {accuracy_score(truth, pred):.3f}, macro-F1 {f1_score(truth, pred, average='macro'):.3f}; "
           f"vague F1 {f1_score([r['vague'] for r in test], vpred):.3f}")
     return 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from nlp.model import ChangeStatement
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, COMPARE_WORD, DIRECTION_WORD, PERCENT, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
+from nlp.statements import AMOUNT, COMPARE_WORD, DIRECTION_WORD, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
 
 _TAIL = r"(?:主要)?(?:是|为|有|在于|如下|分析)?[：:]?"
 TRIGGER = re.compile(
@@ -110,9 +110,17 @@ class _Marks:
         numbers = list(re.finditer(r"\d+|[XxＸ×]{2,}", text))  # runs, not digits: a megabyte of digits is one
         self.number_starts = [m.start() for m in numbers]
         self.number_ends = [m.end() for m in numbers]
-        # Ends, not starts: a span that starts inside a figure still ends at its unit.
-        self.figures = sorted([m.end() - 1 for m in AMOUNT.finditer(text)] + [m.end() - 1 for m in PERCENT.finditer(text)]
-                              + _starts(self._FLAT, text))
+        # A figure (AMOUNT, PERCENT) is marked at its unit: a span that
+        # starts inside a figure still ends at its unit. Every figure ends
+        # in a run of digits (or X) followed by spaces and a unit.
+        figures = []
+        for end in self.number_ends:
+            while end < len(text) and text[end].isspace():
+                end += 1
+            unit = next((u for u in ("亿元", "万元", "元", "%") if text.startswith(u, end)), None)
+            if unit:
+                figures.append(end + len(unit) - 1)
+        self.figures = sorted(figures + _starts(self._FLAT, text))
         self.cues = _starts(r"[年同]|预算", text)
         self.directions = _starts(DIRECTION_WORD.pattern, text)
 

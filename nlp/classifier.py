@@ -626,7 +626,8 @@ def _load(path: Path) -> Model:
         if f.stat().st_size > MAX_MODEL_BYTES:
             raise ModelError(f"{f}: too large for a juesuan model ({f.stat().st_size} bytes)")
     try:
-        meta = json.loads(model_file.read_bytes().decode("utf-8"))
+        meta_bytes = model_file.read_bytes()
+        meta = json.loads(meta_bytes.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ModelError(f"{model_file}: not a juesuan model (not JSON)") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -661,7 +662,7 @@ def _load(path: Path) -> Model:
         raise ModelError(f"{where}: not a usable juesuan model ({msg})") from None
     if "label" not in heads:
         raise ModelError(f"{where}: not a usable juesuan model (no label head)")
-    _check_card(where, model_file, weights)
+    _check_card(where, model_file, meta_bytes, weights)
     return Model(
         label=heads["label"],
         vague=heads.get("vague"),
@@ -671,13 +672,13 @@ def _load(path: Path) -> Model:
     )
 
 
-def _check_card(where: str, model_file: Path, weights: bytes) -> None:
+def _check_card(where: str, model_file: Path, meta_bytes: bytes, weights: bytes) -> None:
     card = model_file.parent / CARD_FILE
     try:
         listed = dict(_CARD_HASH.findall(card.read_text(encoding="utf-8", errors="replace")[:1_000_000]))
     except OSError:
         raise ModelError(f"{where}: no {CARD_FILE} with the sha256 of the model files; retrain with `python train.py`") from None
-    actual = {MODEL_FILE: hashlib.sha256(model_file.read_bytes()).hexdigest(), WEIGHTS_FILE: hashlib.sha256(weights).hexdigest()}
+    actual = {MODEL_FILE: hashlib.sha256(meta_bytes).hexdigest(), WEIGHTS_FILE: hashlib.sha256(weights).hexdigest()}
     for name, digest in actual.items():
         if name not in listed:
             raise ModelError(f"{where}: {CARD_FILE} does not give the sha256 of {name}; retrain with `python train.py`")

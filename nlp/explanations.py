@@ -104,8 +104,6 @@ class _Marks:
     linear time. The marks are a superset of what `parse_statement` needs:
     a figure (or a flat word), and a cue, a budget or a direction word."""
 
-    _FLAT = r"持平|无变化|没有变化|无增减|一致|相同|无差异"
-
     def __init__(self, text: str):
         numbers = list(re.finditer(r"\d+|[XxＸ×]{2,}", text))  # runs, not digits: a megabyte of digits is one
         self.number_starts = [m.start() for m in numbers]
@@ -120,9 +118,10 @@ class _Marks:
             unit = next((u for u in ("亿元", "万元", "元", "%") if text.startswith(u, end)), None)
             if unit:
                 figures.append(end + len(unit) - 1)
-        self.figures = sorted(figures + _starts(self._FLAT, text))
+        words = list(DIRECTION_WORD.finditer(text))
+        self.figures = sorted(figures + [m.start() for m in words if m.group("flat")])  # 持平 needs no figure
         self.cues = _starts(r"[年同]|预算", text)
-        self.directions = _starts(DIRECTION_WORD.pattern, text)
+        self.directions = [m.start() for m in words]
 
     def may_state(self, start: int, end: int, hint: str) -> bool:
         if not _any_in(self.figures, start, end):

@@ -152,11 +152,13 @@ def analyze_limited(path, *, budget: Budget | None = None, settings=None, model=
     process."""
     from nlp.pipeline import analyze
 
+    budget = Budget() if budget is None else budget
     if model is not None:
         from nlp.classifier import load_model
 
         model = load_model(model)
-    analyze("warm.txt", text=WARM_TEXT, model=model)
+    if budget.limited:  # only a forked child would load these again, under the budget
+        analyze("warm.txt", text=WARM_TEXT, model=model)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "<input>")
     return run_limited(analyze, path, budget=budget, name=name, settings=settings, model=model)
 

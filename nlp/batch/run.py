@@ -94,19 +94,16 @@ def run_batch(
     os.makedirs(out, exist_ok=True)
     eng = make_engine(engine, workers, scheduler)
     summary = BatchSummary(inputs=len(paths), engine=engine)
-    settings_cache: dict[str, object] = {}
+    folder_cache: dict[str, tuple] = {}  # folder -> (settings, budget)
     run_settings = load_settings(None)
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
 
-    def settings_for(path: str):
-        folder = os.path.dirname(os.path.abspath(path))
-        if folder not in settings_cache:
-            settings_cache[folder] = load_settings(path)
-        return settings_cache[folder]
-
     def task_for(path: str, sha: str, data: bytes) -> Task:
-        settings = settings_for(path)
-        return Task(sha, path, data, settings, budget_from(settings, timeout, max_memory))
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in folder_cache:
+            settings = load_settings(path)
+            folder_cache[folder] = (settings, budget_from(settings, timeout, max_memory))
+        return Task(sha, path, data, *folder_cache[folder])
 
     seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
     read_errors: list[ErrorRow] = []  # files that could not even be read

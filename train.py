@@ -13,7 +13,8 @@ and skipped. A row of --data overrides a corpus line with the same text.
 Reports cross-validation on the training data (stratified 5-fold, keeping
 near-duplicates in one fold) and, separately, the scores on the distinct real
 causes of ../shared/seeds/*.gold.jsonl and tests/gold/real_pdfs/*.gold.jsonl
-when present — never used for training or for choosing anything.
+when present (none of them is a training line; see the model card for what
+else they were used for).
 Deterministic: the same data gives the same model files and scores.
 """
 from __future__ import annotations
@@ -26,6 +27,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
+# Real causes are also scored without those that some training line
+# paraphrases (character-bigram Jaccard at least this).
+FAR = 0.5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         items, gold_info = clf.gold_causes()
         if items:
             metrics["real_text"] = {**gold_info, **clf.evaluate(model, items)}
+            far = clf.far_from(items, texts, FAR)
+            metrics["real_text"]["far"] = {"threshold": FAR, "distinct": len(far), **clf.evaluate(model, far)}
         else:
             metrics["real_text"] = None
     out = Path(args.out)
@@ -267,7 +273,7 @@ def _card(clf, m: dict, model, out: Path) -> str:
         f"- Vague: {d['vague']['true']} vague, {d['vague']['false']} specific, {d['vague']['missing']} without a vague judgement.",
         f"- Vague lexicon: {d['lexicon']['phrases']} phrases ({d['lexicon']['file']}).",
         f"- Bad rows {d['bad_rows']}, unlabelled rows {d['unlabelled_rows']}, duplicate rows {d['duplicate_rows']} (not used).",
-        "- The corpus is invented (see `corpora/README.md`): no line comes from the real reports used for the check below.",
+        "- The corpus is invented (see `corpora/README.md`): no line is copied from the real reports used for the check below.",
         "",
         "## Features (`nlp/features.py`)",
         "",
@@ -315,9 +321,20 @@ def _card(clf, m: dict, model, out: Path) -> str:
         "robust to report wrapping at equal cross-validation (rewritten held-out texts: label macro-F1 0.88 -> 0.92,",
         "vague F1 0.90 -> 0.91; measuring concreteness on the core had lifted vague F1 there from 0.66 to 0.89 on a",
         "draft of the corpus). Figures from development on the corpus of 2,385 lines.",
-        "The real causes below were scored a few times during development (about five configurations, as a",
-        "sanity check); no feature, keyword or parameter was taken from them and none of their text is in the",
-        "corpus or in the code.",
+        "",
+        "What the real causes below were used for, in full. During development they were scored a few times",
+        "(about five configurations, as a sanity check). Once, their errors were read: they showed that the",
+        "corpus judged vagueness more strictly than the gold does (a named class of people or pay component",
+        "with its direction, such as retirees up or an annuity added, is specific there; so is a plain",
+        "\"no difference\"), and that performance-target deviation reasons that only appraise the project",
+        "were under-represented. The annotation guide was revised on those points (`corpora/README.md`),",
+        "earlier lines were relabelled to it, and a fourth writer, briefed from the guide, wrote about 970",
+        "lines. The brief's examples were written after reading the errors, and some were close to real causes;",
+        "the writer's lines that resembled a real cause (Jaccard >= 0.5) were dropped. Two features came from the",
+        "same reading: words that stand in for a name (个别, 部分) and template placeholders (XXXX). No",
+        "parameter was chosen on the real causes. So the real-text figures are not fully held out; the row",
+        "\"no training line paraphrases\" and the writer-held-out check (`corpora/tools/writer_holdout.py`)",
+        "are the more honest measures.",
         "",
         "## Scores",
         "",
@@ -332,11 +349,17 @@ def _card(clf, m: dict, model, out: Path) -> str:
         L.append(
             f"| real causes ({real['distinct']} distinct) | {_fmt(rl['accuracy'])} | {_fmt(rl['macro_f1'])} | {_fmt(rv.get('f1'))} | {_fmt(rv.get('precision'))} | {_fmt(rv.get('recall'))} |"
         )
+        fl, fv = real["far"]["label"], real["far"].get("vague", {})
+        L.append(
+            f"| real causes no training line paraphrases ({real['far']['distinct']}) | {_fmt(fl['accuracy'])} | {_fmt(fl['macro_f1'])} | {_fmt(fv.get('f1'))} | {_fmt(fv.get('precision'))} | {_fmt(fv.get('recall'))} |"
+        )
     L += [
         "",
         "Real causes: the distinct cause texts (each counted once) of the hand-made gold of real reports:",
         "" if not real else "  " + ", ".join(f"`{f}`" for f in real["files"]) + ".",
-        "They are never used for training or for choosing features or parameters.",
+        "None of them is a training line (a test checks it). \"No training line paraphrases\" leaves out the real",
+        f"causes that some training line resembles (character-bigram Jaccard >= {FAR}, digits masked): mostly the",
+        "genre's stock phrases (无因公出国（境）费, 严格按预算执行), which the corpus writes too.",
         "",
         "### Per-label F1",
         "",
@@ -406,6 +429,9 @@ def _print_summary(m: dict, out: Path, seconds: float, t_label: float, t_vague: 
             f"vague F1 {_fmt(rv.get('f1'))}"
         )
         print("  per-label F1: " + ", ".join(f"{k} {v['f1']:.2f}" for k, v in rl["per_label"].items()))
+        far = real["far"]
+        print(f"  the {far['distinct']} that no training line paraphrases (bigram Jaccard < {far['threshold']}): "
+              f"macro-F1 {_fmt(far['label']['macro_f1'])}; vague F1 {_fmt(far.get('vague', {}).get('f1'))}")
     elif "real_text" in m:
         print("real causes: no gold files found (../shared absent?): skipped")
     print(f"wrote {out}/ (model.json, weights.npz, metrics.json, MODEL_CARD.md) in {seconds:.1f}s "

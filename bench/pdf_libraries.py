@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 PDF_DIR = REPO.parent / "shared" / "real_pdfs"
 GOLD_DIR = REPO / "tests" / "gold" / "real_pdfs"
 RUNS = 3
@@ -93,7 +94,10 @@ LIBRARIES = {
 
 
 def load_gold() -> dict[str, dict[str, list[str]]]:
-    """file name -> {"reason": [...], "statement": [...]} from the gold entries."""
+    """file name -> {"reason": [...], "statement": [...]} from the gold entries
+    (their texts read from the PDFs, see nlp/gold.py)."""
+    from nlp import gold
+
     index_path = GOLD_DIR / "index.json"
     if not index_path.exists():
         return {}
@@ -103,11 +107,11 @@ def load_gold() -> dict[str, dict[str, list[str]]]:
         gold_path = GOLD_DIR / f"{short_id}.gold.jsonl"
         if not gold_path.exists():
             continue
+        entries = gold.load(gold_path, PDF_DIR)
+        if entries is None:
+            continue
         fields: dict[str, list[str]] = {"reason": [], "statement": []}
-        for line in gold_path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            entry = json.loads(line)
+        for entry in entries:
             for key in fields:
                 if entry.get(key):
                     fields[key].append(entry[key])

@@ -1089,23 +1089,45 @@ def gold_files(patterns=GOLD_PATTERNS) -> list[Path]:
 def gold_causes(files=None) -> tuple[list[tuple[str, str, bool | None]], dict]:
     """Distinct real causes of hand-made gold files (explanations with
     `causes`), each text once — the first gold label wins; returns the causes
-    as (text, label, vague) and counts (occurrences, conflicting labels)."""
+    as (text, label, vague) and counts (occurrences, conflicting labels).
+    Texts located in a PDF (nlp.gold) are read from it; a file whose PDF is
+    absent is left out."""
+    from nlp import gold
+
     files = gold_files() if files is None else [Path(f) for f in files]
+    loaded = [(f, records) for f in files if (records := gold.load(f)) is not None]
     seen: dict[str, tuple[str, str, bool | None]] = {}
     occurrences = conflicts = 0
-    for f in files:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            for c in json.loads(line).get("causes") or []:
+    for _, records in loaded:
+        for record in records:
+            for c in record.get("causes") or []:
                 occurrences += 1
                 item = (c["text"], c.get("label"), c.get("vague"))
                 if c["text"] in seen:
                     conflicts += seen[c["text"]][1:] != item[1:]
                 else:
                     seen[c["text"]] = item
-    return list(seen.values()), {"files": [os.path.relpath(f, REPO) for f in files], "occurrences": occurrences,
+    return list(seen.values()), {"files": [os.path.relpath(f, REPO) for f, _ in loaded], "occurrences": occurrences,
                                  "distinct": len(seen), "conflicting_duplicates": conflicts}
+
+
+def far_from(items, texts, threshold: float = 0.5) -> list:
+    """The (text, label, vague) items with no line of `texts` as similar as
+    `threshold` (character-bigram Jaccard, digits masked, punctuation
+    dropped): the real causes that no training line paraphrases."""
+    from nlp.features import _strip_punct, mask_digits, normalize
+
+    def grams(t):
+        t = mask_digits(_strip_punct(normalize(t)))
+        return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
+
+    train = [grams(t) for t in texts]
+    far = []
+    for item in items:
+        g = grams(item[0])
+        if all(len(g & h) < threshold * len(g | h) for h in train):
+            far.append(item)
+    return far
 
 
 def label_scores(y_true, y_pred, labels=None) -> dict:

@@ -17,8 +17,9 @@ computed on the cause's `core`: the text without report wrapping — lead-ins
         right group;
 ``q:``  concreteness: numbers, amounts, percentages, dates, counts with units,
         《named documents》, document numbers, named places, named projects,
-        text length, and whether the text only restates the change
-        ("人员经费减少"); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt).
+        text length, whether the text only restates the change
+        ("人员经费减少"), and the words that stand in for a name (个别, 部分,
+        a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt).
 
 `Featurizer` turns feature bags into vectors: ``c:``/``w:`` features are TF-IDF
 weighted (sublinear tf, smoothed idf) over a capped vocabulary and L2
@@ -37,7 +38,7 @@ import numpy as np
 
 # Bump when the features a text produces change: a model records the version
 # it was trained with and is refused by code that computes different features.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _NLP = None
 
@@ -161,6 +162,11 @@ CONCRETE: dict[str, re.Pattern] = {
         r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
     ),
 }
+# The opposite of concrete: words that stand in for what was not named.
+UNNAMED: dict[str, re.Pattern] = {
+    "hedge": re.compile(r"个别|部分|一些|某些|若干"),  # "个别项目", "部分工作"
+    "placeholder": re.compile(r"x{3,}|×{2,}|某某|(?:说明|填写)原因"),  # the template's words left in
+}
 _GENERIC_PLACE = re.compile(r"^(?:本级|市级|县级|区级|上级|下级)")
 _RESTATE = re.compile(
     r"^(?:本年度?|今年|当年|本单位|我单位|主要|由于|因)*"
@@ -219,7 +225,7 @@ def concreteness(text: str) -> list[str]:
         hits.remove("quote")
     if "place" in hits and all(_GENERIC_PLACE.match(m.group()) for m in CONCRETE["place"].finditer(text)):
         hits.remove("place")
-    out = [f"q:{h}" for h in hits]
+    out = [f"q:{h}" for h in hits] + [f"q:{name}" for name, rx in UNNAMED.items() if rx.search(text)]
     n = len([h for h in hits if h != "num"])
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))

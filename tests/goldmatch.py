@@ -9,11 +9,12 @@ one-to-one, in document order, so a reason repeated 31 times must be found
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from nlp import gold
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -29,8 +30,10 @@ def figures(text: str | None) -> set[str]:
     return {f"{float(x):.2f}" for x in re.findall(r"\d+(?:\.\d+)?", norm(text).replace(",", ""))}
 
 
-def load_gold(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_gold(path: Path) -> list[dict] | None:
+    """The records of a gold file, texts filled in from the PDF where they are
+    locators (tests/gold/real_pdfs); None when that PDF is absent."""
+    return gold.load(path, SHARED / "real_pdfs")
 
 
 @dataclass

@@ -381,21 +381,43 @@ def test_label_export_goes_straight_back_into_training(bundled, tmp_path):
 # -------------------------------------------------------------- real-text check
 
 
-def test_real_causes_hold_their_measured_level(bundled):
+def test_real_causes_reach_the_issue_targets(bundled):
     """Issue 3 asks for label macro-F1 >= 0.85 and vague F1 >= 0.80 on the
-    distinct real causes; the shipped model reaches 0.824 and 0.708 (see
-    models/MODEL_CARD.md), so the issue stays open. This test prints the
-    figures and guards the measured level against regressions."""
+    distinct real causes. Printed too: the same on the real causes that no
+    corpus line paraphrases (models/MODEL_CARD.md says why that matters)."""
     items, info = clf.gold_causes()
-    if info["distinct"] < 74:  # the measured level is for the seed gold and our PDF gold together
-        pytest.skip(f"only {info['distinct']} of the 74 real causes here (../shared/seeds absent?)")
+    if info["distinct"] < 74:  # the targets are for the seed gold and our PDF gold together
+        pytest.skip(f"only {info['distinct']} of the 74 real causes here (../shared absent?)")
     scores = clf.evaluate(bundled, items)
+    corpus = [json.loads(line)["text"] for line in (REPO / "corpora" / "causes.jsonl").read_text(encoding="utf-8").splitlines()]
+    far = clf.far_from(items, corpus)
+    far_scores = clf.evaluate(bundled, far)
     label, vague = scores["label"], scores["vague"]
     figures = (
         f"real causes ({info['distinct']} distinct of {info['occurrences']}): label accuracy {label['accuracy']:.3f}, "
         f"macro-F1 {label['macro_f1']:.3f}; vague F1 {vague['f1']:.3f}; per-label F1 "
         + ", ".join(f"{k} {v['f1']:.2f}" for k, v in label["per_label"].items())
+        + f"; the {len(far)} that no corpus line paraphrases: macro-F1 {far_scores['label']['macro_f1']:.3f}, "
+        f"vague F1 {far_scores['vague']['f1']:.3f}"
     )
     print(figures)
     warnings.warn(figures)
-    assert label["macro_f1"] >= 0.80 and vague["f1"] >= 0.68, figures
+    assert label["macro_f1"] >= 0.85 and vague["f1"] >= 0.80, figures
+
+
+def test_real_causes_are_held_out_of_the_corpus():
+    """The real-text check is only a check if none of its causes is trained
+    on: no corpus line may equal a real cause (compared without punctuation,
+    spaces or width differences)."""
+    from nlp.features import normalize
+
+    items, info = clf.gold_causes()
+    if not items:
+        pytest.skip("no real-cause gold here (../shared absent)")
+
+    def key(text):
+        return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+    real = {key(t) for t, _, _ in items}
+    corpus = [json.loads(line)["text"] for line in (REPO / "corpora" / "causes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [t for t in corpus if key(t) in real] == []

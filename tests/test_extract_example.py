@@ -51,7 +51,7 @@ def test_readme_line_numbers(lines):
     assert "预算资金有限" in at(165)
     assert "基本养老 保险 缴费" in at(107)
     assert "(项):" in at(111) and "," in at(111)
-    assert "基本达成了预期" in at(186) and "分馆运营管理制度" in at(186)
+    assert "基本达到预期" in at(186) and "分馆运营管理制度" in at(186)
     assert at(190) == "十二、其他需要说明的事项"
     assert all(REPEATED in at(n) for n in (194, 196, 198, 200, 202))
     assert at(204).endswith("主要原因是：项目支出增加。")

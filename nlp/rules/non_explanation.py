@@ -12,7 +12,7 @@ _NOTHING = re.compile(
 
 class NonExplanation(Rule):
     """Text in the reason slot that explains nothing: a restated result
-    ("满意度100%满意", "基本达成了预期") or a filler word ("无", "正常"). It
+    ("满意度达到100%", "已完成目标") or a filler word ("无", "正常"). It
     fills the form without telling the reader why there is a deviation."""
 
     code = "JS203"

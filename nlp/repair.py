@@ -124,15 +124,18 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
 
 # -- step 1: compatibility forms -------------------------------------------
 
-_COMPAT = re.compile(r"[\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2e80-\u2fdf\u3000\uf900-\ufaff\uff01-\uff5e\ufeff]|\*\*")
+# The wide forms of （），：；！？ (U+FF01, FF08, FF09, FF0C, FF1A, FF1B, FF1F) are
+# kept, so they are left out of the class rather than matched and put back.
+_COMPAT = re.compile(
+    r"[\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2e80-\u2fdf\u3000\uf900-\ufaff\ufeff"
+    r"\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e]|\*\*"
+)
 
 
 def _compat(m: re.Match) -> str:
     c = m.group(0)
     if c == "**" or c in "\u200b\ufeff":  # markdown emphasis, zero-width
         return ""
-    if c in "\uff08\uff09\uff0c\uff1a\uff1b\uff01\uff1f":  # keep the wide forms of （），：；！？
-        return c
     return unicodedata.normalize("NFKC", c)
 
 
@@ -170,7 +173,9 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
 _WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
 # Half-width punctuation in Chinese text; "," and ":" between digits stay.
-_HALF_PUNCT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|;|(?<=[\u4e00-\u9fff])[!?]")
+# Every branch opens with the character it matches (lookbehinds after it), so
+# the scan jumps from candidate to candidate instead of trying each position.
+_HALF_PUNCT = re.compile(r"[,:](?!(?<=\d[,:])\d)|;|[!?](?<=[\u4e00-\u9fff][!?])")
 
 
 def _widen(m: re.Match) -> str:
@@ -182,9 +187,9 @@ def _widen(m: re.Match) -> str:
 
 _STEPS = [
     (_COMPAT, _compat),
-    (re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))"), ""),
+    (re.compile(r"[,，](?<=\d[,，])(?=\d{3}(?:\D|$))"), ""),
     (re.compile(rf"{_HALF_PUNCT.pattern}|\(([^()\n]{{0,40}}[{CJK}][^()\n]{{0,40}})\)"), _widen),
-    (re.compile(rf"(?<=[{_WIDE}\dA-Za-z%])[ ]+(?=[{_WIDE}])|(?<=[{_WIDE}])[ ]+(?=[\dA-Za-z%=<>≥≤(（])"), ""),
+    (re.compile(rf"[ ](?<=[{_WIDE}\dA-Za-z%][ ])[ ]*(?=[{_WIDE}])|[ ](?<=[{_WIDE}][ ])[ ]*(?=[\dA-Za-z%=<>≥≤(（])"), ""),
 ]
 
 # -- step 6: broken lines --------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from nlp.errors import InputError
@@ -63,11 +64,19 @@ def _find_config(folder: Path) -> tuple[Path, dict] | None:
             path = directory / name
             if not path.is_file():
                 continue
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e:
-                raise InputError(f"{path}: bad settings file ({e})") from None
+            stat = path.stat()
+            data = _parse(path, stat.st_mtime_ns, stat.st_size)
             table = data if name == "juesuan.toml" else data.get("tool", {}).get("juesuan")
             if table is not None:
                 return path, table
     return None
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int, size: int) -> dict:
+    """A settings file's TOML, read again only when the file changes (a batch
+    asks for the settings of every report). Callers copy what they keep."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e:
+        raise InputError(f"{path}: bad settings file ({e})") from None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOISE = re.compile(r"[\s\W_]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
+@lru_cache(maxsize=1 << 14)
 def normalise(text: str) -> str:
     """Width-folded, figures masked, punctuation and spaces dropped."""
     text = unicodedata.normalize("NFKC", text)
@@ -38,11 +40,12 @@ def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
             first[k] = i
     distinct = list(first)
     if len(distinct) > 1:
+        import numpy as np
+
         scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, score_cutoff=threshold)
-        for a in range(len(distinct)):
-            for b in range(a + 1, len(distinct)):
-                if scores[a][b] and min(len(distinct[a]), len(distinct[b])) >= 4:
-                    parent[root(first[distinct[b]])] = root(first[distinct[a]])
+        for a, b in zip(*np.nonzero(np.triu(scores, 1))):
+            if min(len(distinct[a]), len(distinct[b])) >= 4:
+                parent[root(first[distinct[b]])] = root(first[distinct[a]])
     groups: dict[int, list[int]] = {}
     for i in range(len(keys)):
         groups.setdefault(root(i), []).append(i)

@@ -7,6 +7,7 @@ Not a rule: used by the vague rule and shown in its message."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp.features import CONCRETE, core, normalize
 
@@ -16,6 +17,7 @@ def concrete_tokens(text: str) -> list[str]:
     return [m.group(0) for name, rx in CONCRETE.items() if name != "num" for m in rx.finditer(body)]
 
 
+@lru_cache(maxsize=1 << 14)
 def specificity(text: str) -> float:
     """Concrete tokens per 10 characters (0 for a cause that names nothing)."""
     chars = len(re.sub(r"\W", "", text))

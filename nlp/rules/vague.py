@@ -1,3 +1,6 @@
+import re
+from functools import lru_cache
+
 from nlp.rules import Rule, quote
 from nlp.specificity import specificity
 
@@ -18,14 +21,14 @@ class Vague(Rule):
     options = {"short": 20}
 
     def check(self, report, options):
-        lexicon = _lexicon()
+        lexicon = _lexicon_pattern()
         for e in report.explanations:
             for n, c in enumerate(e.causes, 1):
                 signals = []
                 concrete = specificity(c.text)
                 if c.vague:
                     signals.append("model")
-                if concrete == 0 and any(p in c.text for p in lexicon):
+                if concrete == 0 and lexicon.search(c.text):
                     signals.append("lexicon")
                 if c.vague is None and concrete == 0 and len(c.text) <= options["short"]:
                     signals.append("specificity")  # only without a model's judgement
@@ -38,7 +41,9 @@ class Vague(Rule):
                     )
 
 
-def _lexicon() -> list[str]:
+@lru_cache(maxsize=1)
+def _lexicon_pattern() -> re.Pattern:
+    """The vague lexicon as one alternation (a phrase found anywhere in the cause)."""
     from nlp.resources import vague_lexicon
 
-    return vague_lexicon()
+    return re.compile("|".join(map(re.escape, sorted(vague_lexicon(), key=len, reverse=True))) or "(?!)")

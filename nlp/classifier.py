@@ -1115,16 +1115,12 @@ def far_from(items, texts, threshold: float = 0.5) -> list:
     """The (text, label, vague) items with no line of `texts` as similar as
     `threshold` (character-bigram Jaccard, digits masked, punctuation
     dropped): the real causes that no training line paraphrases."""
-    from nlp.features import _strip_punct, mask_digits, normalize
+    from nlp.features import bigrams
 
-    def grams(t):
-        t = mask_digits(_strip_punct(normalize(t)))
-        return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
-
-    train = [grams(t) for t in texts]
+    train = [bigrams(t) for t in texts]
     far = []
     for item in items:
-        g = grams(item[0])
+        g = bigrams(item[0])
         if all(len(g & h) < threshold * len(g | h) for h in train):
             far.append(item)
     return far

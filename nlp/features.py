@@ -447,6 +447,13 @@ def scores(rows: Rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
     return out
 
 
+def bigrams(text: str) -> set[str]:
+    """The character bigrams of a text with digits masked and punctuation
+    dropped: what near-duplicate comparisons of causes are made on."""
+    t = mask_digits(_strip_punct(normalize(text)))
+    return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
+
+
 def near_duplicate_groups(texts: list[str], threshold: float = 0.4):
     """Group ids joining texts whose character-bigram sets (digits masked,
     punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
@@ -458,9 +465,7 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.4):
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, t in enumerate(texts):
-        t = mask_digits(_strip_punct(normalize(t)))
-        grams = {t[k : k + 2] for k in range(len(t) - 1)} or {t}
-        for g in sorted(grams):
+        for g in sorted(bigrams(t)):
             rows.append(i)
             cols.append(vocab.setdefault(g, len(vocab)))
     n = len(texts)

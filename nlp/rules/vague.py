@@ -46,4 +46,4 @@ def _lexicon_pattern() -> re.Pattern:
     """The vague lexicon as one alternation (a phrase found anywhere in the cause)."""
     from nlp.resources import vague_lexicon
 
-    return re.compile("|".join(map(re.escape, sorted(vague_lexicon(), key=len, reverse=True))) or "(?!)")
+    return re.compile("|".join(map(re.escape, vague_lexicon())) or "(?!)")

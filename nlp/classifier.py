@@ -434,24 +434,28 @@ class Model:
         return float(self.label.low_confidence_threshold_)
 
     def predict(self, texts) -> list[dict]:
-        """One dict per text: text, label, confidence, vague, vague_confidence,
-        low_confidence (confidence below the model's threshold)."""
+        """One dict per text: text (as given), label, confidence, vague,
+        vague_confidence, low_confidence (confidence below the model's
+        threshold). The model reads each text normalised (`nlp.normalize.plain`:
+        simplified script, no pinyin glosses), the script it was trained on."""
+        from nlp.normalize import plain
+
         texts = [str(t) for t in texts]
         if not texts:
             return []
-        unique = list(dict.fromkeys(texts))  # reports repeat reasons: classify each text once
-        if len(unique) < len(texts):
-            rows = {r["text"]: r for r in self.predict(unique)}
-            return [dict(rows[t]) for t in texts]
-        proba = self.label.predict_proba(texts)
+        plains = [plain(t) for t in texts]
+        # Reports repeat reasons (and the same reason in two scripts reads
+        # the same): classify each normalised text once.
+        unique = list(dict.fromkeys(plains))
+        proba = self.label.predict_proba(unique)
         best = proba.argmax(axis=1)
         if self.vague is not None:
-            p_vague = self.vague.predict_proba(texts)[:, 1]
-        out = []
+            p_vague = self.vague.predict_proba(unique)[:, 1]
+        rows = {}
         threshold = self.low_confidence_threshold
-        for n, text in enumerate(texts):
+        for n, key in enumerate(unique):
             conf = float(proba[n, best[n]])
-            row = {"text": text, "label": self.label.classes_[best[n]], "confidence": round(conf, 4)}
+            row = {"label": self.label.classes_[best[n]], "confidence": round(conf, 4)}
             if self.vague is not None:
                 v = bool(p_vague[n] >= self.vague.decision_threshold)
                 row["vague"] = v
@@ -460,8 +464,8 @@ class Model:
                 row["vague"] = None
                 row["vague_confidence"] = None
             row["low_confidence"] = conf < threshold
-            out.append(row)
-        return out
+            rows[key] = row
+        return [{"text": text, **rows[key]} for text, key in zip(texts, plains)]
 
 
 def _versions() -> dict:

@@ -1,75 +1,277 @@
-"""Explanations: the reason after a trigger, split into causes, tied to the
-change statement before it; and change statements that have no reason.
+"""Explanations: every place where a report gives, or should give, a reason.
 
-Works on repaired text (see repair.py): full-width Chinese punctuation, no
-spaces inside Chinese text, no thousands separators, broken lines joined.
+Recall first. Each trigger (nlp/triggers.py) opens a reason slot; the change
+statement it explains is looked for around it (before for "……增加 5 万元，主要
+原因是……", after for "受……影响，……下降 8.3%"). A strong trigger ("主要原因是")
+makes an explanation even where no statement can be read: the statement then
+holds what could be read (item, direction and amounts may be None) and the
+explanation is flagged ``statement_unparsed``. A weak trigger ("主要是", "因",
+"由于") counts only beside a change statement. A change statement with no
+trigger after it may still have a reason with no trigger word: a clause after
+its figures ("比上年预算增加 85 万元，积极赴境外开展经贸洽谈") or a paragraph of
+frugality policy before them; those are flagged ``no_trigger``. A slot left
+blank, and a change with no reason at all, become `Gap`s (missing reasons).
+
+Works on repaired, normalised text (see repair.py, normalize.py): simplified
+script, full-width Chinese punctuation, no spaces inside Chinese text, no
+thousands separators, broken lines joined.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.model import ChangeStatement
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, COMPARE_WORD, DIRECTION_WORD, PRIOR_CUE, find_cues, item_of, parse_statement, subject_of, to_wan
+from nlp.statements import (
+    AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, COMPLETION, DIRECTION_WORD, PERCENT, PRIOR_CUE, TARGET_CUE, basis_of_words, find_cues, item_of,
+    parse_statement, subject_of, to_wan,
+)
+from nlp.triggers import FIND, Trigger, find_triggers
 
-_TAIL = r"(?:主要)?(?:是|为|有|在于|如下|分析)?[：:]?"
-TRIGGER = re.compile(
-    r"(?:决算数?|支出)?(?:大于|小于|高于|低于|超过|少于|多于|超出|等于)(?:年初|全年|调整)?预算数?的?(?:主要)?原因" + _TAIL
-    + r"|(?:增加|减少|增长|下降|变动|变化|差异|偏差|增减变化|增减变动|增减)的?(?:主要)?原因" + _TAIL
-    + r"|主要原因" + _TAIL
-    + r"|原因(?:是|为|在于)[：:]?|(?<![的因及])原因[：:]"
-    + r"|主要(?:是由于|是因为|系|是|由于|因为)[：:]?"
+_ENUM = (
+    r"[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
+    r"|其[一二三四五六七八九十][，、：]|第[一二三四五六七八九十]+[，、是：]"
 )
-ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩]|首先|第一[，、是])")
-ENUM_ANY = re.compile(
-    r"(?:^|(?<=[。；;，,：:\s]))(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑩]|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、是])"
-)
+ENUM_START = re.compile(rf"^(?:{_ENUM}|首先)")
+ENUM_ANY = re.compile(rf"(?:^|(?<=[。；;，,：:\s]))(?:{_ENUM}|首先|其次|再次|最后)")
 _MAX_REASON = 600
 # A template's note to the writer left after a reason: "（如持平作持平表述）".
 _INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}|如[^）)]{0,12}表述|注[：:][^）)]{0,30})[）)][。；]?$")
-_LINE_BREAK = re.compile(r"\s*\n\s*")
-_EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，]*$")
+_EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
+# A note in brackets at the end of a reason: "（详见附表 1）", "（下同）".
+_NOTE = re.compile(r"[（(](?:详见|见|参见|具体见|下同|同上)[^（）()]{0,20}[）)]$")
+# Words that close a reason without being part of it: "……所致", "……等原因".
+_CLOSING = re.compile(r"(?:等)?(?:方面)?(?:的)?(?:原因|因素)?(?<!有)所致$|(?<=[\u4e00-\u9fff])(?:等)?原因$")
+_END_PUNCT = "。；;，,、. ：:"
+_WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
 
 
 @dataclass
 class Found:
-    """One explanation found in the text, before locations and sections."""
+    """One explanation found in the text, before locations and sections.
+
+    Offsets are into the normalised text; `causes` are spans of the reason.
+    """
 
     statement: ChangeStatement
-    reason: str
     reason_start: int
     reason_end: int
-    causes: list[str]
+    causes: list[tuple[int, int]]
+    trigger: str  # the trigger form's name, "" when no trigger word
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(self.statement.start, self.reason_start)
+
+    @property
+    def end(self) -> int:
+        return max(self.statement.end, self.reason_end)
 
 
-def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list[Found], list[ChangeStatement]]:
-    """All explanations in `text`, and the change statements with no reason.
+@dataclass
+class Gap:
+    """A change statement with no reason: none given, or a slot left blank."""
+
+    statement: ChangeStatement
+    flags: list[str] = field(default_factory=list)
+
+
+def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list[Found], list[Gap]]:
+    """All explanations in `text`, and the changes that have no reason.
 
     `skip` lists spans (tables) that hold no narrative statements.
     """
     found: list[Found] = []
+    blanks: list[Gap] = []
     consumed_to = 0
     marks = _Marks(text)
-    for m in TRIGGER.finditer(text):
-        if m.start() < consumed_to or _inside(m.start(), skip):
+    for t in find_triggers(text):
+        if t.start < consumed_to or _inside(t.start, skip):
             continue
-        statement = _statement_before(text, m, consumed_to, [(f.reason_start, f.reason_end) for f in found[-3:]], marks)
+        slot = _slot(text, t, consumed_to, found, marks)
+        if slot is None:
+            continue
+        if isinstance(slot, Gap):
+            blanks.append(slot)
+            consumed_to = max(consumed_to, t.end)
+            continue
+        found.append(slot)
+        consumed_to = slot.end
+    covered = [(f.start, f.end) for f in found] + [(b.statement.start, b.statement.end) for b in blanks] + list(skip)
+    gaps = []
+    for s in _unexplained(text, covered):
+        reason = _reason_without_trigger(text, s, found)
+        if reason:
+            found.append(reason)
+        else:
+            gaps.append(Gap(s))
+    found.sort(key=lambda f: f.start)
+    return found, sorted(blanks + gaps, key=lambda g: g.statement.start)
+
+
+# ------------------------------------------------------------------ one slot
+
+
+def _slot(text: str, t: Trigger, floor: int, found: list[Found], marks: "_Marks") -> Found | Gap | None:
+    """The explanation a trigger opens, a blank slot, or None when the trigger
+    explains no change. Cheap refusals come first: a flood of triggers must
+    be read in linear time."""
+    if t.form.kind == "wrap":
+        slot = _wrapped_slot(text, t, floor, found, marks)
+        if slot is None:
+            return None
+        statement, (r_start, r_end), flags = slot
+    else:
+        flags: list[str] = []
+        statement = _statement_before(text, t, floor, found, marks, reach="paragraph" if t.form.strong else "sentence")
+        sentence_start = _sentence_start(text, t.start, floor)
+        if statement is None and not t.form.strong:
+            if _says_little(text[max(sentence_start, t.start - 40) : t.start]):
+                # "报告称，主要是……。具体为：……减少 0.23 亿元": the figures follow.
+                after = _statement_after(text, _first_of(text, "。；\n", t.end, t.end + _MAX_REASON) + 1, t)
+                if after is not None and after.start >= _reason_span(text, t)[1]:
+                    statement = after
+                    flags.append("reason_before_figures")
+            near = max(sentence_start, t.start - 30)
+            level = t.form.name == "mainly" and not text.startswith("为", t.end - 1) and _AMOUNT_BEFORE.search(text, near, t.start)
+            if statement is None and (DIRECTION_WORD.search(text, near, t.start) or level):
+                # "一部分经费减少是因为……": the change is named, not figured;
+                # "公车购置安排 517 万元，主要是……": the reason for a level.
+                statement = _read_partial(text, t, near, t.start)
+                flags.append("statement_unparsed")
+            if statement is None:
+                return None
         if statement is None:
-            continue
-        if found and (not statement.item or statement.item in _NOT_ITEMS) and _same_subject(text, found[-1], m.start()):
-            # "与上年相比，……；与年初预算相比，……" goes on about the same item.
-            statement.item = found[-1].statement.item
-        r_start = _skip_space(text, m.end())
+            statement = _partial_statement(text, t, sentence_start, floor, marks)
+            if statement is None:
+                return None
+            flags.append("statement_unparsed")
+        r_start, r_end = _reason_span(text, t)
+    _apply_hints(statement, t)
+    if found and (not statement.item or statement.item in _NOT_ITEMS) and _same_subject(text, found[-1], t.start):
+        # "与上年相比，……；与年初预算相比，……" goes on about the same item.
+        statement.item = found[-1].statement.item
+    r_start, r_end = _trim(text, r_start, r_end)
+    if r_start >= r_end or _EMPTY_REASON.match(text[r_start:r_end]):
+        return Gap(statement, ["blank_slot"])
+    if t.form.kind == "back":
+        flags.append("same_as_above")
+    return Found(statement, r_start, r_end, split_causes(text, r_start, r_end), t.form.name, flags)
+
+
+def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
+    if t.form.kind == "back":
+        return t.start, t.end  # "原因同上" is all the reason there is
+    if t.form.kind == "bracket":
+        close = _closing_bracket(text, t.start)
+        return (t.end, close) if close is not None else (t.end, t.end)
+    return _lead_reason(text, t)
+
+
+def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: "_Marks"):
+    """(statement, reason span, flags) for "受……影响" / "由于……，故……": the
+    change explained comes before the trigger in its sentence, or after it."""
+    r_start, r_end, after = _wrapped(text, t)
+    sentence_start = _sentence_start(text, t.start, floor)
+    statement = None
+    if text[sentence_start : t.start].strip("，：:、 "):
+        statement = _statement_before(text, t, floor, found, marks, reach="own")
+    if statement is not None:
+        if after is None:  # "…持平，因车辆数量未变": the reason runs on
+            r_end = reason_end(text, r_start)
+        return statement, (r_start, r_end), []
+    # "受…影响，县本级税收收入……下降 18.6%": the change follows.
+    statement = _statement_after(text, r_end if after is None else after, t)
+    if statement is not None:
+        return statement, (r_start, r_end), ["reason_before_figures"]
+    statement = _statement_before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
+    if statement is None:
+        return None
+    if after is None:
         r_end = reason_end(text, r_start)
-        reason = _INSTRUCTION.sub("", _LINE_BREAK.sub("", text[r_start:r_end].strip())).rstrip("。；;，,、. ")
-        if _EMPTY_REASON.match(reason):
-            continue
-        found.append(Found(statement, reason, r_start, r_end, split_causes(reason)))
-        consumed_to = r_end
-    covered = [(f.statement.start, f.reason_end) for f in found] + list(skip)
-    return found, _unexplained(text, covered)
+    return statement, (r_start, r_end), []
+
+
+def _closing_bracket(text: str, opened: int, limit: int = 300) -> int | None:
+    """The position of the "）" that closes the "（" at `opened` (brackets nest)."""
+    depth = 0
+    for m in _BRACKET.finditer(text, opened, min(len(text), opened + limit)):
+        if m.group() == "\n":
+            return None
+        depth += 1 if m.group() == "（" else -1
+        if depth == 0:
+            return m.start()
+    return None
+
+
+_BRACKET = re.compile("[（）\n]")
+
+
+def _in_heading(text: str, at: int) -> bool:
+    return is_heading(text[text.rfind("\n", 0, at) + 1 : _line_end(text, at)])
+
+
+_FIGURE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern)
+_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：]$")
+_CHANGE_WORDS = re.compile("增减|变动|变化")
+
+
+def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
+    """The reason after a lead trigger: to the end of its sentence (or list),
+    inside its bracket, or the body under a heading that asks for it."""
+    line_start = text.rfind("\n", 0, t.start) + 1
+    line_end = _line_end(text, t.start)
+    if _in_heading(text, t.start):
+        body = _skip_space(text, line_end)
+        next_end = _line_end(text, body)
+        if body >= len(text) or is_heading(text[body:next_end]):
+            return body, body  # the heading asks for a reason and gets none
+        lead = FIND.match(text, body)  # "因由于工程尚未竣工验收" under the heading
+        if lead:
+            body = _skip_space(text, lead.end())
+        return body, reason_end(text, body)
+    r_start = _skip_space(text, t.end)
+    if text.startswith("（", r_start):  # "主要原因为：（主要是……；……）"
+        close = _closing_bracket(text, r_start, _MAX_REASON)
+        if close is not None:
+            return r_start, close + 1
+    opened = text.rfind("（", line_start, t.start)
+    if opened > text.rfind("）", line_start, t.start):
+        close = text.find("）", t.end, t.end + _MAX_REASON)
+        if close >= 0:  # "（主要是……）": the reason ends with its bracket
+            return r_start, close
+    return r_start, reason_end(text, r_start)
+
+
+def _wrapped(text: str, t: Trigger) -> tuple[int, int, int | None]:
+    """(reason start, reason end, where the text after the closing word starts):
+    "受 X 影响" -> X; with no closing word within the sentence, the reason
+    runs to the end of the clause and `after` is None."""
+    stop = _first_of(text, "。；\n", t.end, t.end + _WRAP_MAX)
+    close = re.compile(t.form.close).search(text, t.end, stop)
+    if close and close.start() > t.end:
+        return t.end, close.start(), close.end()
+    return t.end, _first_of(text, "，。；\n", t.end), None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The reason without surrounding space, punctuation, a template's note
+    and closing words ("…所致", "…等原因")."""
+    while start < end and text[start] in " \t\n：:，,":
+        start += 1
+    while True:
+        before = end
+        while end > start and (text[end - 1] in _END_PUNCT or text[end - 1].isspace()):
+            end -= 1
+        for pattern in (_INSTRUCTION, _CLOSING, _NOTE):
+            m = pattern.search(text, start, end)
+            if m and m.end() == end and m.start() > start:
+                end = m.start()
+        if end == before:
+            return start, end
 
 
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
@@ -89,6 +291,26 @@ def _skip_space(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\n：:":
         i += 1
     return i
+
+
+def _line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
+def _first_of(text: str, chars: str, start: int, limit: int | None = None) -> int:
+    """The first position at or after `start` holding one of `chars` (or the limit)."""
+    limit = len(text) if limit is None else min(limit, len(text))
+    ends = [e for e in (text.find(c, start, limit) for c in chars) if e >= 0]
+    return min(ends) if ends else limit
+
+
+def _sentence_start(text: str, at: int, floor: int = 0) -> int:
+    lo = max(floor, text.rfind("\n", 0, at) + 1, at - LOOK_BACK)
+    return max([lo] + [text.rfind(p, lo, at) + 1 for p in "。！？"])
+
+
+# --------------------------------------------------------- the statement
 
 
 LOOK_BACK = 2000
@@ -113,12 +335,16 @@ class _Marks:
         figures = [m.end() - 1 for m in _FIGURE_END.finditer(text)]
         words = list(DIRECTION_WORD.finditer(text))
         self.figures = sorted(figures + [m.start() for m in words if m.group("flat")])  # 持平 needs no figure
-        self.cues = _starts(r"[年同]|预算", text)
+        self.cues = _starts(r"[年同率]|预算|执行数|目标|完成", text)
         self.directions = [m.start() for m in words]
+        self.targets = [m.start() for m in TARGET_CUE.finditer(text)]
 
     def may_state(self, start: int, end: int, hint: str) -> bool:
+        if _any_in(self.targets, start, end) and _any_in(self.number_starts, start, end):
+            return True  # "目标值为 3 公里，实际完成值为 0": counts in any unit
         if not _any_in(self.figures, start, end):
-            return False
+            # "较年初预算有所增长": a comparison and a direction, no figure.
+            return _any_in(self.directions, start, end) and _any_in(self.cues, start, end)
         if _any_in(self.cues, start, end) or (COMPARE_WORD.search(hint) and "预算" in hint):
             return True
         return _any_in(self.directions, start, end)  # a change with its basis left implicit
@@ -132,7 +358,7 @@ _NUMBER_RUN = re.compile(r"\d+|[XxＸ×]{2,}")
 # Every figure ends in a run of digits (or X), spaces and a unit.
 # Possessive, and anchored at the start of a run, so that a megabyte of
 # digits is read once rather than once per digit.
-_FIGURE_END = re.compile(r"(?:(?<!\d)\d++|(?<![XxＸ×])[XxＸ×]{2,}+)\s*+(?:亿元|万元|元|%)")
+_FIGURE_END = re.compile(r"(?:(?<!\d)\d++|(?<![XxＸ×])[XxＸ×]{2,}+)\s*+(?:亿元|千元|万元|元|万|亿|%)")
 
 
 def _starts(pattern: str, text: str) -> list[int]:
@@ -144,25 +370,36 @@ def _any_in(positions: list[int], start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
-def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tuple[int, int]], marks: _Marks) -> ChangeStatement | None:
+def _statement_before(text: str, t: Trigger, floor: int, found: list[Found], marks: _Marks, reach: str) -> ChangeStatement | None:
     """The change statement a trigger explains: its own clause, else its own
-    sentence, else the sentences before it in the same paragraph, nearest
-    first (when the trigger's sentence states no figures:
-    "……决算为 10 万元。决算数小于预算数的主要原因：……")."""
-    para_start = max(text.rfind("\n", 0, trigger.start()) + 1, trigger.start() - LOOK_BACK)
-    if marks.states_nothing(para_start, trigger.start()):
+    sentence, else (`reach` "paragraph") the sentences before it in the same
+    paragraph, nearest first (when the trigger's sentence states no figures:
+    "……决算为 10 万元。决算数小于预算数的主要原因：……"). With `reach`
+    "sentence", only its own sentence, or the one before when the trigger
+    opens its sentence ("……下降 8.4%。主要是……")."""
+    reasons = [(f.reason_start, f.reason_end) for f in found[-3:]]
+    para_start = max(text.rfind("\n", 0, t.start) + 1, t.start - LOOK_BACK)
+    opens = reach == "sentence" and _says_little(text[para_start : t.start])
+    if (reach == "paragraph" or opens) and marks.states_nothing(para_start, t.start):
         # "……完成年初预算的 95.89%。\n决算数小于预算数的主要原因：" - the
         # figures are in the paragraph before.
-        prev_start = max(text.rfind("\n", 0, max(para_start - 1, 0)) + 1, para_start - LOOK_BACK)
-        if para_start and not is_heading(text[prev_start : para_start - 1]):
+        prev_end = len(text[:para_start].rstrip())  # over blank lines
+        prev_start = max(text.rfind("\n", 0, prev_end) + 1, prev_end - LOOK_BACK)
+        if para_start and not is_heading(text[prev_start:prev_end]):
             para_start = prev_start
     lo = max(floor, para_start)
-    end, hint = trigger.start(), trigger.group(0)
+    end, hint = t.start, text[t.start : t.end]
     if not marks.may_state(para_start, end, hint):
         return None
     before = text[lo:end]
     clauses = [lo] + [lo + m.end() for m in re.finditer(r"[；。！？]", before)]
     sentences = [lo] + [lo + m.end() for m in re.finditer(r"[。！？]", before)]
+    if reach == "own":
+        sentences = sentences[-1:]
+    elif reach == "sentence":
+        # Its own sentence, and the one before when its own says little
+        # before it ("……下降 8.4%。主要是……", "……。生态环境部称，主要是……").
+        sentences = sentences[-2:] if _says_little(text[sentences[-1] : end]) else sentences[-1:]
     # A trigger that names a direction ("减少的主要原因") may explain the last
     # clause of the sentence before, whose basis is left implicit.
     implicit = bool(DIRECTION_WORD.search(hint))
@@ -176,6 +413,9 @@ def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tu
     named = _clause_named(text, para_start, sentences[-1], end)
     if named:
         candidates.insert(2, (*named, True))
+    # Then the nearest sentences again, reading a change that names no basis:
+    # "……减少 37.84 亿元，下降 8.4%。主要是……", "增长率为 -9.4%，主要……".
+    candidates += [(start, end, True) for start in reversed(sentences[-2:])]
     for start, stop, implicit_prior in candidates:
         s = parse_statement(text, start, stop, hint, implicit_prior)
         if s is not None:
@@ -185,6 +425,87 @@ def _statement_before(text: str, trigger: re.Match, floor: int, reasons: list[tu
                 s.amount = _amount_from_context(text, para_start, start, s.item)
             return s
     return None
+
+
+def _says_little(before: str) -> bool:
+    """Nothing, or only who says it, stands before a trigger in its sentence:
+    "", "报告称，", "自然资源部介绍，减少部分"."""
+    before = before.strip("，：:、 ")
+    return len(before) <= 15 and not re.search(r"\d", before)
+
+
+def _statement_after(text: str, start: int, t: Trigger) -> ChangeStatement | None:
+    """The change a fronted reason explains, in the rest of its sentence:
+    "受……影响，县本级税收收入完成 8.73 亿元，下降 18.6%"."""
+    start = _skip_space(text, start)
+    while start < len(text) and text[start] in "，,、":
+        start += 1
+    end = _first_of(text, "。；\n", start, start + 300)
+    if end <= start:
+        return None
+    s = parse_statement(text, start, end, implicit_prior=True)
+    if s is None and t.form.kind == "wrap":
+        # No comparison, but a direction ("受……影响，今年工程类采购增幅明显回落")
+        # or a result after a closing word ("由于……，所以本年项目结转资金为 18 万元").
+        word = COMPARE_WORD.search(text, start, end) or DIRECTION_WORD.search(text, start, end)
+        closed = re.compile(t.form.close).search(text, max(start - 4, 0), start)
+        if word and not word.group("flat") or closed and _FIGURE.search(text, start, end):
+            s = _read_partial(text, t, start, end)
+    return s
+
+
+_SUBJECT_REACH = 120  # characters before a trigger that may name the change it explains
+
+
+def _partial_statement(text: str, t: Trigger, sentence_start: int, floor: int, marks: "_Marks") -> ChangeStatement | None:
+    """What can be read of the change a strong trigger explains when no
+    statement could be parsed: the subject and direction words before it in
+    its sentence (or the sentence before, when it opens its own). None when
+    nothing there speaks of a change ("车辆 229 辆，与保有量差异原因是")."""
+    start = max(sentence_start, t.start - _SUBJECT_REACH)
+    end = t.start
+    if not text[start:end].strip("，：:、 ") and sentence_start > floor:
+        end = sentence_start
+        start = max(_sentence_start(text, end - 1, floor), end - _SUBJECT_REACH)
+    span = text[start:end]
+    speaks_of_change = (
+        t.direction or t.basis or _CHANGE_WORDS.search(text, t.start, t.end) or _in_heading(text, t.start)
+        or _any_in(marks.figures, start, end) or _any_in(marks.directions, start, end) or COMPARE_WORD.search(span)
+        or basis_of_words(span)
+    )
+    if not speaks_of_change:
+        return None
+    return _read_partial(text, t, start, end)
+
+
+_DEGREE = ("较大幅度", "大幅度", "明显", "大幅", "小幅", "有所", "略有", "进一步", "均", "都")
+
+
+def _read_partial(text: str, t: Trigger, start: int, end: int) -> ChangeStatement:
+    span = text[start:end]
+    word = COMPARE_WORD.search(span) or DIRECTION_WORD.search(span)
+    direction = None
+    if word:
+        direction = "none" if word.group("flat") else "increase" if word.group("inc") else "decrease"
+    subject = re.split(r"[，：:]|(?:明显|大幅|有所|略有|较大幅度|进一步)?(?:" + DIRECTION_WORD.pattern + r")|的$", span.strip())[0]
+    while subject.endswith(_DEGREE):  # "“三公”经费明显" (减少的主要原因)
+        subject = subject[: -len(next(w for w in _DEGREE if subject.endswith(w)))]
+    item = item_of(subject, len(subject)) if subject else ""
+    # "“三公”经费预算小幅下降的原因": the trigger's words finish the span's.
+    words = span + text[t.start : t.end] if end == t.start else span
+    basis = basis_of_words(words) or "prior_year"  # final accounts compare with last year
+    return ChangeStatement(item=item, basis=basis, direction=direction, text=span.strip(), start=start, end=end)
+
+
+def _apply_hints(s: ChangeStatement, t: Trigger) -> None:
+    """The trigger's own words fill what the statement leaves open; a change
+    that names no basis is on last year, as final accounts compare."""
+    if s.direction is None and t.direction:
+        s.direction = t.direction
+    if t.basis == "target" or s.basis is None and t.basis:
+        s.basis = t.basis
+    if s.basis is None and s.direction is not None:
+        s.basis = "prior_year"
 
 
 def _amount_from_context(text: str, para_start: int, start: int, item: str) -> float | None:
@@ -239,7 +560,7 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, reasons
     prev_line_start = text.rfind("\n", 0, max(para_start - 1, 0)) + 1
     prev_line = text[prev_line_start : max(para_start - 1, 0)]
     prev = _without_reasons(text, para_start, start, reasons)
-    if para_start and ENUM_START.match(prev_line.strip()) and not TRIGGER.search(prev_line):
+    if para_start and ENUM_START.match(prev_line.strip()) and not find_triggers(prev_line):
         prev = prev_line + "。" + prev
     for sentence in reversed([x for x in re.split(r"[。；]", prev) if x.strip()]):
         if sentence.lstrip().startswith("主要用于"):
@@ -250,10 +571,14 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, reasons
     return ""
 
 
+# ------------------------------------------------------------ the reason
+
+
 def reason_end(text: str, start: int) -> int:
     """Where the reason that starts at `start` ends: the end of its sentence,
-    unless it is an enumeration (一、…。二、…。) whose next item follows, or
-    earlier, where a new change statement begins after a semicolon."""
+    unless it is an enumeration (一、…。二、…。) whose next item follows or the
+    next sentence goes on with it, or earlier, where a new change statement
+    begins after a semicolon."""
     marker = _marker(text, start)
     limit = min(len(text), start + _MAX_REASON)
     i = start
@@ -272,13 +597,32 @@ def reason_end(text: str, start: int) -> int:
                 i += 1
                 continue
             return i + 1 if c != "\n" else i
+        if c in "；;，,":
+            following = _marker(text, _skip_space(text, i + 1))
+            if marker and following and following[0] == marker[0] and following[1] == marker[1] + 1:
+                marker = following  # "一是……；二是……。三是……": the list goes on
         if c in "；;" and _states_change(text, i + 1):
             return i + 1
+        if c == "其" and text.startswith("其中", i) and _shares(text, i):
+            return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
+        if c in "，；" and _MEASURE.match(text, i + 1):
+            return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
         i += 1
     return limit
 
 
-_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = "一二三四五六七八九"
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十一 -> 11, 二十 -> 20, 二十三 -> 23 (up to 99)."""
+    m = re.fullmatch(r"([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)", numeral)
+    if not m or not numeral:
+        return None
+    tens, ten, units = m.groups()
+    if not ten:
+        return _NUMERALS.index(units or tens) + 1 if (tens or units) and not (tens and units) else None
+    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
 
 
 def _marker(text: str, i: int) -> tuple[str, int] | None:
@@ -290,10 +634,13 @@ def _marker(text: str, i: int) -> tuple[str, int] | None:
     digits = re.search(r"\d+", token)
     if digits:
         return re.sub(r"\d+", "n", token), int(digits.group(0))
-    numeral = re.search(f"[{_NUMERALS}]+", token)
+    numeral = re.search("[一二三四五六七八九十]+", token)
     if numeral and not token.startswith("第"):
-        value = sum(_NUMERALS.index(ch) + 1 for ch in numeral.group(0)[-1:]) + (9 if len(numeral.group(0)) > 1 else 0)
-        return token.replace(numeral.group(0), "x"), value
+        value = chinese_number(numeral.group(0))
+        return token.replace(numeral.group(0), "x"), value or 0
+    circled = re.match("[①-⑳]", token)
+    if circled:
+        return "circled", ord(token[0]) - ord("①") + 1
     return token, 0
 
 
@@ -309,36 +656,174 @@ def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
     )
 
 
+_MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|我单位将|我局将|将进一步|将继续)")
+_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
+
+
 def _elaborates(text: str, i: int) -> bool:
-    """The sentence at i, in the same paragraph, goes on with the reason:
-    it states no new figures, has no trigger and starts no new part."""
+    """The sentence at i, in the same paragraph, goes on with the reason: it
+    states no figures of its own (years and counts may be there), has no
+    trigger and starts no new part."""
     sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
     return bool(
         sentence.strip()
-        and not re.search(r"\d|[XxＸ×]{2}", sentence)
-        and not TRIGGER.search(sentence)
-        and not re.match(r"\s*(?:其中|主要用于|[（(]|具体|详见|注)", sentence)
+        and not AMOUNT.search(sentence)
+        and not PERCENT.search(sentence)
+        and not re.search(r"[XxＸ×]{2}", sentence)
+        and not find_triggers(sentence)
+        and not _NOT_GOING_ON.match(sentence)
     )
 
 
 def _states_change(text: str, i: int) -> bool:
-    """Does the clause starting at i state a new change?"""
+    """Does the clause starting at i state a new change: a comparison with
+    figures, or a change with its own trigger ("……；公务用车运行费减少 1 万元，
+    主要原因是……")? A component listed with its amount ("……；项目支出减少
+    43.25 万元") goes on with the reason."""
     clause = re.match(r"[^；;。\n]*", text[i : i + 200]).group(0)
-    return bool(find_cues(clause)) and bool(re.search(r"\d", clause))
+    if not re.search(r"\d", clause):
+        return False
+    explicit = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause) or COMPARE_WORD.search(clause)
+    return bool(explicit or find_cues(clause) and find_triggers(clause))
 
 
-def split_causes(reason: str) -> list[str]:
-    """一、…；二、… / 1. 2. / 一是…二是… / …；… -> one cause per part."""
+def _shares(text: str, i: int) -> bool:
+    """Does the clause at i list shares of a total ("……万元，占 99.2%")?"""
+    return bool(re.match(r"[^。；\n]{0,60}?占(?:比)?[^。；\n]{0,12}?\d+(?:\.\d+)?%", text[i : i + 100]))
+
+
+def split_causes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The reason text[start:end] as one span per cause: 一、…；二、… / 1. 2. /
+    一是…二是… / 其一…其二… / …；…"""
+    reason = text[start:end]
     marks = list(ENUM_ANY.finditer(reason))
     if len(marks) >= 2:
-        parts = [reason[: marks[0].start()]] + [
-            reason[m.end() : (marks[k + 1].start() if k + 1 < len(marks) else len(reason))] for k, m in enumerate(marks)
+        parts = [(0, marks[0].start())] + [
+            (m.end(), marks[k + 1].start() if k + 1 < len(marks) else len(reason)) for k, m in enumerate(marks)
         ]
     else:
-        body = reason[marks[0].end() :] if marks and marks[0].start() == 0 else reason
-        parts = re.split(r"[；;。]", body)
-    causes = [p.strip().strip("。；;，,、：: ") for p in parts]
-    return [c for c in causes if c]
+        body = marks[0].end() if marks and marks[0].start() == 0 else 0
+        cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
+        parts = [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in zip(cuts, cuts[1:])]
+    spans = []
+    for a, b in parts:
+        while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
+            a += 1
+        while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
+            b -= 1
+        if a < b:
+            spans.append((start + a, start + b))
+    return spans
+
+
+# ----------------------------------------------- reasons with no trigger
+
+# Words of a frugality policy or an action taken, as reports put them
+# before their figures or after them with no trigger word.
+_POLICY = (
+    r"落实|执行|贯彻|遵守|严守|压缩|压减|压降|压控|严控|控制|厉行|节约|节俭|勤俭|过紧日子|八项规定|从严|从紧"
+    r"|规范|加强|强化"
+)
+_POLICY_WORDS = re.compile(_POLICY)
+_ACTION = re.compile(_POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简")
+_NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
+
+
+def _reason_without_trigger(text: str, s: ChangeStatement, found: list[Found]) -> Found | None:
+    """A reason given with no trigger word for a change that has none: the
+    clauses after its figures in the same sentence, or policy clauses before
+    it in its paragraph (or the paragraph before, when it opens its own)."""
+    end = _first_of(text, "。；\n", s.end)
+    tail = _trailing_clauses(text, s, end)
+    if tail:
+        a, b = _trim(text, *tail)
+        if a < b:
+            return Found(s, a, b, split_causes(text, a, b), "", ["no_trigger"])
+    lead = _policy_before(text, s, found)
+    if lead:
+        a, b = _trim(text, *lead)
+        if a < b:
+            return Found(s, a, b, split_causes(text, a, b), "", ["no_trigger", "reason_before_figures"])
+    return None
+
+
+def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
+    """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
+    those that state the change, to the end of its sentence, when they name
+    an action and state no figures."""
+    at = s.start
+    for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
+        clause = m.group(0)
+        if not clause:
+            break
+        if re.search(r"\d", clause) or DIRECTION_WORD.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause):
+            at = s.start + m.end()  # still the statement (or its figures)
+        else:
+            break
+    rest = text[at:end]
+    if (
+        at == s.start
+        or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
+        or re.search(r"\d", rest)
+        or find_triggers(rest)
+        or not _ACTION.search(rest)
+    ):
+        return None
+    return at, end
+
+
+def _policy_before(text: str, s: ChangeStatement, found: list[Found]) -> tuple[int, int] | None:
+    """Policy clauses before a change: "我单位认真执行《……》，杜绝……开支，我院
+    2016 年三公经费开支……" in its paragraph, or a paragraph of them before
+    the paragraph of the figures."""
+    floor = max([f.end for f in found if f.end <= s.start] + [0])
+    para = text.rfind("\n", 0, s.start) + 1
+    windows = [(max(floor, para, s.start - 400), s.start)]
+    prev_end = len(text[:para].rstrip())  # over blank lines
+    if para > floor and prev_end > floor:
+        prev = text.rfind("\n", 0, prev_end) + 1
+        windows.append((max(floor, prev, prev_end - 400), prev_end))
+    for lo, hi in windows:
+        span = _policy_clauses(text, lo, hi)
+        if span:
+            return span
+    return None
+
+
+def _policy_clauses(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The clauses of text[lo:hi] up to the first with an amount, when they
+    state a frugality policy and nothing else (no trigger, no purpose, no heading)."""
+    window = text[lo:hi]
+    figure = re.search(r"[^，。；\n]*?(?:" + _FIGURE.pattern + ")", window)
+    stop = lo + (figure.start() if figure else len(window))
+    span = text[lo:stop]
+    if (
+        len(re.findall(r"[\u4e00-\u9fff]", span)) < 8
+        or not _POLICY_WORDS.search(span)
+        or find_triggers(span)
+        or "用于" in span  # "主要用于：……" says what the money is for
+        or ENUM_START.match(span.strip())  # an item's own heading line
+        or is_heading(span.strip())
+    ):
+        return None
+    start = lo + len(span) - len(span.lstrip("，。；\n "))
+    return start, stop
+
+
+# ----------------------------------------------- changes with no reason
+
+
+def _comments_on(text: str, previous: ChangeStatement | None, s: ChangeStatement) -> bool:
+    """A statement with no figures of a generic subject right after a change
+    ("……决算为 10.00 万元。决算数与预算数基本持平。") says more of that
+    change; it is not another."""
+    return (
+        previous is not None
+        and not _FIGURE.search(COMPLETION.sub("", s.text))  # "完成年初预算的 100%" adds no figure of its own
+        and s.start - previous.end < 40
+        and not find_cues(COMPLETION.sub("", text[previous.end : s.start]))  # "完成年初预算的 100%。" may stand between
+        and (re.fullmatch(r"(?:支出|收入)?(?:决算数?|预算数?)?", s.item or "") or not COMPLETION.sub("", s.text).strip("。；，、 "))
+    )
 
 
 def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatement]:
@@ -350,8 +835,7 @@ def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatem
         if cue.start() < seen_until or _inside(cue.start(), covered):
             continue
         line_start = text.rfind("\n", 0, cue.start()) + 1
-        line_end = text.find("\n", cue.end())
-        line_end = len(text) if line_end < 0 else line_end
+        line_end = _line_end(text, cue.end())
         if "\t" in text[line_start:line_end]:
             continue
         start = max([line_start] + [text.rfind(p, 0, cue.start()) + 1 for p in "。；"])
@@ -364,7 +848,7 @@ def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatem
         if text.startswith("其中", parts_at):
             end = parts_at
             sentence_end = min([e for e in (text.find("。", end), line_end) if e >= 0])
-            clause_starts = [_skip_space(text, end + 2)] + [m.end() for m in re.finditer("；", text[: sentence_end]) if m.end() > end]
+            clause_starts = [_skip_space(text, end + 2)] + [end + m.end() for m in re.finditer("；", text[end:sentence_end])]
             clause_ends = clause_starts[1:] + [sentence_end]
             spans += [(a, b, True) for a, b in zip(clause_starts, clause_ends)]
             end = sentence_end
@@ -372,8 +856,8 @@ def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatem
         for a, b, implicit in spans:
             if _inside(a, covered):
                 continue
-            s = parse_statement(text, a, b, implicit_prior=implicit)
-            if s is None:
+            s = parse_statement(text, a, b, implicit_prior=implicit) or parse_statement(text, a, b, implicit_prior=True)
+            if s is None or _comments_on(text, out[-1] if out else None, s):
                 continue
             if not s.item:
                 s.item = _item_from_context(text, line_start, a, b)

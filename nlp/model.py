@@ -25,11 +25,13 @@ class ChangeStatement:
 
     Amounts are in 万元; `change` is the stated size of the change (positive,
     the direction says which way); `change_pct` the stated percentage change.
+    Where the statement could not be read (the explanation is flagged
+    ``statement_unparsed``), basis and direction may be None.
     """
 
     item: str
-    basis: str  # prior_year | initial_budget | full_year_budget
-    direction: str  # increase | decrease | none
+    basis: str | None  # prior_year | initial_budget | full_year_budget | target | other
+    direction: str | None  # increase | decrease | none
     text: str
     start: int  # offsets into the repaired text
     end: int
@@ -71,7 +73,8 @@ class Explanation:
     statement: ChangeStatement | None = None
     row: PerformanceRow | None = None
     flags: list[str] = field(default_factory=list)
-    span: tuple[int, int] = (0, 0)  # statement start to reason end in the repaired text
+    span: tuple[int, int] = (0, 0)  # from the statement or reason, whichever is first, to the end of the other
+    trigger: str = ""  # the trigger form (nlp.triggers), "" for a reason with no trigger word
 
 
 @dataclass
@@ -91,12 +94,14 @@ class Finding:
 
 @dataclass
 class MissingExplanation:
-    """A change statement followed by no reason at all."""
+    """A change statement followed by no reason at all (flag "blank_slot":
+    a trigger or heading asked for one and the slot was left blank)."""
 
     id: str
     statement: ChangeStatement
     section: list[str]
     location: Location
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -134,7 +139,7 @@ class Report:
             "pages": self.pages,
             "explanations": [_explanation_dict(e) for e in self.explanations],
             "missing": [
-                {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": _location_dict(m.location)}
+                {"id": m.id, "section": m.section, **_statement_dict(m.statement), "location": _location_dict(m.location), "flags": m.flags}
                 for m in self.missing
             ],
             "findings": [_finding_dict(f) for f in self.findings],
@@ -160,6 +165,7 @@ def _explanation_dict(e: Explanation) -> dict:
         d["item"] = e.row.indicator
         d.update(asdict(e.row))
     d.update(
+        trigger=e.trigger,
         reason=e.reason,
         causes=[asdict(c) for c in e.causes],
         location=_location_dict(e.location),

@@ -54,20 +54,26 @@ def analyze_source(doc: Source) -> Report:
     text = repaired.text
     outline = Outline(text)
     table_reasons, table_spans = find_table_reasons(text)
-    narrative, unexplained = find_explanations(text, skip=table_spans)
+    narrative, gaps = find_explanations(text, skip=table_spans)
 
+    # Texts are quoted as the report writes them (its script, its glosses);
+    # everything is found in the normalised text.
     explanations: list[Explanation] = []
     for f in narrative:
+        f.statement.text = _quote(repaired, f.statement.start, f.statement.end)
+        f.statement.item = _quote_item(repaired, f.statement)
         explanations.append(
             Explanation(
                 id="",
                 kind="narrative",
                 section=outline.section_at(f.statement.start),
-                reason=f.reason,
-                causes=[Cause(c) for c in f.causes],
-                location=repaired.locate(f.statement.start, f.reason_end),
+                reason=_quote(repaired, f.reason_start, f.reason_end),
+                causes=[Cause(_quote(repaired, a, b)) for a, b in f.causes],
+                location=repaired.locate(f.start, f.end),
                 statement=f.statement,
-                span=(f.statement.start, f.reason_end),
+                flags=list(f.flags),
+                span=(f.start, f.end),
+                trigger=f.trigger,
             )
         )
     for t in table_reasons:
@@ -76,20 +82,22 @@ def analyze_source(doc: Source) -> Report:
                 id="",
                 kind="performance_table",
                 section=outline.section_at(t.start),
-                reason=t.reason,
-                causes=[Cause(c) for c in split_causes(t.reason)],
+                reason=_quote(repaired, t.start, t.end),
+                causes=[Cause(_quote(repaired, a, b)) for a, b in split_causes(text, t.start, t.end)],
                 location=repaired.locate(t.start, t.end),
                 row=t.row,
                 span=(t.start, t.end),
+                trigger="deviation_column",
             )
         )
     explanations.sort(key=lambda e: (e.location.page or 0, e.location.start))
     for n, e in enumerate(explanations, 1):
         e.id = f"E{n}"
-    missing = [
-        MissingExplanation(f"M{n}", s, outline.section_at(s.start), repaired.locate(s.start, s.end))
-        for n, s in enumerate(unexplained, 1)
-    ]
+    missing = []
+    for n, g in enumerate(gaps, 1):
+        s = g.statement
+        s.text, s.item = _quote(repaired, s.start, s.end), _quote_item(repaired, s)
+        missing.append(MissingExplanation(f"M{n}", s, outline.section_at(s.start), repaired.locate(s.start, s.end), list(g.flags)))
     return Report(
         source=doc.name,
         pages=len(doc.pages) if doc.paged else None,
@@ -97,3 +105,15 @@ def analyze_source(doc: Source) -> Report:
         missing=missing,
         repaired=repaired,
     )
+
+
+def _quote(repaired, start: int, end: int) -> str:
+    return repaired.quote(start, end).strip() if hasattr(repaired, "quote") else repaired.text[start:end].strip()
+
+
+def _quote_item(repaired, s) -> str:
+    """The item as written: found in the normalised statement, quoted from the report."""
+    if not s.item:
+        return s.item
+    at = repaired.text.find(s.item, s.start, s.end)
+    return _quote(repaired, at, at + len(s.item)) if at >= 0 else s.item

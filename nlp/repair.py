@@ -14,6 +14,10 @@ Steps, in order:
 5. spaces inside Chinese text removed ("国有 资产" -> "国有资产");
 6. lines broken inside a sentence joined again ("主要原\n\n因是" -> "主要原因是"),
    but not after a heading, before an outline marker, or around table rows.
+
+Then the text is normalised (nlp.normalize): pinyin glosses removed and
+traditional script made simplified, "決算數(shù)" -> "决算数". The text before
+that, as the report writes it, is kept (`RepairedText.written`) for quoting.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nlp.model import Location
+from nlp.normalize import GLOSS, needs_normalising, normalise
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Closing punctuation and characters that continue Chinese text.
@@ -62,7 +67,10 @@ class MappedText:
             pieces.append(self.text[last : m.start()])
             origin.extend(self.origin[last : m.start()])
             pieces.append(new)
-            if new:
+            if len(new) == m.end() - m.start():
+                # One for one ("(" -> "（", a bracket pair widened): each keeps its own.
+                origin.extend(self.origin[m.start() : m.end()])
+            elif new:
                 # Replacement characters point at the start of what they replace.
                 anchor = self.origin[min(m.start(), len(self.origin) - 1)] if self.origin else 0
                 origin.extend(array("q", [anchor]) * len(new))
@@ -76,13 +84,42 @@ class MappedText:
 
 @dataclass
 class RepairedText:
-    """The repaired text of a whole document and the way back to the input."""
+    """The repaired text of a whole document and the way back to the input.
+
+    `text` is normalised (simplified script, no pinyin glosses); `written` is
+    the same repaired text before that, in the report's own script, and
+    `written_at` gives, per character of `text`, its offset in `written`
+    (None: the identity, normalising changed nothing)."""
 
     text: str
     origin: array  # per character, its offset in the concatenated original pages
     page_starts: list[int]  # offset of each original page in that concatenation
     paged: bool
     line_starts: list[int]  # offsets of every original line in the concatenation
+    written: str | None = None  # None: the same as text
+    written_at: array | None = None
+
+    def __post_init__(self) -> None:
+        if self.written is None:
+            self.written = self.text
+
+    def quote(self, start: int, end: int) -> str:
+        """text[start:end] as the report writes it: its script, its pinyin
+        glosses (one right after the last character belongs to it), with
+        repair's fixes, and line breaks and the spaces around them removed
+        (a reason may run over lines that were kept apart)."""
+        start, end = max(start, 0), min(end, len(self.text))
+        if start >= end:
+            return ""
+        if self.written_at is None:
+            piece = self.text[start:end]
+        else:
+            w_start = self.written_at[start]
+            w_end = max(self.written_at[end - 1] + 1, w_start + 1)
+            while m := GLOSS.match(self.written, w_end):
+                w_end = m.end()
+            piece = self.written[w_start:w_end]
+        return _unbroken(piece)
 
     def locate(self, start: int, end: int) -> Location:
         """Page and page-relative original offsets of text[start:end]."""
@@ -97,6 +134,16 @@ class RepairedText:
         return Location(page + 1 if self.paged else None, o_start - base, o_end - base, line)
 
 
+def _unbroken(text: str) -> str:
+    """`text` without its line breaks and the whitespace around them: what
+    re.sub(r"\\s*\\n\\s*", "", text) does, without that pattern's quadratic
+    time on a long run of spaces with no line break."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    return "".join([lines[0].rstrip(), *(ln.strip() for ln in lines[1:-1]), lines[-1].lstrip()])
+
+
 _MAX_ROUNDS = 4
 
 
@@ -106,7 +153,27 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         page_starts.append(offset)
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
-    mt = MappedText(joined, array("q", range(len(joined))))
+    mt = _settle(MappedText(joined, array("q", range(len(joined)))))
+    written, written_at = mt.text, None
+    if needs_normalising(written):
+        # Normalised text is repaired again (a gloss removed can leave two
+        # characters a space apart, or unblock a bracket pair), following
+        # the map into `written`, until both leave it alone.
+        wt = MappedText(written, _identity(len(written)))
+        for _ in range(_MAX_ROUNDS):
+            normalised = normalise(wt)
+            if normalised is wt:
+                break
+            wt = _settle(normalised)
+        if wt.text != written:
+            written_at = wt.origin
+            mt = MappedText(wt.text, _compose(mt.origin, written_at))
+    original = "\n".join(pages)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
+    return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts, written, written_at)
+
+
+def _settle(mt: MappedText) -> MappedText:
     # Each step can make work for another (a space removed brings a bracket
     # pair within reach, a line joined closes one), so they run until the
     # text stops changing: repairing repaired text changes nothing.
@@ -117,9 +184,25 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         mt = mt.sub(_LINE_BREAK, _join_or_keep)
         if mt.text == before:
             break
-    original = "\n".join(pages)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
-    return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts)
+    return mt
+
+
+def _identity(n: int) -> array:
+    import numpy as np
+
+    out = array("q")
+    out.frombytes(np.arange(n, dtype=np.int64).tobytes())
+    return out
+
+
+def _compose(outer: array, inner: array) -> array:
+    """outer[i] for each i in inner (array indexing, done by numpy)."""
+    import numpy as np
+
+    out = array("q")
+    if inner:
+        out.frombytes(np.frombuffer(outer, dtype=np.int64)[np.frombuffer(inner, dtype=np.int64)].tobytes())
+    return out
 
 
 # -- step 1: compatibility forms -------------------------------------------
@@ -127,14 +210,19 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
 # The wide forms of （），：；！？ (U+FF01, FF08, FF09, FF0C, FF1A, FF1B, FF1F) are
 # kept, so they are left out of the class rather than matched and put back.
 _COMPAT = re.compile(
-    r"[\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2e80-\u2fdf\u3000\uf900-\ufaff\ufeff"
+    r"[\u00a0\u00ad\u180e\u2000-\u200d\u2028\u2029\u202f\u205f-\u2064\u2e80-\u2fdf\u3000\uf900-\ufaff\ufeff"
     r"\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e]|\*\*"
 )
 
 
+# Invisible: zero-width space, non-joiner and joiner, word joiner, soft
+# hyphen, Mongolian vowel separator, invisible operators, byte-order mark.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\u180e\u2061\u2062\u2063\u2064\ufeff"
+
+
 def _compat(m: re.Match) -> str:
     c = m.group(0)
-    if c == "**" or c in "\u200b\ufeff":  # markdown emphasis, zero-width
+    if c == "**" or c in _INVISIBLE:  # markdown emphasis, invisible characters
         return ""
     return unicodedata.normalize("NFKC", c)
 

@@ -15,36 +15,59 @@ from nlp.model import ChangeStatement
 # The lookbehind lets a figure start only where a run of digits (or X) starts,
 # so a long run without a unit after it is scanned once, not once per digit.
 NUM = r"(?<![\d.XxＸ×])(-?\d+(?:\.\d+)?|[XxＸ×]{2,})"
-AMOUNT = re.compile(NUM + r"\s*(亿元|万元|元)")
+# 万 and 亿 without 元 ("短收 3534 万，"): a slip reports make, read as 万元 / 亿元.
+UNIT = r"(亿元|千元|万元|元|万(?![人户个件次名辆台套美])|亿(?![人美]))"
+AMOUNT = re.compile(NUM + r"\s*" + UNIT)
+NUMBER = re.compile(NUM)
 PERCENT = re.compile(NUM + r"\s*%")
 
+# A comparison with last year. A comparison with last year's budget or its
+# execution ("比 2024 年预算", "较 2020 年执行数") has basis "other".
 PRIOR_CUE = re.compile(
-    r"(?:比|较|与|同|对比)(?:上年|上一年度?|去年|上年度|上年同期|20\d\d\s*年度?|同期)(?:决算数?|同期|度|数)?(?:相比|比较|对比)?"
+    r"(?:比|较|与|同|对比|相比)(?:上年|上一年度?|去年|上年度|上年同期|20\d\d\s*年度?|同期)"
+    r"(?:(?P<other>预算执行数|预算数?|执行数|预计数|预期)|决算数?|同期|度|数)?(?:相比|比较|对比)?"
+    r"|(?:比|较|与|同)(?P<executed>(?:[^，。；\d]{0,24}?\d{4}\s*年度?)?(?:预算)?执行数)(?:[（(][^）)]{0,20}[）)])?(?:相比|比较|对比)?"
     r"|同比"
 )
-INITIAL_CUE = re.compile(r"年初预算")
-FULL_CUE = re.compile(r"全年预算|调整(?:后的?)?预算")
+INITIAL_CUE = re.compile(r"年初预算|年初目标")
+# Against the budget as it stood at year end: named so, or a bare 预算 compared
+# with ("较预算数减少 9.63 万元") or executed ("预算执行率为 87.42%").
+FULL_CUE = re.compile(r"全年预算|调整(?:后的?)?预算|(?:比|较|与|同)预算|预算执行率|执行率")
+# Any comparison with a budget: "较年初预算减少", "为年初预算的 97.35%".
+BUDGET_COMPARE = re.compile(r"(?:比|较|与|同|为|占|达)(?:年初|全年|调整后?的?|年度)?(?:预算|目标)(?:数)?")
+# How much of a budget was spent ("为年度预算的 83.5%"), beside which a change
+# on last year may be stated with its basis left implicit ("下降 15.9%").
+COMPLETION_WORD = re.compile(r"(?:为|占|达|完成)(?:了)?(?:年初|全年|调整后?的?|年度)?预算(?:数)?的")
+COMPLETION_PHRASE = re.compile(COMPLETION_WORD.pattern + r"\s*\d+(?:\.\d+)?\s*%")
+# Actual against budget in words: "决算数超出预算数 48.17 万元".
+_BUDGET_IN_WORDS = re.compile(r"(?:大于|高于|超过|超出|多于|小于|低于|少于)(?:年初|全年|调整后?的?)?预算")
+# A performance indicator against its target.
+TARGET_CUE = re.compile(r"目标值|指标值|实际完成值|指标完成率|绩效目标")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
 BUDGET_ACTUAL = re.compile(
-    r"(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)"
-    r"(?:(?!预算)[^。；]){0,40}?决算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*(亿元|万元|元)"
+    r"(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    + r"(?:(?!预算)[^。；]){0,40}?决算(?:支出|收入)?(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"
-_INC_WORDS = "增加|增长|上升|提高|增多|多支出|超支|增"
-_DEC_WORDS = "减少|下降|降低|减|下滑|少支出|节约"
+_INC_WORDS = "增加|增长|上升|提高|增多|多支出|超支|多收|超收|增收|增支|增|多(?=\\d)"
+_DEC_WORDS = "减少|下降|降低|减|下滑|少支出|节约|回落|短收|少收|减收|减支|压减|缩减|少(?=\\d)"
 # The engine tries the words at every position of the text; a lookahead on
 # their first characters turns most positions away at once (4x faster).
 _FIRST = "".join(sorted({w[0] for w in f"{_FLAT_WORDS}|{_INC_WORDS}|{_DEC_WORDS}".split("|")}))
 DIRECTION_WORD = re.compile(
     rf"(?=[{_FIRST}])(?:(?P<flat>{_FLAT_WORDS})|(?P<inc>{_INC_WORDS})了?|(?P<dec>{_DEC_WORDS})了?)"
 )
-CHANGE_AFTER_WORD = re.compile(r"(?:增加|增长|上升|提高|增多|减少|下降|降低|减|增)了?\s*" + NUM + r"\s*(亿元|万元|元)")
+CHANGE_AFTER_WORD = re.compile(
+    r"(?:增加|增长|上升|提高|增多|多收|超收|增收|增支|减少|下降|降低|短收|少收|减收|减支|压减|缩减|减|增|多|少)了?[）)]?\s*" + NUM + r"\s*" + UNIT
+)
 PCT_AFTER_WORD = re.compile(r"(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|差异率|偏差率)(?:了|为|是)?\s*" + NUM + r"\s*%")
-COMPLETION = re.compile(r"完成(?:了)?(?:年初|全年|调整)?预算(?:数)?的\s*" + NUM + r"\s*%|预算执行率(?:为|是)?\s*" + NUM + r"\s*%")
-COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出)|(?P<dec>小于|低于|少于)|(?P<flat>等于)")
+COMPLETION = re.compile(
+    r"(?:完成(?:了)?|为|占|达到?)(?:年初|全年|调整后?的?|年度)?预算(?:数)?的\s*" + NUM + r"\s*%|(?:预算)?执行率(?:为|是|达到?)?\s*" + NUM + r"\s*%"
+)
+COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出|高出)|(?P<dec>小于|低于|少于)|(?P<flat>等于)")
 
-_UNIT = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+_UNIT = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "万": 1.0, "亿元": 1e4, "亿": 1e4}
 
 
 def number(value: str) -> float | None:
@@ -60,9 +83,19 @@ def to_wan(value: str, unit: str) -> float | None:
     return None if n is None else round(n * _UNIT[unit], 6)
 
 
+# A change stated with its basis left implicit: "下降 4.18%", "增长率为 -9.4%".
+IMPLICIT_CHANGE = re.compile(
+    r"(?:增加|增长|减少|下降|降低|上升|减收|增收|短收|减支|增支)(?:了|达到?|为)?\s*" + NUM + r"\s*(?:%|" + UNIT[1:-1] + ")"
+    r"|(?:增长率|变动率|增减率)(?:为|是|：)?\s*-?\d"
+)
+_BUDGET_CHANGE = re.compile(r"(?:比|较|与|同)(?:年初|全年|调整后?的?)?预算(?:数)?")
+
+
 def find_cues(text: str) -> list[re.Match]:
-    """Every place a change may be stated (prior-year cue or budget/actual pair)."""
-    return sorted(list(PRIOR_CUE.finditer(text)) + list(BUDGET_ACTUAL.finditer(text)), key=lambda m: m.start())
+    """Every place a change may be stated: a comparison with last year or a
+    budget, a budget/actual pair, or a change whose basis is left implicit."""
+    found = [PRIOR_CUE, BUDGET_ACTUAL, _BUDGET_CHANGE, IMPLICIT_CHANGE, COMPLETION]
+    return sorted((m for p in found for m in p.finditer(text)), key=lambda m: m.start())
 
 
 def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_prior: bool = False) -> ChangeStatement | None:
@@ -75,33 +108,74 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     """
     span = text[start:end]
     prior = list(PRIOR_CUE.finditer(span))
-    if not prior and implicit_prior and not BUDGET_ACTUAL.search(span):
-        word = re.search(r"增加|减少|增长|下降|降低|上升|持平", span)
-        if word and (word.group(0) == "持平" or AMOUNT.search(span, word.end())):
-            prior = [_EmptyCue(word.start())]
     budget = list(BUDGET_ACTUAL.finditer(span))
-    budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span)
+    budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span) or BUDGET_COMPARE.search(span)
+    # "为年度预算的 83.5%，下降 15.9%": how much of the budget was spent, then
+    # a change whose basis is left implicit, which is on last year.
+    rest = COMPLETION_PHRASE.sub("", span) if budget_word else ""
+    completion_only = budget_word and not budget and not (INITIAL_CUE.search(rest) or FULL_CUE.search(rest) or BUDGET_COMPARE.search(rest))
+    if not prior and not budget and (implicit_prior and not budget_word or completion_only):
+        prior = _implicit_cue(span, budget_word.end() if budget_word else 0)
     hint_cmp = COMPARE_WORD.search(hint)
     last_prior = prior[-1].start() if prior else -1
     last_budget = max([m.start() for m in budget] + ([budget_word.start()] if budget_word else [-1]))
+    if (
+        last_prior >= 0 and last_budget > last_prior and not budget
+        and not (hint_cmp and "预算" in hint) and not _BUDGET_IN_WORDS.search(span, last_prior)
+    ):
+        # "比上年减少 9 万元，比年初预算数减少 2 万元，主要是……": both bases, one
+        # reason; the change on last year is the one a final account explains.
+        last_budget = -1
     if last_prior < 0 and last_budget < 0:
         if hint_cmp and "预算" in hint:
             last_budget = len(span)  # the basis is in the trigger itself
+        elif TARGET_CUE.search(span) and NUMBER.search(span):
+            return _read_target(span, hint, ChangeStatement(item="", basis="target", direction=None, text=span.strip(), start=start, end=end))
         else:
             return None
-    flat = DIRECTION_WORD.search(span)
-    flat = flat if flat and flat.group("flat") else None
-    if not flat and not (AMOUNT.search(span) or PERCENT.search(span)):
-        return None
+    word = DIRECTION_WORD.search(span, max(last_prior, 0))
+    flat = word if word and word.group("flat") else None
+    if not word and not (AMOUNT.search(span) or PERCENT.search(span)):
+        return None  # "较年初预算有所增长" states a change with no figure; this states none
 
-    if last_prior < last_budget and not (budget or hint_cmp or flat or COMPLETION.search(span) or "差异" in span):
+    compared = budget or hint_cmp or flat or COMPLETION.search(span) or BUDGET_COMPARE.search(span) or "差异" in span
+    if last_prior < last_budget and not compared:
         return None  # a budget named in passing ("全年预算总额 X 万元"), no comparison
-    s = ChangeStatement(item="", basis="", direction="", text=span.strip(), start=start, end=end)
+    s = ChangeStatement(item="", basis=None, direction=None, text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
     else:
         _read_budget(span, budget[-1] if budget else None, hint, s)
-    s.item = item_of(span, prior[-1].start() if s.basis == "prior_year" else _first_amount(span))
+    s.item = item_of(span, prior[-1].start() if last_prior > last_budget else _first_budget(span))
+    return s
+
+
+def basis_of_words(span: str) -> str | None:
+    """The basis a span's words name, where no statement could be read."""
+    if TARGET_CUE.search(span):
+        return "target"
+    cue = PRIOR_CUE.search(span)
+    if cue:
+        return "other" if cue.group("other") or cue.group("executed") else "prior_year"
+    if FULL_CUE.search(span):
+        return "full_year_budget"
+    if re.search(r"(?<![共金营])预算(?:数)?(?:小幅|大幅|有所|略有)?(?:" + DIRECTION_WORD.pattern + ")", span):
+        return "other"  # "“三公”经费预算下降": this year's budget on last year's
+    if "预算" in span:
+        return "initial_budget"
+    return None
+
+
+def _read_target(span: str, hint: str, s: ChangeStatement) -> ChangeStatement:
+    """A performance indicator against its target: "目标值为 100%，实际完成值为 97.62%"."""
+    target = re.search(r"(?:目标值|指标值)(?:是|为|：)?\s*" + NUM, span)
+    actual = re.search(r"(?:实际完成值|实际完成数|完成值|实际支出|实际值)(?:是|为|：)?\s*" + NUM, span)
+    if re.search(r"未完成|未达[到成]?|未实现|低于", span + hint):
+        s.direction = "decrease"
+    elif target and actual and number(target.group(1)) is not None and number(actual.group(1)) is not None:
+        t, a = number(target.group(1)), number(actual.group(1))
+        s.direction = "increase" if a > t else "decrease" if a < t else "none"
+    s.item = item_of(span, min(m.start() for m in (TARGET_CUE.search(span), target, actual) if m))
     return s
 
 
@@ -111,11 +185,32 @@ def subject_of(sentence: str) -> str:
     return item_of(sentence, min(cues)) if cues else ""
 
 
-class _EmptyCue:
-    """Stands for a comparison cue the clause leaves implicit."""
+# A rate of change with its basis left implicit: "增长率为 -9.4%".
+RATE = re.compile(r"(?P<kind>增长率|增幅|降幅|减幅|变动率|增减率|比率)(?:为|是|：|达到?)?\s*(?P<value>-?\d+(?:\.\d+)?)\s*%")
 
-    def __init__(self, at: int):
+
+def _implicit_cue(span: str, after: int = 0) -> list:
+    """A change on last year that names no basis, at or after `after`: a rate
+    ("增长率为 -9.4%") or a direction word before a figure ("减少 37.84 亿元，
+    下降 8.4%")."""
+    rate = RATE.search(span, after)
+    if rate:
+        value = float(rate.group("value"))
+        falls = rate.group("kind") in ("降幅", "减幅") or value < 0
+        return [_EmptyCue(rate.start(), "decrease" if falls else "increase" if value else "none", abs(value))]
+    word = DIRECTION_WORD.search(span, after)
+    if word and (word.group("flat") or AMOUNT.search(span, word.end()) or PERCENT.search(span, word.end())):
+        return [_EmptyCue(word.start())]
+    return []
+
+
+class _EmptyCue:
+    """Stands for a comparison cue the clause leaves implicit (a rate gives
+    its own direction and percentage)."""
+
+    def __init__(self, at: int, direction: str | None = None, pct: float | None = None):
         self._at = at
+        self.direction, self.pct = direction, pct
 
     def start(self) -> int:
         return self._at
@@ -124,8 +219,18 @@ class _EmptyCue:
         return self._at
 
 
+# This year's figure is a budget ("预算 4.5 万元", "安排“三公”经费 12.40 万元"):
+# compared with last year, it is a budget against last year's budget.
+_BUDGET_LEVEL = re.compile(r"(?<![共金营])预算(?:数|拨款|安排)?(?:为|是|：)?\s*\d|(?<![共金营])预算(?:数)?\s*$")
+
+
 def _read_prior(span: str, cue, s: ChangeStatement) -> None:
-    s.basis = "prior_year"
+    other = isinstance(cue, re.Match) and (cue.group("other") or cue.group("executed"))
+    s.basis = "other" if other or _BUDGET_LEVEL.search(span, 0, cue.start()) else "prior_year"
+    if isinstance(cue, _EmptyCue) and cue.direction:
+        s.direction, s.change_pct = cue.direction, cue.pct
+        s.amount = None
+        return
     after = span[cue.end() :]
     before = span[: cue.start()]
     word = DIRECTION_WORD.search(after)
@@ -146,8 +251,8 @@ def _read_prior(span: str, cue, s: ChangeStatement) -> None:
         s.direction = "increase" if word.group("inc") else "decrease"
         if s.change is not None and number(change.group(1)) < 0:  # "增加 -3 万元"
             s.direction = "decrease" if s.direction == "increase" else "increase"
-    if s.change == 0 and not s.change_pct:
-        s.direction = "none"
+    if not s.change and not s.change_pct and 0 in (s.change, s.change_pct):
+        s.direction = "none"  # "同比增加 0 万元，同比增长 0%"
 
 
 def _read_budget(span: str, pair: re.Match | None, hint: str, s: ChangeStatement) -> None:
@@ -178,13 +283,21 @@ def _read_budget(span: str, pair: re.Match | None, hint: str, s: ChangeStatement
         s.direction = "increase" if diff_amount > 0 else "decrease" if diff_amount < 0 else "none"
     elif word:
         s.direction = "none" if word.group("flat") else "increase" if word.group("inc") else "decrease"
+    elif s.completion_pct is not None:  # "执行率 94%": below the budget
+        s.direction = "increase" if s.completion_pct > 100 else "decrease" if s.completion_pct < 100 else "none"
     else:
         s.direction = "none"
+    stated_change = CHANGE_AFTER_WORD.search(span)
+    if s.change is None and stated_change and to_wan(*stated_change.groups()) is not None:
+        s.change = abs(to_wan(*stated_change.groups()))
+    if s.change == 0 and not s.change_pct and not stated:
+        s.direction = "none"  # "较预算增加（减少）0.00 万元"
 
 
-def _first_amount(span: str) -> int:
-    cue = BUDGET_ACTUAL.search(span) or AMOUNT.search(span)
-    return cue.start() if cue else len(span)
+def _first_budget(span: str) -> int:
+    """Where the subject of a budget comparison ends: its first figure or comparison."""
+    cues = [m.start() for m in (BUDGET_ACTUAL.search(span), AMOUNT.search(span), BUDGET_COMPARE.search(span)) if m]
+    return min(cues) if cues else len(span)
 
 
 _LEAD = re.compile(

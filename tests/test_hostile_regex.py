@@ -57,7 +57,6 @@ SKIP_MODULES = {"nlp.batch.synthetic"}  # writes test corpora; reads no input
 BOUNDED = {
     "nlp.batch.identity._UNIT_THEN_YEAR": (4000, "identity._head: the first 4,000 characters"),
     "nlp.batch.identity._YEAR_THEN_UNIT": (4000, "identity._head: the first 4,000 characters"),
-    "nlp.explanations._LINE_BREAK": (600, "a reason: reason_end stops at _MAX_REASON = 600 characters"),
     "nlp.repair._SENTENCE_MARK": (40, "is_heading: only lines of at most 40 characters get this far"),
     # Linear, but with a large constant (~2-4 s on 1 MB of 费 / 本): bounded by their callers.
     "nlp.features._RESTATE_CLAUSE": (600, "features.core/concreteness: text[:MAX_CAUSE], 600 characters"),
@@ -357,7 +356,7 @@ def test_pattern_is_linear_on_1mb_of_adversarial_text(key, checked):
 def test_the_patterns_are_found():
     """The search above really sees the package's patterns (not zero, not a few)."""
     assert len(PATTERNS) > 60
-    assert "nlp.statements.AMOUNT" in PATTERNS and "nlp.explanations.TRIGGER" in PATTERNS
+    assert "nlp.statements.AMOUNT" in PATTERNS and "nlp.triggers.FIND" in PATTERNS
     assert "nlp.repair._LINE_BREAK" in PATTERNS and any(k.startswith("nlp.repair:") for k in PATTERNS)
     assert _anchored("nlp.explanations.ENUM_START") and not _anchored("nlp.statements.AMOUNT")
     assert all(k in PATTERNS for k in BOUNDED), [k for k in BOUNDED if k not in PATTERNS]

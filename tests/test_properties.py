@@ -90,8 +90,8 @@ def test_parse_statement_any_span(text, data):
         assert 0 <= s.start <= s.end <= len(text)
         assert s.text == text[start:end].strip()
         assert s.item in text[start:end]
-        assert s.basis in ("prior_year", "initial_budget", "full_year_budget")
-        assert s.direction in ("increase", "decrease", "none")
+        assert s.basis in ("prior_year", "initial_budget", "full_year_budget", "target", "other")
+        assert s.direction in ("increase", "decrease", "none", None)
         for v in (s.amount, s.compare_amount, s.change, s.change_pct, s.completion_pct):
             assert v is None or v == v  # no NaN
 
@@ -101,13 +101,15 @@ def test_parse_statement_any_span(text, data):
 def test_find_cues_and_explanations_stay_inside_the_text(text):
     for m in find_cues(text):
         assert 0 <= m.start() <= m.end() <= len(text)
-    found, unexplained = find_explanations(text)
+    found, gaps = find_explanations(text)
     for f in found:
-        assert 0 <= f.statement.start <= f.statement.end <= f.reason_start <= f.reason_end <= len(text)
-        for c in f.causes:
-            assert c and c in f.reason
-    for s in unexplained:
-        assert 0 <= s.start <= s.end <= len(text)
+        assert 0 <= f.statement.start <= f.statement.end <= len(text)
+        assert 0 <= f.reason_start < f.reason_end <= len(text)
+        assert f.start <= f.end and not (f.statement.start < f.reason_start < f.statement.end)
+        for a, b in f.causes:
+            assert f.reason_start <= a < b <= f.reason_end
+    for g in gaps:
+        assert 0 <= g.statement.start <= g.statement.end <= len(text)
 
 
 @SETTINGS
@@ -115,9 +117,10 @@ def test_find_cues_and_explanations_stay_inside_the_text(text):
 @example("一、二、")
 @example("1.2.3.")
 def test_split_causes_gives_non_empty_parts_of_the_reason(reason):
-    for cause in split_causes(reason):
-        assert cause.strip()
-        assert cause in reason
+    text = "主要原因是" + reason
+    for a, b in split_causes(text, 5, len(text)):
+        assert 5 <= a < b <= len(text)
+        assert text[a:b].strip()
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,7 +18,7 @@ _LABEL_ZH = {
 _RULE_ZH = {
     "missing": "缺少原因", "vague": "原因含糊", "restated": "复述变动", "non_explanation": "非解释",
     "repeated": "原因重复", "blanket": "一因多用", "direction_mismatch": "方向不符", "arithmetic": "数字不符",
-    "contradiction": "与绩效表矛盾", "template_leftover": "模板残留",
+    "unit": "单位存疑", "contradiction": "与绩效表矛盾", "template_leftover": "模板残留",
     "copied_across_units": "跨单位雷同", "sticky_across_years": "跨年度照搬",
 }
 

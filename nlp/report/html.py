@@ -47,6 +47,7 @@ RULE_NAMES_ZH = {
     "blanket": "一因多用",
     "direction_mismatch": "方向不符",
     "arithmetic": "数字不符",
+    "unit": "单位存疑",
     "contradiction": "与绩效表矛盾",
     "template_leftover": "模板残留",
 }

@@ -22,6 +22,7 @@ _MODULES = (
     "blanket",
     "direction_mismatch",
     "arithmetic",
+    "unit",
     "contradiction",
     "template_leftover",
 )

@@ -1,5 +1,6 @@
 import re
 
+from nlp.normalize import plain
 from nlp.rules import Rule, quote
 
 _NOTHING = re.compile(
@@ -7,13 +8,22 @@ _NOTHING = re.compile(
     r"|^满意度(?:实际情况)?(?:为|达到)?\d+(?:\.\d+)?%(?:满意)?$"
     r"|^(?:已|均|基本|全部|完全|已经)*(?:达成|达到|完成|实现)(?:了)?(?:预期|目标|年度目标|预期目标|绩效目标|任务|计划)?(?:效果|要求)?$"
     r"|^(?:无|没有|暂无|正常|按计划执行|按计划完成|已完成|完成|不适用|良好|较好|好)$"
+    # "原因同上": the slot points back at another reason and names none.
+    r"|^(?:原因|理由)?同上$"
+)
+# "和上年一致，没有增减变化": a reason that only says nothing changed.
+_NO_CHANGE = re.compile(
+    r"上年度|上年|去年|以前年度|相比|比较|和|与|同|较|比"
+    r"|基本|均|都|一致|相同|持平|没有|无|未发生|增减|变化|变动|差异|保持|不变"
 )
 
 
 class NonExplanation(Rule):
     """Text in the reason slot that explains nothing: a restated result
-    ("满意度达到100%", "已完成目标") or a filler word ("无", "正常"). It
-    fills the form without telling the reader why there is a deviation."""
+    ("满意度达到100%", "已完成目标"), a filler word ("无", "正常"), a
+    statement that nothing changed ("和上年一致，没有增减变化") or a pointer to
+    another reason ("原因同上"). It fills the form without telling the reader
+    why there is a deviation."""
 
     code = "JS203"
     name = "non_explanation"
@@ -22,8 +32,13 @@ class NonExplanation(Rule):
 
     def check(self, report, options):
         for e in report.explanations:
-            if e.causes and all(_NOTHING.match(re.sub(r"[\s，。,.；;！!]", "", c.text)) for c in e.causes):
+            if e.causes and all(_says_nothing(c.text) for c in e.causes):
                 yield self.finding(f"no explanation in the reason of {_what(e)}: {quote(e.reason)}", [e])
+
+
+def _says_nothing(cause: str) -> bool:
+    text = re.sub(r"[\s，。,.；;！!、]", "", plain(cause))
+    return bool(_NOTHING.match(text)) or (bool(text) and not _NO_CHANGE.sub("", text))
 
 
 def _what(e) -> str:

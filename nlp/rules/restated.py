@@ -1,22 +1,44 @@
 import re
+from difflib import SequenceMatcher
 
+from nlp.normalize import plain
 from nlp.rules import Rule, quote
 
-# Words that say only that money moved: components, direction, filler.
-_RESTATING = re.compile(
+# Words that say only that something moved: direction, size, time, amounts, filler.
+_MOVEMENT = re.compile(
+    r"增加|减少|增长|下降|降低|上升|提高|变化|变动|持平|增减|相抵|多出|较多|较少|多收|少收|超收|短收|多征|少征|超出|少|多"
+    r"|本年度|本年|今年|当年|上年度|上年|去年|较上年|比上年|同比|与上年相比|同上年相比"
+    r"|亿元|万元|元|余|约"
+    r"|相应|导致|致使|使得|从而|所以|因此|造成|引起|带动|随之|有所|略有|明显|显著|较大|大幅|部分|主要|均|都|也|各"
+    r"|以及|和|及|与|或|等|的|了|是|为|有|由于|因"
+    r"|本单位|我单位|本部门|本院|本校|我局|本局|我委"
+)
+# Generic words for money and accounting components.
+_COMPONENTS = re.compile(
     r"基本支出|项目支出|人员经费|公用经费|财政拨款|事业收入|经营收入|其他收入|上级补助|专项资金|专项经费"
-    r"|收入|支出|经费|资金|费用|拨款|预算数|决算数|预算|决算|金额|总额|规模|总体|合计|总计"
-    r"|增加|减少|增长|下降|降低|上升|提高|变化|变动|持平"
-    r"|本年度|本年|今年|当年|上年度|上年|较上年|比上年|同比|与上年相比"
-    r"|相应|导致|致使|使得|从而|所以|因此|造成|引起|有所|略有|较大|大幅|部分|主要|等|的|了|是|为|由于|因"
+    r"|年初结转和结余|年末结转和结余|结转和结余|结转结余|结余|结转|年初|年末|年终|总"
+    r"|收入|支出|经费|资金|费用|拨款|预算数|决算数|预算|决算|金额|总额|规模|总体|合计|总计|净额|数额"
+)
+# Lines of the accounts named as what moved ("公务用车运行费", "卫生健康支出和
+# 社会保障和就业支出", "非税收入"): naming the line restates the change.
+_ACCOUNT_LINES = re.compile(r"(?:[\u4e00-\u9fff（）()“”]{1,20}?(?:费|支出|收入)(?:（[类款项]）)?)+")
+# Words that name a driver, so that "青禾路改造工程支出" or "普查经费" is not a
+# bare line of the accounts.
+_DRIVER = re.compile(
+    r"项目|工程|建设|改造|设施|维修|购置|普查|调查|业务|任务|活动|会议|培训|人员|人数|工资|标准|政策|改革"
+    r"|划转|新增|新建|未发生|未安排|取消|压减|压缩|从严|严格|控制|落实|执行|规定|补助|补贴|奖励|抚恤"
+    r"|根据|按照|安排|调整|需要|部署|要求"
 )
 
 
 class Restated(Rule):
     """The reason only restates the change ("收入减少" for a fall in income,
-    "项目支出增加" for a rise in project spending): once the item, the
-    accounting components and the direction words are taken away, nothing is
-    left that says why the money moved."""
+    "项目支出增加" for a rise in project spending, "卫生健康支出减少 903.68 万元、
+    社会保障和就业支出减少 412.55 万元" for a fall in the total): once the item,
+    the lines of the accounts that moved, the amounts and the direction words
+    are taken away, nothing is left that says why the money moved. Or it
+    repeats the statement's own words ("事业收入……为开展专业业务活动取得的收入
+    ……主要是开展专业业务活动取得的收入有所增长")."""
 
     code = "JS202"
     name = "restated"
@@ -28,12 +50,36 @@ class Restated(Rule):
         for e in report.explanations:
             if e.kind != "narrative" or not e.causes:
                 continue
-            item_parts = [p for p in re.split(r"（[类款项]）|[（）()]", e.statement.item) if len(p) >= 2]
-            if all(_left(c.text, item_parts) <= options["max_left"] for c in e.causes):
+            item = plain(e.statement.item or "")
+            item_parts = [p for p in re.split(r"（[类款项]）|[（）()、，/]", item) if len(p) >= 2]
+            # What the paragraph said up to the statement's end (report.text is normalised).
+            start = max(report.text.rfind("\n", 0, e.span[0]) + 1, e.span[0] - 200)
+            said = _bare(report.text[start : e.statement.end])
+            if all(_left(c.text, item_parts) <= options["max_left"] or _repeats(c.text, said) for c in e.causes):
                 yield self.finding(f"reason restates the change to {e.statement.item or 'the item'}: {quote(e.reason)}", [e])
 
 
 def _left(text: str, item_parts: list[str]) -> int:
-    for part in sorted(item_parts, key=len, reverse=True):
-        text = text.replace(part, "")
-    return len(re.sub(r"[\W\d]", "", _RESTATING.sub("", text)))
+    """How many characters of the cause say something beyond the change."""
+    left = 0
+    for part in re.split(r"[、，,；;]|以及", plain(text)):
+        core = _MOVEMENT.sub("", re.sub(r"[\W\d_]", "", re.sub(r"\d{2,4}\s*年度?", "", part)))
+        if not core or _ACCOUNT_LINES.fullmatch(core) and not _DRIVER.search(core):
+            continue
+        for item in sorted(item_parts, key=len, reverse=True):
+            core = core.replace(re.sub(r"[\W_]", "", item), "")
+        left += len(_COMPONENTS.sub("", core))
+    return left
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+def _repeats(cause: str, said: str) -> bool:
+    """Half the cause or more (8 characters at least) is one run of the words before it."""
+    cause = _bare(plain(cause))
+    if len(cause) < 8 or not said:
+        return False
+    m = SequenceMatcher(None, cause, said, autojunk=False).find_longest_match(0, len(cause), 0, len(said))
+    return m.size >= 8 and m.size >= 0.5 * len(cause)

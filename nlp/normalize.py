@@ -1,0 +1,150 @@
+"""Traditional script and pinyin glosses to plain simplified text.
+
+Reports copied by mirror sites come back in traditional script, often with a
+pinyin gloss after some characters: "決算數(shù)較上年增加12.50萬(wàn)元，
+增長(cháng)2.76%". Every pattern downstream (amounts, triggers, outline
+markers, the classifier's features) is written for simplified text, so the
+repaired text is normalised here: glosses removed, then the script converted
+with OpenCC's "t2s" (traditional to simplified) table.
+
+The conversion keeps the length of the text (every entry of OpenCC's t2s
+tables maps a character or phrase to one of the same length), so the map from
+each character back to the input stays valid; should the converter ever
+return a different length, that chunk is converted character by character.
+
+Most reports are simplified already and contain neither a gloss nor a
+character that t2s changes: one scan of the text for a tone-marked vowel or
+such a character skips all the work for them. A text with no character that
+t2s converts *on its own* is taken to be simplified and left alone, even where
+a phrase of OpenCC's table would match (its table reads "打坏" as
+traditional for "打坯"; simplified text means "damaged"). For the same reason
+坏 is never converted: in a report, and in what t2s makes of 壞, it is 壞.
+
+`plain(text)` does the same to any short string (a cause, an item, a line of
+a label file); `normalise(mapped)` does it to a `MappedText`, keeping the map.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nlp.repair import MappedText
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+
+# A pinyin gloss: 1-7 lowercase latin letters with a tone mark, in brackets of
+# either width: "(wàn)", "（shù）", "(cháng)". Not "(PPP)", "(abc)" or "(a)".
+GLOSS = re.compile(rf"[(（](?=[a-zü]{{0,6}}[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+# Characters kept whatever the converter says (see the module docstring).
+_KEEP = "坏"
+_CHUNK = 1 << 14  # characters per call of the converter (cut at a line break)
+_ROUNDS = 4  # removing a gloss can reveal another: "((wàn)wàn)"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _T2S:
+    """The converter and what it changes, loaded once on first use."""
+
+    def __init__(self) -> None:
+        import opencc
+
+        self.convert = opencc.OpenCC("t2s").convert
+        # Every character the converter changes on its own. OpenCC's tables
+        # only hold CJK ideographs (unified, extensions, compatibility forms).
+        ranges = [(0x2E80, 0xA000), (0xF900, 0xFB00), (0x20000, 0x40000)]
+        chars = [chr(i) for lo, hi in ranges for i in range(lo, hi)]
+        out = self.convert("\n".join(chars)).split("\n")
+        if len(out) != len(chars):  # never seen: ask one character at a time
+            out = [self.convert(c) for c in chars]
+        changed = [c for c, o in zip(chars, out) if o != c and c not in _KEEP]
+        bmp = "".join(c for c in changed if c < "\U00010000")
+        self.astral = frozenset(c for c in changed if c >= "\U00010000")
+        # A class of BMP characters compiles to a bitmap; astral ones would
+        # make the scan ten times slower, so any astral character is a suspect.
+        self.traditional = re.compile(f"[{bmp}]")
+        self.suspect = re.compile(f"[{_TONED}{bmp}\U00010000-\U0010ffff]")
+
+    def needed(self, text: str) -> bool:
+        """Whether `text` has a character the converter changes on its own."""
+        if self.traditional.search(text):
+            return True
+        return bool(self.astral) and any(m.group() in self.astral for m in _ASTRAL.finditer(text))
+
+    def __call__(self, text: str) -> str:
+        """`text` in simplified script, of the same length."""
+        if not self.needed(text):
+            return text
+        pieces, start = [], 0
+        while start < len(text):
+            end = start + _CHUNK
+            if end < len(text):
+                cut = text.rfind("\n", start, end)
+                end = cut + 1 if cut > start else end
+            pieces.append(self._chunk(text[start:end]))
+            start = end
+        return "".join(pieces)
+
+    def _chunk(self, chunk: str) -> str:
+        try:
+            out = self.convert(chunk)
+        except UnicodeEncodeError:  # a lone surrogate: it is kept, the rest converted
+            out = None
+        if out is None or len(out) != len(chunk):
+            out = "".join(self._char(c) for c in chunk)
+        if _KEEP in chunk:
+            out = "".join(c if c in _KEEP else o for c, o in zip(chunk, out))
+        return out
+
+    def _char(self, c: str) -> str:
+        try:
+            o = self.convert(c)
+        except UnicodeEncodeError:
+            return c
+        return o if len(o) == 1 else c
+
+
+_t2s: _T2S | None = None
+
+
+def _converter() -> _T2S:
+    global _t2s
+    if _t2s is None:
+        _t2s = _T2S()
+    return _t2s
+
+
+def needs_normalising(text: str) -> bool:
+    """False when `text` surely has no gloss and nothing to convert (one scan)."""
+    return _converter().suspect.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def plain(text: str) -> str:
+    """`text` with pinyin glosses removed, in simplified script. Simplified
+    text without glosses comes back unchanged (the same object)."""
+    if not needs_normalising(text):
+        return text
+    for _ in range(_ROUNDS):
+        text, n = GLOSS.subn("", text)
+        if not n:
+            break
+    return _converter()(text)
+
+
+def normalise(mapped: "MappedText") -> "MappedText":
+    """`mapped` with glosses removed and in simplified script, its origin map
+    carried through (each character keeps the origin of the character it was
+    converted from). `mapped` itself when there is nothing to do. One pass:
+    a gloss revealed by removing another is left for the caller's next round."""
+    from nlp.repair import MappedText
+
+    if not needs_normalising(mapped.text):
+        return mapped
+    out = mapped.sub(GLOSS, "")
+    simple = _converter()(out.text)
+    if simple != out.text:
+        out = MappedText(simple, out.origin)
+    return out

@@ -1,0 +1,48 @@
+import re
+
+from nlp.normalize import plain
+from nlp.rules import Rule, quote
+from nlp.statements import NUM, UNIT
+
+_FIGURE = re.compile(NUM + r"\s*" + UNIT)
+# A change whose figure has no unit: "比上年减少 371.82，降低 11.2%".
+_NO_UNIT = re.compile(r"(?:增加|减少|增长|下降|降低|上升|增|减)了?\s*(\d+(?:\.\d+)?)\s*(?=[，。；,;、]|$)")
+_SMALL_YUAN = 10000.0  # below this, an amount in 元 beside amounts in 万元 is suspect
+
+
+class Unit(Rule):
+    """The figures of one change are in units that cannot all be right: an
+    amount in 元 beside amounts in 万元 or 亿元 ("支出 2.7 元，比上年减少 0.30
+    万元" — 万 dropped by mistake), or a change written with no unit at all
+    ("减少 371.82，下降 11.2%"). juesuan reads each figure in the unit written
+    and does not guess; the slip is reported for the writer to correct."""
+
+    code = "JS502"
+    name = "unit"
+    severity = "warning"
+    summary = "amount in an impossible unit"
+
+    def check(self, report, options):
+        statements = [(e, e.statement) for e in report.explanations if e.statement] + [(m, m.statement) for m in report.missing]
+        for target, s in statements:
+            text = plain(s.text)
+            units = {m.group(2): m for m in _FIGURE.finditer(text)}
+            small_yuan = [m for m in _FIGURE.finditer(text) if m.group(2) == "元" and _value(m) < _SMALL_YUAN]
+            larger = {"万元", "万", "亿元", "亿"} & set(units)
+            if small_yuan and larger:
+                m = small_yuan[0]
+                other = units[sorted(larger)[0]]
+                yield self.finding(
+                    f"{s.item or target.id}: {m.group(0)} beside {other.group(0)} in one change — is it {m.group(1)} 万元? {quote(s.text)}",
+                    [target], signal="slip",
+                )
+            bare = _NO_UNIT.search(text)
+            if bare and units:
+                yield self.finding(f"{s.item or target.id}: the change “{bare.group(0)}” has no unit: {quote(s.text)}", [target], signal="missing")
+
+
+def _value(m: re.Match) -> float:
+    try:
+        return abs(float(m.group(1)))
+    except ValueError:  # a placeholder (XXX 元)
+        return _SMALL_YUAN

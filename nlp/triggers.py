@@ -1,0 +1,150 @@
+"""The ways a report introduces a reason: one table, extended in one place.
+
+Each `TriggerForm` is a row: a regular expression on normalised text
+(simplified script, full-width ，：；（）, no spaces inside Chinese text), how
+the reason sits around it (`kind`), whether it marks a reason on its own
+(`strong`) or only beside a change statement, and what its words say of the
+direction and basis ("减少的原因" → decrease; "小于年初预算数的原因" →
+initial_budget). Named groups in a pattern carry those hints: `inc`, `dec`,
+`flat` for the direction, `full` / `budget` / `target` for the basis.
+
+Kinds:
+- ``lead``: the reason follows ("主要原因是：……");
+- ``wrap``: the reason sits between the trigger and a closing word
+  ("受……影响", "由于……，故……"), `close` names the closing words; the change
+  it explains may come before or after;
+- ``bracket``: the reason is the bracket after a figure ("增长 45%（上年基数较低）");
+- ``back``: the slot points back at another reason ("原因同上"): the trigger
+  is the whole reason, and a reason that names nothing.
+
+Rows are tried in order at each position, so longer forms come first. Every
+row has invented examples in tests/fixtures/triggers.jsonl; a row without one
+fails the tests.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+# OCR slips seen in real text: 丰要 / 主耍 for 主要.
+_MAIN = "[主丰][要耍]"
+# What may follow 原因 before the reason: 是 / 为 / 主要是 / 有两点 / ：
+_COUNT = r"(?:[一二两三四五六七八九十\d]+)(?:大|个|点|方面)(?:的)?(?:原因)?"
+_TAIL = rf"(?:{_MAIN})?(?:(?:有|是)?{_COUNT}|是|为|有|在于|如下|仍是|，是)?[：:]?"
+_INC = "增加|增长|上升|提高|增多|增收|超支|多收|超收"
+_DEC = "减少|下降|降低|减收|节支|短收|少收|回落"
+
+
+@dataclass(frozen=True)
+class TriggerForm:
+    name: str
+    pattern: str
+    kind: str = "lead"  # lead | wrap | bracket | back
+    strong: bool = True
+    close: str | None = None  # wrap: the words that end the reason
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        return re.compile(self.pattern)
+
+
+FORMS: tuple[TriggerForm, ...] = (
+    # 决算数小于（大于）年初预算数的主要原因是 / 低于预算的主要情况： / 低于预算主要是
+    TriggerForm(
+        "compare_budget",
+        r"(?:决算数?|支出|收入|执行数)?(?:(?P<inc>大于|高于|超过|多于|超出)|(?P<dec>小于|低于|少于)|(?P<flat>等于))"
+        r"(?P<either>（(?:大于|小于|高于|低于)）)?"
+        r"(?:(?P<full>全年|调整后?的?)|年初|年度)?(?P<budget>预算)(?:数)?的?"
+        rf"(?:(?:{_MAIN})?(?:原因|情况){_TAIL}|{_MAIN}(?:是由于|是因为|是|系|由于|因为))",
+    ),
+    # 减少的主要原因是 / 增减变化的主要原因是： / 下降原因主要是 / 持平原因
+    TriggerForm(
+        "direction_reason",
+        rf"(?<!说明|分析|解释|填写|列明|注明|写明)(?:(?P<inc>{_INC}|增幅较大)|(?P<dec>{_DEC}|降幅较大)|(?P<flat>持平)|增减变化|增减变动|增减|变动|变化|差异|偏差)"
+        rf"(?:部分)?的?(?:{_MAIN})?原因{_TAIL}",
+    ),
+    # 未完成目标的原因是 / 偏离绩效目标的原因 / 扣分原因为：
+    TriggerForm(
+        "target_reason",
+        rf"(?:(?P<dec>未完成|未达成|未达到|未实现|未达)|偏离)(?:年度)?(?:绩效)?(?P<target>目标|指标)(?:值)?的?(?:{_MAIN})?原因{_TAIL}"
+        rf"|(?P<score>扣分)(?:的)?(?:{_MAIN})?原因{_TAIL}",
+    ),
+    # 主要原因是： / 主要原因一是… / 主要原因有两点：其一… / 主要有三大原因，
+    TriggerForm("main_reason", rf"(?<!说明|分析|解释|填写|列明|注明|写明){_MAIN}原因{_TAIL}|{_MAIN}有{_COUNT}[：:，]?"),
+    # 原因同上
+    TriggerForm("same_as_above", r"(?:原因|理由)同上|同上原因", kind="back"),
+    # 原因是 / 原因为 / 原因主要是 / 原因仍是 / 原因：
+    TriggerForm("reason_is", rf"(?<![的因及])原因(?:{_MAIN})?(?:是|为|在于|仍是)[：:]?|(?<![的因及])原因[：:]"),
+    # 原因严守八项规定……: bare 原因 after a comma, the reason straight after it
+    TriggerForm("bare_reason", r"(?<=[，；])原因(?![是为：:，。；、在同分说如及的]|\s)", strong=False),
+    # 具体情况是：
+    # ("具体情况如下：" opens a list of figures, not a reason)
+    TriggerForm("specifics", r"具体原因(?:是|为|如下)?[：:]|具体情况(?:是|为)[：:]", strong=False),
+    # 受……影响 / 主要是受……影响 / 主要受……因素影响
+    TriggerForm("affected_by", rf"(?:{_MAIN}(?:是)?)?受(?:到)?(?!益|理|托|让|赠|聘|委|训|奖)", kind="wrap", strong=False, close="(?:的)?影响"),
+    # 由于……，故/所以/导致…… (a lead when nothing closes it)
+    TriggerForm("due_to_so", r"(?:因)?由于", kind="wrap", strong=False, close="(?:，)?(?:所以|故|因此|因而|导致|致使|使得|造成)"),
+    # 因……使得……
+    TriggerForm("because_so", r"(?<![原基诱起成主])因(?!公|此|素|而|为|由|子|果|地|病|私|事|工|伤|时|数|应|材|人|故|特)", kind="wrap", strong=False, close="(?:，)?(?:使得|导致|致使|造成|所以|故)"),
+    # 主要是由于 / 主要是因为 / 主要系 / 主要是 / 主要为 / 这主要是 / 主要是因
+    TriggerForm(
+        "mainly",
+        rf"(?:这|其)?{_MAIN}(?:是由于|是由於|是因为|是因(?!公)|由于|因为|系|是(?!指)|为(?!了))",
+        strong=False,
+    ),
+    # 是因为 / 是由于
+    TriggerForm("is_because", r"(?:是|则是)(?:因为|由于)", strong=False),
+    # 这表明 / 这说明
+    TriggerForm("this_shows", r"这(?:表明|说明)", strong=False),
+    # ，系调入调出品迭增加 (系 right after a change)
+    TriggerForm("attributed", r"(?<=[，；])系(?!统|列|数|指)", strong=False),
+    # 增长率为 -9.4%，主要在校学生人数下降 / …%，是本年工资变动 / …%，为本年食堂改造
+    TriggerForm("after_figure", rf"(?<=[%元万]，)(?:{_MAIN}(?![用包职任有])|(?:是|为)(?!了|指|\d|年初|全年|调整|年度|预算|上年|去年|同期))", strong=False),
+    # 增长 38.7%（主要是……） / 增长 316%（因去年同期基数较小）/ 增长 45%（上年基数较低）
+    TriggerForm(
+        "bracketed",
+        rf"(?<=[%元])（(?:{_MAIN}(?:是|系|为|由于|因为)?|因|由于|系|受)?(?!其中|含|不含|包括|详见|见|下同|注|占|同比|比上年|较上年|净额|净增|净减|合计|共计|累计|即|折合|约|\d)",
+        kind="bracket",
+        strong=False,
+    ),
+)
+
+_DIRECTION = {"inc": "increase", "dec": "decrease", "flat": "none"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger found in the text."""
+
+    form: TriggerForm
+    start: int
+    end: int
+    direction: str | None  # what the trigger's own words say
+    basis: str | None
+
+    @property
+    def text(self) -> str:
+        return self.form.name
+
+
+FIND = re.compile("|".join(f"(?P<{f.name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', f.pattern)})" for f in FORMS))
+_BY_NAME = {f.name: f for f in FORMS}
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Every trigger in `text`, in order, none overlapping."""
+    out = []
+    for m in FIND.finditer(text):
+        form = _BY_NAME[m.lastgroup]
+        groups = {k: v for k, v in form.regex.match(text, m.start()).groupdict().items() if v}
+        # A template's "大于（小于）" left as written says neither.
+        direction = None if "either" in groups else next((d for g, d in _DIRECTION.items() if g in groups), None)
+        basis = None
+        if "target" in groups or "score" in groups:
+            basis = "target"
+            direction = direction or ("decrease" if "score" in groups else None)  # points lost
+        elif "budget" in groups:
+            basis = "full_year_budget" if "full" in groups else "initial_budget"
+        out.append(Trigger(form, m.start(), m.end(), direction, basis))
+    return out

@@ -88,8 +88,9 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
     blanks: list[Gap] = []
     consumed_to = 0
     marks = _Marks(text)
+    tables = _Spans(skip)
     for t in find_triggers(text):
-        if t.start < consumed_to or _inside(t.start, skip):
+        if t.start < consumed_to or t.start in tables:
             continue
         slot = _slot(text, t, consumed_to, found, marks)
         if slot is None:
@@ -100,7 +101,7 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
             continue
         found.append(slot)
         consumed_to = slot.end
-    covered = [(f.start, f.end) for f in found] + [(b.statement.start, b.statement.end) for b in blanks] + list(skip)
+    covered = _Spans([(f.start, f.end) for f in found] + [(b.statement.start, b.statement.end) for b in blanks] + list(skip))
     gaps = []
     for s in _unexplained(text, covered):
         reason = _reason_without_trigger(text, s, found)
@@ -283,8 +284,23 @@ def _same_subject(text: str, previous: Found, at: int) -> bool:
     return not any(is_heading(line) or ENUM_START.match(line.strip()) for line in between)
 
 
-def _inside(pos: int, spans) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Spans:
+    """Spans of the text (merged where they overlap), asked whether a
+    position falls inside one in logarithmic time."""
+
+    def __init__(self, spans):
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
 
 
 def _skip_space(text: str, i: int) -> int:
@@ -487,6 +503,8 @@ def _read_partial(text: str, t: Trigger, start: int, end: int) -> ChangeStatemen
     direction = None
     if word:
         direction = "none" if word.group("flat") else "increase" if word.group("inc") else "decrease"
+    elif not (t.direction or _CHANGE_WORDS.search(text, t.start, t.end) or basis_of_words(span)):
+        direction = "none"  # "公车购置安排 517 万元，主要是……": no change is stated
     subject = re.split(r"[，：:]|(?:明显|大幅|有所|略有|较大幅度|进一步)?(?:" + DIRECTION_WORD.pattern + r")|的$", span.strip())[0]
     while subject.endswith(_DEGREE):  # "“三公”经费明显" (减少的主要原因)
         subject = subject[: -len(next(w for w in _DEGREE if subject.endswith(w)))]
@@ -826,19 +844,19 @@ def _comments_on(text: str, previous: ChangeStatement | None, s: ChangeStatement
     )
 
 
-def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatement]:
+def _unexplained(text: str, covered: _Spans) -> list[ChangeStatement]:
     """Change statements outside every explanation and table: one per clause,
     and one per part after 其中 ("其中：公务接待费支出决算持平；……")."""
     out: list[ChangeStatement] = []
     seen_until = -1
     for cue in find_cues(text):
-        if cue.start() < seen_until or _inside(cue.start(), covered):
+        if cue.start() < seen_until or cue.start() in covered:
             continue
         line_start = text.rfind("\n", 0, cue.start()) + 1
         line_end = _line_end(text, cue.end())
         if "\t" in text[line_start:line_end]:
             continue
-        start = max([line_start] + [text.rfind(p, 0, cue.start()) + 1 for p in "。；"])
+        start = max([line_start] + [text.rfind(p, line_start, cue.start()) + 1 for p in "。；"])
         parts = text.rfind("其中", start, cue.start())
         start = _skip_space(text, parts + 2) if parts >= 0 else start
         ends = [text.find(p, cue.end()) for p in ("。", "；", "\n", "其中")]
@@ -854,7 +872,7 @@ def _unexplained(text: str, covered: list[tuple[int, int]]) -> list[ChangeStatem
             end = sentence_end
         seen_until = end
         for a, b, implicit in spans:
-            if _inside(a, covered):
+            if a in covered:
                 continue
             s = parse_statement(text, a, b, implicit_prior=implicit) or parse_statement(text, a, b, implicit_prior=True)
             if s is None or _comments_on(text, out[-1] if out else None, s):

@@ -52,26 +52,27 @@ class _T2S:
         import opencc
 
         self.convert = opencc.OpenCC("t2s").convert
-        # Every character the converter changes on its own. OpenCC's tables
-        # only hold CJK ideographs (unified, extensions, compatibility forms).
-        ranges = [(0x2E80, 0xA000), (0xF900, 0xFB00), (0x20000, 0x40000)]
+        # Every character of the basic plane the converter changes on its
+        # own (OpenCC's tables hold CJK ideographs: unified, extension A,
+        # compatibility forms). Asking for the supplementary planes too would
+        # cost 50 ms at every start; a text with such a character is simply
+        # converted (see `needed`).
+        ranges = [(0x2E80, 0xA000), (0xF900, 0xFB00)]
         chars = [chr(i) for lo, hi in ranges for i in range(lo, hi)]
         out = self.convert("\n".join(chars)).split("\n")
         if len(out) != len(chars):  # never seen: ask one character at a time
             out = [self.convert(c) for c in chars]
         changed = [c for c, o in zip(chars, out) if o != c and c not in _KEEP]
-        bmp = "".join(c for c in changed if c < "\U00010000")
-        self.astral = frozenset(c for c in changed if c >= "\U00010000")
+        bmp = "".join(changed)
         # A class of BMP characters compiles to a bitmap; astral ones would
         # make the scan ten times slower, so any astral character is a suspect.
         self.traditional = re.compile(f"[{bmp}]")
         self.suspect = re.compile(f"[{_TONED}{bmp}\U00010000-\U0010ffff]")
 
     def needed(self, text: str) -> bool:
-        """Whether `text` has a character the converter changes on its own."""
-        if self.traditional.search(text):
-            return True
-        return bool(self.astral) and any(m.group() in self.astral for m in _ASTRAL.finditer(text))
+        """Whether `text` has a character the converter changes on its own
+        (any character beyond the basic plane counts as one)."""
+        return bool(self.traditional.search(text) or _ASTRAL.search(text))
 
     def __call__(self, text: str) -> str:
         """`text` in simplified script, of the same length."""

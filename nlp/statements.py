@@ -43,6 +43,7 @@ COMPLETION_PHRASE = re.compile(COMPLETION_WORD.pattern + r"\s*\d+(?:\.\d+)?\s*%"
 _BUDGET_IN_WORDS = re.compile(r"(?:大于|高于|超过|超出|多于|小于|低于|少于)(?:年初|全年|调整后?的?)?预算")
 # A performance indicator against its target.
 TARGET_CUE = re.compile(r"目标值|指标值|实际完成值|指标完成率|绩效目标")
+TARGET_STATEMENT = re.compile(r"(?:目标值|指标值)(?:是|为|：)?\s*\d[^。；\n]{0,30}?实际完成(?:值|数)?(?:是|为|：)?\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
 BUDGET_ACTUAL = re.compile(
@@ -85,7 +86,7 @@ def to_wan(value: str, unit: str) -> float | None:
 
 # A change stated with its basis left implicit: "下降 4.18%", "增长率为 -9.4%".
 IMPLICIT_CHANGE = re.compile(
-    r"(?:增加|增长|减少|下降|降低|上升|减收|增收|短收|减支|增支)(?:了|达到?|为)?\s*" + NUM + r"\s*(?:%|" + UNIT[1:-1] + ")"
+    r"(?:增加|增长|减少|下降|降低|上升|减收|增收|短收|减支|增支|降幅|增幅)(?:了|达到?|为|逾|超过)?\s*" + NUM + r"\s*(?:%|" + UNIT[1:-1] + ")"
     r"|(?:增长率|变动率|增减率)(?:为|是|：)?\s*-?\d"
 )
 _BUDGET_CHANGE = re.compile(r"(?:比|较|与|同)(?:年初|全年|调整后?的?)?预算(?:数)?")
@@ -94,7 +95,7 @@ _BUDGET_CHANGE = re.compile(r"(?:比|较|与|同)(?:年初|全年|调整后?的?
 def find_cues(text: str) -> list[re.Match]:
     """Every place a change may be stated: a comparison with last year or a
     budget, a budget/actual pair, or a change whose basis is left implicit."""
-    found = [PRIOR_CUE, BUDGET_ACTUAL, _BUDGET_CHANGE, IMPLICIT_CHANGE, COMPLETION]
+    found = [PRIOR_CUE, BUDGET_ACTUAL, _BUDGET_CHANGE, IMPLICIT_CHANGE, COMPLETION, TARGET_STATEMENT]
     return sorted((m for p in found for m in p.finditer(text)), key=lambda m: m.start())
 
 
@@ -221,7 +222,10 @@ class _EmptyCue:
 
 # This year's figure is a budget ("预算 4.5 万元", "安排“三公”经费 12.40 万元"):
 # compared with last year, it is a budget against last year's budget.
-_BUDGET_LEVEL = re.compile(r"(?<![共金营])预算(?:数|拨款|安排)?(?:为|是|：)?\s*\d|(?<![共金营])预算(?:数)?\s*$")
+_BUDGET_LEVEL = re.compile(
+    r"(?<![共金营])预算(?:数|拨款|安排)?(?:为|是|：)?\s*\d|(?<![共金营])预算(?:数)?\s*$"
+    r"|安排(?!的[^，。；]{0,10}支出)[^，。；\d决]{0,12}\d"  # "安排“三公”经费 12.40 万元", not "安排的……支出"
+)
 
 
 def _read_prior(span: str, cue, s: ChangeStatement) -> None:

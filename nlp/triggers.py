@@ -31,7 +31,7 @@ from functools import cached_property
 _MAIN = "[主丰][要耍]"
 # What may follow 原因 before the reason: 是 / 为 / 主要是 / 有两点 / ：
 _COUNT = r"(?:[一二两三四五六七八九十\d]+)(?:大|个|点|方面)(?:的)?(?:原因)?"
-_TAIL = rf"(?:{_MAIN})?(?:(?:有|是)?{_COUNT}|是|为|有|在于|如下|仍是|，是)?[：:]?"
+_TAIL = rf"(?:{_MAIN})?(?:(?:有|是)?{_COUNT}|是|为|有|在于|如下|仍是|，是|分析|说明)?[：:]?"
 _INC = "增加|增长|上升|提高|增多|增收|超支|多收|超收"
 # A template's instruction names the trigger it asks for: "……不用说明变动原因".
 _INSTRUCTED = "说明|分析|解释|填写|列明|注明|写明"

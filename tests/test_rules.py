@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 MIXED = FIXTURES / "mixed_report.txt"
 PERF = FIXTURES / "perf_table.txt"
 
-ALL_CODES = ["JS101", "JS201", "JS202", "JS203", "JS301", "JS302", "JS401", "JS501", "JS601", "JS701"]
+ALL_CODES = ["JS101", "JS201", "JS202", "JS203", "JS301", "JS302", "JS401", "JS501", "JS502", "JS601", "JS701"]
 
 # Budget items (类/款/项) for invented explanations.
 ITEM = "一般公共服务支出（类）人大事务（款）行政运行（项）"
@@ -207,8 +207,16 @@ def test_vague_near_misses(cause):
         (prior(ITEM, 100.0, 120.5, "行政运行支出增加"), "行政运行支出增加"),
         (prior(ITEM, 100.0, 120.5, "项目支出增加"), "项目支出增加"),
         ("3.事业收入：本年事业收入80.00万元，比上年减少20.00万元，下降20.00%，主要原因是：事业收入减少。", "事业收入减少"),
+        (
+            "本年支出合计900.00万元，比上年减少120.00万元，下降11.76%，主要原因是：卫生健康支出减少80.00万元、社会保障和就业支出减少40.00万元。",
+            "卫生健康支出减少80.00万元、社会保障和就业支出减少40.00万元",
+        ),
+        (
+            "3.事业收入28.60万元，为青禾区文化馆开展公益培训取得的收入。比上年增加9.10万元，增长46.67%，主要是本单位开展公益培训取得的收入有所增长。",
+            "本单位开展公益培训取得的收入有所增长",
+        ),
     ],
-    ids=["item-name", "component", "income"],
+    ids=["item-name", "component", "income", "account-lines-with-amounts", "repeats-the-statement"],
 )
 def test_restated_fires_when_the_reason_only_restates(text, quoted):
     hits = found(run(text), "JS202")
@@ -222,6 +230,8 @@ def test_restated_fires_when_the_reason_only_restates(text, quoted):
         "新录用公务员3名",
         "人员经费增加，新录用公务员3名",  # restates, then says why
         "一是人员经费增加；二是新建青禾路排水管网工程",  # one of two causes is real
+        "青禾路改造工程支出减少",  # a named project, not a line of the accounts
+        "根据区委工作安排调整支出",  # vague, but it names no line that moved
     ],
 )
 def test_restated_near_misses(cause):
@@ -237,8 +247,10 @@ def test_restated_near_misses(cause):
         (prior(ITEM, 100.0, 120.5, "按计划执行"), "按计划执行"),
         (table("产出指标\t数量指标\t补贴发放人数\t≥300人\t280人\t20\t18\t基本达成预期目标"), "基本达成预期目标"),
         (table("满意度指标\t服务对象满意度指标\t居民满意度\t>=90%\t88%\t10\t9\t满意度88%满意"), "满意度88%满意"),
+        (prior(ITEM, 100.0, 120.5, "和上年一致，没有增减变化"), "和上年一致，没有增减变化"),
+        ("本年支出合计320.00万元，比上年增加20.00万元，原因同上。", "原因同上"),
     ],
-    ids=["narrative-filler", "table-restated-result", "table-satisfaction"],
+    ids=["narrative-filler", "table-restated-result", "table-satisfaction", "no-change", "same-as-above"],
 )
 def test_non_explanation_fires(text, quoted):
     hits = found(run(text), "JS203")
@@ -438,6 +450,36 @@ def test_arithmetic_tolerance_absorbs_a_small_contradiction():
     )
     assert len(found(run(text), "JS501")) == 1
     assert found(run(text, Settings(rule_options={"arithmetic": {"tolerance": 0.05}})), "JS501") == []
+
+
+# ---------------------------------------------------- JS502 unit
+
+
+@pytest.mark.parametrize(
+    "text, signal, quoted",
+    [
+        (f"1.{ITEM}：支出决算数为36.50元，比上年决算减少4.50万元，下降10.98%，主要原因是：青禾区档案数字化项目完工。", "slip", "36.50元"),
+        (f"1.{ITEM}：支出决算数为600.00万元，比上年决算减少371.82，下降38.26%，主要原因是：青禾区档案数字化项目完工。", "missing", "减少371.82"),
+    ],
+    ids=["yuan-beside-wan", "change-without-unit"],
+)
+def test_unit_fires(text, signal, quoted):
+    hits = found(run(text), "JS502")
+    assert len(hits) == 1 and hits[0].signal == signal
+    assert quoted in hits[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        prior(ITEM, 100.0, 120.5, "新录用公务员3名"),
+        f"1.{ITEM}：支出决算数为1,850,000.00元，比上年决算减少120,000.00元，下降6.09%，主要原因是：青禾区档案数字化项目完工。",
+        f"1.{ITEM}：支出决算数为28.50亿元，比上年决算增加1.20亿元，增长4.40%，主要原因是：新建青禾路排水管网工程。",
+    ],
+    ids=["wan", "all-yuan", "all-yi"],
+)
+def test_unit_near_misses(text):
+    assert found(run(text), "JS502") == []
 
 
 # ---------------------------------------------------- JS601 contradiction

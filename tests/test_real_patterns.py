@@ -1,0 +1,46 @@
+"""juesuan on the rewritten real explanations of ../shared/real_patterns,
+development folds 1-4 only (fold 0 is held out for the final figures; see
+tests/real_patterns.py), and the ten-minute regex measured beside it.
+Skipped where ../shared is absent."""
+import pytest
+
+from tests.real_patterns import RECORDS, juesuan, load, measure, regex
+
+pytestmark = pytest.mark.skipif(not RECORDS.exists(), reason="../shared/real_patterns is not here")
+
+
+@pytest.fixture(scope="module")
+def tallies():
+    records = load()
+    return measure(records, juesuan), measure(records, regex)
+
+
+def _total(by_fold):
+    keys = ("gold", "found", "matched", "direction", "basis", "slots", "reported")
+    total = type(next(iter(by_fold.values())))()
+    for t in by_fold.values():
+        for k in keys:
+            setattr(total, k, getattr(total, k) + getattr(t, k))
+        total.extras += t.extras
+    return total.figures()
+
+
+def test_development_folds_reach_the_floors(tallies):
+    ours, _ = tallies
+    figures = _total(ours)
+    print("\nfolds 1-4:", figures)
+    # Floors a little under what is measured (see the issue 11 note): a drop
+    # below any of them is a regression of recall, precision or reading.
+    assert figures["recall"] >= 0.95
+    assert figures["precision"] >= 0.95
+    assert figures["direction"] >= 0.95
+    assert figures["basis"] >= 0.84
+    assert figures["no_reason_reported"] >= 0.88
+
+
+def test_above_the_regex_on_every_fold(tallies):
+    ours, theirs = tallies
+    for fold in ours:
+        a, b = ours[fold].figures(), theirs[fold].figures()
+        print(f"\nfold {fold}: juesuan recall {a['recall']} precision {a['precision']}; regex recall {b['recall']} precision {b['precision']}")
+        assert a["recall"] > b["recall"] and a["precision"] >= b["precision"], fold

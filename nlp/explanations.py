@@ -433,6 +433,9 @@ def _statement_before(text: str, t: Trigger, floor: int, found: list[Found], mar
     # "…比上年减少 5 万元，其中：公务接待费减少 2 万元，主要原因是……".
     listed = "其中" in text[sentences[-1] : end]
     candidates = [(clauses[-1], end, listed), (sentences[-1], end, False)]
+    parts = text.rfind("其中", clauses[-1], end)
+    if parts > clauses[-1]:  # "……完成预算的 78%，其中：公务接待费决算 3.5 万元，……的主要原因是"
+        candidates.insert(0, (_skip_space(text, parts + 2), end, True))
     if implicit and len(clauses) > 1:
         candidates.append((clauses[-2], end, True))
     candidates += [(start, end, False) for start in reversed(sentences[-4:-1])]
@@ -580,7 +583,7 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, reasons
     if cue:
         word = DIRECTION_WORD.search(span, cue.end())
         if word:
-            subject = span[cue.end() : word.start()].strip("，,：: ")
+            subject = span[cue.end() : word.start()].strip("，,：: ").rstrip("各均都")
             if subject and not re.search(r"\d", subject):
                 return subject
     # The paragraph so far, and the line before it when that names an item
@@ -760,7 +763,12 @@ _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下�
 def _reason_without_trigger(text: str, s: ChangeStatement, found: list[Found]) -> Found | None:
     """A reason given with no trigger word for a change that has none: the
     clauses after its figures in the same sentence, or policy clauses before
-    it in its paragraph (or the paragraph before, when it opens its own)."""
+    it — in its own sentence ("严格落实过紧日子要求，公务接待费较上年减少 0.35
+    万元"), its paragraph, or the paragraph before when it opens its own."""
+    own = _policy_opening(text, s)
+    if own:
+        a, b, statement = own
+        return Found(statement, a, b, split_causes(text, a, b), "", ["no_trigger", "reason_before_figures"])
     end = _first_of(text, "。；\n", s.end)
     tail = _trailing_clauses(text, s, end)
     if tail:
@@ -773,6 +781,23 @@ def _reason_without_trigger(text: str, s: ChangeStatement, found: list[Found]) -
         if a < b:
             return Found(s, a, b, split_causes(text, a, b), "", ["no_trigger", "reason_before_figures"])
     return None
+
+
+def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
+    """Policy clauses that open the statement's own span, and the statement
+    read again without them."""
+    at = s.start
+    for clause in text[s.start : s.end].split("，")[:-1]:
+        if re.search(r"\d", clause) or find_cues(clause) or not _POLICY_WORDS.search(clause) or find_triggers(clause):
+            break
+        at += len(clause) + 1
+    if at == s.start:
+        return None
+    statement = parse_statement(text, at, s.end) or parse_statement(text, at, s.end, implicit_prior=True)
+    a, b = _trim(text, s.start, at)
+    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
+        return None
+    return a, b, statement
 
 
 def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:

@@ -34,7 +34,9 @@ INITIAL_CUE = re.compile(r"年初预算|年初目标")
 # with ("较预算数减少 9.63 万元") or executed ("预算执行率为 87.42%").
 FULL_CUE = re.compile(r"全年预算|调整(?:后的?)?预算|(?:比|较|与|同)预算|预算执行率|执行率")
 # Any comparison with a budget: "较年初预算减少", "为年初预算的 97.35%".
-BUDGET_COMPARE = re.compile(r"(?:比|较|与|同|为|占|达)(?:年初|全年|调整后?的?|年度)?(?:预算|目标)(?:数)?")
+BUDGET_COMPARE = re.compile(
+    r"(?:比|较|与|同|为|占|达)(?:[^，。；\d]{0,12}?(?:批准|审议|审查)的)?(?:年初|全年|调整后?的?|年度)?(?:预算|目标)(?:数)?"
+)
 # How much of a budget was spent ("为年度预算的 83.5%"), beside which a change
 # on last year may be stated with its basis left implicit ("下降 15.9%").
 COMPLETION_WORD = re.compile(r"(?:为|占|达|完成)(?:了)?(?:年初|全年|调整后?的?|年度)?预算(?:数)?的")
@@ -110,7 +112,7 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     span = text[start:end]
     prior = list(PRIOR_CUE.finditer(span))
     budget = list(BUDGET_ACTUAL.finditer(span))
-    budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span) or BUDGET_COMPARE.search(span)
+    budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span) or BUDGET_COMPARE.search(span) or COMPLETION.search(span)
     # "为年度预算的 83.5%，下降 15.9%": how much of the budget was spent, then
     # a change whose basis is left implicit, which is on last year.
     rest = COMPLETION_PHRASE.sub("", span) if budget_word else ""

@@ -6,7 +6,8 @@ the reason sits around it (`kind`), whether it marks a reason on its own
 (`strong`) or only beside a change statement, and what its words say of the
 direction and basis ("减少的原因" → decrease; "小于年初预算数的原因" →
 initial_budget). Named groups in a pattern carry those hints: `inc`, `dec`,
-`flat` for the direction, `full` / `budget` / `target` for the basis.
+`flat` for the direction, `full` / `budget` / `target` for the basis (else
+the row's `basis`).
 
 Kinds:
 - ``lead``: the reason follows ("主要原因是：……");
@@ -47,6 +48,7 @@ class TriggerForm:
     close: str | None = None  # wrap: the words that end the reason
     after: str | None = None  # what the text just before must end with ("[，；]")
     not_after: str | None = None  # what it must not end with ("说明": "……不用说明变动原因")
+    basis: str | None = None  # the basis the form itself names, where its groups do not
 
     @cached_property
     def regex(self) -> re.Pattern:
@@ -68,7 +70,7 @@ FORMS: tuple[TriggerForm, ...] = (
     # 决算数小于（大于）年初预算数的主要原因是 / 低于预算的主要情况： / 低于预算主要是
     TriggerForm(
         "compare_budget",
-        r"(?:决算数?|支出|收入|执行数)?(?:(?P<inc>大于|高于|超过|多于|超出)|(?P<dec>小于|低于|少于)|(?P<flat>等于))"
+        r"(?:决算数?|支出|收入|执行数)?(?:(?P<inc>大于|高于|超过|多于|超出|超)|(?P<dec>小于|低于|少于)|(?P<flat>等于))"
         r"(?P<either>（(?:大于|小于|高于|低于)）)?"
         r"(?:(?P<full>全年|调整后?的?)|年初|年度)?(?P<budget>预算)(?:数)?的?"
         rf"(?:(?:{_MAIN})?(?:原因|情况){_TAIL}|{_MAIN}(?:是由于|是因为|是|系|由于|因为))",
@@ -76,9 +78,15 @@ FORMS: tuple[TriggerForm, ...] = (
     # 减少的主要原因是 / 增减变化的主要原因是： / 下降原因主要是 / 持平原因
     TriggerForm(
         "direction_reason",
-        rf"(?:(?P<inc>{_INC}|增幅较大)|(?P<dec>{_DEC}|降幅较大)|(?P<flat>持平)|增减变化|增减变动|增减|变动|变化|差异|偏差)"
-        rf"(?:部分)?的?(?:{_MAIN})?原因{_TAIL}",
+        rf"(?:(?P<inc>{_INC}|增幅较大)|(?P<dec>{_DEC}|降幅较大|结余|节余)|(?P<flat>持平)|增减变化|增减变动|增减|变动|变化|差异|偏差)"
+        rf"(?:幅度)?(?:较大|明显|较多)?(?:部分)?的?(?:{_MAIN})?原因{_TAIL}",
         not_after=_INSTRUCTED,
+    ),
+    # 执行率偏低的原因 / 未执行的主要原因是 / 资金结余原因：
+    TriggerForm(
+        "execution_reason",
+        rf"(?P<dec>未执行|未支出|未支付|未拨付|执行率(?:偏)?低|执行进度(?:缓)?慢|支出进度(?:缓)?慢)(?:部分)?的?(?:{_MAIN})?原因{_TAIL}",
+        basis="full_year_budget",
     ),
     # 未完成目标的原因是 / 偏离绩效目标的原因 / 扣分原因为：
     TriggerForm(
@@ -87,11 +95,11 @@ FORMS: tuple[TriggerForm, ...] = (
         rf"|(?P<score>扣分)(?:的)?(?:{_MAIN})?原因{_TAIL}",
     ),
     # 主要原因是： / 主要原因一是… / 主要原因有两点：其一… / 主要有三大原因，
-    TriggerForm("main_reason", rf"{_MAIN}原因{_TAIL}|{_MAIN}有{_COUNT}[：:，]?", not_after=_INSTRUCTED),
+    TriggerForm("main_reason", rf"{_MAIN}原因{_TAIL}|{_MAIN}有{_COUNT}[：:，]?|究其原因[，：:]?", not_after=_INSTRUCTED),
     # 原因同上
     TriggerForm("same_as_above", r"(?:原因|理由)同上|同上原因", kind="back"),
     # 原因是 / 原因为 / 原因主要是 / 原因仍是 / 原因：
-    TriggerForm("reason_is", rf"原因(?:{_MAIN})?(?:是|为|在于|仍是)[：:]?|原因[：:]", not_after="[的因及]"),
+    TriggerForm("reason_is", rf"原因(?:{_MAIN})?(?:是|为|在于|仍是)[：:]?|原因(?:分析|说明|如下)?[：:]", not_after="[的因及]"),
     # 原因严守八项规定……: bare 原因 after a comma, the reason straight after it
     TriggerForm("bare_reason", r"原因(?![是为：:，。；、在同分说如及的]|\s)", strong=False, after="[，；]"),
     # 具体情况是：
@@ -109,11 +117,11 @@ FORMS: tuple[TriggerForm, ...] = (
     # 主要是由于 / 主要是因为 / 主要系 / 主要是 / 主要为 / 这主要是 / 主要是因
     TriggerForm(
         "mainly",
-        rf"(?:这|其)?{_MAIN}(?:是由于|是由於|是因为|是因(?!公)|由于|因为|系|是(?!指)|为(?!了))",
+        rf"(?:这|其)?{_MAIN}(?:是由于|是由於|是因为|是因(?!公)|由于|因为|因(?!公|为)|系|是(?!指)|为(?!了)|得益于|源于)",
         strong=False,
     ),
-    # 是因为 / 是由于
-    TriggerForm("is_because", r"(?:是|则是)(?:因为|由于)", strong=False),
+    # 是因为 / 是由于 / 得益于 / 归因于
+    TriggerForm("is_because", r"(?:是|则是)(?:因为|由于)|得益于|归因于|源于", strong=False),
     # 这表明 / 这说明
     TriggerForm("this_shows", r"这(?:表明|说明)", strong=False),
     # ，系调入调出品迭增加 (系 right after a change)
@@ -222,5 +230,5 @@ def find_triggers(text: str) -> list[Trigger]:
             direction = direction or ("decrease" if "score" in groups else None)  # points lost
         elif "budget" in groups:
             basis = "full_year_budget" if "full" in groups else "initial_budget"
-        out.append(Trigger(form, m.start(), m.end(), direction, basis))
+        out.append(Trigger(form, m.start(), m.end(), direction, basis or form.basis))
     return out

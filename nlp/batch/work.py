@@ -17,7 +17,7 @@ from dataclasses import dataclass
 # write); `nlp.batch.tables` adds the document's identity when it builds the
 # final tables.
 EXPLANATION_FIELDS = [
-    "explanation", "kind", "section", "item", "basis", "direction",
+    "explanation", "kind", "section", "item", "basis", "direction", "trigger",
     "amount", "compare_amount", "change", "change_pct", "statement", "reason",
     "cause_no", "cause", "label", "confidence", "vague", "flags", "findings",
     "page", "start", "end",
@@ -26,7 +26,7 @@ FINDING_FIELDS = [
     "code", "rule", "severity", "message", "targets", "page", "start", "end",
     "materiality", "penalty",
 ]
-STORE_FORMAT = 1  # bump when the stored line changes
+STORE_FORMAT = 2  # bump when the stored line changes
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _empty_row(report, e) -> dict:
     return {
         "explanation": e.id, "kind": e.kind, "section": " > ".join(e.section),
         "item": s.item if s else (f"{e.row.project} / {e.row.indicator}" if e.row else ""),
-        "basis": s.basis if s else "", "direction": s.direction if s else "",
+        "basis": s.basis if s else "", "direction": s.direction if s else "", "trigger": e.trigger,
         "amount": s.amount if s else None, "compare_amount": s.compare_amount if s else None,
         "change": s.change if s else None, "change_pct": s.change_pct if s else None,
         "cause_no": 0, "cause": "", "label": "", "confidence": None, "vague": None,

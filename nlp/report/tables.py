@@ -11,7 +11,7 @@ import io
 from nlp.model import Report
 
 COLUMNS = [
-    "source", "explanation", "kind", "section", "item", "basis", "direction",
+    "source", "explanation", "kind", "section", "item", "basis", "direction", "trigger",
     "amount", "compare_amount", "change", "change_pct", "cause_no", "cause",
     "label", "confidence", "vague", "flags", "findings", "page", "start", "end",
 ]
@@ -34,6 +34,7 @@ def cause_rows(report: Report) -> list[dict]:
                 "item": s.item if s else f"{e.row.project} / {e.row.indicator}",
                 "basis": s.basis if s else "",
                 "direction": s.direction if s else "",
+                "trigger": e.trigger,
                 "amount": s.amount if s else "",
                 "compare_amount": s.compare_amount if s else "",
                 "change": s.change if s else "",

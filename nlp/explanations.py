@@ -28,23 +28,12 @@ from nlp.statements import (
     AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, COMPLETION, DIRECTION_WORD, PERCENT, PRIOR_CUE, TARGET_CUE, basis_of_words, find_cues, item_of,
     parse_statement, subject_of, to_wan,
 )
+from nlp.reasons import (
+    ENUM_START, MAX_REASON, closing_bracket, first_of, line_end, reason_end, skip_space, split_causes, trim_reason,
+)
 from nlp.triggers import FIND, Trigger, find_triggers
 
-_ENUM = (
-    r"[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
-    r"|其[一二三四五六七八九十][，、：]|第[一二三四五六七八九十]+[，、是：]"
-)
-ENUM_START = re.compile(rf"^(?:{_ENUM}|首先)")
-ENUM_ANY = re.compile(rf"(?:^|(?<=[。；;，,：:\s]))(?:{_ENUM}|首先|其次|再次|最后)")
-_MAX_REASON = 600
-# A template's note to the writer left after a reason: "（如持平作持平表述）".
-_INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}|如[^）)]{0,12}表述|注[：:][^）)]{0,30})[）)][。；]?$")
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
-# A note in brackets at the end of a reason: "（详见附表 1）", "（下同）".
-_NOTE = re.compile(r"[（(](?:详见|见|参见|具体见|下同|同上)[^（）()]{0,20}[）)]$")
-# Words that close a reason without being part of it: "……所致", "……等原因".
-_CLOSING = re.compile(r"(?:等)?(?:方面)?(?:的)?(?:原因|因素)?(?<!有)所致$|(?<=[\u4e00-\u9fff])(?:等)?原因$")
-_END_PUNCT = "。；;，,、. ：:"
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
 
 
@@ -132,7 +121,7 @@ def _slot(text: str, t: Trigger, floor: int, found: list[Found], marks: "_Marks"
         if statement is None and not t.form.strong:
             if _says_little(text[max(sentence_start, t.start - 40) : t.start]):
                 # "报告称，主要是……。具体为：……减少 0.23 亿元": the figures follow.
-                after = _statement_after(text, _first_of(text, "。；\n", t.end, t.end + _MAX_REASON) + 1, t)
+                after = _statement_after(text, first_of(text, "。；\n", t.end, t.end + MAX_REASON) + 1, t)
                 if after is not None and after.start >= _reason_span(text, t)[1]:
                     statement = after
                     flags.append("reason_before_figures")
@@ -155,7 +144,7 @@ def _slot(text: str, t: Trigger, floor: int, found: list[Found], marks: "_Marks"
     if found and (not statement.item or statement.item in _NOT_ITEMS) and _same_subject(text, found[-1], t.start):
         # "与上年相比，……；与年初预算相比，……" goes on about the same item.
         statement.item = found[-1].statement.item
-    r_start, r_end = _trim(text, r_start, r_end)
+    r_start, r_end = trim_reason(text, r_start, r_end)
     if r_start >= r_end or _EMPTY_REASON.match(text[r_start:r_end]):
         return Gap(statement, ["blank_slot"])
     if t.form.kind == "back":
@@ -167,7 +156,7 @@ def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
     if t.form.kind == "back":
         return t.start, t.end  # "原因同上" is all the reason there is
     if t.form.kind == "bracket":
-        close = _closing_bracket(text, t.start)
+        close = closing_bracket(text, t.start)
         return (t.end, close) if close is not None else (t.end, t.end)
     return _lead_reason(text, t)
 
@@ -196,23 +185,8 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     return statement, (r_start, r_end), []
 
 
-def _closing_bracket(text: str, opened: int, limit: int = 300) -> int | None:
-    """The position of the "）" that closes the "（" at `opened` (brackets nest)."""
-    depth = 0
-    for m in _BRACKET.finditer(text, opened, min(len(text), opened + limit)):
-        if m.group() == "\n":
-            return None
-        depth += 1 if m.group() == "（" else -1
-        if depth == 0:
-            return m.start()
-    return None
-
-
-_BRACKET = re.compile("[（）\n]")
-
-
 def _in_heading(text: str, at: int) -> bool:
-    return is_heading(text[text.rfind("\n", 0, at) + 1 : _line_end(text, at)])
+    return is_heading(text[text.rfind("\n", 0, at) + 1 : line_end(text, at)])
 
 
 _FIGURE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern)
@@ -224,26 +198,26 @@ def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
     """The reason after a lead trigger: to the end of its sentence (or list),
     inside its bracket, or the body under a heading that asks for it."""
     line_start = text.rfind("\n", 0, t.start) + 1
-    line_end = _line_end(text, t.start)
+    eol = line_end(text, t.start)
     if _in_heading(text, t.start):
-        body = _skip_space(text, line_end)
-        next_end = _line_end(text, body)
+        body = skip_space(text, eol)
+        next_end = line_end(text, body)
         if body >= len(text) or is_heading(text[body:next_end]):
             return body, body  # the heading asks for a reason and gets none
         lead = FIND.match(text, body)  # "因由于工程尚未竣工验收" under the heading
         if lead:
-            body = _skip_space(text, lead.end())
+            body = skip_space(text, lead.end())
         return body, reason_end(text, body)
-    r_start = _skip_space(text, t.end)
+    r_start = skip_space(text, t.end)
     if _opens_statement(text, r_start):
         return r_start, r_start  # "主要原因是：" left blank; what follows is another change and its reason
     if text.startswith("（", r_start):  # "主要原因为：（主要是……；……）"
-        close = _closing_bracket(text, r_start, _MAX_REASON)
+        close = closing_bracket(text, r_start, MAX_REASON)
         if close is not None:
             return r_start, close + 1
     opened = text.rfind("（", line_start, t.start)
     if opened > text.rfind("）", line_start, t.start):
-        close = text.find("）", t.end, t.end + _MAX_REASON)
+        close = text.find("）", t.end, t.end + MAX_REASON)
         if close >= 0:  # "（主要是……）": the reason ends with its bracket
             return r_start, close
     return r_start, reason_end(text, r_start)
@@ -261,28 +235,11 @@ def _wrapped(text: str, t: Trigger) -> tuple[int, int, int | None]:
     """(reason start, reason end, where the text after the closing word starts):
     "受 X 影响" -> X; with no closing word within the sentence, the reason
     runs to the end of the clause and `after` is None."""
-    stop = _first_of(text, "。；\n", t.end, t.end + _WRAP_MAX)
+    stop = first_of(text, "。；\n", t.end, t.end + _WRAP_MAX)
     close = re.compile(t.form.close).search(text, t.end, stop)
     if close and close.start() > t.end:
         return t.end, close.start(), close.end()
-    return t.end, _first_of(text, "，。；\n", t.end), None
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """The reason without surrounding space, punctuation, a template's note
-    and closing words ("…所致", "…等原因")."""
-    while start < end and text[start] in " \t\n：:，,":
-        start += 1
-    while True:
-        before = end
-        while end > start and (text[end - 1] in _END_PUNCT or text[end - 1].isspace()):
-            end -= 1
-        for pattern in (_INSTRUCTION, _CLOSING, _NOTE):
-            m = pattern.search(text, start, end)
-            if m and m.end() == end and m.start() > start:
-                end = m.start()
-        if end == before:
-            return start, end
+    return t.end, first_of(text, "，。；\n", t.end), None
 
 
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
@@ -311,24 +268,6 @@ class _Spans:
     def __contains__(self, pos: int) -> bool:
         i = bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
-
-
-def _skip_space(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\n：:":
-        i += 1
-    return i
-
-
-def _line_end(text: str, i: int) -> int:
-    end = text.find("\n", i)
-    return len(text) if end < 0 else end
-
-
-def _first_of(text: str, chars: str, start: int, limit: int | None = None) -> int:
-    """The first position at or after `start` holding one of `chars` (or the limit)."""
-    limit = len(text) if limit is None else min(limit, len(text))
-    ends = [e for e in (text.find(c, start, limit) for c in chars) if e >= 0]
-    return min(ends) if ends else limit
 
 
 def _sentence_start(text: str, at: int, floor: int = 0) -> int:
@@ -435,7 +374,7 @@ def _statement_before(text: str, t: Trigger, floor: int, found: list[Found], mar
     candidates = [(clauses[-1], end, listed), (sentences[-1], end, False)]
     parts = text.rfind("其中", clauses[-1], end)
     if parts > clauses[-1]:  # "……完成预算的 78%，其中：公务接待费决算 3.5 万元，……的主要原因是"
-        candidates.insert(0, (_skip_space(text, parts + 2), end, True))
+        candidates.insert(0, (skip_space(text, parts + 2), end, True))
     if implicit and len(clauses) > 1:
         candidates.append((clauses[-2], end, True))
     candidates += [(start, end, False) for start in reversed(sentences[-4:-1])]
@@ -466,10 +405,10 @@ def _says_little(before: str) -> bool:
 def _statement_after(text: str, start: int, t: Trigger) -> ChangeStatement | None:
     """The change a fronted reason explains, in the rest of its sentence:
     "受……影响，县本级税收收入完成 8.73 亿元，下降 18.6%"."""
-    start = _skip_space(text, start)
+    start = skip_space(text, start)
     while start < len(text) and text[start] in "，,、":
         start += 1
-    end = _first_of(text, "。；\n", start, start + 300)
+    end = first_of(text, "。；\n", start, start + 300)
     if end <= start:
         return None
     s = parse_statement(text, start, end, implicit_prior=True)
@@ -602,151 +541,6 @@ def _item_from_context(text: str, para_start: int, start: int, end: int, reasons
     return ""
 
 
-# ------------------------------------------------------------ the reason
-
-
-def reason_end(text: str, start: int) -> int:
-    """Where the reason that starts at `start` ends: the end of its sentence,
-    unless it is an enumeration (一、…。二、…。) whose next item follows or the
-    next sentence goes on with it, or earlier, where a new change statement
-    begins after a semicolon."""
-    marker = _marker(text, start)
-    limit = min(len(text), start + _MAX_REASON)
-    i = start
-    while i < limit:
-        c = text[i]
-        if c == "\t":
-            return i
-        if c in "。！？\n":
-            nxt = _skip_space(text, i + 1)
-            following = _marker(text, nxt)
-            if marker and following and _continues(marker, following, text, start, nxt):
-                marker = following
-                i = nxt
-                continue
-            if c != "\n" and not following and _elaborates(text, i + 1):
-                i += 1
-                continue
-            return i + 1 if c != "\n" else i
-        if c in "；;，,":
-            following = _marker(text, _skip_space(text, i + 1))
-            if marker and following and following[0] == marker[0] and following[1] == marker[1] + 1:
-                marker = following  # "一是……；二是……。三是……": the list goes on
-        if c in "；;" and _states_change(text, i + 1):
-            return i + 1
-        if c == "其" and text.startswith("其中", i) and _shares(text, i):
-            return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
-        if c in "，；" and _MEASURE.match(text, i + 1):
-            return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
-        i += 1
-    return limit
-
-
-_NUMERALS = "一二三四五六七八九"
-
-
-def chinese_number(numeral: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十一 -> 11, 二十 -> 20, 二十三 -> 23 (up to 99)."""
-    m = re.fullmatch(r"([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)", numeral)
-    if not m or not numeral:
-        return None
-    tens, ten, units = m.groups()
-    if not ten:
-        return _NUMERALS.index(units or tens) + 1 if (tens or units) and not (tens and units) else None
-    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
-
-
-def _marker(text: str, i: int) -> tuple[str, int] | None:
-    """The enumeration marker at i as (style, number), e.g. ("x、", 2) for 二、."""
-    m = ENUM_START.match(text[i : i + 6]) or ENUM_ANY.match(text[i : i + 6])
-    if not m:
-        return None
-    token = m.group(0)
-    digits = re.search(r"\d+", token)
-    if digits:
-        return re.sub(r"\d+", "n", token), int(digits.group(0))
-    numeral = re.search("[一二三四五六七八九十]+", token)
-    if numeral and not token.startswith("第"):
-        value = chinese_number(numeral.group(0))
-        return token.replace(numeral.group(0), "x"), value or 0
-    circled = re.match("[①-⑳]", token)
-    if circled:
-        return "circled", ord(token[0]) - ord("①") + 1
-    return token, 0
-
-
-def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
-    """The next sentence is the next item of the reason's own list."""
-    line_end = text.find("\n", nxt)
-    line = text[nxt : line_end if line_end >= 0 else len(text)]
-    return (
-        following[0] == marker[0]
-        and following[1] == marker[1] + 1
-        and not is_heading(line)
-        and not _states_change(text, nxt)
-    )
-
-
-_MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|我单位将|我局将|将进一步|将继续)")
-_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
-
-
-def _elaborates(text: str, i: int) -> bool:
-    """The sentence at i, in the same paragraph, goes on with the reason: it
-    states no figures of its own (years and counts may be there), has no
-    trigger and starts no new part."""
-    sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
-    return bool(
-        sentence.strip()
-        and not AMOUNT.search(sentence)
-        and not PERCENT.search(sentence)
-        and not re.search(r"[XxＸ×]{2}", sentence)
-        and not find_triggers(sentence)
-        and not _NOT_GOING_ON.match(sentence)
-    )
-
-
-def _states_change(text: str, i: int) -> bool:
-    """Does the clause starting at i state a new change: a comparison with
-    figures, or a change with its own trigger ("……；公务用车运行费减少 1 万元，
-    主要原因是……")? A component listed with its amount ("……；项目支出减少
-    43.25 万元") goes on with the reason."""
-    clause = re.match(r"[^；;。\n]*", text[i : i + 200]).group(0)
-    if not re.search(r"\d", clause):
-        return False
-    explicit = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause) or COMPARE_WORD.search(clause)
-    return bool(explicit or find_cues(clause) and find_triggers(clause))
-
-
-def _shares(text: str, i: int) -> bool:
-    """Does the clause at i list shares of a total ("……万元，占 99.2%")?"""
-    return bool(re.match(r"[^。；\n]{0,60}?占(?:比)?[^。；\n]{0,12}?\d+(?:\.\d+)?%", text[i : i + 100]))
-
-
-def split_causes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The reason text[start:end] as one span per cause: 一、…；二、… / 1. 2. /
-    一是…二是… / 其一…其二… / …；…"""
-    reason = text[start:end]
-    marks = list(ENUM_ANY.finditer(reason))
-    if len(marks) >= 2:
-        parts = [(0, marks[0].start())] + [
-            (m.end(), marks[k + 1].start() if k + 1 < len(marks) else len(reason)) for k, m in enumerate(marks)
-        ]
-    else:
-        body = marks[0].end() if marks and marks[0].start() == 0 else 0
-        cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
-        parts = [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in zip(cuts, cuts[1:])]
-    spans = []
-    for a, b in parts:
-        while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
-            a += 1
-        while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
-            b -= 1
-        if a < b:
-            spans.append((start + a, start + b))
-    return spans
-
-
 # ----------------------------------------------- reasons with no trigger
 
 # Words of a frugality policy or an action taken, as reports put them
@@ -769,15 +563,15 @@ def _reason_without_trigger(text: str, s: ChangeStatement, found: list[Found]) -
     if own:
         a, b, statement = own
         return Found(statement, a, b, split_causes(text, a, b), "", ["no_trigger", "reason_before_figures"])
-    end = _first_of(text, "。；\n", s.end)
+    end = first_of(text, "。；\n", s.end)
     tail = _trailing_clauses(text, s, end)
     if tail:
-        a, b = _trim(text, *tail)
+        a, b = trim_reason(text, *tail)
         if a < b:
             return Found(s, a, b, split_causes(text, a, b), "", ["no_trigger"])
     lead = _policy_before(text, s, found)
     if lead:
-        a, b = _trim(text, *lead)
+        a, b = trim_reason(text, *lead)
         if a < b:
             return Found(s, a, b, split_causes(text, a, b), "", ["no_trigger", "reason_before_figures"])
     return None
@@ -794,7 +588,7 @@ def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
     if at == s.start:
         return None
     statement = parse_statement(text, at, s.end) or parse_statement(text, at, s.end, implicit_prior=True)
-    a, b = _trim(text, s.start, at)
+    a, b = trim_reason(text, s.start, at)
     if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
         return None
     return a, b, statement
@@ -888,20 +682,20 @@ def _unexplained(text: str, covered: _Spans) -> list[ChangeStatement]:
         if cue.start() < seen_until or cue.start() in covered:
             continue
         line_start = text.rfind("\n", 0, cue.start()) + 1
-        line_end = _line_end(text, cue.end())
-        if "\t" in text[line_start:line_end]:
+        eol = line_end(text, cue.end())
+        if "\t" in text[line_start:eol]:
             continue
         start = max([line_start] + [text.rfind(p, line_start, cue.start()) + 1 for p in "。；"])
         parts = text.rfind("其中", start, cue.start())
-        start = _skip_space(text, parts + 2) if parts >= 0 else start
+        start = skip_space(text, parts + 2) if parts >= 0 else start
         ends = [text.find(p, cue.end()) for p in ("。", "；", "\n", "其中")]
         end = min([e for e in ends if e >= 0] or [len(text)])
         spans = [(start, end, False)]
         parts_at = end + 1 if text.startswith("。其中", end) else end
         if text.startswith("其中", parts_at):
             end = parts_at
-            sentence_end = min([e for e in (text.find("。", end), line_end) if e >= 0])
-            clause_starts = [_skip_space(text, end + 2)] + [end + m.end() for m in re.finditer("；", text[end:sentence_end])]
+            sentence_end = min([e for e in (text.find("。", end), eol) if e >= 0])
+            clause_starts = [skip_space(text, end + 2)] + [end + m.end() for m in re.finditer("；", text[end:sentence_end])]
             clause_ends = clause_starts[1:] + [sentence_end]
             spans += [(a, b, True) for a, b in zip(clause_starts, clause_ends)]
             end = sentence_end

@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 
 from nlp.config import Settings, load_settings
-from nlp.explanations import find_explanations, split_causes
+from nlp.explanations import find_explanations
 from nlp.model import Cause, Explanation, MissingExplanation, Report
 from nlp.outline import Outline
 from nlp.readers import Source, read
+from nlp.reasons import split_causes
 from nlp.repair import repair
 from nlp.rules import run_rules
 from nlp.score import score_report

@@ -358,5 +358,5 @@ def test_the_patterns_are_found():
     assert len(PATTERNS) > 60
     assert "nlp.statements.AMOUNT" in PATTERNS and "nlp.triggers.FIND" in PATTERNS
     assert "nlp.repair._LINE_BREAK" in PATTERNS and any(k.startswith("nlp.repair:") for k in PATTERNS)
-    assert _anchored("nlp.explanations.ENUM_START") and not _anchored("nlp.statements.AMOUNT")
+    assert _anchored("nlp.reasons.ENUM_START") and not _anchored("nlp.statements.AMOUNT")
     assert all(k in PATTERNS for k in BOUNDED), [k for k in BOUNDED if k not in PATTERNS]

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from nlp import InputError, analyze  # noqa: E402
-from nlp.explanations import find_explanations, split_causes  # noqa: E402
+from nlp.explanations import find_explanations  # noqa: E402
+from nlp.reasons import split_causes  # noqa: E402
 from nlp.repair import repair  # noqa: E402
 from nlp.statements import find_cues, parse_statement  # noqa: E402
 

@@ -1,0 +1,227 @@
+"""Where a reason ends and how it splits into causes.
+
+A reason runs to the end of its sentence, on over the next sentence when
+that goes on with it (no figures, no trigger, no new part), through the
+items of its own list (一是……。二是……。), and stops where a new change is
+stated, at a template's note or a "下一步" of measures; its closing words
+("……所致", "……等原因") and a bracketed note ("（详见附表 1）") are not part of it.
+
+Works on repaired, normalised text (repair.py, normalize.py).
+"""
+from __future__ import annotations
+
+import re
+
+from nlp.repair import is_heading
+from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, PERCENT, PRIOR_CUE, find_cues
+from nlp.triggers import find_triggers
+
+_ENUM = (
+    r"[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
+    r"|其[一二三四五六七八九十][，、：]|第[一二三四五六七八九十]+[，、是：]"
+)
+ENUM_START = re.compile(rf"^(?:{_ENUM}|首先)")
+ENUM_ANY = re.compile(rf"(?:^|(?<=[。；;，,：:\s]))(?:{_ENUM}|首先|其次|再次|最后)")
+MAX_REASON = 600
+# A template's note to the writer left after a reason: "（如持平作持平表述）".
+_INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}|如[^）)]{0,12}表述|注[：:][^）)]{0,30})[）)][。；]?$")
+# A note in brackets at the end of a reason: "（详见附表 1）", "（下同）".
+_NOTE = re.compile(r"[（(](?:详见|见|参见|具体见|下同|同上)[^（）()]{0,20}[）)]$")
+# Words that close a reason without being part of it: "……所致", "……等原因".
+_CLOSING = re.compile(r"(?:等)?(?:方面)?(?:的)?(?:原因|因素)?(?<!有)所致$|(?<=[\u4e00-\u9fff])(?:等)?原因$")
+_END_PUNCT = "。；;，,、. ：:"
+
+
+def closing_bracket(text: str, opened: int, limit: int = 300) -> int | None:
+    """The position of the "）" that closes the "（" at `opened` (brackets nest)."""
+    depth = 0
+    for m in _BRACKET.finditer(text, opened, min(len(text), opened + limit)):
+        if m.group() == "\n":
+            return None
+        depth += 1 if m.group() == "（" else -1
+        if depth == 0:
+            return m.start()
+    return None
+
+
+_BRACKET = re.compile("[（）\n]")
+
+
+def trim_reason(text: str, start: int, end: int) -> tuple[int, int]:
+    """The reason without surrounding space, punctuation, a template's note
+    and closing words ("…所致", "…等原因")."""
+    while start < end and text[start] in " \t\n：:，,":
+        start += 1
+    while True:
+        before = end
+        while end > start and (text[end - 1] in _END_PUNCT or text[end - 1].isspace()):
+            end -= 1
+        for pattern in (_INSTRUCTION, _CLOSING, _NOTE):
+            m = pattern.search(text, start, end)
+            if m and m.end() == end and m.start() > start:
+                end = m.start()
+        if end == before:
+            return start, end
+
+
+def skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\n：:":
+        i += 1
+    return i
+
+
+def line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
+def first_of(text: str, chars: str, start: int, limit: int | None = None) -> int:
+    """The first position at or after `start` holding one of `chars` (or the limit)."""
+    limit = len(text) if limit is None else min(limit, len(text))
+    ends = [e for e in (text.find(c, start, limit) for c in chars) if e >= 0]
+    return min(ends) if ends else limit
+
+
+# ------------------------------------------------------------ the reason
+
+
+def reason_end(text: str, start: int) -> int:
+    """Where the reason that starts at `start` ends: the end of its sentence,
+    unless it is an enumeration (一、…。二、…。) whose next item follows or the
+    next sentence goes on with it, or earlier, where a new change statement
+    begins after a semicolon."""
+    marker = _marker(text, start)
+    limit = min(len(text), start + MAX_REASON)
+    i = start
+    while i < limit:
+        c = text[i]
+        if c == "\t":
+            return i
+        if c in "。！？\n":
+            nxt = skip_space(text, i + 1)
+            following = _marker(text, nxt)
+            if marker and following and _continues(marker, following, text, start, nxt):
+                marker = following
+                i = nxt
+                continue
+            if c != "\n" and not following and _elaborates(text, i + 1):
+                i += 1
+                continue
+            return i + 1 if c != "\n" else i
+        if c in "；;，,":
+            following = _marker(text, skip_space(text, i + 1))
+            if marker and following and following[0] == marker[0] and following[1] == marker[1] + 1:
+                marker = following  # "一是……；二是……。三是……": the list goes on
+        if c in "；;" and _states_change(text, i + 1):
+            return i + 1
+        if c == "其" and text.startswith("其中", i) and _shares(text, i):
+            return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
+        if c in "，；" and _MEASURE.match(text, i + 1):
+            return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
+        i += 1
+    return limit
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十一 -> 11, 二十 -> 20, 二十三 -> 23 (up to 99)."""
+    m = re.fullmatch(r"([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)", numeral)
+    if not m or not numeral:
+        return None
+    tens, ten, units = m.groups()
+    if not ten:
+        return _NUMERALS.index(units or tens) + 1 if (tens or units) and not (tens and units) else None
+    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
+
+
+def _marker(text: str, i: int) -> tuple[str, int] | None:
+    """The enumeration marker at i as (style, number), e.g. ("x、", 2) for 二、."""
+    m = ENUM_START.match(text[i : i + 6]) or ENUM_ANY.match(text[i : i + 6])
+    if not m:
+        return None
+    token = m.group(0)
+    digits = re.search(r"\d+", token)
+    if digits:
+        return re.sub(r"\d+", "n", token), int(digits.group(0))
+    numeral = re.search("[一二三四五六七八九十]+", token)
+    if numeral and not token.startswith("第"):
+        value = chinese_number(numeral.group(0))
+        return token.replace(numeral.group(0), "x"), value or 0
+    circled = re.match("[①-⑳]", token)
+    if circled:
+        return "circled", ord(token[0]) - ord("①") + 1
+    return token, 0
+
+
+def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
+    """The next sentence is the next item of the reason's own list."""
+    line_end = text.find("\n", nxt)
+    line = text[nxt : line_end if line_end >= 0 else len(text)]
+    return (
+        following[0] == marker[0]
+        and following[1] == marker[1] + 1
+        and not is_heading(line)
+        and not _states_change(text, nxt)
+    )
+
+
+_MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|我单位将|我局将|将进一步|将继续)")
+_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
+
+
+def _elaborates(text: str, i: int) -> bool:
+    """The sentence at i, in the same paragraph, goes on with the reason: it
+    states no figures of its own (years and counts may be there), has no
+    trigger and starts no new part."""
+    sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
+    return bool(
+        sentence.strip()
+        and not AMOUNT.search(sentence)
+        and not PERCENT.search(sentence)
+        and not re.search(r"[XxＸ×]{2}", sentence)
+        and not find_triggers(sentence)
+        and not _NOT_GOING_ON.match(sentence)
+    )
+
+
+def _states_change(text: str, i: int) -> bool:
+    """Does the clause starting at i state a new change: a comparison with
+    figures, or a change with its own trigger ("……；公务用车运行费减少 1 万元，
+    主要原因是……")? A component listed with its amount ("……；项目支出减少
+    43.25 万元") goes on with the reason."""
+    clause = re.match(r"[^；;。\n]*", text[i : i + 200]).group(0)
+    if not re.search(r"\d", clause):
+        return False
+    explicit = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause) or COMPARE_WORD.search(clause)
+    return bool(explicit or find_cues(clause) and find_triggers(clause))
+
+
+def _shares(text: str, i: int) -> bool:
+    """Does the clause at i list shares of a total ("……万元，占 99.2%")?"""
+    return bool(re.match(r"[^。；\n]{0,60}?占(?:比)?[^。；\n]{0,12}?\d+(?:\.\d+)?%", text[i : i + 100]))
+
+
+def split_causes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The reason text[start:end] as one span per cause: 一、…；二、… / 1. 2. /
+    一是…二是… / 其一…其二… / …；…"""
+    reason = text[start:end]
+    marks = list(ENUM_ANY.finditer(reason))
+    if len(marks) >= 2:
+        parts = [(0, marks[0].start())] + [
+            (m.end(), marks[k + 1].start() if k + 1 < len(marks) else len(reason)) for k, m in enumerate(marks)
+        ]
+    else:
+        body = marks[0].end() if marks and marks[0].start() == 0 else 0
+        cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
+        parts = [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in zip(cuts, cuts[1:])]
+    spans = []
+    for a, b in parts:
+        while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
+            a += 1
+        while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
+            b -= 1
+        if a < b:
+            spans.append((start + a, start + b))
+    return spans

@@ -10,7 +10,9 @@ in the same run on the same machine:
     median of 5). Target: < 0.3 s.
 (c) throughput of analyze() on text reports (the seed and the example; median
     of 3 batches of 50 runs) in chars/s against a bare regex pass (triggers
-    and amounts) over the same text. Target: no worse than 20x the floor.
+    and amounts) over the same text. Target: no worse than 20x the floor; for
+    the extraction alone, 25x (issue 11: recall first reads every trigger,
+    completion and target statements, and the script).
 
 Input: ../shared/seeds/000_72d94d323a0f885e.txt, or the bundled example when
 ../shared is absent (a user's checkout). Prints a table and exits 0.
@@ -190,8 +192,8 @@ def main() -> int:
             f"{extract_rate / 1e6:.2f} M chars/s",
             f"{regex_rate / 1e6:.2f} M chars/s",
             f"{regex_rate / extract_rate:.1f}x",
-            "<= 20x",
-            _status(regex_rate / extract_rate <= 20),
+            "<= 25x",
+            _status(regex_rate / extract_rate <= 25),
         ),
     ]
     header = ("measure", "value", "floor", "ratio", "target", "")

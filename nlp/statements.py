@@ -49,7 +49,7 @@ TARGET_STATEMENT = re.compile(r"(?:目标值|指标值)(?:是|为|：)?\s*\d[^�
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
 BUDGET_ACTUAL = re.compile(
-    r"(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
     + r"(?:(?!预算)[^。；]){0,40}?决算(?:支出|收入)?(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"
@@ -65,8 +65,12 @@ CHANGE_AFTER_WORD = re.compile(
     r"(?:增加|增长|上升|提高|增多|多收|超收|增收|增支|减少|下降|降低|短收|少收|减收|减支|压减|缩减|减|增|多|少)了?[）)]?\s*" + NUM + r"\s*" + UNIT
 )
 PCT_AFTER_WORD = re.compile(r"(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|差异率|偏差率)(?:了|为|是)?\s*" + NUM + r"\s*%")
+# (Each pattern scanned over the whole text opens with a lookahead on its
+# first characters: the engine turns most positions away at once.)
 COMPLETION = re.compile(
-    r"(?:完成(?:了)?|为|占|达到?)(?:年初|全年|调整后?的?|年度)?预算(?:数)?的\s*" + NUM + r"\s*%|(?:预算)?执行率(?:为|是|达到?)?\s*" + NUM + r"\s*%"
+    r"(?=完成|为|占|达|年初|全年|调整|年度|预算|执行率)"
+    r"(?:(?:完成(?:了)?|为|占|达到?)?(?:年初|全年|调整后?的?|年度)?预算(?:数)?的\s*" + NUM + r"\s*%"
+    r"|(?:预算)?执行率(?:为|是|达到?)?\s*" + NUM + r"\s*%)"
 )
 COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出|高出)|(?P<dec>小于|低于|少于)|(?P<flat>等于)")
 
@@ -88,8 +92,9 @@ def to_wan(value: str, unit: str) -> float | None:
 
 # A change stated with its basis left implicit: "下降 4.18%", "增长率为 -9.4%".
 IMPLICIT_CHANGE = re.compile(
-    r"(?:增加|增长|减少|下降|降低|上升|减收|增收|短收|减支|增支|降幅|增幅)(?:了|达到?|为|逾|超过)?\s*" + NUM + r"\s*(?:%|" + UNIT[1:-1] + ")"
-    r"|(?:增长率|变动率|增减率)(?:为|是|：)?\s*-?\d"
+    r"(?=[增减下降上短变])(?:(?:增加|增长|减少|下降|降低|上升|减收|增收|短收|减支|增支|降幅|增幅)(?:了|达到?|为|逾|超过)?\s*"
+    + NUM + r"\s*(?:%|" + UNIT[1:-1] + ")"
+    r"|(?:增长率|变动率|增减率)(?:为|是|：)?\s*-?\d)"
 )
 _BUDGET_CHANGE = re.compile(r"(?:比|较|与|同)(?:年初|全年|调整后?的?)?预算(?:数)?")
 

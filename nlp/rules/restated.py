@@ -51,10 +51,13 @@ class Restated(Rule):
                 continue
             item = plain(e.statement.item or "")
             item_parts = [p for p in re.split(r"（[类款项]）|[（）()、，/]", item) if len(p) >= 2]
-            # What the paragraph said up to the statement's end (report.text is normalised).
-            start = max(report.text.rfind("\n", 0, e.span[0]) + 1, e.span[0] - 200)
-            said = _bare(report.text[start : e.statement.end])
-            if all(_left(c.text, item_parts) <= options["max_left"] or _repeats(c.text, said) for c in e.causes):
+            left = [c for c in e.causes if _left(c.text, item_parts) > options["max_left"]]
+            if left:
+                # What the paragraph said up to the statement's end (report.text is normalised).
+                start = max(report.text.rfind("\n", 0, e.span[0]) + 1, e.span[0] - 200)
+                said = _bare(report.text[start : e.statement.end])
+                left = [c for c in left if not _repeats(c.text, said)]
+            if not left:
                 yield self.finding(f"reason restates the change to {e.statement.item or 'the item'}: {quote(e.reason)}", [e])
 
 

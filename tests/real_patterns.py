@@ -176,6 +176,18 @@ def measure(records: list[dict], extractor) -> dict[int, Tally]:
     return dict(sorted(by_fold.items()))
 
 
+def total(tallies: dict[int, Tally]) -> Tally:
+    """The tallies of several folds added up (their lists of errors joined)."""
+    out = Tally()
+    for t in tallies.values():
+        for k in ("gold", "found", "matched", "direction", "basis", "slots", "reported"):
+            setattr(out, k, getattr(out, k) + getattr(t, k))
+        out.misses += t.misses
+        out.extras += t.extras
+        out.wrong += t.wrong
+    return out
+
+
 def by_class(records: list[dict], extractor) -> dict[str, tuple[int, int]]:
     """Per phrasing class: (records with a reason or a no-reason slot, those handled)."""
     out: dict[str, list[int]] = {}
@@ -189,8 +201,10 @@ def by_class(records: list[dict], extractor) -> dict[str, tuple[int, int]]:
     return {c: tuple(v) for c, v in sorted(out.items())}
 
 
-def _fmt(figures: dict) -> str:
-    return "  ".join(f"{k} {'—' if v is None else v}" for k, v in figures.items())
+def _fmt(figures: dict, reads_statements: bool = True) -> str:
+    """One line of figures; the regex reads no statement and reports no slot."""
+    keys = figures if reads_statements else ("records", "recall", "precision")
+    return "  ".join(f"{k} {'—' if figures[k] is None else figures[k]}" for k in keys)
 
 
 def main(argv=None) -> int:
@@ -204,13 +218,8 @@ def main(argv=None) -> int:
     for name, extractor in (("juesuan", juesuan), ("regex", regex)):
         tallies = measure(records, extractor)
         for fold, t in tallies.items():
-            print(f"{name:8s} fold {fold}: {_fmt(t.figures())}")
-        total = Tally()
-        for t in tallies.values():
-            for k in ("gold", "found", "matched", "direction", "basis", "slots", "reported"):
-                setattr(total, k, getattr(total, k) + getattr(t, k))
-            total.extras += t.extras
-        print(f"{name:8s} all {args.folds}: {_fmt(total.figures())}")
+            print(f"{name:8s} fold {fold}: {_fmt(t.figures(), extractor is juesuan)}")
+        print(f"{name:8s} all {args.folds}: {_fmt(total(tallies).figures(), extractor is juesuan)}")
         if args.classes:
             for c, (n, ok) in by_class(records, extractor).items():
                 print(f"    {c:34s} {ok:3d}/{n:3d}  {ok / n:.3f}")

@@ -4,7 +4,7 @@ tests/real_patterns.py), and the ten-minute regex measured beside it.
 Skipped where ../shared is absent."""
 import pytest
 
-from tests.real_patterns import RECORDS, juesuan, load, measure, regex
+from tests.real_patterns import RECORDS, juesuan, load, measure, regex, total
 
 pytestmark = pytest.mark.skipif(not RECORDS.exists(), reason="../shared/real_patterns is not here")
 
@@ -15,19 +15,9 @@ def tallies():
     return measure(records, juesuan), measure(records, regex)
 
 
-def _total(by_fold):
-    keys = ("gold", "found", "matched", "direction", "basis", "slots", "reported")
-    total = type(next(iter(by_fold.values())))()
-    for t in by_fold.values():
-        for k in keys:
-            setattr(total, k, getattr(total, k) + getattr(t, k))
-        total.extras += t.extras
-    return total.figures()
-
-
 def test_development_folds_reach_the_floors(tallies):
     ours, _ = tallies
-    figures = _total(ours)
+    figures = total(ours).figures()
     print("\nfolds 1-4:", figures)
     # Floors a little under what is measured (see the issue 11 note): a drop
     # below any of them is a regression of recall, precision or reading.

@@ -29,7 +29,8 @@ from nlp.statements import (
     parse_statement, subject_of, to_wan,
 )
 from nlp.reasons import (
-    ENUM_START, MAX_REASON, closing_bracket, first_of, line_end, reason_end, skip_space, split_causes, trim_reason,
+    ENUM_START, MAX_REASON, closing_bracket, first_of, line_end, opens_statement, reason_end, skip_space, split_causes,
+    trim_reason,
 )
 from nlp.triggers import FIND, Trigger, find_triggers
 
@@ -209,7 +210,7 @@ def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
             body = skip_space(text, lead.end())
         return body, reason_end(text, body)
     r_start = skip_space(text, t.end)
-    if _opens_statement(text, r_start):
+    if opens_statement(text, r_start):
         return r_start, r_start  # "主要原因是：" left blank; what follows is another change and its reason
     if text.startswith("（", r_start):  # "主要原因为：（主要是……；……）"
         close = closing_bracket(text, r_start, MAX_REASON)
@@ -221,14 +222,6 @@ def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
         if close >= 0:  # "（主要是……）": the reason ends with its bracket
             return r_start, close
     return r_start, reason_end(text, r_start)
-
-
-def _opens_statement(text: str, i: int) -> bool:
-    """The clause at i states a change of its own, with figures, and gives
-    its own reason: it is not the reason of the trigger before it."""
-    clause = re.match(r"[^。；;\n]*", text[i : i + 300]).group(0)
-    cue = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause)
-    return bool(cue and re.search(r"\d", clause) and any(t.start > cue.start() for t in find_triggers(clause)))
 
 
 def _wrapped(text: str, t: Trigger) -> tuple[int, int, int | None]:

@@ -45,6 +45,7 @@ def closing_bracket(text: str, opened: int, limit: int = 300) -> int | None:
 
 
 _BRACKET = re.compile("[（）\n]")
+_FIGURE_OR_CUE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern + "|" + PRIOR_CUE.pattern)
 
 
 def trim_reason(text: str, start: int, end: int) -> tuple[int, int]:
@@ -118,6 +119,8 @@ def reason_end(text: str, start: int) -> int:
             return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
         if c in "，；" and _MEASURE.match(text, i + 1):
             return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
+        if c == "，" and opens_statement(text, i + 1):
+            return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
         i += 1
     return limit
 
@@ -184,6 +187,18 @@ def _elaborates(text: str, i: int) -> bool:
         and not find_triggers(sentence)
         and not _NOT_GOING_ON.match(sentence)
     )
+
+
+def opens_statement(text: str, i: int) -> bool:
+    """A new change and its own reason start at i: its first clause holds a
+    figure or a comparison, and its sentence compares (比上年, a budget/actual
+    pair) and then gives a trigger. What stands there is not the reason of the
+    trigger before it."""
+    if not _FIGURE_OR_CUE.search(text[i : first_of(text, "，。；\n", i, i + 120)]):
+        return False
+    sentence = re.match(r"[^。；;\n]*", text[i : i + 300]).group(0)
+    cue = PRIOR_CUE.search(sentence) or BUDGET_ACTUAL.search(sentence)
+    return bool(cue and find_triggers(sentence[cue.end() :]))
 
 
 def _states_change(text: str, i: int) -> bool:

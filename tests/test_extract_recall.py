@@ -208,3 +208,9 @@ def test_a_reason_for_no_change_at_all_is_not_an_explanation():
     # A discrepancy of counts, not a change of money: no explanation, no gap.
     report = _run("国有资产占用情况中固定资产车辆12辆，与公务用车保有量差异原因是：部分车辆尚未完成资产划拨。")
     assert report.explanations == [] and report.missing == []
+
+
+def test_two_changes_in_one_sentence_each_with_its_reason_and_no_full_stop():
+    text = "本年收入合计520万元，比上年增加40万元，主要原因是新增防汛补助，本年支出合计500万元，比上年增加35万元，主要原因是防汛物资采购增加"
+    report = _run(text)
+    assert [(e.statement.item, e.reason) for e in report.explanations] == [("本年收入", "新增防汛补助"), ("本年支出", "防汛物资采购增加")]

@@ -249,8 +249,9 @@ def test_restated_near_misses(cause):
         (table("满意度指标\t服务对象满意度指标\t居民满意度\t>=90%\t88%\t10\t9\t满意度88%满意"), "满意度88%满意"),
         (prior(ITEM, 100.0, 120.5, "和上年一致，没有增减变化"), "和上年一致，没有增减变化"),
         ("本年支出合计320.00万元，比上年增加20.00万元，原因同上。", "原因同上"),
+        (prior(ITEM, 100.0, 120.5, "主要用于青禾区人大代表履职培训"), "主要用于青禾区人大代表履职培训"),
     ],
-    ids=["narrative-filler", "table-restated-result", "table-satisfaction", "no-change", "same-as-above"],
+    ids=["narrative-filler", "table-restated-result", "table-satisfaction", "no-change", "same-as-above", "purpose"],
 )
 def test_non_explanation_fires(text, quoted):
     hits = found(run(text), "JS203")
@@ -439,6 +440,12 @@ def test_arithmetic_tolerance_is_an_option_for_equal_words():
     said_equal = f"2.{EDU}：年初预算为10.00万元，支出决算为10.50万元，决算数等于预算数。"
     assert len(found(run(said_equal), "JS501")) == 1
     assert found(run(said_equal, Settings(rule_options={"arithmetic": {"tolerance": 1.0}})), "JS501") == []
+
+
+def test_arithmetic_a_fall_of_more_than_100_percent_is_impossible():
+    hits = found(run(f"1.{ITEM}：会议费支出比上年下降133.00%，主要原因是：会议改为视频召开。"), "JS501")
+    assert len(hits) == 1 and "133.00%" in hits[0].message
+    assert found(run(f"1.{ITEM}：会议费支出比上年下降100.00%，主要原因是：全年未召开会议。"), "JS501") == []
 
 
 def test_arithmetic_tolerance_absorbs_a_small_contradiction():

@@ -6,8 +6,9 @@ from nlp.statements import to_wan
 
 class Arithmetic(Rule):
     """A stated change, percentage, share or total disagrees with the stated
-    amounts beyond rounding: the figures the explanation rests on are wrong,
-    or the words ("决算数大于预算数") contradict them. Tolerances are 0.01 万元
+    amounts beyond rounding, or is impossible (a fall of more than 100%): the
+    figures the explanation rests on are wrong, or the words ("决算数大于预算数")
+    contradict them. Tolerances are 0.01 万元
     and 0.01 percentage point by default, on top of the error that rounding the
     stated amounts to 0.01 can cause."""
 
@@ -41,6 +42,9 @@ def _pct_range(change: float, base: float) -> tuple[float, float] | None:
 
 
 def _statement_problems(s, tol: float, ptol: float):
+    if s.direction == "decrease" and s.change_pct is not None and s.change_pct > 100 + ptol:
+        yield f"a fall of {s.change_pct:.2f}% is impossible: nothing falls by more than 100%"
+        return
     if s.basis == "prior_year":
         if s.amount is None or s.change is None:
             return

@@ -10,6 +10,8 @@ _NOTHING = re.compile(
     r"|^(?:无|没有|暂无|正常|按计划执行|按计划完成|已完成|完成|不适用|良好|较好|好)$"
     # "原因同上": the slot points back at another reason and names none.
     r"|^(?:原因|理由)?同上$"
+    # "主要用于……": what the money is for, not why it changed.
+    r"|^(?:主要)?用于"
 )
 # "和上年一致，没有增减变化": a reason that only says nothing changed.
 _NO_CHANGE = re.compile(
@@ -21,8 +23,8 @@ _NO_CHANGE = re.compile(
 class NonExplanation(Rule):
     """Text in the reason slot that explains nothing: a restated result
     ("满意度达到100%", "已完成目标"), a filler word ("无", "正常"), a
-    statement that nothing changed ("和上年一致，没有增减变化") or a pointer to
-    another reason ("原因同上"). It fills the form without telling the reader
+    statement that nothing changed ("和上年一致，没有增减变化"), a pointer to
+    another reason ("原因同上") or what the money is for ("主要用于……"). It fills the form without telling the reader
     why there is a deviation."""
 
     code = "JS203"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from nlp.model import ChangeStatement
 from nlp.repair import is_heading
 from nlp.statements import (
-    AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, COMPLETION, DIRECTION_WORD, PERCENT, PRIOR_CUE, TARGET_CUE, basis_of_words, find_cues, item_of,
+    AMOUNT, COMPARE_WORD, COMPLETION, DIRECTION_WORD, FIGURE, PRIOR_CUE, TARGET_CUE, basis_of_words, find_cues, item_of,
     parse_statement, subject_of, to_wan,
 )
 from nlp.reasons import (
@@ -190,7 +190,6 @@ def _in_heading(text: str, at: int) -> bool:
     return is_heading(text[text.rfind("\n", 0, at) + 1 : line_end(text, at)])
 
 
-_FIGURE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern)
 _AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：]$")
 _CHANGE_WORDS = re.compile("增减|变动|变化")
 
@@ -229,7 +228,7 @@ def _wrapped(text: str, t: Trigger) -> tuple[int, int, int | None]:
     "受 X 影响" -> X; with no closing word within the sentence, the reason
     runs to the end of the clause and `after` is None."""
     stop = first_of(text, "。；\n", t.end, t.end + _WRAP_MAX)
-    close = re.compile(t.form.close).search(text, t.end, stop)
+    close = t.form.close_regex.search(text, t.end, stop)
     if close and close.start() > t.end:
         return t.end, close.start(), close.end()
     return t.end, first_of(text, "，。；\n", t.end), None
@@ -337,7 +336,7 @@ def _statement_before(text: str, t: Trigger, floor: int, found: list[Found], mar
     opens its sentence ("……下降 8.4%。主要是……")."""
     reasons = [(f.reason_start, f.reason_end) for f in found[-3:]]
     para_start = max(text.rfind("\n", 0, t.start) + 1, t.start - LOOK_BACK)
-    opens = reach == "sentence" and _says_little(text[para_start : t.start])
+    opens = reach == "sentence" and _says_little(text[max(para_start, t.start - 40) : t.start])
     if (reach == "paragraph" or opens) and marks.states_nothing(para_start, t.start):
         # "……完成年初预算的 95.89%。\n决算数小于预算数的主要原因：" - the
         # figures are in the paragraph before.
@@ -409,8 +408,8 @@ def _statement_after(text: str, start: int, t: Trigger) -> ChangeStatement | Non
         # No comparison, but a direction ("受……影响，今年工程类采购增幅明显回落")
         # or a result after a closing word ("由于……，所以本年项目结转资金为 18 万元").
         word = COMPARE_WORD.search(text, start, end) or DIRECTION_WORD.search(text, start, end)
-        closed = re.compile(t.form.close).search(text, max(start - 4, 0), start)
-        if word and not word.group("flat") or closed and _FIGURE.search(text, start, end):
+        closed = t.form.close_regex.search(text, max(start - 4, 0), start)
+        if word and not word.group("flat") or closed and FIGURE.search(text, start, end):
             s = _read_partial(text, t, start, end)
     return s
 
@@ -439,6 +438,8 @@ def _partial_statement(text: str, t: Trigger, sentence_start: int, floor: int, m
     return _read_partial(text, t, start, end)
 
 
+# Where the subject of a change ends: a clause mark, its direction word, a final 的.
+_SUBJECT_END = re.compile(r"[，：:]|(?:明显|大幅|有所|略有|较大幅度|进一步)?(?:" + DIRECTION_WORD.pattern + r")|的$")
 _DEGREE = ("较大幅度", "大幅度", "明显", "大幅", "小幅", "有所", "略有", "进一步", "均", "都")
 
 
@@ -450,7 +451,7 @@ def _read_partial(text: str, t: Trigger, start: int, end: int) -> ChangeStatemen
         direction = "none" if word.group("flat") else "increase" if word.group("inc") else "decrease"
     elif not (t.direction or _CHANGE_WORDS.search(text, t.start, t.end) or basis_of_words(span)):
         direction = "none"  # "公车购置安排 517 万元，主要是……": no change is stated
-    subject = re.split(r"[，：:]|(?:明显|大幅|有所|略有|较大幅度|进一步)?(?:" + DIRECTION_WORD.pattern + r")|的$", span.strip())[0]
+    subject = _SUBJECT_END.split(span.strip())[0]
     while subject.endswith(_DEGREE):  # "“三公”经费明显" (减少的主要原因)
         subject = subject[: -len(next(w for w in _DEGREE if subject.endswith(w)))]
     item = item_of(subject, len(subject)) if subject else ""
@@ -634,8 +635,8 @@ def _policy_clauses(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The clauses of text[lo:hi] up to the first with an amount, when they
     state a frugality policy and nothing else (no trigger, no purpose, no heading)."""
     window = text[lo:hi]
-    figure = re.search(r"[^，。；\n]*?(?:" + _FIGURE.pattern + ")", window)
-    stop = lo + (figure.start() if figure else len(window))
+    figure = FIGURE.search(window)
+    stop = lo + (max(window.rfind(p, 0, figure.start()) for p in "，。；\n") + 1 if figure else len(window))
     span = text[lo:stop]
     if (
         len(re.findall(r"[\u4e00-\u9fff]", span)) < 8
@@ -659,7 +660,7 @@ def _comments_on(text: str, previous: ChangeStatement | None, s: ChangeStatement
     change; it is not another."""
     return (
         previous is not None
-        and not _FIGURE.search(COMPLETION.sub("", s.text))  # "完成年初预算的 100%" adds no figure of its own
+        and not FIGURE.search(COMPLETION.sub("", s.text))  # "完成年初预算的 100%" adds no figure of its own
         and s.start - previous.end < 40
         and not find_cues(COMPLETION.sub("", text[previous.end : s.start]))  # "完成年初预算的 100%。" may stand between
         and (re.fullmatch(r"(?:支出|收入)?(?:决算数?|预算数?)?", s.item or "") or not COMPLETION.sub("", s.text).strip("。；，、 "))

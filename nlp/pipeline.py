@@ -109,7 +109,7 @@ def analyze_source(doc: Source) -> Report:
 
 
 def _quote(repaired, start: int, end: int) -> str:
-    return repaired.quote(start, end).strip() if hasattr(repaired, "quote") else repaired.text[start:end].strip()
+    return repaired.quote(start, end).strip()
 
 
 def _quote_item(repaired, s) -> str:

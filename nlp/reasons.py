@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, PERCENT, PRIOR_CUE, find_cues
+from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
 from nlp.triggers import find_triggers
 
 _ENUM = (
@@ -45,7 +45,7 @@ def closing_bracket(text: str, opened: int, limit: int = 300) -> int | None:
 
 
 _BRACKET = re.compile("[（）\n]")
-_FIGURE_OR_CUE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern + "|" + PRIOR_CUE.pattern)
+_FIGURE_OR_CUE = re.compile(FIGURE.pattern + "|" + PRIOR_CUE.pattern)
 
 
 def trim_reason(text: str, start: int, end: int) -> tuple[int, int]:

@@ -153,7 +153,7 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         page_starts.append(offset)
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
-    mt = _settle(MappedText(joined, array("q", range(len(joined)))))
+    mt = _settle(MappedText(joined, _identity(len(joined))))
     written, written_at = mt.text, None
     if needs_normalising(written):
         # Normalised text is repaired again (a gloss removed can leave two

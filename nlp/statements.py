@@ -20,6 +20,7 @@ UNIT = r"(亿元|千元|万元|元|万(?![人户个件次名辆台套美])|亿(?
 AMOUNT = re.compile(NUM + r"\s*" + UNIT)
 NUMBER = re.compile(NUM)
 PERCENT = re.compile(NUM + r"\s*%")
+FIGURE = re.compile(AMOUNT.pattern + "|" + PERCENT.pattern)  # an amount or a percentage
 
 # A comparison with last year. A comparison with last year's budget or its
 # execution ("比 2024 年预算", "较 2020 年执行数") has basis "other".
@@ -158,6 +159,10 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     return s
 
 
+# "“三公”经费预算下降": this year's budget against last year's.
+_BUDGET_MOVED = re.compile(r"(?<![共金营])预算(?:数)?(?:小幅|大幅|有所|略有)?(?:" + DIRECTION_WORD.pattern + ")")
+
+
 def basis_of_words(span: str) -> str | None:
     """The basis a span's words name, where no statement could be read."""
     if TARGET_CUE.search(span):
@@ -167,7 +172,7 @@ def basis_of_words(span: str) -> str | None:
         return "other" if cue.group("other") or cue.group("executed") else "prior_year"
     if FULL_CUE.search(span):
         return "full_year_budget"
-    if re.search(r"(?<![共金营])预算(?:数)?(?:小幅|大幅|有所|略有)?(?:" + DIRECTION_WORD.pattern + ")", span):
+    if _BUDGET_MOVED.search(span):
         return "other"  # "“三公”经费预算下降": this year's budget on last year's
     if "预算" in span:
         return "initial_budget"

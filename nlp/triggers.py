@@ -55,6 +55,10 @@ class TriggerForm:
         return re.compile(self.pattern)
 
     @cached_property
+    def close_regex(self) -> re.Pattern | None:
+        return re.compile(self.close) if self.close else None
+
+    @cached_property
     def _after(self) -> tuple[re.Pattern | None, re.Pattern | None]:
         return tuple(re.compile(f"(?:{p})$") if p else None for p in (self.after, self.not_after))
 

@@ -2,9 +2,8 @@ import re
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
-from nlp.statements import NUM, UNIT
+from nlp.statements import AMOUNT
 
-_FIGURE = re.compile(NUM + r"\s*" + UNIT)
 # A change whose figure has no unit: "比上年减少 371.82，降低 11.2%".
 _NO_UNIT = re.compile(r"(?:增加|减少|增长|下降|降低|上升|增|减)了?\s*(\d+(?:\.\d+)?)\s*(?=[，。；,;、]|$)")
 _SMALL_YUAN = 10000.0  # below this, an amount in 元 beside amounts in 万元 is suspect
@@ -26,8 +25,9 @@ class Unit(Rule):
         statements = [(e, e.statement) for e in report.explanations if e.statement] + [(m, m.statement) for m in report.missing]
         for target, s in statements:
             text = plain(s.text)
-            units = {m.group(2): m for m in _FIGURE.finditer(text)}
-            small_yuan = [m for m in _FIGURE.finditer(text) if m.group(2) == "元" and _value(m) < _SMALL_YUAN]
+            amounts = list(AMOUNT.finditer(text))
+            units = {m.group(2): m for m in amounts}
+            small_yuan = [m for m in amounts if m.group(2) == "元" and _value(m) < _SMALL_YUAN]
             larger = {"万元", "万", "亿元", "亿"} & set(units)
             if small_yuan and larger:
                 m = small_yuan[0]

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from nlp.grouping import Groups
+
 _NOISE = re.compile(r"[\s\W_]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -23,19 +25,13 @@ def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
     from rapidfuzz import fuzz, process
 
     keys = [normalise(t) for t in texts]
-    parent = list(range(len(keys)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    joined = Groups(len(keys))
 
     # Identical keys join at once; the fuzzy pass compares distinct keys only.
     first: dict[str, int] = {}
     for i, k in enumerate(keys):
         if k in first:
-            parent[root(i)] = root(first[k])
+            joined.union(first[k], i)
         else:
             first[k] = i
     distinct = list(first)
@@ -45,8 +41,5 @@ def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
         scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, score_cutoff=threshold)
         for a, b in zip(*np.nonzero(np.triu(scores, 1))):
             if min(len(distinct[a]), len(distinct[b])) >= 4:
-                parent[root(first[distinct[b]])] = root(first[distinct[a]])
-    groups: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        groups.setdefault(root(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
+                joined.union(first[distinct[a]], first[distinct[b]])
+    return joined.groups(min_size=2)

@@ -63,7 +63,7 @@ def _in_process(code: str, runs: int = RUNS) -> list[list[float]]:
 def _causes() -> list[str]:
     corpus = REPO / "corpora" / "causes.jsonl"
     if corpus.is_file():
-        return [json.loads(l)["text"] for l in corpus.read_text(encoding="utf-8").splitlines() if l.strip()]
+        return [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     from tests.test_classifier_tiny import ROWS
 
     return [t for t, _, _ in ROWS] * 30

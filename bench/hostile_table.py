@@ -64,7 +64,7 @@ def main() -> int:
         lost = [str(p) for p, _ in written if str(p) not in seen]
 
     print(f"budget {budget}; score = analyze_limited(), as `juesuan score` runs it")
-    print(f"| class | files | report | empty result | refused (one line) | over budget | crash/traceback | slowest s |")
+    print("| class | files | report | empty result | refused (one line) | over budget | crash/traceback | slowest s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = collections.Counter()
     for cls, r in rows.items():

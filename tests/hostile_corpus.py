@@ -24,9 +24,9 @@ import sys
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -229,7 +229,7 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def _document_xml(body: str, doctype: str = "") -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{doctype}'
-            f'<w:document {W_NS}><w:body>{body}</w:body></w:document>').encode("utf-8")
+            f'<w:document {W_NS}><w:body>{body}</w:body></w:document>').encode()
 
 
 def _para(text: str) -> str:
@@ -537,7 +537,7 @@ def cases() -> list[Case]:
         Case("utf16le_nobom.txt", "encoding", "UTF-16 LE without a BOM", lambda: REPORT_TEXT.encode("utf-16-le"), "ok", min_explanations=3),
         Case("utf16be_bom.txt", "encoding", "UTF-16 BE with a BOM", lambda: REPORT_TEXT.encode("utf-16"), "ok", min_explanations=3),
         Case("mojibake.txt", "encoding", "UTF-8 read as Latin-1 and saved as UTF-8 again", lambda: REPORT_TEXT.encode("utf-8").decode("latin-1").encode("utf-8"), "any"),
-        Case("mixed_utf8_gbk.txt", "encoding", "UTF-8 lines and GBK lines in one file", lambda: b"".join(l.encode("utf-8" if i % 2 else "gbk") + b"\n" for i, l in enumerate(REPORT_LINES)), "any"),
+        Case("mixed_utf8_gbk.txt", "encoding", "UTF-8 lines and GBK lines in one file", lambda: b"".join(line.encode("utf-8" if i % 2 else "gbk") + b"\n" for i, line in enumerate(REPORT_LINES)), "any"),
         Case("big5.txt", "encoding", "Big5 (traditional Chinese)", lambda: "部門決算說明：比上年增加10萬元，主要原因是人員增加。\n".encode("big5") * 20, "any"),
         Case("utf16_lone_surrogates.txt", "encoding", "UTF-16 with unpaired surrogates", lambda: b"\xff\xfe" + REPORT_TEXT.encode("utf-16-le") + b"\x00\xd8\x41\x00" * 50, "ok", min_explanations=3),
         # -- zip containers
@@ -569,7 +569,7 @@ def cases() -> list[Case]:
         # -- HTML
         Case("script_only.html", "html", "a page that is only scripts and styles", lambda: _html("<script>var a=1;</script><style>p{}</style>").encode(), "error", ["no text"]),
         Case("deep_nesting.html", "html", "200,000 nested <div>s", lambda: _html("<div>" * 200_000 + "主要原因是x" + "</div>" * 200_000).encode(), "any"),
-        Case("entity_flood.html", "html", "500,000 character references", lambda: _html("<p>" + "&amp;&#20013;&nbsp;" * 500_00 + "</p>" + "".join(f"<p>{l}</p>" for l in REPORT_LINES)).encode(), "any"),
+        Case("entity_flood.html", "html", "500,000 character references", lambda: _html("<p>" + "&amp;&#20013;&nbsp;" * 500_00 + "</p>" + "".join(f"<p>{line}</p>" for line in REPORT_LINES)).encode(), "any"),
         Case("external_resources.html", "html", "a DTD, base, stylesheet, scripts, images, iframe, refresh to URLs", html_external, "ok", min_explanations=3),
         Case("xss_in_text.html", "html", "markup and javascript: in the report's text", html_xss, "ok", min_explanations=3),
         Case("tag_soup.html", "html", "unclosed and misnested tags, a stray </html>", lambda: ("<html><body><p><b><i>" + REPORT_TEXT.replace("\n", "<tr><td>") + "</p></b></html></table><p>").encode(), "any"),
@@ -583,7 +583,7 @@ def cases() -> list[Case]:
         Case("newlines_only.txt", "text", "1 MB of line breaks", lambda: b"\n" * (1024 * KB), "error", ["empty"]),
         Case("control_chars.txt", "text", "text full of control characters", lambda: bytes(rng.randrange(1, 32) for _ in range(8 * KB)), "error", ["binary"]),
         Case("zero_width_bidi.txt", "text", "zero-width spaces, bidi overrides and combining marks in the figures", lambda: text_report_with("1204.56", "12\u200b04\u202e.56\u0301").replace(b"\n", "\u2028\n".encode()), "ok", min_explanations=2),
-        Case("formula_injection.txt", "text", "reasons that are spreadsheet formulas", lambda: text_report_with("新增文化惠民演出经费", FORMULA).replace("压减非急需支出".encode(), b"+cmd|' /C calc'!A0").replace("新录用工作人员 2 名".encode(), "@SUM(1+1)*cmd|' /C calc'!A0".encode()), "ok", min_explanations=3),
+        Case("formula_injection.txt", "text", "reasons that are spreadsheet formulas", lambda: text_report_with("新增文化惠民演出经费", FORMULA).replace("压减非急需支出".encode(), b"+cmd|' /C calc'!A0").replace("新录用工作人员 2 名".encode(), b"@SUM(1+1)*cmd|' /C calc'!A0"), "ok", min_explanations=3),
         Case("html_payload.txt", "text", "a text report whose reasons are markup", lambda: text_report_with("新增文化惠民演出经费", PAYLOAD_SCRIPT + "<img src=x onerror=alert(1)>"), "ok", min_explanations=3),
         # -- not a report at all
         Case("random.bin", "garbage", "64 KB of random bytes", lambda: bytes(rng.randrange(256) for _ in range(64 * KB)), "error", ["binary"]),

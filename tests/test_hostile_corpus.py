@@ -113,7 +113,7 @@ def scored(corpus, tmp_path_factory):
     from nlp.classifier import load_model
 
     load_model().predict(["预热"])  # the model and the segmenter, once, before the forks: each child shares them
-    folder, written = corpus
+    _, written = corpus
     html_dir = tmp_path_factory.mktemp("hostile_html")
 
     def one(item):

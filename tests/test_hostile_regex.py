@@ -251,44 +251,41 @@ def _pumps(pattern: re.Pattern) -> list[str]:
     except Exception:  # noqa: BLE001 - an odd pattern: the generic pumps only
         tree = []
     pumps: set[str] = {"1", " ", "\t", "\n", " \n", "a", "字", "。", "X", "1.", "1,"}
+    _walk(tree, pumps)
+    return sorted(pumps)
 
-    def walk(seq):
-        for op, av in seq:
-            if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
-                lo, hi, body = av
-                if hi == C.MAXREPEAT or hi >= 100:
-                    s = _sample(body)
-                    if s:
-                        pumps.add(s)
-                        branch_bodies(body)
-                walk(body)
-            elif op is C.SUBPATTERN:
-                walk(av[-1])
-            elif op is C.BRANCH:
-                for b in av[1]:
-                    walk(b)
-            elif op in (C.ASSERT, C.ASSERT_NOT):
-                walk(av[1])
-            elif op is C.LITERAL:
-                pumps.add(chr(av))
-            elif op is C.IN:
-                s = _class_sample(av)
+
+def _walk(seq, pumps: set[str]) -> None:
+    """Add to `pumps` a sample of every long repeat and every literal of a parsed pattern."""
+    for op, av in seq:
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            _, hi, body = av
+            if hi == C.MAXREPEAT or hi >= 100:
+                s = _sample(body)
                 if s:
                     pumps.add(s)
+                    _branch_bodies(body, pumps)
+            _walk(body, pumps)
+        elif op is C.SUBPATTERN:
+            _walk(av[-1], pumps)
+        elif op is C.BRANCH:
+            for b in av[1]:
+                _walk(b, pumps)
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            _walk(av[1], pumps)
+        elif op is C.LITERAL:
+            pumps.add(chr(av))
+        elif op is C.IN and (s := _class_sample(av)):
+            pumps.add(s)
 
-    def branch_bodies(body):
-        # (?:增加|减少|...)+ : each alternative pumped on its own
-        for op, av in body:
-            if op is C.SUBPATTERN:
-                branch_bodies(av[-1])
-            elif op is C.BRANCH:
-                for b in av[1]:
-                    s = _sample(b)
-                    if s:
-                        pumps.add(s)
 
-    walk(tree)
-    return sorted(pumps)
+def _branch_bodies(body, pumps: set[str]) -> None:
+    # (?:增加|减少|...)+ : each alternative pumped on its own
+    for op, av in body:
+        if op is C.SUBPATTERN:
+            _branch_bodies(av[-1], pumps)
+        elif op is C.BRANCH:
+            pumps.update(s for b in av[1] if (s := _sample(b)))
 
 
 def _text(pump: str, size: int, as_bytes: bool):

@@ -36,14 +36,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-import atheris  # noqa: E402
+import atheris
 
 with atheris.instrument_imports(include=["nlp"]):
-    from nlp import InputError  # noqa: E402
-    from nlp.reasons import split_causes  # noqa: E402
-    from nlp.pipeline import analyze  # noqa: E402
-    from nlp.readers import read_bytes  # noqa: E402
-    from nlp.repair import repair  # noqa: E402
+    from nlp import InputError
+    from nlp.pipeline import analyze
+    from nlp.readers import read_bytes
+    from nlp.reasons import split_causes
+    from nlp.repair import repair
 
 
 SKIP = set(filter(None, os.environ.get("JUESUAN_FUZZ_SKIP", "").split(",")))

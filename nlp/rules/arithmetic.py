@@ -1,7 +1,9 @@
 import re
+from typing import ClassVar
 
 from nlp.rules import Rule
 from nlp.statements import to_wan
+from nlp.vocabulary import Severity
 
 
 class Arithmetic(Rule):
@@ -14,9 +16,11 @@ class Arithmetic(Rule):
 
     code = "JS501"
     name = "arithmetic"
-    severity = "error"
+    zh = "数字不符"
+    severity = Severity.ERROR
     summary = "figures do not add up"
-    options = {"tolerance": 0.01, "pct_tolerance": 0.01}
+    example = "支出决算数为 110.00 万元，比上年增加 10.00 万元，增长 20.00%。"
+    options: ClassVar[dict] = {"tolerance": 0.01, "pct_tolerance": 0.01}
 
     def check(self, report, options):
         tol, ptol = options["tolerance"], options["pct_tolerance"]

@@ -17,6 +17,7 @@ import pytest
 from nlp import analyze
 from nlp.model import Cause
 from nlp.report.html import render_html, segments
+from nlp.vocabulary import UNLABELLED_ZH
 from tests.html_tags import Tags
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,7 +114,7 @@ def test_every_explanation_and_missing_statement_is_highlighted_once(report, pag
         tag, attrs = tags.by_id(e.id)
         assert "hl expl" in attrs["class"]
         assert attrs["data-id"] == e.id
-        assert "(unlabelled)" in attrs["title"] or all(c.label for c in e.causes)
+        assert UNLABELLED_ZH in attrs["title"] or all(c.label for c in e.causes)
     for m in report.missing:
         tag, attrs = tags.by_id(m.id)
         assert "hl missing" in attrs["class"]
@@ -165,12 +166,12 @@ def test_labels_colour_and_badge_the_highlights():
     html = render_html(r)
     assert "人员与薪酬" in html and "0.87" in html
     assert "--hl: #bbf7d0" in html  # staffing's colour
-    assert 'value="staffing"' in html and "(unlabelled)" not in html.split('id="label-filters"')[1].split("</div>")[0]
+    assert 'value="staffing"' in html and UNLABELLED_ZH not in html.split('id="label-filters"')[1].split("</div>")[0]
 
 
 def test_unlabelled_causes_are_shown_as_such():
     page = render_html(analyze("江滨区档案馆.txt", text=REPORT, model=None))
-    assert "(unlabelled)" in page
+    assert UNLABELLED_ZH in page
     assert 'value="_unlabelled"' in page
 
 

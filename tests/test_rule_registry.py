@@ -13,6 +13,7 @@ a corpus rule's folder is run through `juesuan batch`.
 
 from __future__ import annotations
 
+import ast
 import csv
 import importlib
 import pkgutil
@@ -62,6 +63,22 @@ def test_every_module_is_one_registered_rule(module):
 
 def test_the_registry_holds_the_rules_of_the_modules_and_nothing_else():
     assert sorted(type(r).__module__ for r in registry()) == sorted(rule_modules())
+
+
+# Layers above the rules (layer 4): nothing in nlp/rules may import them.
+ABOVE_RULES = {"pipeline", "report", "limits", "batch", "cli"}
+
+
+@pytest.mark.parametrize("path", sorted(Path(nlp.rules.__file__).parent.glob("*.py")), ids=lambda p: p.name)
+def test_rules_import_nothing_above_their_layer(path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported |= {node.module} | {f"{node.module}.{a.name}" for a in node.names if node.module == "nlp"}
+    above = sorted(m for m in imported if m.startswith("nlp.") and m.split(".")[1] in ABOVE_RULES)
+    assert above == [], f"{path.name} imports {above}"
 
 
 def test_codes_and_names_are_unique_and_stable():

@@ -102,8 +102,6 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
     labels = [*LABELS, UNLABELLED]
     rules = _rule_columns(settings)
     corpus = Corpus(settings)
-    identities: list[Identity] = []
-    worst: list = []  # heap of the WORST lowest scores
 
     clock = [time.perf_counter()]
 
@@ -113,45 +111,15 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
         clock[0] = now
 
     with store.reader() as reader:
-        # Pass 1: identities into the corpus index.
-        for n, d in enumerate(docs):
-            rec = reader.read(d.entry)
-            identity = _identity(rec, d, manifest)
-            identities.append(identity)
-            corpus.add(n, identity.unit, identity.year, rec["explanations"])
-            score = rec["document"].get("score")
-            if score is not None:
-                item = (-score, -n)
-                if len(worst) < WORST:
-                    heapq.heappush(worst, item)
-                else:
-                    heapq.heappushpop(worst, item)
-            if progress:
-                progress(n + 1, len(docs))
+        identities, worst_docs = _first_pass(reader, docs, manifest, corpus, progress)
         lap("index")
-        worst_docs = [-n for _, n in sorted(worst, reverse=True)]  # lowest score first, then input order
         links, note = render([(docs[n].sha256, docs[n].paths) for n in worst_docs]) if render else ({}, "")
         lap("pages")
         result = corpus.finish()
         lap("corpus_rules")
-
-        # Pass 2: the tables.
         book = T.open_workbook(os.path.join(out, "report.xlsx.part"))
         writer = _Writer(out, book, labels, rules, identities, _Aggregates(result, set(worst_docs)))
-        for n, d in enumerate(docs):
-            rec = reader.read(d.entry)
-            document = Document(
-                n, d, identities[n], rec["document"],
-                [ExplanationRow._make(r) for r in rec["explanations"]],
-                [StoredFinding._make(f) for f in rec["findings"]],
-            )
-            writer.write(document, result.findings.get(n, []))
-        t_err = T.Table(out, "errors", T.ERROR_COLUMNS, book)
-        for e in sorted(errors, key=lambda e: (e.path, e.sha256)):
-            t_err.write([e.path, e.error, e.message, e.sha256 or None])
-        tables = (writer.documents, writer.explanations, writer.findings, t_err)
-        for t in tables:
-            t.close()
+        tables = _second_pass(reader, docs, writer, result, errors)
         book.close()
         os.replace(os.path.join(out, "report.xlsx.part"), os.path.join(out, "report.xlsx"))
         lap("tables")
@@ -169,6 +137,45 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
     built.paths["dashboard.html"] = path
     lap("dashboard")
     return built
+
+
+def _first_pass(reader, docs: list[DocRef], manifest, corpus: Corpus, progress) -> tuple[list[Identity], list[int]]:
+    """Every document's identity, its explanations into the corpus index; and
+    the numbers of the WORST lowest-scoring documents, lowest first."""
+    identities: list[Identity] = []
+    worst: list[tuple[float, int]] = []  # a heap of (-score, -number)
+    for n, d in enumerate(docs):
+        rec = reader.read(d.entry)
+        identity = _identity(rec, d, manifest)
+        identities.append(identity)
+        corpus.add(n, identity.unit, identity.year, rec["explanations"])
+        score = rec["document"].get("score")
+        if score is not None and len(worst) < WORST:
+            heapq.heappush(worst, (-score, -n))
+        elif score is not None:
+            heapq.heappushpop(worst, (-score, -n))
+        if progress:
+            progress(n + 1, len(docs))
+    return identities, [-n for _, n in sorted(worst, reverse=True)]  # lowest score first, then input order
+
+
+def _second_pass(reader, docs: list[DocRef], writer: _Writer, result: CorpusResult, errors: list[ErrorRow]) -> tuple:
+    """The tables, closed: documents, explanations, findings, errors."""
+    for n, d in enumerate(docs):
+        rec = reader.read(d.entry)
+        document = Document(
+            n, d, writer.identities[n], rec["document"],
+            [ExplanationRow._make(r) for r in rec["explanations"]],
+            [StoredFinding._make(f) for f in rec["findings"]],
+        )
+        writer.write(document, result.findings.get(n, []))
+    t_err = T.Table(writer.out, "errors", T.ERROR_COLUMNS, writer.book)
+    for e in sorted(errors, key=lambda e: (e.path, e.sha256)):
+        t_err.write([e.path, e.error, e.message, e.sha256 or None])
+    tables = (writer.documents, writer.explanations, writer.findings, t_err)
+    for t in tables:
+        t.close()
+    return tables
 
 
 def _identity(rec: dict, d: DocRef, manifest) -> Identity:
@@ -196,6 +203,7 @@ class _Writer:
         self.documents = T.Table(out, "documents", columns, book)
         self.explanations = T.Table(out, "explanations", T.explanation_columns(), book)
         self.findings = T.Table(out, "findings", T.FINDING_COLUMNS, book)
+        self.out, self.book = out, book
         self.labels, self.rules, self.identities, self.agg = labels, rules, identities, agg
 
     def write(self, doc: Document, corpus_findings: list[CorpusFinding]) -> None:

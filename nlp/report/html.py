@@ -20,13 +20,14 @@ from functools import lru_cache
 
 from nlp.model import Finding, Report
 from nlp.rules import find_rule
-from nlp.vocabulary import LABELS, UNLABELLED_ZH, Label, Severity
+from nlp.vocabulary import LABELS, UNLABELLED_ZH, Direction, Label, Severity
 
 UNLABELLED = "_unlabelled"  # filter value for causes the classifier did not label
 NO_FINDING = "_none"  # filter value for explanations that no finding names
 
 _UNLABELLED_COLOUR = "#dbeafe"
 _FALLBACK_COLOUR = "#e0e7ff"  # a label of the user's own model
+_DIRECTION_ZH = {Direction.INCREASE: "增加", Direction.DECREASE: "减少", Direction.NONE: "持平"}
 _SEVERITY_COLOUR = {Severity.ERROR: "#dc2626", Severity.WARNING: "#d97706", Severity.INFO: "#2563eb"}
 
 
@@ -216,7 +217,7 @@ def _missing_row(m, by_target) -> dict:
         "section": " › ".join(m.section),
         "item": s.item,
         "statement": s.text,
-        "direction": {"increase": "增加", "decrease": "减少", "none": "持平"}.get(s.direction, s.direction),
+        "direction": _DIRECTION_ZH.get(s.direction, s.direction),
         "change": s.change,
         "change_pct": s.change_pct,
         "where": where(m.location),
@@ -286,52 +287,63 @@ def _clip(span: tuple[int, int], n: int) -> tuple[int, int]:
 
 
 def _highlight(text: str, kind: str, item, findings: list[Finding], anchors: list[str]) -> Segment:
-    rules = sorted({f.rule for f in findings}) or [NO_FINDING]
-    codes = sorted({(f.code, f.severity) for f in findings})
-    worst = min((f.severity for f in findings), key=_severity_rank, default=None)
+    marks = {
+        "rules": " ".join(sorted({f.rule for f in findings}) or [NO_FINDING]),
+        "codes": sorted({(f.code, f.severity) for f in findings}),
+        "worst": min((f.severity for f in findings), key=_severity_rank, default=None),
+        "lines": [f"{f.code} {f.rule}: {f.message}" for f in findings],
+    }
     if kind == "missing":
-        s = item.statement
-        title = [f"{item.id} · change without a reason · 未说明原因", s.item]
-        title += [f"{f.code} {f.rule}: {f.message}" for f in findings]
-        attrs = {
-            "id": item.id,
-            "class": "hl missing",
-            "data-id": item.id,
-            "data-labels": "",
-            "data-rules": " ".join(rules),
-            "title": "\n".join(title),
-        }
-        badge = {"id": item.id, "label": "缺少原因", "conf": None, "vague": False, "more": 0, "codes": codes, "worst": worst}
-        return Segment(text, "missing", attrs, list(anchors), badge)
+        return _missing_segment(text, item, marks, anchors)
+    return _explanation_segment(text, item, marks, anchors)
 
+
+def _missing_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
+    title = [f"{item.id} · change without a reason · 未说明原因", item.statement.item, *marks["lines"]]
+    attrs = {
+        "id": item.id,
+        "class": "hl missing",
+        "data-id": item.id,
+        "data-labels": "",
+        "data-rules": marks["rules"],
+        "title": "\n".join(title),
+    }
+    badge = {"id": item.id, "label": "缺少原因", "conf": None, "vague": False, "more": 0, "codes": marks["codes"], "worst": marks["worst"]}
+    return Segment(text, "missing", attrs, list(anchors), badge)
+
+
+def _explanation_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
     causes = item.causes
-    first = causes[0].label if causes else None
-    title = [f"{item.id} · {item.kind}" + (" · " + ", ".join(item.flags) if item.flags else "")]
-    for n, c in enumerate(causes, 1):
-        conf = f" {c.confidence:.2f}" if c.confidence is not None else ""
-        vague = " · vague 含糊" if c.vague else ""
-        title.append(f"cause {n}: {label_name(c.label)}{conf}{vague} — {c.text}")
-    title += [f"{f.code} {f.rule}: {f.message}" for f in findings]
+    first = causes[0] if causes else None
     attrs = {
         "id": item.id,
         "class": "hl expl" + (" low" if "low_confidence" in item.flags else ""),
-        "style": f"--hl: {label_colour(first)}",
+        "style": f"--hl: {label_colour(first.label if first else None)}",
         "data-id": item.id,
         "data-labels": " ".join(sorted({label_key(c.label) for c in causes}) or [UNLABELLED]),
-        "data-rules": " ".join(rules),
-        "title": "\n".join(title),
+        "data-rules": marks["rules"],
+        "title": "\n".join([*_explanation_title(item), *marks["lines"]]),
     }
-    c0 = causes[0] if causes else None
     badge = {
         "id": item.id,
-        "label": label_name(first),
-        "conf": c0.confidence if c0 else None,
+        "label": label_name(first.label if first else None),
+        "conf": first.confidence if first else None,
         "vague": any(c.vague for c in causes),
         "more": len(causes) - 1,
-        "codes": codes,
-        "worst": worst,
+        "codes": marks["codes"],
+        "worst": marks["worst"],
     }
     return Segment(text, "explanation", attrs, list(anchors), badge)
+
+
+def _explanation_title(item) -> list[str]:
+    """The hover text's lines: the explanation, then each cause with its label."""
+    title = [f"{item.id} · {item.kind}" + (" · " + ", ".join(item.flags) if item.flags else "")]
+    for n, c in enumerate(item.causes, 1):
+        conf = f" {c.confidence:.2f}" if c.confidence is not None else ""
+        vague = " · vague 含糊" if c.vague else ""
+        title.append(f"cause {n}: {label_name(c.label)}{conf}{vague} — {c.text}")
+    return title
 
 
 # ----------------------------------------------------------------- the charts

@@ -4,7 +4,10 @@ Every module of this package holds one rule: a `Rule` subclass with a stable
 `code`, a `name` and its Chinese name `zh`, a `severity`, a one-line
 `summary`, a `rationale` (its docstring), an `example` of what it flags and
 default `options`. The registry finds the rules by walking the package, so a
-new rule is a new module (and its tests), nothing else.
+new rule is a new module and its tests, nothing else: tests/test_rule_registry.py
+asks every rule for a fixture that fires and one that does not
+(tests/fixtures/rules/JS101_fires.txt, JS101_passes.txt; a corpus rule's are
+folders of reports).
 
 Rules have one of two scopes:
 

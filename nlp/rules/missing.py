@@ -1,7 +1,7 @@
 from typing import ClassVar
 
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Direction, Severity
 
 
 class Missing(Rule):
@@ -21,7 +21,7 @@ class Missing(Rule):
     def check(self, report, options):
         for m in report.missing:
             s = m.statement
-            if s.direction == "none":
+            if s.direction == Direction.NONE:
                 continue
             big = (s.change is not None and s.change >= options["min_change"]) or (
                 s.change_pct is not None and s.change_pct >= options["min_pct"]

@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Kind, Severity
 
 # Words that say only that something moved: direction, size, time, amounts, filler.
 _MOVEMENT = re.compile(
@@ -51,7 +51,7 @@ class Restated(Rule):
 
     def check(self, report, options):
         for e in report.explanations:
-            if e.kind != "narrative" or not e.causes:
+            if e.kind != Kind.NARRATIVE or not e.causes:
                 continue
             item = plain(e.statement.item or "")
             item_parts = [p for p in re.split(r"（[类款项]）|[（）()、，/]", item) if len(p) >= 2]

@@ -34,7 +34,8 @@ from nlp.grouping import Groups
 from nlp.rules import CorpusFinding, Sharer, corpus_rules
 from nlp.similarity import normalise
 
-# The options of the corpus rules that also set the near-duplicate index.
+# One index serves every corpus rule: it is built with these options of the
+# selected rules that have them (copied_across_units), else with its defaults.
 _INDEX_OPTIONS = {"similarity": float, "min_chars": int}
 
 

@@ -22,9 +22,10 @@ import math
 from collections import defaultdict
 
 from nlp.model import Finding, Report
+from nlp.vocabulary import Severity
 
-SEVERITY_WEIGHT = {"error": 3.0, "warning": 2.0, "info": 1.0}
-_MAX = SEVERITY_WEIGHT["error"]
+SEVERITY_WEIGHT = {Severity.ERROR: 3.0, Severity.WARNING: 2.0, Severity.INFO: 1.0}
+_MAX = SEVERITY_WEIGHT[Severity.ERROR]
 
 
 def materiality(statement) -> float:
@@ -34,33 +35,47 @@ def materiality(statement) -> float:
 
 
 def score_report(report: Report, findings: list[Finding]) -> tuple[float, dict]:
+    """The score, and its parts; sets each finding's materiality and penalty."""
     weight = {e.id: materiality(e.statement) for e in report.explanations}
     weight.update({m.id: materiality(m.statement) for m in report.missing})
     capacity = _MAX * sum(weight.values())
+    _charge(findings, weight)
+    by_rule = _by_rule(findings, capacity)
+    lost = sum(f.penalty for f in findings)
+    score = round(100 * max(0.0, 1 - lost / capacity), 1) if capacity else (0.0 if findings else 100.0)
+    return score, {"capacity": round(capacity, 3), "penalty": round(lost, 3), "by_rule": by_rule}
 
-    raw: dict[str, list[tuple[Finding, float]]] = defaultdict(list)
+
+def _charge(findings: list[Finding], weight: dict[str, float]) -> None:
+    """Each finding's materiality and penalty: what it costs the explanations
+    it names, each capped at 3 × m(x) shared in proportion."""
+    costs: dict[str, list[tuple[Finding, float]]] = defaultdict(list)
     for f in findings:
-        f.penalty = 0.0
         named = [t for t in f.targets if t in weight]
         f.materiality = round(max([weight[t] for t in named] or [1.0]), 3)
-        if not named:
-            f.penalty = SEVERITY_WEIGHT[f.severity]
+        f.penalty = 0.0 if named else SEVERITY_WEIGHT[f.severity]
         for t in named:
-            raw[t].append((f, SEVERITY_WEIGHT[f.severity] * weight[t]))
-    for t, costs in raw.items():
-        total = sum(c for _, c in costs)
-        scale = min(1.0, _MAX * weight[t] / total)
-        for f, c in costs:
-            f.penalty += c * scale
-
-    by_rule: dict[str, dict] = {}
+            costs[t].append((f, SEVERITY_WEIGHT[f.severity] * weight[t]))
+    for t, charged in costs.items():
+        _share(charged, _MAX * weight[t])
     for f in findings:
         f.penalty = round(f.penalty, 3)
+
+
+def _share(charged: list[tuple[Finding, float]], cap: float) -> None:
+    """Charge the findings on one explanation, scaled down to share `cap` when they add up to more."""
+    scale = min(1.0, cap / sum(c for _, c in charged))
+    for f, c in charged:
+        f.penalty += c * scale
+
+
+def _by_rule(findings: list[Finding], capacity: float) -> dict[str, dict]:
+    """Each rule's findings, penalty and the points of the score it took."""
+    by_rule: dict[str, dict] = {}
+    for f in findings:
         part = by_rule.setdefault(f.rule, {"code": f.code, "findings": 0, "penalty": 0.0})
         part["findings"] += 1
         part["penalty"] = round(part["penalty"] + f.penalty, 3)
-    lost = sum(f.penalty for f in findings)
     for part in by_rule.values():
         part["points"] = round(100 * part["penalty"] / capacity, 1) if capacity else 0.0
-    score = round(100 * max(0.0, 1 - lost / capacity), 1) if capacity else (0.0 if findings else 100.0)
-    return score, {"capacity": round(capacity, 3), "penalty": round(lost, 3), "by_rule": by_rule}
+    return by_rule

@@ -85,8 +85,8 @@ def test_every_file_is_a_document_or_an_error(corpus, local_run):
 
 
 def test_tables_agree(local_run):
-    import pyarrow.parquet as pq
     import openpyxl
+    import pyarrow.parquet as pq
 
     out, summary = local_run
     docs, expl, finds = (_rows(out, n) for n in TABLES[:3])
@@ -164,7 +164,7 @@ def test_sticky_reasons_found(corpus, local_run):
     for (unit, year), d in docs.items():
         prev = docs.get((unit, year - 1))
         if prev:
-            for item, r_now, r_prev in zip(d.items, d.reasons, prev.reasons):
+            for item, r_now, r_prev in zip(d.items, d.reasons, prev.reasons, strict=False):
                 if r_now and r_prev and normalise(r_now) == normalise(r_prev) and (d.path, item) not in republished:
                     expected.add((d.path, item))
     assert {(b, item) for _, b, item, _ in truth.sticky} <= expected
@@ -189,7 +189,7 @@ def test_same_outputs_on_a_dask_cluster(corpus, local_run):
 
 
 def _same_outputs(a, b):
-    for name in TABLES + ["report.xlsx", "dashboard.html"]:
+    for name in [*TABLES, "report.xlsx", "dashboard.html"]:
         assert (Path(a) / name).read_bytes() == (Path(b) / name).read_bytes(), name
     import pyarrow.parquet as pq
 
@@ -251,7 +251,7 @@ def test_killed_run_resumes_with_nothing_lost_or_doubled(corpus, local_run):
 
 
 def test_interrupt_then_resume_by_content_hash(corpus, tmp_path):
-    root, truth = corpus
+    _root, truth = corpus
     src = tmp_path / "in"
     src.mkdir()
     for doc in truth.docs[:40]:
@@ -286,7 +286,7 @@ def test_interrupt_then_resume_by_content_hash(corpus, tmp_path):
 
 
 def test_dashboard(local_run):
-    out, summary = local_run
+    out, _summary = local_run
     html = (out / "dashboard.html").read_text(encoding="utf-8")
     # offline and self-contained: no script, no external resource
     for bad in ("<script", " src=", "<link", "@import", "url("):
@@ -306,15 +306,15 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium (Debian package chromium) is not installed")
 def test_dashboard_in_headless_chromium(local_run, tmp_path):
-    out, summary = local_run
+    out, _summary = local_run
     shot = tmp_path / "dashboard.png"
     url = (out / "dashboard.html").as_uri()
     common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
               f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(common + ["--dump-dom", url], capture_output=True, text=True, timeout=120)
+    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "决算说明批量筛查" in dom.stdout and dom.stdout.count("<tr>") > 20
-    run = subprocess.run(common + ["--window-size=1400,2600", f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([*common, "--window-size=1400,2600", f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and shot.exists(), run.stderr[-2000:]
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -327,7 +327,7 @@ def test_dashboard_in_headless_chromium(local_run, tmp_path):
 
 def test_manifest_overrides_unit_and_year(corpus, tmp_path):
     _, truth = corpus
-    prev, nxt, item, reason = truth.sticky[0]
+    prev, nxt, _item, _reason = truth.sticky[0]
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(prev, src / "a.txt")

@@ -17,6 +17,7 @@ import pytest
 from nlp import analyze
 from nlp.model import Cause
 from nlp.report.html import render_html, segments
+from nlp.vocabulary import UNLABELLED_ZH
 from tests.html_tags import Tags
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,7 +99,7 @@ def test_page_shows_findings_worst_first_each_linking_to_its_explanation(report,
     items = [a for t, a in tags.tags if t == "li" and "finding" in a.get("class", "")]
     assert len(items) == len(report.findings)
     worst_first = sorted(report.findings, key=lambda f: -f.penalty)
-    assert [a["data-rule"] for a in items][0] == worst_first[0].rule
+    assert items[0]["data-rule"] == worst_first[0].rule
     links = {a["href"] for t, a in tags.tags if t == "a" and a.get("href", "").startswith("#")}
     for f in report.findings:
         assert f.code in page
@@ -110,12 +111,12 @@ def test_page_shows_findings_worst_first_each_linking_to_its_explanation(report,
 def test_every_explanation_and_missing_statement_is_highlighted_once(report, page):
     tags = Tags(page)
     for e in report.explanations:
-        tag, attrs = tags.by_id(e.id)
+        _tag, attrs = tags.by_id(e.id)
         assert "hl expl" in attrs["class"]
         assert attrs["data-id"] == e.id
-        assert "(unlabelled)" in attrs["title"] or all(c.label for c in e.causes)
+        assert UNLABELLED_ZH in attrs["title"] or all(c.label for c in e.causes)
     for m in report.missing:
-        tag, attrs = tags.by_id(m.id)
+        _, attrs = tags.by_id(m.id)
         assert "hl missing" in attrs["class"]
     ids = [a["id"] for _, a in tags.tags if "id" in a]
     assert len(ids) == len(set(ids)), "duplicate element ids"
@@ -140,12 +141,12 @@ def test_overlapping_spans_keep_an_anchor(report):
     segs = segments(r)
     assert "".join(s.text for s in segs) == r.text
     assert any(e2.id in s.anchors for s in segs)
-    assert 'id="%s"' % e2.id in render_html(r)
+    assert f'id="{e2.id}"' in render_html(r)
 
 
 def test_header_has_score_parts_and_counts(report, page):
     assert f"{report.score:.1f}" in page
-    for rule, part in report.score_parts["by_rule"].items():
+    for part in report.score_parts["by_rule"].values():
         assert f"−{part['points']:.1f}" in page
         assert part["code"] in page
     assert f"explanations <b>{len(report.explanations)}</b>" in page
@@ -165,12 +166,12 @@ def test_labels_colour_and_badge_the_highlights():
     html = render_html(r)
     assert "人员与薪酬" in html and "0.87" in html
     assert "--hl: #bbf7d0" in html  # staffing's colour
-    assert 'value="staffing"' in html and "(unlabelled)" not in html.split('id="label-filters"')[1].split("</div>")[0]
+    assert 'value="staffing"' in html and UNLABELLED_ZH not in html.split('id="label-filters"')[1].split("</div>")[0]
 
 
 def test_unlabelled_causes_are_shown_as_such():
     page = render_html(analyze("江滨区档案馆.txt", text=REPORT, model=None))
-    assert "(unlabelled)" in page
+    assert UNLABELLED_ZH in page
     assert 'value="_unlabelled"' in page
 
 

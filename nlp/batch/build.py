@@ -15,15 +15,20 @@ import heapq
 import json
 import os
 import re
+import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nlp.batch import tables as T
-from nlp.batch.corpus import CORPUS_RULES, Corpus, CorpusResult, corpus_rules
-from nlp.batch.work import EXPLANATION_FIELDS
+from nlp.batch.corpus import Corpus, CorpusResult
+from nlp.batch.tables import ExplanationRow, FindingRow, StoredFinding
+from nlp.rules import CorpusFinding, Quoted, corpus_rules, find_rule, report_rules
+from nlp.vocabulary import LABELS
 
 WORST = 20
+UNLABELLED = "unlabelled"  # the store's key for causes without a label
 
 
 @dataclass
@@ -53,6 +58,39 @@ class Built:
     seconds: dict = field(default_factory=dict)  # per step: read, pages, corpus, tables, dashboard
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Whose report a document is: its source path, unit and year, and where
+    the unit and year were read ("manifest", "text" or "")."""
+
+    source: str
+    unit: str | None
+    year: int | None
+    origin: str
+
+
+@dataclass
+class Document:
+    """One stored document as pass 2 writes it, its rows named."""
+
+    number: int  # in the run's fixed order
+    ref: DocRef
+    identity: Identity
+    summary: dict  # the stored record's "document"
+    rows: list[ExplanationRow]
+    findings: list[StoredFinding]
+    corpus_rows: list[FindingRow] = field(default_factory=list)
+
+
+class Worst(NamedTuple):
+    """A low-scoring report, for the dashboard's table."""
+
+    sha256: str
+    identity: Identity
+    findings: int
+    score: float
+
+
 def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], manifest, settings=None, *, render=None, progress=None) -> Built:
     """Write every output into `out`. `render(worst)` is given the worst
     reports [(sha256, paths)] and returns ({sha256: relative link}, note):
@@ -61,13 +99,9 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
 
     docs = sorted(docs, key=lambda d: (d.paths[0], d.sha256))
     built = Built()
-    labels = _labels()
+    labels = [*LABELS, UNLABELLED]
     rules = _rule_columns(settings)
     corpus = Corpus(settings)
-    metas: list[tuple[str, str | None, int | None, str]] = []
-    worst: list = []  # heap of the WORST lowest scores
-
-    import time
 
     clock = [time.perf_counter()]
 
@@ -77,63 +111,74 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
         clock[0] = now
 
     with store.reader() as reader:
-        # Pass 1: identities into the corpus index.
-        for n, d in enumerate(docs):
-            rec = reader.read(d.entry)
-            unit, year, origin = _identity(rec, d, manifest)
-            metas.append((d.paths[0], unit, year, origin))
-            corpus.add(n, unit, year, rec["explanations"])
-            score = rec["document"].get("score")
-            if score is not None:
-                item = (-score, -n)
-                if len(worst) < WORST:
-                    heapq.heappush(worst, item)
-                else:
-                    heapq.heappushpop(worst, item)
-            if progress:
-                progress(n + 1, len(docs))
+        identities, worst_docs = _first_pass(reader, docs, manifest, corpus, progress)
         lap("index")
-        worst_docs = [-n for _, n in sorted(worst, reverse=True)]  # lowest score first, then input order
         links, note = render([(docs[n].sha256, docs[n].paths) for n in worst_docs]) if render else ({}, "")
         lap("pages")
         result = corpus.finish()
         lap("corpus_rules")
-
-        # Pass 2: the tables.
         book = T.open_workbook(os.path.join(out, "report.xlsx.part"))
-        doc_cols = T.DOCUMENT_BASE + [(f"label_{l}", "int") for l in labels] + [(f"{code}_{name}", "int") for code, name in rules]
-        t_docs = T.Table(out, "documents", doc_cols, book)
-        t_expl = T.Table(out, "explanations", T.explanation_columns(), book)
-        t_find = T.Table(out, "findings", T.FINDING_COLUMNS, book)
-        agg = _Aggregates(result, set(worst_docs))
-        for n, d in enumerate(docs):
-            rec = reader.read(d.entry)
-            _write_document(t_docs, t_expl, t_find, rec, d, metas, n, result.findings.get(n, []), labels, rules, agg)
-        t_err = T.Table(out, "errors", T.ERROR_COLUMNS, book)
-        for e in sorted(errors, key=lambda e: (e.path, e.sha256)):
-            t_err.write([e.path, e.error, e.message, e.sha256 or None])
-        for t in (t_docs, t_expl, t_find, t_err):
-            t.close()
+        writer = _Writer(out, book, labels, rules, identities, _Aggregates(result, set(worst_docs)))
+        tables = _second_pass(reader, docs, writer, result, errors)
         book.close()
         os.replace(os.path.join(out, "report.xlsx.part"), os.path.join(out, "report.xlsx"))
         lap("tables")
 
-    built.documents, built.explanations, built.findings = t_docs.rows, t_expl.rows, t_find.rows
-    for t in (t_docs, t_expl, t_find, t_err):
+    built.documents, built.explanations, built.findings = (t.rows for t in tables[:3])
+    for t in tables:
         for kind, path in t.paths.items():
             built.paths[f"{t.name}.{kind}"] = path
     built.paths["report.xlsx"] = os.path.join(out, "report.xlsx")
-    built.corpus = dict(result.stats, **{r.name: result.count(r.code) for r in CORPUS_RULES})
+    built.corpus = dict(result.stats, **{r.name: result.count(r.code) for r in corpus_rules()})
 
     built.worst_pages, built.worst_pages_note = len(links), note
     path = os.path.join(out, "dashboard.html")
-    write_dashboard(path, agg, metas, links, errors=len(errors), rules=rules, labels=labels, note=note)
+    write_dashboard(path, writer.agg, identities, links, errors=len(errors), rules=rules, labels=labels, note=note)
     built.paths["dashboard.html"] = path
     lap("dashboard")
     return built
 
 
-def _identity(rec: dict, d: DocRef, manifest) -> tuple[str | None, int | None, str]:
+def _first_pass(reader, docs: list[DocRef], manifest, corpus: Corpus, progress) -> tuple[list[Identity], list[int]]:
+    """Every document's identity, its explanations into the corpus index; and
+    the numbers of the WORST lowest-scoring documents, lowest first."""
+    identities: list[Identity] = []
+    worst: list[tuple[float, int]] = []  # a heap of (-score, -number)
+    for n, d in enumerate(docs):
+        rec = reader.read(d.entry)
+        identity = _identity(rec, d, manifest)
+        identities.append(identity)
+        corpus.add(n, identity.unit, identity.year, rec["explanations"])
+        score = rec["document"].get("score")
+        if score is not None and len(worst) < WORST:
+            heapq.heappush(worst, (-score, -n))
+        elif score is not None:
+            heapq.heappushpop(worst, (-score, -n))
+        if progress:
+            progress(n + 1, len(docs))
+    return identities, [-n for _, n in sorted(worst, reverse=True)]  # lowest score first, then input order
+
+
+def _second_pass(reader, docs: list[DocRef], writer: _Writer, result: CorpusResult, errors: list[ErrorRow]) -> tuple:
+    """The tables, closed: documents, explanations, findings, errors."""
+    for n, d in enumerate(docs):
+        rec = reader.read(d.entry)
+        document = Document(
+            n, d, writer.identities[n], rec["document"],
+            [ExplanationRow._make(r) for r in rec["explanations"]],
+            [StoredFinding._make(f) for f in rec["findings"]],
+        )
+        writer.write(document, result.findings.get(n, []))
+    t_err = T.Table(writer.out, "errors", T.ERROR_COLUMNS, writer.book)
+    for e in sorted(errors, key=lambda e: (e.path, e.sha256)):
+        t_err.write([e.path, e.error, e.message, e.sha256 or None])
+    tables = (writer.documents, writer.explanations, writer.findings, t_err)
+    for t in tables:
+        t.close()
+    return tables
+
+
+def _identity(rec: dict, d: DocRef, manifest) -> Identity:
     doc = rec["document"]
     unit, year = doc.get("unit_text"), doc.get("year_text")
     origin = "text" if unit or year else ""
@@ -142,86 +187,70 @@ def _identity(rec: dict, d: DocRef, manifest) -> tuple[str | None, int | None, s
         if m_unit or m_year:
             unit, year = m_unit or unit, m_year or year
             origin = "manifest"
-    return unit, year, origin
-
-
-def _labels() -> list[str]:
-    try:
-        from nlp.classifier import LABELS
-    except Exception:  # noqa: BLE001 - the classifier is optional here
-        LABELS = ()
-    return list(LABELS) + ["unlabelled"]
+    return Identity(d.paths[0], unit, year, origin)
 
 
 def _rule_columns(settings) -> list[tuple[str, str]]:
-    from nlp.rules import all_rules
-
-    return [(r.code, r.name) for r in all_rules()] + [(r.code, r.name) for r in corpus_rules(settings)]
+    return [(r.code, r.name) for r in report_rules()] + [(r.code, r.name) for r in corpus_rules(settings)]
 
 
-def _write_document(t_docs, t_expl, t_find, rec, d: DocRef, metas, n, corpus_findings, labels, rules, agg) -> None:
-    from nlp.rules import quote
+class _Writer:
+    """Pass 2: each document's rows into the three tables, with its corpus
+    findings joined in, and the dashboard's numbers gathered on the way."""
 
-    source, unit, year, origin = metas[n]
-    doc = rec["document"]
-    sha = d.sha256
-    fi = {k: i for i, k in enumerate(EXPLANATION_FIELDS)}
-    rows = rec["explanations"]
-    by_expl: dict[str, list] = {}
-    for r in rows:
-        by_expl.setdefault(r[fi["explanation"]], r)
-    corpus_codes: dict[str, list[str]] = {}
-    corpus_rows = []
-    for f in corpus_findings:
-        r = by_expl.get(f.explanation)
-        if r is None:
-            continue
-        corpus_codes.setdefault(f.explanation, []).append(f.code)
-        reason = r[fi["reason"]] or ""
-        related = [metas[j] for j in f.related]
-        if f.code == "JS801":
-            named = "、".join(_who(m) for m in related[:3])
-            more = f" and {f.others - 3} more" if f.others > 3 else ""
-            message = f"the same reason is in the reports of {f.others} other unit{'s' if f.others > 1 else ''} ({named}{more}): {quote(reason)}"
-            rule, severity = "copied_across_units", "warning"
-        else:
-            prior_year, p_amount, p_change, p_pct = f.prior
-            now = (r[fi["amount"]], r[fi["change"]], r[fi["change_pct"]])
-            message = f"the reason for {r[fi['item']] or f.explanation} is the same as in the {prior_year} report while the figures changed ({_figures(p_amount, p_change, p_pct)} → {_figures(*now)}): {quote(reason)}"
-            rule, severity = "sticky_across_years", "info"
-        corpus_rows.append([sha, source, unit, year, "corpus", f.code, rule, severity, message, f.explanation,
-                            " | ".join(m[0] for m in related), r[fi["page"]], r[fi["start"]], r[fi["end"]], None, None])
-    rule_counts = Counter(doc.get("rules", {}))
-    for f in corpus_findings:
-        rule_counts[f.code] += 1
-    label_counts = doc.get("labels", {})
-    t_docs.write(
-        [sha, source, " | ".join(d.paths[1:]) or None, unit, year, origin or None, doc.get("pages"), doc.get("score"),
-         doc.get("explanations"), doc.get("causes"), doc.get("missing"), doc.get("findings"), len(corpus_rows)]
-        + [label_counts.get(l, 0) for l in labels]
-        + [rule_counts.get(code, 0) for code, _ in rules]
-    )
-    for r in rows:
-        eid = r[fi["explanation"]]
-        t_expl.write([sha, source, unit, year, *r, " ".join(sorted(set(corpus_codes.get(eid, [])))) or None])
-    for f in rec["findings"]:
-        t_find.write([sha, source, unit, year, "report", *f[:5], None, *f[5:]])
-    for row in corpus_rows:
-        t_find.write(row)
-    agg.add(n, sha, source, unit, year, doc, rows, fi, rec["findings"], corpus_rows)
+    def __init__(self, out: str, book, labels: list[str], rules: list[tuple[str, str]], identities: list[Identity], agg: _Aggregates):
+        columns = T.DOCUMENT_BASE + [(f"label_{label}", "int") for label in labels] + [(f"{code}_{name}", "int") for code, name in rules]
+        self.documents = T.Table(out, "documents", columns, book)
+        self.explanations = T.Table(out, "explanations", T.explanation_columns(), book)
+        self.findings = T.Table(out, "findings", T.FINDING_COLUMNS, book)
+        self.out, self.book = out, book
+        self.labels, self.rules, self.identities, self.agg = labels, rules, identities, agg
 
+    def write(self, doc: Document, corpus_findings: list[CorpusFinding]) -> None:
+        first_rows: dict[str, ExplanationRow] = {}
+        for r in doc.rows:
+            first_rows.setdefault(r.explanation, r)
+        corpus_codes: dict[str, list[str]] = {}
+        for f in corpus_findings:
+            r = first_rows.get(f.explanation)
+            if r is not None:
+                corpus_codes.setdefault(f.explanation, []).append(f.code)
+                doc.corpus_rows.append(self._corpus_row(doc, f, r))
+        self.documents.write(self._document_row(doc, corpus_findings))
+        ident = doc.identity
+        for r in doc.rows:
+            self.explanations.write([doc.ref.sha256, ident.source, ident.unit, ident.year, *r, " ".join(sorted(set(corpus_codes.get(r.explanation, [])))) or None])
+        for f in doc.findings:
+            self.findings.write(FindingRow(doc.ref.sha256, ident.source, ident.unit, ident.year, "report", *f[:5], None, *f[5:]))
+        for row in doc.corpus_rows:
+            self.findings.write(row)
+        self.agg.add(doc)
 
-def _who(meta) -> str:
-    _, unit, year, _ = meta
-    return f"{unit} {year}" if year else (unit or "?")
+    def _corpus_row(self, doc: Document, f: CorpusFinding, r: ExplanationRow) -> FindingRow:
+        rule = find_rule(f.code)
+        related = [self.identities[j] for j in f.related]
+        message = rule.message(f, Quoted(r.item, r.reason or "", r.amount, r.change, r.change_pct), [_who(i) for i in related])
+        ident = doc.identity
+        return FindingRow(
+            doc.ref.sha256, ident.source, ident.unit, ident.year, "corpus", f.code, rule.name, str(rule.severity), message,
+            f.explanation, " | ".join(i.source for i in related), r.page, r.start, r.end, None, None,
+        )
+
+    def _document_row(self, doc: Document, corpus_findings: list[CorpusFinding]) -> list:
+        s, ident = doc.summary, doc.identity
+        rule_counts = Counter(s.get("rules", {}))
+        rule_counts.update(f.code for f in corpus_findings)
+        label_counts = s.get("labels", {})
+        return (
+            [doc.ref.sha256, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.unit, ident.year, ident.origin or None,
+             s.get("pages"), s.get("score"), s.get("explanations"), s.get("causes"), s.get("missing"), s.get("findings"), len(doc.corpus_rows)]
+            + [label_counts.get(label, 0) for label in self.labels]
+            + [rule_counts.get(code, 0) for code, _ in self.rules]
+        )
 
 
-def _figures(amount, change, pct) -> str:
-    if change is not None:
-        return f"change {change:,.2f} 万元"
-    if amount is not None:
-        return f"{amount:,.2f} 万元"
-    return f"{pct}%" if pct is not None else "—"
+def _who(identity: Identity) -> str:
+    return f"{identity.unit} {identity.year}" if identity.year else (identity.unit or "?")
 
 
 _NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?)\s*")
@@ -248,7 +277,7 @@ class _Aggregates:
         self.by_section: Counter = Counter()
         self.rules: Counter = Counter()
         self.severity: Counter = Counter()
-        self._worst: list = []
+        self._worst: list[tuple[float, int, Worst]] = []
         self.explanations = 0
         first = {}
         for k, c in enumerate(result.top):
@@ -256,29 +285,27 @@ class _Aggregates:
         self._first = first
         self.quotes: dict[int, str] = {}
 
-    def add(self, n, sha, source, unit, year, doc, rows, fi, findings, corpus_rows) -> None:
-        score = doc.get("score")
+    def add(self, doc: Document) -> None:
+        score = doc.summary.get("score")
         if score is not None:
             self.scores.append(score)
-        if n in self._worst_docs:
-            self._worst.append((score, n, (sha, source, unit, year, doc.get("findings", 0) + len(corpus_rows), n)))
-        for r in rows:
+        if doc.number in self._worst_docs:
+            findings = doc.summary.get("findings", 0) + len(doc.corpus_rows)
+            self._worst.append((score, doc.number, Worst(doc.ref.sha256, doc.identity, findings, score)))
+        for r in doc.rows:
             self.explanations += 1
-            self.by_section[(section_key(r[fi["section"]]), r[fi["label"]] or "unlabelled")] += 1
-        for f in findings:
-            self.rules[(f[0], f[1])] += 1
-            self.severity[f[2]] += 1
-        for f in corpus_rows:
-            self.rules[(f[5], f[6])] += 1
-            self.severity[f[7]] += 1
-        for k, eid in self._first.get(n, []):
-            r = next((r for r in rows if r[fi["explanation"]] == eid), None)
+            self.by_section[(section_key(r.section), r.label or UNLABELLED)] += 1
+        for f in [*doc.findings, *doc.corpus_rows]:
+            self.rules[(f.code, f.rule)] += 1
+            self.severity[f.severity] += 1
+        for k, eid in self._first.get(doc.number, []):
+            r = next((r for r in doc.rows if r.explanation == eid), None)
             if r is not None:
-                self.quotes[k] = r[fi["reason"]] or ""
+                self.quotes[k] = r.reason or ""
 
-    def worst_sorted(self) -> list[tuple]:
-        """(sha, source, unit, year, findings, doc_no, score), worst first."""
-        return [(*v, s) for s, _, v in sorted(self._worst, key=lambda t: (t[0], t[1]))]
+    def worst_sorted(self) -> list[Worst]:
+        """The worst reports, lowest score first."""
+        return [w for _, _, w in sorted(self._worst, key=lambda t: (t[0], t[1]))]
 
 
 def write_summary(path: str, summary: dict) -> None:

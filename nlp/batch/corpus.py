@@ -1,16 +1,18 @@
-"""Corpus rules: findings over all the explanations of a batch run.
+"""The corpus rules' side of a batch run: which explanations of the run share
+a reason.
 
-    JS801 copied_across_units  the same or nearly the same reason in the
-                               reports of different units
-    JS802 sticky_across_years  a unit's reason for an item unchanged from its
-                               previous year's report while the figures changed
+The rules themselves (JS801 copied_across_units, JS802 sticky_across_years)
+are rule modules of `nlp.rules` with scope "corpus"; here the batch gathers
+what they judge. `Corpus` is fed every document's explanation rows (`add`)
+and, at `finish`, hands each cluster of near-identical reasons spread over
+several reports to the selected corpus rules as plain `Sharer`s.
 
 Near-duplicates are found without comparing all pairs: every distinct
 normalised reason (`nlp.similarity.normalise`, as the single-report rule
 JS301 uses) is MinHashed over its character bigrams and put in a MinHash LSH
 index (datasketch); only the candidates the index returns are compared, with
 the same measure as JS301 (rapidfuzz ratio >= 90 by default), and matches
-are joined into clusters (union-find).
+are joined into clusters (`nlp.grouping.Groups`).
 
 Memory: the index is the only thing that grows with the corpus. Per
 distinct reason it holds the LSH entry (16 band hashes and their buckets),
@@ -25,66 +27,16 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass, field
-from typing import ClassVar
 
+from nlp.batch.tables import ExplanationRow
+from nlp.config import Settings
+from nlp.grouping import Groups
+from nlp.rules import CorpusFinding, Sharer, corpus_rules
 from nlp.similarity import normalise
 
-
-class CorpusRule:
-    code: ClassVar[str]
-    name: ClassVar[str]
-    severity: ClassVar[str]
-    summary: ClassVar[str]
-    options: ClassVar[dict] = {}
-
-    @property
-    def rationale(self) -> str:
-        return " ".join((type(self).__doc__ or "").split())
-
-
-class CopiedAcrossUnits(CorpusRule):
-    """The same or nearly the same reason appears in the reports of different
-    units. Two units rarely change their spending for word-for-word the same
-    reason; a reason copied from another unit's report (or from a template
-    passed around) tells the reader nothing about this unit. Figures,
-    punctuation, spaces and small edits do not hide a copy; reasons shorter
-    than `min_chars` (after normalising) are too generic to call copies."""
-
-    code = "JS801"
-    name = "copied_across_units"
-    severity = "warning"
-    summary = "same reason as in another unit's report"
-    options = {"similarity": 90.0, "min_chars": 10}
-
-
-class StickyAcrossYears(CorpusRule):
-    """A unit gives the same reason for an item as in its previous year's
-    report although the figures changed. Explanations that stay the same
-    while the numbers move are "sticky" (Dyer, Lang & Stice-Lawrence 2017):
-    they were carried forward, not written for this year's change."""
-
-    code = "JS802"
-    name = "sticky_across_years"
-    severity = "info"
-    summary = "same reason as the unit's previous year, figures changed"
-    options = {"similarity": 90.0}
-
-
-CORPUS_RULES: list[CorpusRule] = [CopiedAcrossUnits(), StickyAcrossYears()]
-
-
-def corpus_rules(settings=None) -> list[CorpusRule]:
-    """The corpus rules the settings select (all by default)."""
-    if settings is None:
-        return list(CORPUS_RULES)
-    return [r for r in CORPUS_RULES if settings.enabled(r)]
-
-
-def rule_options(rule: CorpusRule, settings=None) -> dict:
-    options = dict(rule.options)
-    if settings is not None:
-        options.update(settings.rule_options.get(rule.name, {}))
-    return options
+# One index serves every corpus rule: it is built with these options of the
+# selected rules that have them (copied_across_units), else with its defaults.
+_INDEX_OPTIONS = {"similarity": float, "min_chars": int}
 
 
 class NearDuplicateIndex:
@@ -99,6 +51,8 @@ class NearDuplicateIndex:
     BANDS = (12, 5)
 
     def __init__(self, similarity: float = 90.0, min_chars: int = 10, num_perm: int = 64, bands: tuple[int, int] | None = None):
+        import zlib
+
         from datasketch import MinHash, MinHashLSH
 
         self.similarity = similarity
@@ -109,12 +63,12 @@ class NearDuplicateIndex:
         # hashes it computes at insert time, never the MinHash object. Its
         # shingles are hashed with CRC-32 (deterministic, ~20% faster than
         # the default SHA-1; the permutations that follow do the mixing).
-        import zlib
-
         self._m = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32)
         self.ids: dict[str, int] = {}
         self.texts: list[str] = []
-        self.parent = array("i")
+        # The older text stays a cluster's root, so clusters do not depend on
+        # which member arrived last.
+        self.groups = Groups()
         self.candidates = 0  # pairs compared
         self.indexed = 0  # texts in the LSH
 
@@ -126,10 +80,9 @@ class NearDuplicateIndex:
         tid = self.ids.get(key)
         if tid is not None:
             return tid
-        tid = len(self.texts)
+        tid = self.groups.add()
         self.ids[key] = tid
         self.texts.append(key)
-        self.parent.append(tid)
         if len(key) >= self.min_chars:
             m = self._m
             m.clear()
@@ -151,34 +104,10 @@ class NearDuplicateIndex:
             return
         hits = process.extract(key, [self.texts[c] for c in todo], scorer=fuzz.ratio, score_cutoff=self.similarity, limit=None)
         for _, _, i in hits:
-            self.union(tid, todo[i])
+            self.groups.union(tid, todo[i])
 
     def find(self, i: int) -> int:
-        parent = self.parent
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the older text stays the root: clusters do not depend on
-            # which member arrived last
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
-
-
-@dataclass
-class CorpusFinding:
-    code: str
-    explanation: str  # "E12"
-    related: list[int]  # document numbers of the other reports concerned
-    others: int = 0  # JS801: how many other units
-    prior: tuple | None = None  # JS802: (year, amount, change, change_pct) of the previous report
+        return self.groups.find(i)
 
 
 @dataclass
@@ -203,25 +132,18 @@ class CorpusResult:
         return sum(1 for fs in self.findings.values() for f in fs if f.code == code)
 
 
-# Positions in the stored explanation rows (nlp.batch.work.EXPLANATION_FIELDS)
-def _positions():
-    from nlp.batch.work import EXPLANATION_FIELDS as F
-
-    return {k: F.index(k) for k in ("explanation", "item", "basis", "amount", "compare_amount", "change", "change_pct", "reason", "cause_no")}
-
-
 class Corpus:
     """Feed it every document's explanation rows (`add`), then `finish`."""
 
     TOP = 20
 
-    def __init__(self, settings=None):
-        self.rules = {r.code: rule_options(r, settings) for r in corpus_rules(settings)}
-        copied = self.rules.get("JS801", CopiedAcrossUnits.options)
-        sticky = self.rules.get("JS802", StickyAcrossYears.options)
-        self.min_chars = int(copied.get("min_chars", 10))
-        self.index = NearDuplicateIndex(similarity=float(copied.get("similarity", sticky.get("similarity", 90.0))), min_chars=self.min_chars)
-        self._pos = _positions()
+    def __init__(self, settings: Settings | None = None):
+        settings = settings or Settings()
+        self.rules = [(rule, settings.options_for(rule)) for rule in corpus_rules(settings)]
+        index_options = {}
+        for _, options in self.rules:
+            index_options.update({k: kind(options[k]) for k, kind in _INDEX_OPTIONS.items() if k in options})
+        self.index = NearDuplicateIndex(**index_options)
         self._units: dict[str, int] = {}
         self._items: dict[str, int] = {}
         self.doc_years = array("h")  # per document: year or 0
@@ -231,28 +153,25 @@ class Corpus:
         self.e_fig = array("d")  # amount, compare_amount, change, change_pct (nan: none)
 
     def add(self, doc_no: int, unit: str | None, year: int | None, rows: list[list]) -> None:
+        """One document's explanation rows, as the store keeps them."""
         from nlp.batch.identity import unit_key
 
         assert doc_no == len(self.doc_years), "documents are numbered in order"
         key = unit_key(unit)
         self.doc_units.append(self._units.setdefault(key, len(self._units)) if key else -1)
         self.doc_years.append(year or 0)
-        p = self._pos
-        for r in rows:
-            if (r[p["cause_no"]] or 0) > 1:
+        for r in map(ExplanationRow._make, rows):
+            if (r.cause_no or 0) > 1:
                 continue  # one row per explanation is enough: the reason is the same
-            reason = r[p["reason"]]
-            text = normalise(reason) if reason else ""
+            text = normalise(r.reason) if r.reason else ""
             if not text:
                 continue
             self.e_doc.append(doc_no)
             self.e_text.append(self.index.add(text))
-            item = normalise(r[p["item"]] or "") + "|" + (r[p["basis"]] or "")
+            item = normalise(r.item or "") + "|" + (r.basis or "")
             self.e_item.append(self._items.setdefault(item, len(self._items)))
-            self.e_no.append(_explanation_number(r[p["explanation"]]))
-            for k in ("amount", "compare_amount", "change", "change_pct"):
-                v = r[p[k]]
-                self.e_fig.append(math.nan if v is None else float(v))
+            self.e_no.append(_explanation_number(r.explanation))
+            self.e_fig.extend(math.nan if v is None else float(v) for v in (r.amount, r.compare_amount, r.change, r.change_pct))
 
     def finish(self) -> CorpusResult:
         import heapq
@@ -274,79 +193,47 @@ class Corpus:
         roots = np.fromiter((index.find(t) for t in self.e_text), dtype=np.int64, count=n)
         order = np.argsort(roots, kind="stable")
         cuts = np.flatnonzero(np.diff(roots[order])) + 1
-        copied_on, sticky_on = "JS801" in self.rules, "JS802" in self.rules
         top: list = []
         clusters = 0
         for group in np.split(order, cuts):
-            if len(group) < 2:
-                continue
             members = sorted(int(i) for i in group)
             docs = {self.e_doc[i] for i in members}
             if len(docs) < 2:
-                continue  # repeated within one report: JS301's business
-            units = {self.doc_units[self.e_doc[i]] for i in members} - {-1}
-            years = sorted({self.doc_years[self.e_doc[i]] for i in members} - {0})
+                continue  # one report's own (JS301's business), or no one else's
             clusters += 1
-            cluster = Cluster(len(docs), len(units), len(members), years, (self.e_doc[members[0]], f"E{self.e_no[members[0]]}"), sorted(docs)[:5])
+            cluster = self._cluster(members, docs)
             top.append(((cluster.documents, cluster.units, -members[0]), cluster))
             if len(top) > 4 * self.TOP:
                 top = heapq.nlargest(self.TOP, top, key=lambda t: t[0])
-            if copied_on and len(units) >= 2:
-                self._copied(members, result)
-            if sticky_on:
-                self._sticky(members, result)
+            shared = [self._sharer(i) for i in members]
+            for rule, options in self.rules:
+                for f in rule.check(shared, options):
+                    result.findings.setdefault(f.document, []).append(f)
         result.top = [c for _, c in heapq.nlargest(self.TOP, top, key=lambda t: t[0])]
         for fs in result.findings.values():
             fs.sort(key=lambda f: (f.code, _explanation_number(f.explanation)))
         result.stats["clusters"] = clusters  # reasons shared by several reports
         return result
 
-    def _copied(self, members: list[int], result: CorpusResult) -> None:
-        long = [i for i in members if len(self.index.texts[self.e_text[i]]) >= self.min_chars and self.doc_units[self.e_doc[i]] >= 0]
-        by_unit: dict[int, list[int]] = {}
-        for i in long:
-            by_unit.setdefault(self.doc_units[self.e_doc[i]], []).append(self.e_doc[i])
-        if len(by_unit) < 2:
-            return
-        listed = sorted(by_unit, key=lambda u: min(by_unit[u]))[:11]
-        for i in long:
-            unit = self.doc_units[self.e_doc[i]]
-            related = sorted({by_unit[u][0] for u in listed if u != unit})[:10]
-            result.findings.setdefault(self.e_doc[i], []).append(
-                CorpusFinding("JS801", f"E{self.e_no[i]}", related, others=len(by_unit) - 1)
-            )
+    def _cluster(self, members: list[int], docs: set[int]) -> Cluster:
+        units = {self.doc_units[self.e_doc[i]] for i in members} - {-1}
+        years = sorted({self.doc_years[self.e_doc[i]] for i in members} - {0})
+        first = (self.e_doc[members[0]], f"E{self.e_no[members[0]]}")
+        return Cluster(len(docs), len(units), len(members), years, first, sorted(docs)[:5])
 
-    def _sticky(self, members: list[int], result: CorpusResult) -> None:
-        buckets: dict[tuple[int, int], dict[int, list[int]]] = {}
-        for i in members:
-            unit = self.doc_units[self.e_doc[i]]
-            year = self.doc_years[self.e_doc[i]]
-            if unit >= 0 and year:
-                buckets.setdefault((unit, self.e_item[i]), {}).setdefault(year, []).append(i)
-        for by_year in buckets.values():
-            if len(by_year) < 2:
-                continue
-            for year, now in by_year.items():
-                before = by_year.get(year - 1)
-                if not before:
-                    continue
-                for i in now:
-                    for j in before:
-                        if self._figures_changed(j, i):
-                            f = self.e_fig
-                            prior = (year - 1, *(None if math.isnan(f[4 * j + k]) else f[4 * j + k] for k in (0, 2, 3)))
-                            result.findings.setdefault(self.e_doc[i], []).append(
-                                CorpusFinding("JS802", f"E{self.e_no[i]}", [self.e_doc[j]], prior=prior)
-                            )
-                            break
-
-    def _figures_changed(self, a: int, b: int) -> bool:
-        fa = self.e_fig[4 * a : 4 * a + 4]
-        fb = self.e_fig[4 * b : 4 * b + 4]
-        both = [(x, y) for x, y in zip(fa, fb) if not (math.isnan(x) or math.isnan(y))]
-        if not both:
-            return False  # nothing to compare (e.g. a performance-table row)
-        return any(abs(x - y) > 0.005 for x, y in both)
+    def _sharer(self, i: int) -> Sharer:
+        doc = self.e_doc[i]
+        unit = self.doc_units[doc]
+        figures = tuple(None if math.isnan(v) else v for v in self.e_fig[4 * i : 4 * i + 4])
+        return Sharer(
+            document=doc,
+            explanation=f"E{self.e_no[i]}",
+            unit=None if unit < 0 else unit,
+            year=self.doc_years[doc] or None,
+            item=self.e_item[i],
+            chars=len(self.index.texts[self.e_text[i]]),
+            figures=figures,
+        )
 
 
 def _explanation_number(eid: str | None) -> int:

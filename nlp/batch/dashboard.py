@@ -10,17 +10,8 @@ from __future__ import annotations
 from html import escape
 from statistics import median
 
-_LABEL_ZH = {
-    "restructuring": "机构与体制调整", "staffing": "人员与薪酬", "supplementary_funding": "追加与新增资金",
-    "budget_shortfall": "资金不足与未拨付", "austerity": "压减与节约", "activity_change": "业务与项目变化",
-    "no_change": "无变化或不适用", "other": "其他", "unlabelled": "未标注",
-}
-_RULE_ZH = {
-    "missing": "缺少原因", "vague": "原因含糊", "restated": "复述变动", "non_explanation": "非解释",
-    "repeated": "原因重复", "blanket": "一因多用", "direction_mismatch": "方向不符", "arithmetic": "数字不符",
-    "unit": "单位存疑", "contradiction": "与绩效表矛盾", "template_leftover": "模板残留",
-    "copied_across_units": "跨单位雷同", "sticky_across_years": "跨年度照搬",
-}
+from nlp.rules import corpus_rules, find_rule
+from nlp.vocabulary import UNLABELLED_ZH, label_zh
 
 CSS = """
 :root{--ink:#1f2937;--mute:#6b7280;--line:#e5e7eb;--accent:#2563eb;--bad:#dc2626;--warn:#d97706}
@@ -103,8 +94,9 @@ def rule_bars(counts: list[tuple[str, str, int]], width: int = 520) -> str:
     for i, (code, name, n) in enumerate(counts):
         y = 3 + i * row
         w = (width - label_w - 60) * n / top
-        colour = "#7c3aed" if code.startswith("JS8") else "#2563eb"
-        label = f"{code} {_RULE_ZH.get(name, name)}"
+        rule = find_rule(code)
+        colour = "#7c3aed" if rule and rule.scope == "corpus" else "#2563eb"
+        label = f"{code} {rule.zh if rule else name}"
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" font-size="12" text-anchor="end">{escape(label)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row - 8}" fill="{colour}" rx="2"><title>{escape(name)}: {n}</title></rect>'
                      f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="12">{n}</text>')
@@ -120,15 +112,15 @@ def labels_by_section(counter, labels: list[str], limit: int = 14) -> str:
         present.add(label)
     if not sections:
         return '<p class="mute">No explanations.</p>'
-    cols = [l for l in labels if l in present] + sorted(present - set(labels))
+    cols = [label for label in labels if label in present] + sorted(present - set(labels))
     rows = sorted(sections, key=lambda s: (-sections[s], s))[:limit]
-    top = max((counter[(s, l)] for s in rows for l in cols), default=1) or 1
-    head = "".join(f'<th class="n">{escape(_LABEL_ZH.get(l, l))}<br><span class="mute">{escape(l)}</span></th>' for l in cols)
+    top = max((counter[(s, label)] for s in rows for label in cols), default=1) or 1
+    head = "".join(f'<th class="n">{escape(_label_zh(label))}<br><span class="mute">{escape(label)}</span></th>' for label in cols)
     body = []
     for s in rows:
         cells = []
-        for l in cols:
-            n = counter[(s, l)]
+        for label in cols:
+            n = counter[(s, label)]
             alpha = 0.08 + 0.8 * n / top if n else 0
             cells.append(f'<td class="n" style="background:rgba(37,99,235,{alpha:.2f});{"color:#fff" if alpha > 0.5 else ""}">{n or ""}</td>')
         body.append(f"<tr><td>{escape(s)}</td>{''.join(cells)}<td class=\"n\">{sections[s]}</td></tr>")
@@ -136,14 +128,18 @@ def labels_by_section(counter, labels: list[str], limit: int = 14) -> str:
     return f'<table><tr><th>section 部分</th>{head}<th class="n">all</th></tr>{"".join(body)}</table>{more}'
 
 
-def repeated_table(result, quotes: dict[int, str], metas) -> str:
+def _label_zh(label: str) -> str:
+    return UNLABELLED_ZH if label == "unlabelled" else label_zh(label)
+
+
+def repeated_table(result, quotes: dict[int, str], identities) -> str:
     if not result.top:
         return '<p class="mute">No reason appears in more than one report.</p>'
     rows = []
     for k, c in enumerate(result.top):
         quote = quotes.get(k, "")
         shown = quote if len(quote) <= 90 else quote[:89] + "…"
-        examples = "<br>".join(escape(_who(metas[j])) for j in c.sample[:3])
+        examples = "<br>".join(escape(_who(identities[j])) for j in c.sample[:3])
         years = "、".join(str(y) for y in c.years) or "—"
         rows.append(f'<tr><td class="n">{k + 1}</td><td class="q">{escape(shown)}</td><td class="n">{c.documents}</td><td class="n">{c.units}</td><td>{years}</td><td class="mute">{examples}</td></tr>')
     return ('<table><tr><th class="n">#</th><th>reason 原因</th><th class="n">reports</th><th class="n">units</th><th>years</th><th>e.g.</th></tr>'
@@ -154,43 +150,42 @@ def worst_table(worst: list[tuple], links: dict[str, str]) -> str:
     if not worst:
         return '<p class="mute">No scored reports.</p>'
     rows = []
-    for sha, source, unit, year, findings, _n, score in worst:
-        cls = "low" if score < 40 else "mid" if score < 70 else ""
-        link = f'<a href="{escape(links[sha])}">open 打开</a>' if sha in links else '<span class="mute">—</span>'
-        rows.append(f'<tr><td class="n score {cls}">{score:.1f}</td><td>{escape(unit or "?")}</td><td>{year or "?"}</td><td class="n">{findings}</td>'
-                    f'<td class="mute">{escape(source)}</td><td>{link}</td></tr>')
+    for w in worst:
+        cls = "low" if w.score < 40 else "mid" if w.score < 70 else ""
+        link = f'<a href="{escape(links[w.sha256])}">open 打开</a>' if w.sha256 in links else '<span class="mute">—</span>'
+        rows.append(f'<tr><td class="n score {cls}">{w.score:.1f}</td><td>{escape(w.identity.unit or "?")}</td><td>{w.identity.year or "?"}</td>'
+                    f'<td class="n">{w.findings}</td><td class="mute">{escape(w.identity.source)}</td><td>{link}</td></tr>')
     return ('<table><tr><th class="n">score</th><th>unit 单位</th><th>year</th><th class="n">findings</th><th>source</th><th>page</th></tr>'
             + "".join(rows) + "</table>")
 
 
-def _who(meta) -> str:
-    source, unit, year, _ = meta
-    if unit:
-        return f"{unit} {year or ''}".strip()
-    return source
+def _who(identity) -> str:
+    if identity.unit:
+        return f"{identity.unit} {identity.year or ''}".strip()
+    return identity.source
 
 
-def write_dashboard(path: str, agg, metas, links: dict[str, str], *, errors: int, rules, labels, note: str = "") -> None:
+def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors: int, rules, labels, note: str = "") -> None:
     import nlp
 
     scores = list(agg.scores)
     result = agg.result
     rule_counts = sorted(((code, name, n) for (code, name), n in agg.rules.items()), key=lambda t: t[0])
-    for code, name in rules:
-        if not any(c == code for c, _, _ in rule_counts) and code.startswith("JS8"):
-            rule_counts.append((code, name, 0))
-    copied = result.count("JS801")
-    sticky = result.count("JS802")
+    shown = {code for code, _, _ in rule_counts}
+    every_corpus_rule = corpus_rules()
+    # The corpus rules of the run are shown even when they found nothing.
+    rule_counts += [(r.code, r.name, 0) for r in every_corpus_rule if r.code not in shown and (r.code, r.name) in rules]
     med = f"{median(scores):.1f}" if scores else "—"
     cards = [
-        (len(metas), "reports analysed 份报告", ""),
+        (len(identities), "reports analysed 份报告", ""),
         (errors, "files failed 个文件失败 (errors.csv)", "bad" if errors else ""),
         (agg.explanations, "causes 条原因", ""),
         (med, "median score 中位分", ""),
         (sum(agg.severity.values()), "findings 个问题", ""),
-        (copied, "JS801 copied across units 跨单位雷同", "bad" if copied else ""),
-        (sticky, "JS802 sticky across years 跨年度照搬", ""),
     ]
+    for r in every_corpus_rule:
+        n = result.count(r.code)
+        cards.append((n, f"{r.code} {r.name.replace('_', ' ')} {r.zh}", "bad" if n and r.severity != "info" else ""))
     cards_html = "".join(f'<div class="card {cls}"><b>{escape(str(v))}</b><span>{escape(label)}</span></div>' for v, label, cls in cards)
     if errors:
         cards_html += '<div class="card"><b><a href="errors.csv">errors.csv</a></b><span>what failed and why</span></div>'
@@ -198,16 +193,16 @@ def write_dashboard(path: str, agg, metas, links: dict[str, str], *, errors: int
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>juesuan batch dashboard 决算说明批量筛查</title><style>{CSS}</style></head>
 <body>
-<header><h1>决算说明批量筛查 · Batch screening</h1><p>{len(metas)} reports · {agg.explanations} causes · tables in documents / explanations / findings (.csv, .parquet, report.xlsx)</p></header>
+<header><h1>决算说明批量筛查 · Batch screening</h1><p>{len(identities)} reports · {agg.explanations} causes · tables in documents / explanations / findings (.csv, .parquet, report.xlsx)</p></header>
 <main>
 <div class="cards">{cards_html}</div>
 <section><h2>分数分布 Score distribution<small>reports per 10 points</small></h2>{score_histogram(scores)}</section>
 <section><h2>问题分布 Findings by rule<small>JS8xx: across reports</small></h2>{rule_bars(rule_counts)}</section>
 <section class="wide"><h2>各部分原因类别 Cause labels by section</h2>{labels_by_section(agg.by_section, labels)}</section>
-<section class="wide"><h2>重复最多的原因 Most repeated explanations<small>near-identical reasons across reports</small></h2>{repeated_table(result, agg.quotes, metas)}</section>
+<section class="wide"><h2>重复最多的原因 Most repeated explanations<small>near-identical reasons across reports</small></h2>{repeated_table(result, agg.quotes, identities)}</section>
 <section class="wide"><h2>得分最低的报告 Worst reports<small>lowest scores first</small></h2>{worst_table(agg.worst_sorted(), links)}</section>
 </main>
-<footer>juesuan {escape(nlp.__version__)} · scores are per report (juesuan score); JS801/JS802 compare the reports of this run.{(" · " + escape(note)) if note else ""}</footer>
+<footer>juesuan {escape(nlp.__version__)} · scores are per report (juesuan score); {"/".join(r.code for r in every_corpus_rule)} compare the reports of this run.{(" · " + escape(note)) if note else ""}</footer>
 </body></html>
 """
     with open(path + ".part", "w", encoding="utf-8") as f:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import namedtuple
 
+from nlp.batch.work import EXPLANATION_FIELDS, FINDING_FIELDS
 from nlp.report.tables import csv_cell
 
 ROW_GROUP = 5_000
@@ -36,10 +38,14 @@ FINDING_COLUMNS = [
 ]
 ERROR_COLUMNS = [("path", "str"), ("error", "str"), ("message", "str"), ("sha256", "str")]
 
+# The store keeps its rows as plain lists (short JSON lines); these give them names.
+ExplanationRow = namedtuple("ExplanationRow", EXPLANATION_FIELDS)
+StoredFinding = namedtuple("StoredFinding", FINDING_FIELDS)
+# A row of findings.csv.
+FindingRow = namedtuple("FindingRow", [name for name, _ in FINDING_COLUMNS])
+
 
 def explanation_columns() -> list[tuple[str, str]]:
-    from nlp.batch.work import EXPLANATION_FIELDS
-
     head = [("sha256", "str"), ("source", "str"), ("unit", "str"), ("year", "int")]
     return head + [(k, EXPLANATION_TYPES.get(k, "str")) for k in EXPLANATION_FIELDS] + [("corpus_findings", "str")]
 
@@ -83,7 +89,7 @@ class Table:
         self.columns = columns
         self.paths = {"csv": os.path.join(out, f"{name}.csv")}
         self._convert = [_CONVERT[t] for _, t in columns]
-        self._csv_file = open(self.paths["csv"] + ".part", "w", encoding="utf-8-sig", newline="")
+        self._csv_file = open(self.paths["csv"] + ".part", "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - open until close()
         self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
         self._csv.writerow([c for c, _ in columns])
         self.rows = 0
@@ -103,10 +109,10 @@ class Table:
             self._write_xlsx_header()
 
     def write(self, row: list) -> None:
-        row = [conv(v) for conv, v in zip(self._convert, row)]
+        row = [conv(v) for conv, v in zip(self._convert, row, strict=True)]
         self._csv.writerow([csv_cell(v) for v in row])
         if self._parquet is not None:
-            for buf, v in zip(self._buffer, row):
+            for buf, v in zip(self._buffer, row, strict=True):
                 buf.append(v)
             if len(self._buffer[0]) >= ROW_GROUP:
                 self._flush_parquet()

@@ -19,41 +19,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.model import Finding, Report
+from nlp.rules import find_rule
+from nlp.vocabulary import LABELS, UNLABELLED_ZH, Direction, Label, Severity
 
 UNLABELLED = "_unlabelled"  # filter value for causes the classifier did not label
 NO_FINDING = "_none"  # filter value for explanations that no finding names
 
-# The cause labels of TAXONOMY.md, their Chinese names and highlight colours.
-LABELS: dict[str, tuple[str, str]] = {
-    "restructuring": ("机构与体制调整", "#c7d2fe"),
-    "staffing": ("人员与薪酬", "#bbf7d0"),
-    "supplementary_funding": ("追加与新增资金", "#fde68a"),
-    "budget_shortfall": ("资金不足与未拨付", "#fbcfe8"),
-    "austerity": ("压减与节约", "#a5f3fc"),
-    "activity_change": ("业务与项目变化", "#ddd6fe"),
-    "no_change": ("无变化或不适用", "#e5e7eb"),
-    "other": ("其他", "#fed7aa"),
-    UNLABELLED: ("(unlabelled)", "#dbeafe"),
-}
-_FALLBACK_COLOUR = "#e0e7ff"
-
-# Short Chinese names for the rules (the rule's own `name` is shown beside).
-RULE_NAMES_ZH = {
-    "missing": "缺少原因",
-    "vague": "原因含糊",
-    "restated": "复述变动",
-    "non_explanation": "非解释",
-    "repeated": "原因重复",
-    "blanket": "一因多用",
-    "direction_mismatch": "方向不符",
-    "arithmetic": "数字不符",
-    "unit": "单位存疑",
-    "contradiction": "与绩效表矛盾",
-    "template_leftover": "模板残留",
-}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-_SEVERITY_COLOUR = {"error": "#dc2626", "warning": "#d97706", "info": "#2563eb"}
+_UNLABELLED_COLOUR = "#dbeafe"
+_FALLBACK_COLOUR = "#e0e7ff"  # a label of the user's own model
+_DIRECTION_ZH = {Direction.INCREASE: "增加", Direction.DECREASE: "减少", Direction.NONE: "持平"}
+_SEVERITY_COLOUR = {Severity.ERROR: "#dc2626", Severity.WARNING: "#d97706", Severity.INFO: "#2563eb"}
 
 
 def render_html(report: Report) -> str:
@@ -85,16 +60,33 @@ def label_key(label: str | None) -> str:
 
 def label_name(label: str | None) -> str:
     key = label_key(label)
-    return LABELS[key][0] if key in LABELS else key
+    if key == UNLABELLED:
+        return UNLABELLED_ZH
+    return Label(key).zh if key in LABELS else key
 
 
 def label_colour(label: str | None) -> str:
     key = label_key(label)
-    return LABELS[key][1] if key in LABELS else _FALLBACK_COLOUR
+    if key == UNLABELLED:
+        return _UNLABELLED_COLOUR
+    return Label(key).colour if key in LABELS else _FALLBACK_COLOUR
+
+
+def _label_order(key: str) -> tuple[int, str]:
+    """Labels in TAXONOMY order, then the unlabelled, then a model's own labels."""
+    if key in LABELS:
+        return LABELS.index(key), key
+    return (len(LABELS) if key == UNLABELLED else len(LABELS) + 1), key
+
+
+def rule_zh(rule: str) -> str:
+    """The Chinese name of a rule (by its name), or "" for an unknown one."""
+    found = find_rule(rule)
+    return found.zh if found else ""
 
 
 def rule_title(rule: str) -> str:
-    zh = RULE_NAMES_ZH.get(rule)
+    zh = rule_zh(rule)
     return f"{zh} {rule}" if zh else rule
 
 
@@ -105,73 +97,103 @@ def where(loc) -> str:
     return f"p.{loc.page}:{loc.start}" if loc.page else f"@{loc.start}"
 
 
+def _severity_rank(severity: str) -> int:
+    return Severity(severity).rank
+
+
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (-f.penalty, _SEVERITY_RANK.get(f.severity, 9), f.code))
+    return sorted(findings, key=lambda f: (-f.penalty, _severity_rank(f.severity), f.code))
 
 
-def _context(report: Report) -> dict:
-    findings = _sorted_findings(report.findings)
+def _by_target(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """The findings naming each explanation or unexplained change."""
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         for t in dict.fromkeys(f.targets):
             by_target[t].append(f)
+    return by_target
 
+
+def _context(report: Report) -> dict:
+    findings = _sorted_findings(report.findings)
+    by_target = _by_target(findings)
     causes = [c for e in report.explanations for c in e.causes]
-    label_counts = Counter(label_key(c.label) for c in causes)
-    rule_counts = Counter(f.rule for f in findings)
-    parts = (report.score_parts or {}).get("by_rule", {})
-    capacity = (report.score_parts or {}).get("capacity") or 0.0
-    codes = {f.rule: f.code for f in findings}
-    codes.update({rule: p.get("code", codes.get(rule, "")) for rule, p in parts.items()})
-
-    rules = sorted(rule_counts, key=lambda r: (codes.get(r, ""), r))
-    labels = sorted(label_counts, key=lambda k: (list(LABELS).index(k) if k in LABELS else len(LABELS), k))
-
+    labels = Counter(label_key(c.label) for c in causes)
+    score_parts = report.score_parts or {}
+    rules = _RuleCounts(findings, score_parts.get("by_rule", {}))
     return {
         "source": report.source,
         "pages": report.pages,
         "score": report.score,
-        "score_parts": sorted(
-            ({"rule": r, "title": rule_title(r), "zh": RULE_NAMES_ZH.get(r, ""), **p} for r, p in parts.items()),
-            key=lambda p: (-p.get("points", 0.0), p.get("code", "")),
-        ),
-        "counts": {
-            "explanations": len(report.explanations),
-            "causes": len(causes),
-            "missing": len(report.missing),
-            "findings": len(findings),
-            "severity": Counter(f.severity for f in findings),
-            "low_confidence": sum(1 for e in report.explanations if "low_confidence" in e.flags),
-        },
-        "findings": [_finding_row(f, capacity) for f in findings],
-        "rule_filters": [
-            {"value": r, "code": codes.get(r, ""), "title": rule_title(r), "zh": RULE_NAMES_ZH.get(r, r), "count": rule_counts[r]} for r in rules
-        ],
+        "score_parts": rules.score_parts(),
+        "counts": _counts(report, findings, len(causes)),
+        "findings": [_finding_row(f, score_parts.get("capacity") or 0.0) for f in findings],
+        "rule_filters": rules.filters(),
         "has_unflagged": any(not by_target.get(x.id) for x in [*report.explanations, *report.missing]),
-        "label_filters": [
-            {"value": k, "name": label_name(k), "colour": label_colour(k), "count": label_counts[k]}
-            for k in labels
-        ],
-        "label_chart": bar_chart(
-            [(label_name(k), label_counts[k], label_colour(k), "") for k in labels],
-            title="Causes by label",
-        ),
-        "rule_chart": bar_chart(
-            [
-                (f"{codes.get(r, '')} {RULE_NAMES_ZH.get(r, r)}", rule_counts[r], _SEVERITY_COLOUR.get(_worst(findings, r), "#6b7280"),
-                 f"−{parts[r]['points']:.1f}" if r in parts and "points" in parts[r] else "")
-                for r in sorted(rule_counts, key=lambda r: (-rule_counts[r], codes.get(r, "")))
-            ],
-            title="Findings by rule",
-        ),
+        "label_filters": _label_filters(labels),
+        "label_chart": _label_chart(labels),
+        "rule_chart": bar_chart(rules.bars(), title="Findings by rule"),
         "missing": [_missing_row(m, by_target) for m in report.missing],
         "segments": segments(report, by_target),
-        "severity_zh": SEVERITY_ZH,
+        "severity_zh": {s.value: s.zh for s in Severity},
     }
 
 
-def _worst(findings: list[Finding], rule: str) -> str:
-    return min((f.severity for f in findings if f.rule == rule), key=lambda s: _SEVERITY_RANK.get(s, 9), default="info")
+def _label_chart(counts: Counter) -> dict:
+    return bar_chart([(f["name"], f["count"], f["colour"], "") for f in _label_filters(counts)], title="Causes by label")
+
+
+def _label_filters(counts: Counter) -> list[dict]:
+    return [
+        {"value": k, "name": label_name(k), "colour": label_colour(k), "count": counts[k]}
+        for k in sorted(counts, key=_label_order)
+    ]
+
+
+def _counts(report: Report, findings: list[Finding], causes: int) -> dict:
+    return {
+        "explanations": len(report.explanations),
+        "causes": causes,
+        "missing": len(report.missing),
+        "findings": len(findings),
+        "severity": Counter(f.severity for f in findings),
+        "low_confidence": sum(1 for e in report.explanations if "low_confidence" in e.flags),
+    }
+
+
+class _RuleCounts:
+    """The rules that found something: their findings, codes, worst severity
+    and the points they took, for the rule filters and the rule chart."""
+
+    def __init__(self, findings: list[Finding], parts: dict):
+        self.findings = findings
+        self.parts = parts
+        self.counts = Counter(f.rule for f in findings)
+        self.codes = {f.rule: f.code for f in findings}
+        self.codes.update({rule: p.get("code", self.codes.get(rule, "")) for rule, p in parts.items()})
+
+    def score_parts(self) -> list[dict]:
+        parts = ({"rule": r, "title": rule_title(r), "zh": rule_zh(r), **p} for r, p in self.parts.items())
+        return sorted(parts, key=lambda p: (-p.get("points", 0.0), p.get("code", "")))
+
+    def filters(self) -> list[dict]:
+        rules = sorted(self.counts, key=lambda r: (self.codes.get(r, ""), r))
+        return [
+            {"value": r, "code": self.codes.get(r, ""), "title": rule_title(r), "zh": rule_zh(r) or r, "count": self.counts[r]}
+            for r in rules
+        ]
+
+    def bars(self) -> list[tuple[str, int, str, str]]:
+        rules = sorted(self.counts, key=lambda r: (-self.counts[r], self.codes.get(r, "")))
+        return [(f"{self.codes.get(r, '')} {rule_zh(r) or r}", self.counts[r], self._colour(r), self._points(r)) for r in rules]
+
+    def _colour(self, rule: str) -> str:
+        worst = min((Severity(f.severity) for f in self.findings if f.rule == rule), key=lambda s: s.rank, default=Severity.INFO)
+        return _SEVERITY_COLOUR[worst]
+
+    def _points(self, rule: str) -> str:
+        part = self.parts.get(rule, {})
+        return f"−{part['points']:.1f}" if "points" in part else ""
 
 
 def _finding_row(f: Finding, capacity: float) -> dict:
@@ -195,7 +217,7 @@ def _missing_row(m, by_target) -> dict:
         "section": " › ".join(m.section),
         "item": s.item,
         "statement": s.text,
-        "direction": {"increase": "增加", "decrease": "减少", "none": "持平"}.get(s.direction, s.direction),
+        "direction": _DIRECTION_ZH.get(s.direction, s.direction),
         "change": s.change,
         "change_pct": s.change_pct,
         "where": where(m.location),
@@ -265,52 +287,63 @@ def _clip(span: tuple[int, int], n: int) -> tuple[int, int]:
 
 
 def _highlight(text: str, kind: str, item, findings: list[Finding], anchors: list[str]) -> Segment:
-    rules = sorted({f.rule for f in findings}) or [NO_FINDING]
-    codes = sorted({(f.code, f.severity) for f in findings})
-    worst = min((f.severity for f in findings), key=lambda s: _SEVERITY_RANK.get(s, 9), default=None)
+    marks = {
+        "rules": " ".join(sorted({f.rule for f in findings}) or [NO_FINDING]),
+        "codes": sorted({(f.code, f.severity) for f in findings}),
+        "worst": min((f.severity for f in findings), key=_severity_rank, default=None),
+        "lines": [f"{f.code} {f.rule}: {f.message}" for f in findings],
+    }
     if kind == "missing":
-        s = item.statement
-        title = [f"{item.id} · change without a reason · 未说明原因", s.item]
-        title += [f"{f.code} {f.rule}: {f.message}" for f in findings]
-        attrs = {
-            "id": item.id,
-            "class": "hl missing",
-            "data-id": item.id,
-            "data-labels": "",
-            "data-rules": " ".join(rules),
-            "title": "\n".join(title),
-        }
-        badge = {"id": item.id, "label": "缺少原因", "conf": None, "vague": False, "more": 0, "codes": codes, "worst": worst}
-        return Segment(text, "missing", attrs, list(anchors), badge)
+        return _missing_segment(text, item, marks, anchors)
+    return _explanation_segment(text, item, marks, anchors)
 
+
+def _missing_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
+    title = [f"{item.id} · change without a reason · 未说明原因", item.statement.item, *marks["lines"]]
+    attrs = {
+        "id": item.id,
+        "class": "hl missing",
+        "data-id": item.id,
+        "data-labels": "",
+        "data-rules": marks["rules"],
+        "title": "\n".join(title),
+    }
+    badge = {"id": item.id, "label": "缺少原因", "conf": None, "vague": False, "more": 0, "codes": marks["codes"], "worst": marks["worst"]}
+    return Segment(text, "missing", attrs, list(anchors), badge)
+
+
+def _explanation_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
     causes = item.causes
-    first = causes[0].label if causes else None
-    title = [f"{item.id} · {item.kind}" + (" · " + ", ".join(item.flags) if item.flags else "")]
-    for n, c in enumerate(causes, 1):
-        conf = f" {c.confidence:.2f}" if c.confidence is not None else ""
-        vague = " · vague 含糊" if c.vague else ""
-        title.append(f"cause {n}: {label_name(c.label)}{conf}{vague} — {c.text}")
-    title += [f"{f.code} {f.rule}: {f.message}" for f in findings]
+    first = causes[0] if causes else None
     attrs = {
         "id": item.id,
         "class": "hl expl" + (" low" if "low_confidence" in item.flags else ""),
-        "style": f"--hl: {label_colour(first)}",
+        "style": f"--hl: {label_colour(first.label if first else None)}",
         "data-id": item.id,
         "data-labels": " ".join(sorted({label_key(c.label) for c in causes}) or [UNLABELLED]),
-        "data-rules": " ".join(rules),
-        "title": "\n".join(title),
+        "data-rules": marks["rules"],
+        "title": "\n".join([*_explanation_title(item), *marks["lines"]]),
     }
-    c0 = causes[0] if causes else None
     badge = {
         "id": item.id,
-        "label": label_name(first),
-        "conf": c0.confidence if c0 else None,
+        "label": label_name(first.label if first else None),
+        "conf": first.confidence if first else None,
         "vague": any(c.vague for c in causes),
         "more": len(causes) - 1,
-        "codes": codes,
-        "worst": worst,
+        "codes": marks["codes"],
+        "worst": marks["worst"],
     }
     return Segment(text, "explanation", attrs, list(anchors), badge)
+
+
+def _explanation_title(item) -> list[str]:
+    """The hover text's lines: the explanation, then each cause with its label."""
+    title = [f"{item.id} · {item.kind}" + (" · " + ", ".join(item.flags) if item.flags else "")]
+    for n, c in enumerate(item.causes, 1):
+        conf = f" {c.confidence:.2f}" if c.confidence is not None else ""
+        vague = " · vague 含糊" if c.vague else ""
+        title.append(f"cause {n}: {label_name(c.label)}{conf}{vague} — {c.text}")
+    return title
 
 
 # ----------------------------------------------------------------- the charts

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from nlp.model import Report
-from nlp.rules import all_rules
+from nlp.rules import report_rules
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -10,7 +10,7 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 def to_sarif(report: Report) -> dict:
     from nlp import __version__
 
-    rules = all_rules()
+    rules = report_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for f in report.findings:

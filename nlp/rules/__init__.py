@@ -1,69 +1,145 @@
 """Quality rules, one per module, run like a linter's.
 
-Each rule is a `Rule` subclass with a stable `code`, a `name`, a `severity`,
-a one-line `summary`, a `rationale` (its docstring) and default `options`;
-`check(report, options)` yields `Finding`s whose message quotes the evidence.
-`run_rules` runs the rules that the settings select, in code order.
+Every module of this package holds one rule: a `Rule` subclass with a stable
+`code`, a `name` and its Chinese name `zh`, a `severity`, a one-line
+`summary`, a `rationale` (its docstring), an `example` of what it flags and
+default `options`. The registry finds the rules by walking the package, so a
+new rule is a new module and its tests, nothing else: tests/test_rule_registry.py
+asks every rule for a fixture that fires and one that does not
+(tests/fixtures/rules/JS101_fires.txt, JS101_passes.txt; a corpus rule's are
+folders of reports).
+
+Rules have one of two scopes:
+
+- `report`: `check(report, options)` yields the `Finding`s of one analysed
+  report, each message quoting its evidence. `run_rules` runs those the
+  settings select, in code order.
+- `corpus`: rules over a batch run. `check(shared, options)` is given the
+  explanations of several reports whose reasons are near-identical (a list of
+  `Sharer`s, found by the batch's near-duplicate index) and yields
+  `CorpusFinding`s; `message(finding, quoted, related)` words one when the
+  batch writes its tables, where the reason is read again (a batch does not
+  hold the texts of its explanations between its two passes).
 """
+
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
+from nlp.config import Settings
 from nlp.model import Explanation, Finding, Location, MissingExplanation, Report
-
-_MODULES = (
-    "missing",
-    "vague",
-    "restated",
-    "non_explanation",
-    "repeated",
-    "blanket",
-    "direction_mismatch",
-    "arithmetic",
-    "unit",
-    "contradiction",
-    "template_leftover",
-)
+from nlp.vocabulary import Severity
 
 
 class Rule:
-    code: ClassVar[str]
+    code: ClassVar[str]  # stable: JS + three digits
     name: ClassVar[str]
-    severity: ClassVar[str]  # error | warning | info
+    zh: ClassVar[str]  # the rule's Chinese name, shown on the HTML pages
+    severity: ClassVar[Severity]
     summary: ClassVar[str]
+    example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}
+    scope: ClassVar[str] = "report"  # or "corpus"
 
     @property
     def rationale(self) -> str:
         return " ".join((type(self).__doc__ or "").split())
 
-    def check(self, report: Report, options: dict) -> Iterable[Finding]:
+    def check(self, data, options: dict) -> Iterable:
+        """A report rule's findings on a `Report`; a corpus rule's on a list of `Sharer`s."""
         raise NotImplementedError
 
-    def finding(self, message: str, targets: Iterable[Explanation | MissingExplanation | str], location: Location | None = None, signal: str | None = None, severity: str | None = None) -> Finding:
+    def finding(
+        self,
+        message: str,
+        targets: Iterable[Explanation | MissingExplanation | str],
+        location: Location | None = None,
+        signal: str | None = None,
+    ) -> Finding:
         targets = list(targets)
         ids = [t if isinstance(t, str) else t.id for t in targets]
         if location is None and targets and not isinstance(targets[0], str):
             location = targets[0].location
-        return Finding(self.code, self.name, severity or self.severity, message, ids, location, signal)
+        return Finding(self.code, self.name, self.severity, message, ids, location, signal)
 
 
-def all_rules() -> list[Rule]:
-    rules = []
-    for module in _MODULES:
-        mod = importlib.import_module(f"nlp.rules.{module}")
-        rules.extend(cls() for cls in vars(mod).values() if isinstance(cls, type) and issubclass(cls, Rule) and cls is not Rule and cls.__module__ == mod.__name__)
-    return sorted(rules, key=lambda r: r.code)
+# ------------------------------------------------------------------ corpus data
 
 
-def run_rules(report: Report, settings=None) -> list[Finding]:
-    from nlp.config import Settings
+@dataclass(frozen=True)
+class Sharer:
+    """One explanation of a batch run whose reason other explanations share."""
 
+    document: int  # the report's number in the run
+    explanation: str  # "E12"
+    unit: int | None  # the unit's number in the run; None when not known
+    year: int | None
+    item: int  # the number of its (normalised item, basis)
+    chars: int  # length of the normalised reason
+    figures: tuple[float | None, float | None, float | None, float | None]  # amount, compare_amount, change, change_pct
+
+
+@dataclass
+class CorpusFinding:
+    code: str
+    document: int  # the report's number in the run
+    explanation: str  # "E12"
+    related: list[int]  # document numbers of the other reports concerned
+    others: int = 0  # how many other units share the reason
+    prior: tuple | None = None  # (year, amount, change, change_pct) of the previous report
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """What a corpus finding's message quotes of its explanation."""
+
+    item: str | None
+    reason: str
+    amount: float | None
+    change: float | None
+    change_pct: float | None
+
+
+# -------------------------------------------------------------------- registry
+
+
+@lru_cache(maxsize=1)
+def registry() -> tuple[Rule, ...]:
+    """Every rule of every module in this package, in code order."""
+    found = []
+    for info in pkgutil.iter_modules(__path__, prefix=f"{__name__}."):
+        module = importlib.import_module(info.name)
+        found += [cls() for cls in vars(module).values() if _defined_in(cls, module.__name__)]
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+def _defined_in(cls, module: str) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Rule) and cls.__module__ == module
+
+
+def report_rules() -> list[Rule]:
+    return [r for r in registry() if r.scope == "report"]
+
+
+def corpus_rules(settings: Settings | None = None) -> list[Rule]:
+    """The corpus rules the settings select (all without settings)."""
+    return [r for r in registry() if r.scope == "corpus" and (settings is None or settings.enabled(r))]
+
+
+def find_rule(key: str) -> Rule | None:
+    """The rule with this code or name."""
+    return next((r for r in registry() if key in (r.code, r.name)), None)
+
+
+def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]:
     settings = settings or Settings()
     findings: list[Finding] = []
-    for rule in all_rules():
+    for rule in report_rules():
         if settings.enabled(rule):
             findings.extend(rule.check(report, settings.options_for(rule)))
     return findings

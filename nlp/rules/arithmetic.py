@@ -1,7 +1,9 @@
 import re
+from typing import ClassVar
 
 from nlp.rules import Rule
 from nlp.statements import to_wan
+from nlp.vocabulary import Basis, Direction, Severity
 
 
 class Arithmetic(Rule):
@@ -14,9 +16,11 @@ class Arithmetic(Rule):
 
     code = "JS501"
     name = "arithmetic"
-    severity = "error"
+    zh = "数字不符"
+    severity = Severity.ERROR
     summary = "figures do not add up"
-    options = {"tolerance": 0.01, "pct_tolerance": 0.01}
+    example = "支出决算数为 110.00 万元，比上年增加 10.00 万元，增长 20.00%。"
+    options: ClassVar[dict] = {"tolerance": 0.01, "pct_tolerance": 0.01}
 
     def check(self, report, options):
         tol, ptol = options["tolerance"], options["pct_tolerance"]
@@ -41,40 +45,54 @@ def _pct_range(change: float, base: float) -> tuple[float, float] | None:
     return min(lows), max(highs)
 
 
+def _outside(stated: float, bounds: tuple[float, float] | None, ptol: float) -> bool:
+    """A stated percentage that no rounding of the amounts explains."""
+    return bool(bounds) and not bounds[0] - ptol <= stated <= bounds[1] + ptol
+
+
 def _statement_problems(s, tol: float, ptol: float):
-    if s.direction == "decrease" and s.change_pct is not None and s.change_pct > 100 + ptol:
+    if s.direction == Direction.DECREASE and s.change_pct is not None and s.change_pct > 100 + ptol:
         yield f"a fall of {s.change_pct:.2f}% is impossible: nothing falls by more than 100%"
-        return
-    if s.basis == "prior_year":
-        if s.amount is None or s.change is None:
-            return
-        signed = s.change if s.direction == "increase" else -s.change
-        base = s.amount - signed
-        if base < -tol:
-            yield f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})"
-            return
-        if s.change_pct is not None:
-            bounds = _pct_range(s.change, base)
-            if bounds and not bounds[0] - ptol <= s.change_pct <= bounds[1] + ptol:
-                yield f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
-        return
-    if s.amount is None or s.compare_amount is None:
-        return
-    diff = round(s.amount - s.compare_amount, 6)
-    figures_say = "increase" if diff > tol else "decrease" if diff < -tol else "none"
+    elif s.basis == Basis.PRIOR_YEAR:
+        if s.amount is not None and s.change is not None:
+            yield from _prior_year_problems(s, tol, ptol)
+    elif s.amount is not None and s.compare_amount is not None:
+        yield from _budget_problems(s, tol, ptol)
+
+
+def _prior_year_problems(s, tol: float, ptol: float):
+    """This year's amount and the change against last year."""
+    signed = s.change if s.direction == Direction.INCREASE else -s.change
+    base = s.amount - signed
+    if base < -tol:
+        yield f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})"
+    elif s.change_pct is not None and _outside(s.change_pct, _pct_range(s.change, base), ptol):
+        yield f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
+
+
+_WORDS = {Direction.INCREASE: "above", Direction.DECREASE: "below", Direction.NONE: "equal to"}
+
+
+def _words_disagree(s, figures_say: Direction, diff: float, tol: float) -> bool:
+    """Words that say above, below or equal to budget where the figures do not."""
     # "基本持平" may cover a difference of up to 1%; any words fit a difference within tolerance.
-    flat_enough = s.direction == "none" and abs(diff) <= max(tol, 0.01 * s.compare_amount)
-    if s.direction != figures_say and figures_say != "none" and not flat_enough:
-        words = {"increase": "above", "decrease": "below", "none": "equal to"}
-        yield f"the text says actual is {words[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 is {words[figures_say]} it"
-    if s.change_pct is not None and s.compare_amount > 0:
-        bounds = _pct_range(abs(diff), s.compare_amount)
-        if bounds and not bounds[0] - ptol <= s.change_pct <= bounds[1] + ptol:
-            yield f"stated difference rate {s.change_pct:.2f}% but {s.amount:,.2f} vs {s.compare_amount:,.2f} 万元 is {100 * abs(diff) / s.compare_amount:.2f}%"
-    if s.completion_pct is not None and s.compare_amount > 0:
-        low, high = _pct_range(s.amount, s.compare_amount) or (0, 0)
-        if not low - ptol <= s.completion_pct <= high + ptol:
-            yield f"stated completion {s.completion_pct:.2f}% but {s.amount:,.2f} of {s.compare_amount:,.2f} 万元 is {100 * s.amount / s.compare_amount:.2f}%"
+    flat_enough = s.direction == Direction.NONE and abs(diff) <= max(tol, 0.01 * s.compare_amount)
+    return s.direction != figures_say and figures_say != Direction.NONE and not flat_enough
+
+
+def _budget_problems(s, tol: float, ptol: float):
+    """The actual amount against the budget: the words, the difference rate, the completion rate."""
+    diff = round(s.amount - s.compare_amount, 6)
+    figures_say = Direction.INCREASE if diff > tol else Direction.DECREASE if diff < -tol else Direction.NONE
+    if _words_disagree(s, figures_say, diff, tol):
+        yield f"the text says actual is {_WORDS[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 is {_WORDS[figures_say]} it"
+    if s.compare_amount <= 0:
+        return
+    if s.change_pct is not None and _outside(s.change_pct, _pct_range(abs(diff), s.compare_amount), ptol):
+        yield f"stated difference rate {s.change_pct:.2f}% but {s.amount:,.2f} vs {s.compare_amount:,.2f} 万元 is {100 * abs(diff) / s.compare_amount:.2f}%"
+    # Amounts too small to give a range leave only 0% to state.
+    if s.completion_pct is not None and _outside(s.completion_pct, _pct_range(s.amount, s.compare_amount) or (0.0, 0.0), ptol):
+        yield f"stated completion {s.completion_pct:.2f}% but {s.amount:,.2f} of {s.compare_amount:,.2f} 万元 is {100 * s.amount / s.compare_amount:.2f}%"
 
 
 # "本年收入 24214.48 万元，其中：财政拨款收入 21520.17 万元，占 88.87%；……"
@@ -94,9 +112,8 @@ def _share_problems(text: str, tol: float, ptol: float):
             continue
         for part in _PART.finditer(sentence):
             value = to_wan(part.group("value"), part.group("unit"))
-            bounds = _pct_range(value, whole)
             stated = float(part.group("pct"))
-            if bounds and not bounds[0] - ptol <= stated <= bounds[1] + ptol:
+            if _outside(stated, _pct_range(value, whole), ptol):
                 yield (
                     f"{part.group('name').strip('，；')}: stated share {stated:.2f}% but {value:,.2f} of {whole:,.2f} 万元 is {100 * value / whole:.2f}%",
                     total.start(),

@@ -1,5 +1,8 @@
+from typing import ClassVar
+
 from nlp.rules import Rule, quote
 from nlp.rules.repeated import reason_groups
+from nlp.vocabulary import Severity
 
 
 class Blanket(Rule):
@@ -9,9 +12,11 @@ class Blanket(Rule):
 
     code = "JS302"
     name = "blanket"
-    severity = "error"
+    zh = "一因多用"
+    severity = Severity.ERROR
     summary = "one reason covers a large share of all explanations"
-    options = {"similarity": 90.0, "share": 0.2, "min_items": 5}
+    example = "十条说明中有六条的原因是同一句“根据工作安排，相关支出相应增加”。"
+    options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}
 
     def check(self, report, options):
         total = len([e for e in report.explanations if e.reason])

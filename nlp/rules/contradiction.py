@@ -1,6 +1,7 @@
 import re
 
 from nlp.rules import Rule, quote
+from nlp.vocabulary import Severity
 
 _SHORT_OF_MONEY = re.compile(r"预算(?:资金)?有限|资金(?:有限|不足|紧张)|财力(?:有限|紧张|不足)|未拨付|未到位|经费不足")
 _FIGURE = re.compile(r"^(?P<op>>=|<=|≥|≤|＞|＜|>|<|=)?(?P<value>-?\d+(?:\.\d+)?)")
@@ -15,8 +16,10 @@ class Contradiction(Rule):
 
     code = "JS601"
     name = "contradiction"
-    severity = "error"
+    zh = "与绩效表矛盾"
+    severity = Severity.ERROR
     summary = "reason contradicts its performance-table row"
+    example = "年度指标值 ≥20个，实际完成值 20个，偏差原因：项目论证不足。"
 
     def check(self, report, options):
         for e in report.explanations:

@@ -1,6 +1,7 @@
 import re
 
 from nlp.rules import Rule, quote
+from nlp.vocabulary import Direction, Severity
 
 _UP = re.compile(r"增加|增长|新增|追加|提高|上涨|增多|扩大|上调|补缴|补发|新招录|新录用|调入")
 _DOWN = re.compile(r"减少|下降|降低|压减|压缩|节约|缩减|下调|削减|未拨付|收回|取消|暂停|调出|减员")
@@ -26,19 +27,21 @@ class DirectionMismatch(Rule):
 
     code = "JS401"
     name = "direction_mismatch"
-    severity = "error"
+    zh = "方向不符"
+    severity = Severity.ERROR
     summary = "cause implies the opposite direction"
+    example = "比上年增加 20.00 万元，主要原因是人员减少。"
 
     def check(self, report, options):
         for e in report.explanations:
             s = e.statement
-            if not s or s.direction not in ("increase", "decrease"):
+            if not s or s.direction not in (Direction.INCREASE, Direction.DECREASE):
                 continue
             for c in e.causes:
                 if _about_last_year(c.text):
                     continue
                 up, down = _UP.findall(c.text), _DOWN.findall(c.text)
-                if s.direction == "increase" and down and not up:
+                if s.direction == Direction.INCREASE and down and not up:
                     yield self.finding(f"{s.item or e.id} increased but the cause says “{down[0]}”: {quote(c.text)}", [e])
-                elif s.direction == "decrease" and up and not down:
+                elif s.direction == Direction.DECREASE and up and not down:
                     yield self.finding(f"{s.item or e.id} decreased but the cause says “{up[0]}”: {quote(c.text)}", [e])

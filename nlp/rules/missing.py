@@ -1,4 +1,7 @@
+from typing import ClassVar
+
 from nlp.rules import Rule, quote
+from nlp.vocabulary import Direction, Severity
 
 
 class Missing(Rule):
@@ -9,14 +12,16 @@ class Missing(Rule):
 
     code = "JS101"
     name = "missing"
-    severity = "error"
+    zh = "缺少原因"
+    severity = Severity.ERROR
     summary = "change stated without any reason"
-    options = {"min_change": 5.0, "min_pct": 10.0}
+    example = "办公费支出决算数为 120.50 万元，比上年增加 20.50 万元，增长 20.50%。（其后没有原因）"
+    options: ClassVar[dict] = {"min_change": 5.0, "min_pct": 10.0}
 
     def check(self, report, options):
         for m in report.missing:
             s = m.statement
-            if s.direction == "none":
+            if s.direction == Direction.NONE:
                 continue
             big = (s.change is not None and s.change >= options["min_change"]) or (
                 s.change_pct is not None and s.change_pct >= options["min_pct"]

@@ -2,6 +2,7 @@ import re
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
+from nlp.vocabulary import Severity
 
 _NOTHING = re.compile(
     r"^(?:满意度)?(?:实际情况)?(?:为)?\d*(?:\.\d+)?%?(?:满意)+$"
@@ -29,8 +30,10 @@ class NonExplanation(Rule):
 
     code = "JS203"
     name = "non_explanation"
-    severity = "warning"
+    zh = "非解释"
+    severity = Severity.WARNING
     summary = "reason slot holds no explanation"
+    example = "偏差原因分析：已完成。"
 
     def check(self, report, options):
         for e in report.explanations:

@@ -1,5 +1,8 @@
+from typing import ClassVar
+
 from nlp.rules import Rule, quote
 from nlp.similarity import group_similar
+from nlp.vocabulary import Severity
 
 
 class Repeated(Rule):
@@ -10,9 +13,11 @@ class Repeated(Rule):
 
     code = "JS301"
     name = "repeated"
-    severity = "warning"
+    zh = "原因重复"
+    severity = Severity.WARNING
     summary = "same reason given for several items"
-    options = {"similarity": 90.0, "min_items": 3}
+    example = "三个科目的原因都是“根据工作安排，相关支出相应增加”。"
+    options: ClassVar[dict] = {"similarity": 90.0, "min_items": 3}
 
     def check(self, report, options):
         for group in reason_groups(report, options["similarity"]):

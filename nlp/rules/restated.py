@@ -1,7 +1,9 @@
 import re
+from typing import ClassVar
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
+from nlp.vocabulary import Kind, Severity
 
 # Words that say only that something moved: direction, size, time, amounts, filler.
 _MOVEMENT = re.compile(
@@ -41,13 +43,15 @@ class Restated(Rule):
 
     code = "JS202"
     name = "restated"
-    severity = "warning"
+    zh = "复述变动"
+    severity = Severity.WARNING
     summary = "reason restates the change"
-    options = {"max_left": 2}
+    example = "项目支出比上年增加 30.00 万元，主要原因是项目支出增加。"
+    options: ClassVar[dict] = {"max_left": 2}
 
     def check(self, report, options):
         for e in report.explanations:
-            if e.kind != "narrative" or not e.causes:
+            if e.kind != Kind.NARRATIVE or not e.causes:
                 continue
             item = plain(e.statement.item or "")
             item_parts = [p for p in re.split(r"（[类款项]）|[（）()、，/]", item) if len(p) >= 2]
@@ -66,7 +70,7 @@ def _left(text: str, item_parts: list[str]) -> int:
     left = 0
     for part in re.split(r"[、，,；;]|以及", plain(text)):
         core = _MOVEMENT.sub("", re.sub(r"[\W\d_]", "", re.sub(r"\d{2,4}\s*年度?", "", part)))
-        if not core or _ACCOUNT_LINES.fullmatch(core) and not _DRIVER.search(core):
+        if not core or (_ACCOUNT_LINES.fullmatch(core) and not _DRIVER.search(core)):
             continue
         for item in sorted(item_parts, key=len, reverse=True):
             core = core.replace(re.sub(r"[\W_]", "", item), "")

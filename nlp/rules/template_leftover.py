@@ -1,6 +1,8 @@
 import re
+from typing import ClassVar
 
 from nlp.rules import Rule
+from nlp.vocabulary import Severity
 
 _PLACEHOLDER = re.compile(
     r"[XxＸ×]{2,}(?:单位|局|委|办|部门|中心|学校|医院|街道|镇|乡|区|县|市)?"
@@ -18,9 +20,11 @@ class TemplateLeftover(Rule):
 
     code = "JS701"
     name = "template_leftover"
-    severity = "warning"
+    zh = "模板残留"
+    severity = Severity.WARNING
     summary = "template placeholder left in"
-    options = {"max_findings": 20}
+    example = "XX单位 2024 年支出 XXX 万元（如持平作持平表述）。"
+    options: ClassVar[dict] = {"max_findings": 20}
 
     def check(self, report, options):
         seen: dict[str, list[int]] = {}

@@ -3,6 +3,7 @@ import re
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
 from nlp.statements import AMOUNT
+from nlp.vocabulary import Severity
 
 # A change whose figure has no unit: "比上年减少 371.82，降低 11.2%".
 _NO_UNIT = re.compile(r"(?:增加|减少|增长|下降|降低|上升|增|减)了?\s*(\d+(?:\.\d+)?)\s*(?=[，。；,;、]|$)")
@@ -18,8 +19,10 @@ class Unit(Rule):
 
     code = "JS502"
     name = "unit"
-    severity = "warning"
+    zh = "单位存疑"
+    severity = Severity.WARNING
     summary = "amount in an impossible unit"
+    example = "支出 2.70 元，比上年减少 0.30 万元。"
 
     def check(self, report, options):
         statements = [(e, e.statement) for e in report.explanations if e.statement] + [(m, m.statement) for m in report.missing]

@@ -1,8 +1,10 @@
 import re
 from functools import lru_cache
+from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.specificity import specificity
+from nlp.vocabulary import Severity
 
 
 class Vague(Rule):
@@ -16,9 +18,11 @@ class Vague(Rule):
 
     code = "JS201"
     name = "vague"
-    severity = "warning"
+    zh = "原因含糊"
+    severity = Severity.WARNING
     summary = "cause names nothing verifiable"
-    options = {"short": 20}
+    example = "主要原因是：工作需要。"
+    options: ClassVar[dict] = {"short": 20}
 
     def check(self, report, options):
         lexicon = _lexicon_pattern()

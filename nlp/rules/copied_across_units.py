@@ -1,0 +1,41 @@
+from typing import ClassVar
+
+from nlp.rules import CorpusFinding, Quoted, Rule, Sharer, quote
+from nlp.vocabulary import Severity
+
+
+class CopiedAcrossUnits(Rule):
+    """The same or nearly the same reason appears in the reports of different
+    units. Two units rarely change their spending for word-for-word the same
+    reason; a reason copied from another unit's report (or from a template
+    passed around) tells the reader nothing about this unit. Figures,
+    punctuation, spaces and small edits do not hide a copy; reasons shorter
+    than `min_chars` (after normalising) are too generic to call copies.
+    `similarity` and `min_chars` also set the batch's near-duplicate index."""
+
+    code = "JS801"
+    name = "copied_across_units"
+    zh = "跨单位雷同"
+    severity = Severity.WARNING
+    summary = "same reason as in another unit's report"
+    example = "甲区文化局与乙区文化局的说明都写“运河分馆建成开放，新增物业和安保服务经费”。"
+    options: ClassVar[dict] = {"similarity": 90.0, "min_chars": 10}
+    scope = "corpus"
+
+    def check(self, shared: list[Sharer], options):
+        long = [s for s in shared if s.chars >= options["min_chars"] and s.unit is not None]
+        by_unit: dict[int, list[int]] = {}  # unit -> its documents, in run order
+        for s in long:
+            by_unit.setdefault(s.unit, []).append(s.document)
+        if len(by_unit) < 2:
+            return
+        # Name at most ten other units, the first to give the reason.
+        listed = sorted(by_unit, key=lambda u: min(by_unit[u]))[:11]
+        for s in long:
+            related = sorted({by_unit[u][0] for u in listed if u != s.unit})[:10]
+            yield CorpusFinding(self.code, s.document, s.explanation, related, others=len(by_unit) - 1)
+
+    def message(self, finding: CorpusFinding, quoted: Quoted, related: list[str]) -> str:
+        n = finding.others
+        more = f" and {n - 3} more" if n > 3 else ""
+        return f"the same reason is in the reports of {n} other unit{'s' if n > 1 else ''} ({'、'.join(related[:3])}{more}): {quote(quoted.reason)}"

@@ -133,7 +133,7 @@ def test_store_lock(tmp_path):
 
 def test_near_duplicate_index_joins_copies_only():
     from nlp.batch.corpus import NearDuplicateIndex
-    from nlp.batch.synthetic import light_edit, reasons_for_search
+    from tests.synthetic import light_edit, reasons_for_search
     from nlp.similarity import normalise
     import random
 
@@ -270,7 +270,7 @@ def test_xlsx_sheet_overflow(tmp_path, monkeypatch):
 # ------------------------------------------------------------ the command line
 
 def _parse(argv):
-    from nlp.batch import add_arguments
+    from nlp.cli.batch import add_arguments
 
     parser = argparse.ArgumentParser(prog="juesuan batch")
     add_arguments(parser)
@@ -289,7 +289,7 @@ def test_arguments():
 
 
 def test_main_exit_codes(tmp_path, capsys):
-    from nlp.batch import main
+    from nlp.cli.batch import run as main
 
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -2,8 +2,8 @@
 
     documents.jsonl  one line per analysed document (its rows; see work.py)
     ledger.jsonl     one line per finished file, written *after* its data:
-                     {"sha256", "ok": true, "offset", "length"} or
-                     {"sha256", "source", "ok": false, "error", "message", "final"}
+                     {"sha256", "ok": true, "offset", "length", "model"} or
+                     {"sha256", "source", "ok": false, "error", "message", "final", "model"}
     meta.json        store format and juesuan version
     lock             held (flock) while a run writes here
 
@@ -11,9 +11,12 @@ Both files are appended and flushed after every document, so a run killed
 at any moment loses nothing that finished. On `--resume` the ledger is read
 back (a torn last line is dropped), the data file is cut back to the end of
 the last document the ledger names, and everything the ledger lists as ok —
-or as failed for good (a file that cannot be read) — is skipped. The final
-tables are always rebuilt from here, so a resumed run gives exactly the
-output of an uninterrupted one.
+or as failed for good (a file that cannot be read) — is skipped, if the
+same model made it: "model" is the identity of the model that labelled the
+causes (nlp.batch.work.model_identity), and a result of another model (or
+of a juesuan that did not record it) is done again, so that one run's
+tables never mix two models. The final tables are always rebuilt from
+here, so a resumed run gives exactly the output of an uninterrupted one.
 """
 from __future__ import annotations
 
@@ -40,17 +43,21 @@ class Entry:
     error: str = ""
     message: str = ""
     final: bool = True
+    model: str = ""  # the identity of the model that made it ("": not recorded)
 
 
 class Store:
-    def __init__(self, out: str | os.PathLike, resume: bool = False):
+    """`model`: the identity of this run's model, recorded with each result."""
+
+    def __init__(self, out: str | os.PathLike, resume: bool = False, model: str = ""):
         self.dir = Path(out) / STORE_DIR
         self.resume = resume
+        self.model = model
         self.entries: dict[str, Entry] = {}
         self._data = self._ledger = self._lock = None
 
     # -- opening and recovery
-    def open(self) -> "Store":
+    def open(self) -> Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         meta_path = self.dir / META
@@ -113,10 +120,15 @@ class Store:
 
     # -- state
     def is_done(self, sha: str) -> bool:
-        """Finished before: analysed, or failed for a reason that will not
-        change (the file cannot be read)."""
+        """Finished before with this run's model: analysed, or failed for a
+        reason that will not change (the file cannot be read)."""
         e = self.entries.get(sha)
-        return e is not None and (e.ok or e.final)
+        return e is not None and e.model == self.model and (e.ok or e.final)
+
+    def by_another_model(self, sha: str) -> bool:
+        """Finished before, but with another model (or not recorded)."""
+        e = self.entries.get(sha)
+        return e is not None and e.model != self.model and (e.ok or e.final)
 
     def entry(self, sha: str) -> Entry | None:
         return self.entries.get(sha)
@@ -127,11 +139,12 @@ class Store:
             offset = self._data.tell()
             self._data.write(result.line)
             self._data.flush()
-            entry = Entry(True, offset, len(result.line))
-            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length}
+            entry = Entry(True, offset, len(result.line), model=self.model)
+            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length, "model": self.model}
         else:
-            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final)
-            rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message, "final": result.final}
+            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final, model=self.model)
+            rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message,
+                   "final": result.final, "model": self.model}
         self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
         self._ledger.flush()
         self.entries[result.sha256] = entry
@@ -147,7 +160,7 @@ class Store:
             self._lock = None
 
     # -- reading back (final tables)
-    def reader(self) -> "StoreReader":
+    def reader(self) -> StoreReader:
         return StoreReader(self.dir / DATA)
 
     def __enter__(self):
@@ -178,6 +191,8 @@ class StoreReader:
 def _entry(rec: dict) -> Entry:
     if not isinstance(rec["sha256"], str):
         raise TypeError
+    model = str(rec.get("model", ""))
     if rec["ok"]:
-        return Entry(True, int(rec["offset"]), int(rec["length"]))
-    return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""), final=bool(rec.get("final", True)))
+        return Entry(True, int(rec["offset"]), int(rec["length"]), model=model)
+    return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""),
+                 final=bool(rec.get("final", True)), model=model)

@@ -1,9 +1,4 @@
-"""The `juesuan batch` options and their run, for nlp/cli.py to call:
-
-    batch = commands.add_parser("batch", help="analyse many reports into a results folder")
-    nlp.batch.add_arguments(batch)
-    ...
-    return nlp.batch.main(args)
+"""`juesuan batch`: many reports into a results folder (nlp.batch.run_batch).
 
 Exit codes: 0 done (files that failed are listed in errors.csv, not an
 error of the run), 2 no input found or the run cannot start (one line on
@@ -12,6 +7,14 @@ stderr), 130 interrupted (rerun with --resume).
 from __future__ import annotations
 
 import sys
+
+from nlp.cli.options import add_budget_options, add_model_options, fail, model_choice, model_warnings
+
+
+def add_parser(commands) -> None:
+    batch = commands.add_parser("batch", help="screen many reports into a results folder (tables, dashboard)")
+    add_arguments(batch)
+    batch.set_defaults(run=run)
 
 
 def add_arguments(parser) -> None:
@@ -29,8 +32,7 @@ def add_arguments(parser) -> None:
                         help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster")
     parser.add_argument("--manifest", metavar="CSV",
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
-    from nlp.cli import add_budget_options
-
+    add_model_options(parser, allow_none=True)
     add_budget_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
@@ -49,19 +51,19 @@ def _positive(text: str) -> int:
     return n
 
 
-def main(args) -> int:
+def run(args) -> int:
     from nlp.batch.run import run_batch
     from nlp.errors import InputError
 
     try:
+        model = _load(model_choice(args))
         summary = run_batch(
             list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
             scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
-            timeout=args.timeout, max_memory=args.max_memory,
+            timeout=args.timeout, max_memory=args.max_memory, model=model,
         )
     except InputError as e:
-        print(f"juesuan: error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
     except KeyboardInterrupt:
         print(f"juesuan: interrupted; what finished is kept in {args.out} — run the same command with --resume to go on", file=sys.stderr)
         return 130
@@ -72,3 +74,14 @@ def main(args) -> int:
         print(f"juesuan: note: {summary.note}", file=sys.stderr)
     print(summary.out.get("dashboard.html", args.out))
     return 0
+
+
+def _load(choice):
+    """The model, loaded here so that a bad one stops the run before it
+    starts and its version warnings are one line each."""
+    if choice is None:
+        return None
+    from nlp.classifier import load_model
+
+    with model_warnings():
+        return load_model(choice)

@@ -75,8 +75,8 @@ class Store:
             import nlp
 
             meta_path.write_text(json.dumps({"format": STORE_FORMAT, "juesuan": nlp.__version__}), encoding="utf-8")
-        self._data = open(self.dir / DATA, "ab")
-        self._ledger = open(self.dir / LEDGER, "ab")
+        self._data = open(self.dir / DATA, "ab")  # noqa: SIM115 - held for the run, closed by close()
+        self._ledger = open(self.dir / LEDGER, "ab")  # noqa: SIM115 - as above
         return self
 
     def _take_lock(self) -> None:
@@ -85,7 +85,7 @@ class Store:
         except ImportError:  # pragma: no cover - not POSIX: no lock
             return
 
-        self._lock = open(self.dir / "lock", "w")
+        self._lock = open(self.dir / "lock", "w")  # noqa: SIM115 - the lock lives as long as the file is open
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -100,23 +100,14 @@ class Store:
         end = 0  # end of the last document the ledger vouches for
         if ledger_path.exists():
             with open(ledger_path, "rb") as f:
-                for raw in f:
-                    if not raw.endswith(b"\n"):
-                        break
-                    try:
-                        rec = json.loads(raw)
-                        entry = _entry(rec)
-                    except (ValueError, KeyError, TypeError):
-                        break
-                    if entry.ok and entry.offset + entry.length > data_size:
-                        break  # the data it names was lost: redo from here
-                    good += len(raw)
+                for size, sha, entry in _whole_entries(f, data_size):
+                    good += size
                     if entry.ok:
                         end = max(end, entry.offset + entry.length)
-                    self.entries[rec["sha256"]] = entry
+                    self.entries[sha] = entry
             os.truncate(ledger_path, good)
-        if data_size > end:
-            os.truncate(data_path, end) if data_path.exists() else None
+        if data_size > end and data_path.exists():
+            os.truncate(data_path, end)
 
     # -- state
     def is_done(self, sha: str) -> bool:
@@ -172,7 +163,7 @@ class Store:
 
 class StoreReader:
     def __init__(self, path: Path):
-        self._f = open(path, "rb")
+        self._f = open(path, "rb")  # noqa: SIM115 - read entry by entry, closed by close()
 
     def read(self, entry: Entry) -> dict:
         self._f.seek(entry.offset)
@@ -186,6 +177,22 @@ class StoreReader:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _whole_entries(ledger, data_size: int):
+    """(bytes, sha256, Entry) of each ledger line, up to the first torn or
+    invalid one, or one naming data beyond `data_size` (lost: redo from there)."""
+    for raw in ledger:
+        if not raw.endswith(b"\n"):
+            return
+        try:
+            rec = json.loads(raw)
+            entry = _entry(rec)
+        except (ValueError, KeyError, TypeError):
+            return
+        if entry.ok and entry.offset + entry.length > data_size:
+            return
+        yield len(raw), rec["sha256"], entry
 
 
 def _entry(rec: dict) -> Entry:

@@ -7,6 +7,7 @@ stderr), 130 interrupted (rerun with --resume).
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from nlp.cli.options import add_budget_options, add_model_options, fail, model_choice, model_warnings
 
@@ -56,12 +57,13 @@ def run(args) -> int:
     from nlp.errors import InputError
 
     try:
-        model = _load(model_choice(args))
-        summary = run_batch(
-            list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
-            scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
-            timeout=args.timeout, max_memory=args.max_memory, model=model,
-        )
+        model = model_choice(args)
+        with _model_loaded(model):
+            summary = run_batch(
+                list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
+                scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
+                timeout=args.timeout, max_memory=args.max_memory, model=model,
+            )
     except InputError as e:
         return fail(e)
     except KeyboardInterrupt:
@@ -76,12 +78,18 @@ def run(args) -> int:
     return 0
 
 
-def _load(choice):
-    """The model, loaded here so that a bad one stops the run before it
-    starts and its version warnings are one line each."""
-    if choice is None:
-        return None
-    from nlp.classifier import load_model
+@contextmanager
+def _model_loaded(model):
+    """Load the model here, so that a bad one stops the run in one line and
+    its version warnings are one line each, shown once: run_batch's own load
+    (from the cache) says nothing more."""
+    import warnings
 
-    with model_warnings():
-        return load_model(choice)
+    from nlp.classifier import ModelVersionWarning, load_model
+
+    if model is not None:
+        with model_warnings():
+            load_model(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        yield

@@ -108,20 +108,22 @@ class ReasonMaker:
         rng.shuffle(four)
         yield from four
 
+    def _parts(self) -> tuple[str, str, str, str]:
+        """A template and the words to fill it."""
+        rng = self.rng
+        kind = rng.random()
+        if kind < 0.15:
+            return "people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT), ""
+        template = "plain" if kind < 0.6 else "month" if kind < 0.85 else "list"
+        a = rng.choice(_MODIFIER) + rng.choice(_FACILITY_BASE)
+        return template, a, rng.choice(_ACTION), rng.choice(_EFFECT)
+
     def one(self) -> str:
         rng = self.rng
         place = next(self._places)
         tries = 60 if self._misses < 100 else 1
         for attempt in range(tries):
-            kind = rng.random()
-            if kind < 0.15:
-                template, a, b = "people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT)
-                c = ""
-            else:
-                template = "plain" if kind < 0.6 else "month" if kind < 0.85 else "list"
-                a = rng.choice(_MODIFIER) + rng.choice(_FACILITY_BASE)
-                b, c = rng.choice(_ACTION), rng.choice(_EFFECT)
-            key = (template, a, b, c)
+            key = template, a, b, c = self._parts()
             if key not in self.used or attempt == tries - 1:
                 self._misses += key in self.used
                 self.used.add(key)

@@ -1,7 +1,7 @@
 """Issue 5's performance targets for `juesuan batch`, each next to a floor
 measured in the same run on the same machine:
 
-(a) 1,000 generated text reports (nlp.batch.synthetic: invented units,
+(a) 1,000 generated text reports (tests.synthetic: invented units,
     years, items and reasons; --size full, the default: ~15,000 characters
     and 20 explanations each, like a short real report; --size small:
     ~1,200 characters, where the fixed costs per file weigh most) through `run_batch` with 1 and with 2 local
@@ -130,7 +130,7 @@ print(json.dumps({"done": s.done, "failed": s.failed, "total": s.seconds, "analy
 NEARDUP = _RUSAGE + """
 import json, resource, sys, time
 from itertools import combinations
-from nlp.batch.synthetic import reasons_for_search
+from tests.synthetic import reasons_for_search
 from nlp.batch.corpus import NearDuplicateIndex
 from nlp.similarity import normalise
 n = int(sys.argv[1])
@@ -163,7 +163,7 @@ SIZES = {  # items (explanations) per report, filler paragraphs
 
 
 def generate(folder: str, reports: int, size: str = "full") -> None:
-    from nlp.batch.synthetic import write_corpus
+    from tests.synthetic import write_corpus
 
     units = reports // 2
     items, filler = SIZES[size]

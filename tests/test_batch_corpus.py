@@ -1,5 +1,5 @@
 """`juesuan batch` end to end on a corpus of a few hundred reports made from
-our own fixtures and invented reports (nlp.batch.synthetic), with planted
+our own fixtures and invented reports (tests.synthetic), with planted
 copies across units and years, corrupt and empty files.
 
 One local run is shared by the module; it is compared with a run on a Dask
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from nlp.batch import run_batch
-from nlp.batch.synthetic import report_text, write_corpus
+from tests.synthetic import report_text, write_corpus
 from nlp.similarity import normalise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -198,7 +198,7 @@ def _same_outputs(a, b):
     assert sorted(os.listdir(Path(a) / "reports")) == sorted(os.listdir(Path(b) / "reports"))
 
 
-_CLI = ("import argparse, sys; from nlp.batch import add_arguments, main; p = argparse.ArgumentParser(); "
+_CLI = ("import argparse, sys; from nlp.cli.batch import add_arguments, run as main; p = argparse.ArgumentParser(); "
         "add_arguments(p); sys.exit(main(p.parse_args(sys.argv[1:])))")
 
 

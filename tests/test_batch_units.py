@@ -14,7 +14,6 @@ import pytest
 from nlp.batch.identity import unit_and_year
 from nlp.errors import InputError
 
-
 # ------------------------------------------------------------ unit and year
 
 @pytest.mark.parametrize("text, expected", [
@@ -124,18 +123,18 @@ def test_store_survives_torn_writes(tmp_path):
 def test_store_lock(tmp_path):
     from nlp.batch.store import Store
 
-    with Store(tmp_path):
-        with pytest.raises(InputError, match="another juesuan batch run"):
-            Store(tmp_path, resume=True).open()
+    with Store(tmp_path), pytest.raises(InputError, match="another juesuan batch run"):
+        Store(tmp_path, resume=True).open()
 
 
 # ------------------------------------------------------------ near-duplicates
 
 def test_near_duplicate_index_joins_copies_only():
-    from nlp.batch.corpus import NearDuplicateIndex
-    from nlp.batch.synthetic import light_edit, reasons_for_search
-    from nlp.similarity import normalise
     import random
+
+    from nlp.batch.corpus import NearDuplicateIndex
+    from nlp.similarity import normalise
+    from tests.synthetic import light_edit, reasons_for_search
 
     texts, families = reasons_for_search(3000, copy_rate=0.1, seed=3)
     idx = NearDuplicateIndex()
@@ -270,7 +269,7 @@ def test_xlsx_sheet_overflow(tmp_path, monkeypatch):
 # ------------------------------------------------------------ the command line
 
 def _parse(argv):
-    from nlp.batch import add_arguments
+    from nlp.cli.batch import add_arguments
 
     parser = argparse.ArgumentParser(prog="juesuan batch")
     add_arguments(parser)
@@ -289,7 +288,7 @@ def test_arguments():
 
 
 def test_main_exit_codes(tmp_path, capsys):
-    from nlp.batch import main
+    from nlp.cli.batch import run as main
 
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -370,3 +369,57 @@ def test_a_file_over_budget_is_an_error_row_and_is_tried_again_on_resume(tmp_pat
     assert row["error"] == "BudgetExceeded" and "--timeout" in row["message"]
     again = run_batch([str(src)], str(out), workers=1, progress=False, resume=True)
     assert (again.done, again.skipped, again.failed) == (1, 0, 0)
+
+
+# ------------------------------------------------------------ layers
+
+def _imported_modules(path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):  # deferred imports inside functions count too
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_command_line_is_imported_by_nothing_in_nlp():
+    """nlp.cli sits on top: nlp.batch (and every other module) never imports
+    it, so the two command lines cannot import each other in a loop."""
+    from pathlib import Path
+
+    import nlp
+
+    package = Path(nlp.__file__).resolve().parent
+    modules = [p for p in package.rglob("*.py") if "cli" not in p.relative_to(package).parts and p.name != "__main__.py"]
+    assert any(p.parent.name == "batch" for p in modules)
+    offenders = {str(p.relative_to(package)): sorted(m for m in _imported_modules(p) if m == "nlp.cli" or m.startswith("nlp.cli."))
+                 for p in modules}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_window_bounds_the_tasks_in_flight():
+    from nlp.batch.engines import run_windowed
+
+    in_flight, most, collected = set(), [0], []
+
+    def submit(task):
+        in_flight.add(task)
+        most[0] = max(most[0], len(in_flight))
+        return f"future {task}"
+
+    def first_done(futures):
+        return futures[:2]  # two finish at a time
+
+    def collect(future, task):
+        assert future == f"future {task}"
+        in_flight.discard(task)
+        collected.append(task)
+
+    pending: dict = {}
+    run_windowed(iter(range(11)), 3, submit, first_done, collect, pending)
+    assert sorted(collected) == list(range(11)) and most[0] == 3 and pending == {}

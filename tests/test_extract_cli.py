@@ -47,3 +47,40 @@ def test_installed_console_script():
     proc = subprocess.run([exe, "score", str(FIXTURES / "triggers.txt"), "--format", "json"], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 0, proc.stderr
     assert '"explanations"' in proc.stdout
+
+
+def test_every_command_has_its_options():
+    """The options each command takes (what the snapshot of `--help` holds
+    in words): the shared ones where they belong."""
+    shared = {"score": ["--select", "--ignore", "--model", "--no-model", "--timeout", "--max-memory"],
+              "classify": ["--model"],
+              "label-export": ["--model", "--timeout", "--max-memory", "--output"],
+              "batch": ["--out", "--workers", "--resume", "--engine", "--scheduler", "--manifest", "--model", "--no-model",
+                        "--timeout", "--max-memory", "--progress", "--no-progress"]}
+    top = run_cli("--help")
+    assert top.code == 0 and all(name in top.stdout for name in shared)
+    for command, options in shared.items():
+        result = run_cli(command, "--help")
+        assert result.code == 0, result.stderr
+        assert [o for o in options if o not in result.stdout] == [], command
+    assert "--no-model" not in run_cli("classify", "--help").stdout
+
+
+def test_label_export_over_budget_says_so_in_one_line_as_score_does():
+    """label-export analyses each file in the same sandbox as score: over
+    its time budget, the file is the same one line, not a traceback."""
+    from tests.extract_helpers import EXAMPLE
+
+    score = run_cli("score", EXAMPLE, "--timeout", "0.001")
+    assert score.code == 2
+    assert score.stderr.startswith("juesuan: error: ") and score.stderr.count("\n") == 1
+    message = score.stderr.removeprefix("juesuan: error: ")
+    assert "the time limit per file (raise it with --timeout); skipped" in message
+
+    export = run_cli("label-export", EXAMPLE, "--timeout", "0.001")
+    assert export.code == 2 and export.stdout == ""
+    assert "Traceback" not in export.stderr
+    assert export.stderr.splitlines() == ["juesuan: warning: " + message.rstrip("\n"), "juesuan: error: no report could be read"]
+
+    bad = run_cli("label-export", EXAMPLE, "--max-memory", "lots")
+    assert bad.code == 2 and bad.stderr == "juesuan: error: --max-memory: 'lots' is not a number\n"

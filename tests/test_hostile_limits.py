@@ -3,6 +3,7 @@ files (nlp.readers: zipguard, the PDF stream scan, page and text caps, the
 HTML walk)."""
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -33,10 +34,8 @@ SMALL = Budget(2, 256)
 def _children() -> set[int]:
     out: set[int] = set()
     for task in Path("/proc/self/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):
             out |= {int(p) for p in (task / "children").read_text().split()}
-        except OSError:
-            pass
     return out
 
 
@@ -108,9 +107,9 @@ def test_a_native_crash_ends_the_child_only():
 
 
 def test_errors_come_back_as_they_were_raised():
-    with pytest.raises(InputError, match="^x.pdf: encrypted PDF$"):
+    with pytest.raises(InputError, match=r"^x\.pdf: encrypted PDF$"):
         run_limited(_raise, InputError("x.pdf: encrypted PDF"), budget=SMALL)
-    with pytest.raises(InputError, match="^y: odd$") as info:
+    with pytest.raises(InputError, match=r"^y: odd$") as info:
         run_limited(_raise, _OddInputError("y: odd", "ReadError"), budget=SMALL)
     assert info.value.kind == "ReadError"
     with pytest.raises(KeyError) as info:
@@ -316,7 +315,7 @@ def test_pdf_page_and_text_caps(monkeypatch, tmp_path):
         read(path)
     monkeypatch.setattr(pdfreader, "MAX_PAGES", 2000)
     monkeypatch.setattr(nlp.readers, "MAX_CHARS", 50)
-    with pytest.raises(InputError, match="too much text.*of 3 pages"):
+    with pytest.raises(InputError, match=r"too much text.*of 3 pages"):
         read(path)
 
 

@@ -1,4 +1,4 @@
-"""Screen many reports in one command: `juesuan batch`.
+"""Screen many reports in one command: `juesuan batch` (its options: nlp.cli.batch).
 
     from nlp.batch import run_batch
     summary = run_batch(["reports/"], "results/", workers=4, resume=True)
@@ -14,7 +14,6 @@ rich are imported inside the functions that use them.
 """
 from __future__ import annotations
 
-from nlp.batch.cli import add_arguments, main
 from nlp.batch.run import BatchSummary, run_batch
 
-__all__ = ["run_batch", "BatchSummary", "add_arguments", "main"]
+__all__ = ["BatchSummary", "run_batch"]

@@ -8,9 +8,10 @@ shared disk, and only small rows come back).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from nlp.batch.work import Result, Task, analyse_task
 from nlp.errors import InputError
@@ -70,54 +71,46 @@ class LocalEngine:
             pool.shutdown(wait=True)
 
     def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None], fn=analyse_task) -> None:
-        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        pending: dict = {}
-        it = iter(tasks)
-        exhausted = False
+        def submit(task: Task):
+            try:
+                return self._pool.submit(fn, task)
+            except BrokenProcessPool:
+                raise _PoolBroke(task) from None
+
+        def collect(future, task: Task) -> None:
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise _PoolBroke(task) from None
+            self._started = True
+            on_result(result)
+
+        queue = iter(tasks)
         while True:
-            broken: list[Task] = []
-            while not exhausted and len(pending) < self.window:
-                task = next(it, None)
-                if task is None:
-                    exhausted = True
-                    break
-                try:
-                    pending[self._pool.submit(fn, task)] = task
-                except BrokenProcessPool:
-                    broken.append(task)
-                    break
-            if not pending and not broken:
+            pending: dict = {}
+            try:
+                run_windowed(queue, self.window, submit, _first_done, collect, pending)
                 return
-            if pending and not broken:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    task = pending.pop(fut)
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        broken.append(task)
-                        continue
-                    self._started = True
-                    on_result(result)
-            if broken:
+            except _PoolBroke as broke:
                 # A worker died (a crash in a native library, the OOM killer):
                 # every task in flight failed with it. Find the culprit by
                 # running each of them alone, then carry on with a new pool.
-                suspects = broken + list(pending.values())
-                pending.clear()
                 _terminate(self._pool)
-                for task in suspects:
-                    result = self._alone(task, fn)
-                    if result.error == "WorkerCrash" and not self._started:
-                        raise InputError(
-                            "the worker processes die as they start; when run_batch is called from a script, "
-                            "put the call under `if __name__ == \"__main__\":` (each worker imports the main module)"
-                        )
-                    self._started = True
-                    on_result(result)
+                for task in [broke.task, *pending.values()]:
+                    on_result(self._alone_or_stop(task, fn))
                 self._pool = self._new_pool(self.workers)
+
+    def _alone_or_stop(self, task: Task, fn) -> Result:
+        result = self._alone(task, fn)
+        if result.error == "WorkerCrash" and not self._started:
+            raise InputError(
+                "the worker processes die as they start; when run_batch is called from a script, "
+                "put the call under `if __name__ == \"__main__\":` (each worker imports the main module)"
+            )
+        self._started = True
+        return result
 
     def _alone(self, task: Task, fn) -> Result:
         from concurrent.futures.process import BrokenProcessPool
@@ -147,14 +140,18 @@ class DaskEngine:
 
     `scheduler`: the scheduler's address (tcp://host:8786) or a scheduler
     file (JSON written by `dask scheduler --scheduler-file`); None starts a
-    LocalCluster of `workers` processes on this machine.
+    LocalCluster of `workers` processes on this machine. Each worker loads
+    `model` (as nlp.batch.work.Task.model) as it starts, and must find the
+    one whose identity is `identity` (nlp.batch.work.model_identity).
     """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, model="default", identity: str | None = None):
         self.scheduler = scheduler
         self.workers = workers
+        self.model = model
+        self.identity = identity
         self._client = self._cluster = None
         self.window = 8
 
@@ -190,10 +187,21 @@ class DaskEngine:
         if other:
             addr, v = next(iter(other.items()))
             raise InputError(f"Dask worker {addr} runs juesuan {v}, this machine {nlp.__version__}; install the same version on every worker")
-        client.run(_warm_worker)
+        self._check_models(client.run(_warm_worker, self.model))
         threads = sum(client.nthreads().values())
         self.workers = threads
         self.window = max(4, 3 * threads)
+
+    def _check_models(self, loaded: dict) -> None:
+        """Every worker labels with the run's model: results of two models
+        are never mixed in one run."""
+        if self.identity is None:
+            return
+        for addr, identity in loaded.items():
+            if identity != self.identity:
+                where = "this machine's default model" if self.model == "default" else self.model
+                found = identity.removeprefix("error: ") if identity.startswith("error: ") else f"another model ({identity})"
+                raise InputError(f"Dask worker {addr} cannot label with {where}: {found}; install the same model on every worker or give --model")
 
     def __exit__(self, *exc):
         self.close()
@@ -201,49 +209,82 @@ class DaskEngine:
     def close(self, cancel: bool = False) -> None:
         for thing in (self._client, self._cluster):
             if thing is not None:
-                try:
+                with contextlib.suppress(Exception):  # closing is best effort
                     thing.close()
-                except Exception:  # noqa: BLE001 - closing is best effort
-                    pass
         self._client = self._cluster = None
 
     def run_tasks(self, tasks: Iterable[Task], on_result: Callable[[Result], None], fn=analyse_task) -> None:
         from distributed import wait
 
         client = self._client
-        pending: dict = {}
-        it = iter(tasks)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(pending) < self.window:
-                    task = next(it, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    pending[client.submit(fn, task, pure=False)] = task
-                if not pending:
-                    return
-                done = wait(list(pending), return_when="FIRST_COMPLETED").done
-                for fut in done:
-                    task = pending.pop(fut)
-                    try:
-                        result = fut.result()
-                    except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the file crashed its workers
-                        from nlp.batch.work import one_line
 
-                        result = Result(task.sha256, task.source, False, error=type(e).__name__, message=f"{task.source}: {one_line(e)}", final=type(e).__name__ == "KilledWorker")
-                    fut.release()
-                    on_result(result)
+        def collect(future, task: Task) -> None:
+            try:
+                result = future.result()
+            except Exception as e:  # e.g. KilledWorker: the file crashed its workers
+                from nlp.batch.work import one_line
+
+                result = Result(task.sha256, task.source, False, error=type(e).__name__, message=f"{task.source}: {one_line(e)}",
+                                final=type(e).__name__ == "KilledWorker")
+            future.release()
+            on_result(result)
+
+        pending: dict = {}
+        try:
+            run_windowed(iter(tasks), self.window, lambda task: client.submit(fn, task, pure=False),
+                         lambda futures: wait(futures, return_when="FIRST_COMPLETED").done, collect, pending)
         finally:
             if pending:
                 client.cancel(list(pending))
 
 
-def _warm_worker() -> bool:
-    from nlp.batch.warm import warm
+def run_windowed(tasks: Iterator[Task], window: int, submit, first_done, collect, pending: dict) -> None:
+    """The loop both engines run: keep at most `window` tasks in flight
+    (`submit(task)` gives a future), wait for some to finish
+    (`first_done(futures)`), hand each to `collect(future, task)`, until
+    `tasks` runs out. `pending` (future -> task) holds what is in flight, for
+    the caller to cancel or retry when this stops with an exception."""
+    while True:
+        while len(pending) < window:
+            task = next(tasks, None)
+            if task is None:
+                break
+            pending[submit(task)] = task
+        if not pending:
+            return
+        for future in first_done(list(pending)):
+            collect(future, pending.pop(future))
 
-    return warm()
+
+def _first_done(futures) -> set:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    return wait(futures, return_when=FIRST_COMPLETED).done
+
+
+class _PoolBroke(Exception):
+    """The local pool broke while it had `task`."""
+
+    def __init__(self, task: Task):
+        super().__init__(task.source)
+        self.task = task
+
+
+def _warm_worker(model) -> str:
+    """On a Dask worker: load the pipeline and `model`; the identity of the
+    model it loaded, or "error: " and why it could not."""
+    from nlp.batch.warm import warm
+    from nlp.batch.work import model_identity, one_line
+
+    warm(model)
+    try:
+        if model is None:
+            return model_identity(None)
+        from nlp.classifier import load_model
+
+        return model_identity(load_model(model))
+    except Exception as e:  # reported by the client, with the worker's address
+        return f"error: {one_line(e)}"
 
 
 def _worker_version() -> str:
@@ -252,11 +293,13 @@ def _worker_version() -> str:
     return nlp.__version__
 
 
-def make_engine(engine: str, workers: int | None, scheduler: str | None):
+def make_engine(engine: str, workers: int | None, scheduler: str | None, model="default", identity: str | None = None):
+    """The engine named `engine`; `model` and `identity` as for DaskEngine
+    (local workers find the model on this machine, as the client did)."""
     if engine == "local":
         if scheduler:
             raise InputError("--scheduler needs --engine dask")
         return LocalEngine(workers)
     if engine == "dask":
-        return DaskEngine(scheduler, workers)
+        return DaskEngine(scheduler, workers, model, identity)
     raise InputError(f"unknown engine {engine!r} (local or dask)")

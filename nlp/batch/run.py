@@ -68,19 +68,24 @@ def run_batch(
     progress: bool | None = None,
     timeout: float | None = None,
     max_memory: float | None = None,
+    model="default",
 ) -> BatchSummary:
     """Analyse every report in `inputs` (files, folders, globs, @lists) into
     the folder `out`. Raises `InputError` (one line) when nothing can be
-    run: no input found, a bad manifest, an unreachable scheduler. Files
-    that fail are rows of errors.csv, never an exception. `timeout` and
-    `max_memory` are the budget per file (nlp.limits.budget_from: None
-    takes the settings' [limits], else 120 s and 2048 MB; 0 is no limit)."""
-    from nlp.batch.build import DocRef, ErrorRow, build_outputs, write_summary
+    run: no input found, a bad manifest, a model that cannot be loaded, an
+    unreachable scheduler. Files that fail are rows of errors.csv, never an
+    exception. `timeout` and `max_memory` are the budget per file
+    (nlp.limits.budget_from: None takes the settings' [limits], else 120 s
+    and 2048 MB; 0 is no limit). `model` labels the causes, as for
+    `nlp.analyze`: "default" ($JUESUAN_MODEL, else the bundled models/), a
+    model directory, a loaded model (saved in a directory: the workers load
+    it from there), or None to leave them unlabelled. The store remembers
+    which model made each result: --resume redoes those of another model."""
+    from nlp.batch.build import build_outputs, write_summary
     from nlp.batch.engines import make_engine
     from nlp.batch.inputs import Manifest, iter_inputs
     from nlp.batch.progress import make_progress
     from nlp.batch.store import Store
-    from nlp.batch.work import Task
     from nlp.config import load_settings
     from nlp.limits import budget_from
 
@@ -92,92 +97,40 @@ def run_batch(
     if os.path.exists(out) and not os.path.isdir(out):
         raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
-    eng = make_engine(engine, workers, scheduler)
-    summary = BatchSummary(inputs=len(paths), engine=engine)
-    folder_cache: dict[str, tuple] = {}  # folder -> (settings, budget)
+    spec, identity = _model(model)
+    eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
     run_settings = load_settings(None)
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
-
-    def task_for(path: str, sha: str, data: bytes) -> Task:
-        folder = os.path.dirname(os.path.abspath(path))
-        if folder not in folder_cache:
-            settings = load_settings(path)
-            folder_cache[folder] = (settings, budget_from(settings, timeout, max_memory))
-        return Task(sha, path, data, *folder_cache[folder])
-
-    seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
-    read_errors: list[ErrorRow] = []  # files that could not even be read
-    store = Store(out, resume=resume).open()
+    store = Store(out, resume=resume, model=identity).open()
     try:
-        with eng:
-            summary.workers = getattr(eng, "workers", None) or 0
-            with make_progress(progress, len(paths)) as bar:
+        with eng, make_progress(progress, len(paths)) as bar:
+            run = _Run(paths, store, bar, _Tasks(spec, timeout, max_memory), t0)
+            run.summary.engine = engine
+            run.summary.workers = getattr(eng, "workers", None) or 0
+            # The outputs' libraries load while the workers analyse (the
+            # client is idle then), not after, when nothing else runs.
+            threading.Thread(target=_preload_outputs, daemon=True).start()
+            try:
+                eng.run_tasks(run.tasks(), run.on_result)
+            except KeyboardInterrupt:
+                run.summary.interrupted = True
+                eng.close(cancel=True)
+                raise
+            run.summary.analyse_seconds = time.perf_counter() - t0
+            bar.status("writing tables")
+            docs, errors = run.outcomes()
 
-                def tasks():
-                    for path in paths:
-                        try:
-                            data = _read(path)
-                            sha = hashlib.sha256(data).hexdigest()
-                            task = task_for(path, sha, data)
-                        except InputError as e:
-                            read_errors.append(ErrorRow(path, getattr(e, "kind", type(e).__name__), str(e)))
-                            bar.advance(failed=True)
-                            continue
-                        if sha in seen:
-                            seen[sha].append(path)
-                            summary.duplicates += 1
-                            bar.advance()
-                            continue
-                        seen[sha] = [path]
-                        if store.is_done(sha):
-                            summary.skipped += 1
-                            bar.advance()
-                            continue
-                        yield task
+            def render(worst):
+                return _render_pages(eng, out, worst, run.make_task)
 
-                def on_result(result) -> None:
-                    if not summary.first_result_seconds:
-                        summary.first_result_seconds = time.perf_counter() - t0
-                    store.record(result)
-                    if result.ok:
-                        summary.done += 1
-                    bar.advance(failed=not result.ok)
-
-                # The outputs' libraries load while the workers analyse (the
-                # client is idle then), not after, when nothing else runs.
-                threading.Thread(target=_preload_outputs, daemon=True).start()
-                try:
-                    eng.run_tasks(tasks(), on_result)
-                except KeyboardInterrupt:
-                    summary.interrupted = True
-                    eng.close(cancel=True)
-                    raise
-                summary.analyse_seconds = time.perf_counter() - t0
-                bar.status("writing tables")
-
-                # The outputs describe this run's inputs, drawn from the store;
-                # a file with the same bytes as a failed one fails the same way.
-                docs, errors = [], list(read_errors)
-                for sha, ps in seen.items():
-                    entry = store.entry(sha)
-                    if entry is None:
-                        continue
-                    if entry.ok:
-                        docs.append(DocRef(sha, ps, entry))
-                    else:
-                        errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
-                summary.failed = len(errors)
-
-                def render(worst):
-                    return _render_pages(eng, out, worst, task_for)
-
-                built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
+            built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
     finally:
         store.close()
+    summary = run.summary
     summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
     summary.corpus = built.corpus
     summary.build_seconds = built.seconds
-    summary.note = built.worst_pages_note
+    summary.note = "; ".join(filter(None, [built.worst_pages_note, _redone_note(run.redone)]))
     summary.out = built.paths
     summary.seconds = time.perf_counter() - t0
     summary.out["summary.json"] = os.path.join(out, "summary.json")
@@ -185,6 +138,123 @@ def run_batch(
 
     write_summary(summary.out["summary.json"], asdict(summary))
     return summary
+
+
+class _Tasks:
+    """Makes the Task of a file: its folder's settings and budget (read
+    once per folder), the run's model."""
+
+    def __init__(self, model, timeout, max_memory):
+        self.model, self.timeout, self.max_memory = model, timeout, max_memory
+        self._folders: dict[str, tuple] = {}  # folder -> (settings, budget)
+
+    def __call__(self, path: str, sha: str, data: bytes):
+        from nlp.batch.work import Task
+        from nlp.config import load_settings
+        from nlp.limits import budget_from
+
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._folders:
+            settings = load_settings(path)
+            self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
+        return Task(sha, path, data, *self._folders[folder], model=self.model)
+
+
+class _Run:
+    """One run's bookkeeping: what was read, seen twice, done before (in
+    `store`), done now; `bar` shows it."""
+
+    def __init__(self, paths: list[str], store, bar, make_task: _Tasks, t0: float):
+        self.paths, self.store, self.bar, self.make_task, self.t0 = paths, store, bar, make_task, t0
+        self.summary = BatchSummary(inputs=len(paths))
+        self.seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
+        self.read_errors: list = []  # ErrorRow: files that could not even be read
+        self.redone = 0  # done before with another model: done again
+
+    def tasks(self):
+        """The files to analyse, read one at a time as the engine asks."""
+        for path in self.paths:
+            task = self._task(path)
+            if task is not None:
+                yield task
+
+    def _task(self, path: str):
+        from nlp.batch.build import ErrorRow
+
+        try:
+            data = _read(path)
+            sha = hashlib.sha256(data).hexdigest()
+            task = self.make_task(path, sha, data)
+        except InputError as e:
+            self.read_errors.append(ErrorRow(path, getattr(e, "kind", type(e).__name__), str(e)))
+            self.bar.advance(failed=True)
+            return None
+        if sha in self.seen:
+            self.seen[sha].append(path)
+            self.summary.duplicates += 1
+            self.bar.advance()
+            return None
+        self.seen[sha] = [path]
+        if self.store.is_done(sha):
+            self.summary.skipped += 1
+            self.bar.advance()
+            return None
+        self.redone += self.store.by_another_model(sha)
+        return task
+
+    def on_result(self, result) -> None:
+        if not self.summary.first_result_seconds:
+            self.summary.first_result_seconds = time.perf_counter() - self.t0
+        self.store.record(result)
+        if result.ok:
+            self.summary.done += 1
+        self.bar.advance(failed=not result.ok)
+
+    def outcomes(self) -> tuple[list, list]:
+        """The documents and the error rows of this run's inputs, drawn from
+        the store; a file with the same bytes as a failed one fails the same
+        way."""
+        from nlp.batch.build import DocRef, ErrorRow
+
+        docs, errors = [], list(self.read_errors)
+        for sha, ps in self.seen.items():
+            entry = self.store.entry(sha)
+            if entry is None:
+                continue
+            if entry.ok:
+                docs.append(DocRef(sha, ps, entry))
+            else:
+                errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
+        self.summary.failed = len(errors)
+        return docs, errors
+
+
+def _model(model) -> tuple[str | None, str]:
+    """What the workers are told to load (a model directory, "default", or
+    None) and the identity the store records (nlp.batch.work.model_identity).
+    The model is loaded here, so that a bad one stops the run at once."""
+    from nlp.batch.work import model_identity
+
+    if model is None:
+        return None, model_identity(None)
+    from nlp.classifier import DEFAULT, load_model
+
+    loaded = load_model(model)
+    if loaded.path is None:
+        raise InputError("a batch needs a model saved in a directory (nlp.classifier.save_model): its workers load it from there")
+    try:
+        identity = model_identity(loaded)
+    except OSError as e:
+        raise InputError(f"{loaded.path}: cannot read the model ({e.strerror or e})") from None
+    # "default" stays a name, so that each Dask worker finds its own bundled model (checked to be the same one).
+    spec = DEFAULT if isinstance(model, str) and model == DEFAULT else os.path.abspath(loaded.path)
+    return spec, identity
+
+
+def _redone_note(redone: int) -> str:
+    if not redone:
+        return ""
+    return f"{redone} file(s) analysed before with another model (or an older juesuan) were analysed again with this one"
 
 
 def _renamed(message: str, old: str, new: str) -> str:
@@ -218,12 +288,12 @@ def _read(path: str) -> bytes:
 
 def _preload_outputs() -> None:
     try:
-        import pyarrow.parquet  # noqa: F401
         import datasketch  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
 
-        import nlp.batch.build  # noqa: F401
+        import nlp.batch.build
         import nlp.batch.dashboard  # noqa: F401
-    except Exception:  # noqa: BLE001 - they are imported again where used, and fail there if they must
+    except Exception:  # they are imported again where used, and fail there if they must
         pass
 
 

@@ -2,8 +2,8 @@
 
     documents.jsonl  one line per analysed document (its rows; see work.py)
     ledger.jsonl     one line per finished file, written *after* its data:
-                     {"sha256", "ok": true, "offset", "length"} or
-                     {"sha256", "source", "ok": false, "error", "message", "final"}
+                     {"sha256", "ok": true, "offset", "length", "model"} or
+                     {"sha256", "source", "ok": false, "error", "message", "final", "model"}
     meta.json        store format and juesuan version
     lock             held (flock) while a run writes here
 
@@ -11,9 +11,12 @@ Both files are appended and flushed after every document, so a run killed
 at any moment loses nothing that finished. On `--resume` the ledger is read
 back (a torn last line is dropped), the data file is cut back to the end of
 the last document the ledger names, and everything the ledger lists as ok —
-or as failed for good (a file that cannot be read) — is skipped. The final
-tables are always rebuilt from here, so a resumed run gives exactly the
-output of an uninterrupted one.
+or as failed for good (a file that cannot be read) — is skipped, if the
+same model made it: "model" is the identity of the model that labelled the
+causes (nlp.batch.work.model_identity), and a result of another model (or
+of a juesuan that did not record it) is done again, so that one run's
+tables never mix two models. The final tables are always rebuilt from
+here, so a resumed run gives exactly the output of an uninterrupted one.
 """
 from __future__ import annotations
 
@@ -40,17 +43,21 @@ class Entry:
     error: str = ""
     message: str = ""
     final: bool = True
+    model: str = ""  # the identity of the model that made it ("": not recorded)
 
 
 class Store:
-    def __init__(self, out: str | os.PathLike, resume: bool = False):
+    """`model`: the identity of this run's model, recorded with each result."""
+
+    def __init__(self, out: str | os.PathLike, resume: bool = False, model: str = ""):
         self.dir = Path(out) / STORE_DIR
         self.resume = resume
+        self.model = model
         self.entries: dict[str, Entry] = {}
         self._data = self._ledger = self._lock = None
 
     # -- opening and recovery
-    def open(self) -> "Store":
+    def open(self) -> Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         meta_path = self.dir / META
@@ -68,8 +75,8 @@ class Store:
             import nlp
 
             meta_path.write_text(json.dumps({"format": STORE_FORMAT, "juesuan": nlp.__version__}), encoding="utf-8")
-        self._data = open(self.dir / DATA, "ab")
-        self._ledger = open(self.dir / LEDGER, "ab")
+        self._data = open(self.dir / DATA, "ab")  # noqa: SIM115 - held for the run, closed by close()
+        self._ledger = open(self.dir / LEDGER, "ab")  # noqa: SIM115 - as above
         return self
 
     def _take_lock(self) -> None:
@@ -78,7 +85,7 @@ class Store:
         except ImportError:  # pragma: no cover - not POSIX: no lock
             return
 
-        self._lock = open(self.dir / "lock", "w")
+        self._lock = open(self.dir / "lock", "w")  # noqa: SIM115 - the lock lives as long as the file is open
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -93,30 +100,26 @@ class Store:
         end = 0  # end of the last document the ledger vouches for
         if ledger_path.exists():
             with open(ledger_path, "rb") as f:
-                for raw in f:
-                    if not raw.endswith(b"\n"):
-                        break
-                    try:
-                        rec = json.loads(raw)
-                        entry = _entry(rec)
-                    except (ValueError, KeyError, TypeError):
-                        break
-                    if entry.ok and entry.offset + entry.length > data_size:
-                        break  # the data it names was lost: redo from here
-                    good += len(raw)
+                for size, sha, entry in _whole_entries(f, data_size):
+                    good += size
                     if entry.ok:
                         end = max(end, entry.offset + entry.length)
-                    self.entries[rec["sha256"]] = entry
+                    self.entries[sha] = entry
             os.truncate(ledger_path, good)
-        if data_size > end:
-            os.truncate(data_path, end) if data_path.exists() else None
+        if data_size > end and data_path.exists():
+            os.truncate(data_path, end)
 
     # -- state
     def is_done(self, sha: str) -> bool:
-        """Finished before: analysed, or failed for a reason that will not
-        change (the file cannot be read)."""
+        """Finished before with this run's model: analysed, or failed for a
+        reason that will not change (the file cannot be read)."""
         e = self.entries.get(sha)
-        return e is not None and (e.ok or e.final)
+        return e is not None and e.model == self.model and (e.ok or e.final)
+
+    def by_another_model(self, sha: str) -> bool:
+        """Finished before, but with another model (or not recorded)."""
+        e = self.entries.get(sha)
+        return e is not None and e.model != self.model and (e.ok or e.final)
 
     def entry(self, sha: str) -> Entry | None:
         return self.entries.get(sha)
@@ -127,11 +130,12 @@ class Store:
             offset = self._data.tell()
             self._data.write(result.line)
             self._data.flush()
-            entry = Entry(True, offset, len(result.line))
-            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length}
+            entry = Entry(True, offset, len(result.line), model=self.model)
+            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length, "model": self.model}
         else:
-            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final)
-            rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message, "final": result.final}
+            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final, model=self.model)
+            rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message,
+                   "final": result.final, "model": self.model}
         self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
         self._ledger.flush()
         self.entries[result.sha256] = entry
@@ -147,7 +151,7 @@ class Store:
             self._lock = None
 
     # -- reading back (final tables)
-    def reader(self) -> "StoreReader":
+    def reader(self) -> StoreReader:
         return StoreReader(self.dir / DATA)
 
     def __enter__(self):
@@ -159,7 +163,7 @@ class Store:
 
 class StoreReader:
     def __init__(self, path: Path):
-        self._f = open(path, "rb")
+        self._f = open(path, "rb")  # noqa: SIM115 - read entry by entry, closed by close()
 
     def read(self, entry: Entry) -> dict:
         self._f.seek(entry.offset)
@@ -175,9 +179,27 @@ class StoreReader:
         self.close()
 
 
+def _whole_entries(ledger, data_size: int):
+    """(bytes, sha256, Entry) of each ledger line, up to the first torn or
+    invalid one, or one naming data beyond `data_size` (lost: redo from there)."""
+    for raw in ledger:
+        if not raw.endswith(b"\n"):
+            return
+        try:
+            rec = json.loads(raw)
+            entry = _entry(rec)
+        except (ValueError, KeyError, TypeError):
+            return
+        if entry.ok and entry.offset + entry.length > data_size:
+            return
+        yield len(raw), rec["sha256"], entry
+
+
 def _entry(rec: dict) -> Entry:
     if not isinstance(rec["sha256"], str):
         raise TypeError
+    model = str(rec.get("model", ""))
     if rec["ok"]:
-        return Entry(True, int(rec["offset"]), int(rec["length"]))
-    return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""), final=bool(rec.get("final", True)))
+        return Entry(True, int(rec["offset"]), int(rec["length"]), model=model)
+    return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""),
+                 final=bool(rec.get("final", True)), model=model)

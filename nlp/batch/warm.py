@@ -16,7 +16,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before numpy is loaded here
 
 
-
 def single_threaded() -> None:
     """One thread for the BLAS and OpenMP pools already loaded (Dask workers
     have numpy loaded before they get here)."""
@@ -27,15 +26,16 @@ def single_threaded() -> None:
     threadpool_limits(limits=1)
 
 
-def warm() -> bool:
+def warm(model="default") -> bool:
+    """Analyse a two-line report with `model` (as nlp.analyze takes it)."""
     try:
         from nlp.limits import WARM_TEXT
         from nlp.pipeline import analyze
 
-        analyze("warm.txt", text=WARM_TEXT)
+        analyze("warm.txt", text=WARM_TEXT, model=model)
         single_threaded()
         return True
-    except Exception:  # noqa: BLE001 - a worker that cannot warm up still works (or fails per file)
+    except Exception:  # a worker that cannot warm up still works (or fails per file)
         return False
 
 

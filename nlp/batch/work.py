@@ -8,10 +8,12 @@ one bad file never stops a run.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 # Positional columns of the rows kept in the store (short lines, fast to
 # write); `nlp.batch.tables` adds the document's identity when it builds the
@@ -27,6 +29,7 @@ FINDING_FIELDS = [
     "materiality", "penalty",
 ]
 STORE_FORMAT = 2  # bump when the stored line changes
+NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Task:
     data: bytes
     settings: object = None  # nlp.config.Settings
     budget: object = None  # nlp.limits.Budget; None: the defaults
+    model: str | None = "default"  # nlp.classifier.DEFAULT, a model directory, or None: no labels
 
 
 @dataclass
@@ -52,17 +56,19 @@ class Result:
 
 def analyse_task(task: Task) -> Result:
     t0 = time.perf_counter()
+    from nlp.classifier import ModelError
     from nlp.errors import InputError
     from nlp.limits import BudgetExceeded
 
     try:
-        line = _sandbox(_analyse, task.budget)(task, name=task.source)
+        line = _sandbox(_analyse, task)(task, name=task.source)
     except InputError as e:
         # Over budget is worth trying again on --resume (with a larger
-        # --timeout or --max-memory); a bad file would fail the same way.
-        final = not isinstance(e, BudgetExceeded)
+        # --timeout or --max-memory), and so is a model that could not be
+        # loaded here; a bad file would fail the same way.
+        final = not isinstance(e, (BudgetExceeded, ModelError))
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=final, seconds=time.perf_counter() - t0)
-    except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+    except Exception as e:  # one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=line, seconds=time.perf_counter() - t0)
 
@@ -70,18 +76,38 @@ def analyse_task(task: Task) -> Result:
 _SANDBOXES = threading.local()  # a Dask worker runs tasks in threads
 
 
-def _sandbox(fn, budget):
-    """This thread's child process for `fn` under `budget` (nlp.limits):
-    kept from file to file, so each file costs no fork of its own."""
+def _sandbox(fn, task: Task):
+    """This thread's child process for `fn` under the task's budget
+    (nlp.limits): kept from file to file, so each file costs no fork of its
+    own. The task's model is loaded here first, so that the child shares it
+    instead of loading it under the budget."""
     from nlp.limits import Budget, Sandbox
 
-    budget = Budget() if budget is None else budget
+    budget = Budget() if task.budget is None else task.budget
     boxes = getattr(_SANDBOXES, "boxes", None)
     if boxes is None:
         boxes = _SANDBOXES.boxes = {}
-    if (fn, budget) not in boxes:
-        boxes[(fn, budget)] = Sandbox(fn, budget)
-    return boxes[(fn, budget)]
+    key = (fn, budget, task.model)
+    if key not in boxes:
+        if task.model is not None:
+            from nlp.classifier import load_model
+
+            load_model(task.model)
+        boxes[key] = Sandbox(fn, budget)
+    return boxes[key]
+
+
+def model_identity(model) -> str:
+    """What the store keeps of the model that labelled a document: the
+    sha256 of its model.json (which holds the checksum of its weights), or
+    NO_MODEL. `model` is a loaded nlp.classifier.Model or None."""
+    if model is None:
+        return NO_MODEL
+    from nlp.classifier import MODEL_FILE
+
+    path = Path(model.path)
+    file = path / MODEL_FILE if path.is_dir() else path
+    return "sha256:" + hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def one_line(e: BaseException, limit: int = 300) -> str:
@@ -99,7 +125,7 @@ def _analyse(task: Task) -> bytes:
     if unit is None and doc.paged and len(doc.pages) > 1:
         unit, year2 = unit_and_year("\n".join(doc.pages[:2]))
         year = year or year2
-    report = analyze(doc, settings=task.settings)
+    report = analyze(doc, settings=task.settings, model=task.model)
     record = document_record(report, unit, year)
     record["sha256"] = task.sha256
     record["source"] = task.source
@@ -199,8 +225,8 @@ def render_task(task: Task) -> Result:
     of the dashboard), made where the model is already loaded."""
     t0 = time.perf_counter()
     try:
-        page = _sandbox(_render, task.budget)(task, name=task.source)
-    except Exception as e:  # noqa: BLE001 - a page that cannot be made is just not linked
+        page = _sandbox(_render, task)(task, name=task.source)
+    except Exception as e:  # a page that cannot be made is just not linked
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=page, seconds=time.perf_counter() - t0)
 
@@ -210,4 +236,5 @@ def _render(task: Task) -> bytes:
     from nlp.readers import read_bytes
     from nlp.report.html import render_html
 
-    return render_html(analyze(read_bytes(task.data, task.source), settings=task.settings)).encode("utf-8")
+    report = analyze(read_bytes(task.data, task.source), settings=task.settings, model=task.model)
+    return render_html(report).encode("utf-8")

@@ -1,4 +1,5 @@
-"""Invented final-account reports and reasons, for tests and benchmarks.
+"""Invented final-account reports and reasons, for tests and benchmarks
+(bench/bench_batch.py).
 
 Everything here is made up from small word lists written for juesuan: no
 real unit, no real report. `write_corpus` writes a folder of reports of
@@ -8,6 +9,7 @@ an item kept from the previous year while its figures changed — and returns
 the truth, so a test can check that every planted copy is found and that
 no two unrelated reasons are called copies.
 """
+# ruff: noqa: SIM905 - the word lists read best as space-separated strings
 from __future__ import annotations
 
 import os
@@ -106,20 +108,22 @@ class ReasonMaker:
         rng.shuffle(four)
         yield from four
 
+    def _parts(self) -> tuple[str, str, str, str]:
+        """A template and the words to fill it."""
+        rng = self.rng
+        kind = rng.random()
+        if kind < 0.15:
+            return "people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT), ""
+        template = "plain" if kind < 0.6 else "month" if kind < 0.85 else "list"
+        a = rng.choice(_MODIFIER) + rng.choice(_FACILITY_BASE)
+        return template, a, rng.choice(_ACTION), rng.choice(_EFFECT)
+
     def one(self) -> str:
         rng = self.rng
         place = next(self._places)
         tries = 60 if self._misses < 100 else 1
         for attempt in range(tries):
-            kind = rng.random()
-            if kind < 0.15:
-                template, a, b = "people", rng.choice(_PEOPLE), rng.choice(_PEOPLE_EFFECT)
-                c = ""
-            else:
-                template = "plain" if kind < 0.6 else "month" if kind < 0.85 else "list"
-                a = rng.choice(_MODIFIER) + rng.choice(_FACILITY_BASE)
-                b, c = rng.choice(_ACTION), rng.choice(_EFFECT)
-            key = (template, a, b, c)
+            key = template, a, b, c = self._parts()
             if key not in self.used or attempt == tries - 1:
                 self._misses += key in self.used
                 self.used.add(key)
@@ -271,22 +275,31 @@ def write_corpus(
     of the `fixtures` files; plant `copies` cross-unit copies and `sticky`
     reasons kept across consecutive years; `filler` paragraphs of other
     text per report make them as long as real ones. Returns the truth."""
-    from nlp.similarity import normalise
-
     rng = random.Random(seed)
     maker = ReasonMaker(rng)
     names = unit_names(units, rng)
     truth = Truth()
-    family_of: dict[str, int] = {}
+    plan = _plan(names, years, items_per_report, rng, maker)
+    paths = {(u, y): os.path.join(folder, str(y), f"{u}{y}年度部门决算.txt") for u in names for y in years}
+    used = _plant_sticky(plan, paths, years, sticky, rng, maker, truth)
+    _plant_copies(plan, paths, copies, used, rng, maker, truth)
+    families = _Families()
+    families.plant(truth)
+    _write_reports(plan, paths, filler, rng, truth, families)
+    _write_bad(os.path.join(folder, "incoming"), bad, rng, truth)
+    _copy_fixtures(os.path.join(folder, "fixtures"), fixtures or [], truth)
+    truth.family = families.of
+    return truth
 
-    def fam(text: str, fid: int | None = None) -> int:
-        key = normalise(text)
-        if key not in family_of:
-            family_of[key] = fid if fid is not None else len(family_of) + 1_000_000
-        return family_of[key]
 
-    # Plan every report's rows: unit -> year -> [(item, prev, amount, reason)]
-    plan: dict[str, dict[int, list[list]]] = {}
+# A planned report: unit -> year -> rows [item, last year's amount, amount, reason or None]
+Plan = dict[str, dict[int, list[list]]]
+
+
+def _plan(names: list[str], years: tuple[int, ...], items_per_report: int, rng: random.Random, maker: ReasonMaker) -> Plan:
+    """Every report's rows; the first item's reason is vague half the
+    time, and about one in twenty has no reason."""
+    plan: Plan = {}
     for unit in names:
         items = rng.sample(_ITEMS, items_per_report)
         base = {item_name(i): rng.uniform(30, 3000) for i in items}
@@ -298,44 +311,53 @@ def write_corpus(
                 prev = round(base[name], 2)
                 amount = round(prev * rng.uniform(0.7, 1.4), 2)
                 base[name] = amount
-                roll = rng.random()
-                if k == 0 and roll < 0.5:
-                    reason = rng.choice(VAGUE)
-                elif roll < 0.05:
-                    reason = None
-                else:
-                    reason = maker.one()
-                rows.append([name, prev, amount, reason])
+                rows.append([name, prev, amount, _reason(k, rng, maker)])
             plan[unit][year] = rows
+    return plan
 
-    paths = {(u, y): os.path.join(folder, str(y), f"{u}{y}年度部门决算.txt") for u in names for y in years}
 
-    # Sticky: a unit keeps the reason for an item from year y-1 to y.
-    cands = [(u, y, k) for u in names for y in years[1:] if y - 1 in years for k in range(1, items_per_report)]
+def _reason(k: int, rng: random.Random, maker: ReasonMaker) -> str | None:
+    roll = rng.random()
+    if k == 0 and roll < 0.5:
+        return rng.choice(VAGUE)
+    if roll < 0.05:
+        return None
+    return maker.one()
+
+
+def _plant_sticky(plan: Plan, paths: dict, years: tuple[int, ...], sticky: int, rng: random.Random, maker: ReasonMaker,
+                  truth: Truth) -> set:
+    """A unit keeps the reason for an item from year y-1 to y (`sticky`
+    times), and three controls keep the figures too (a report published
+    again unchanged: not stickiness). Returns the rows used."""
+    cands = [(u, y, k) for u, by_year in plan.items() for y in years[1:] if y - 1 in years for k in range(1, len(by_year[y]))]
     rng.shuffle(cands)
-    used_rows: set = set()
+    used: set = set()
     for u, y, k in cands[:sticky]:
-        prev_row, row = plan[u][y - 1][k], plan[u][y][k]
-        if prev_row[3] is None:
-            prev_row[3] = maker.one()
-        row[3] = prev_row[3]
-        used_rows.update({(u, y - 1, k), (u, y, k)})
+        row = _keep_reason(plan[u][y - 1][k], plan[u][y][k], maker)
+        used.update({(u, y - 1, k), (u, y, k)})
         truth.sticky.append((paths[(u, y - 1)], paths[(u, y)], row[0], row[3]))
-    # A control: the same reason and the same figures (a report published
-    # again unchanged) is not stickiness.
     for u, y, k in cands[sticky : sticky + 3]:
-        if (u, y, k) in used_rows or (u, y - 1, k) in used_rows:
+        if (u, y, k) in used or (u, y - 1, k) in used:
             continue
-        prev_row, row = plan[u][y - 1][k], plan[u][y][k]
-        if prev_row[3] is None:
-            prev_row[3] = maker.one()
-        row[1], row[2], row[3] = prev_row[1], prev_row[2], prev_row[3]
-        used_rows.update({(u, y - 1, k), (u, y, k)})
+        row = _keep_reason(plan[u][y - 1][k], plan[u][y][k], maker)
+        row[1], row[2] = plan[u][y - 1][k][1], plan[u][y - 1][k][2]
+        used.update({(u, y - 1, k), (u, y, k)})
         truth.same_figures.append((paths[(u, y - 1)], paths[(u, y)], row[0], row[3]))
+    return used
 
-    # Copies: a reason of unit a (year y) appears, maybe lightly edited, in
-    # the report of another unit b (same or another year), for any item.
-    slots = [(u, y, k) for u in names for y in years for k in range(1, items_per_report) if (u, y, k) not in used_rows]
+
+def _keep_reason(prev_row: list, row: list, maker: ReasonMaker) -> list:
+    if prev_row[3] is None:
+        prev_row[3] = maker.one()
+    row[3] = prev_row[3]
+    return row
+
+
+def _plant_copies(plan: Plan, paths: dict, copies: int, used: set, rng: random.Random, maker: ReasonMaker, truth: Truth) -> None:
+    """A reason of unit a (year y) appears, maybe lightly edited, in the
+    report of another unit b (same or another year), for any item."""
+    slots = [slot for slot in _slots(plan) if slot not in used]
     rng.shuffle(slots)
     while len(truth.copies) < copies and len(slots) >= 2:
         a, b = slots.pop(), slots.pop()
@@ -346,16 +368,41 @@ def write_corpus(
             src[3] = maker.one()
         text = src[3] if rng.random() < 0.4 else light_edit(src[3], rng)
         plan[b[0]][b[1]][b[2]][3] = text
-        used_rows.update({a, b})
+        used.update({a, b})
         truth.copies.append((paths[(a[0], a[1])], src[3], paths[(b[0], b[1])], text))
 
-    # Families: planted copies and sticky pairs share one; all else is its own.
-    for n, (_, ra, _, rb) in enumerate(truth.copies):
-        fam(ra, n)
-        fam(rb, n)
-    for n, (_, _, _, r) in enumerate(truth.sticky + truth.same_figures, len(truth.copies)):
-        fam(r, n)
 
+def _slots(plan: Plan):
+    """(unit, year, row) of every row but the first of each report."""
+    for unit, by_year in plan.items():
+        for year, rows in by_year.items():
+            for k in range(1, len(rows)):
+                yield unit, year, k
+
+
+class _Families:
+    """Normalised reason -> family: planted copies and sticky pairs share
+    one; every other reason is its own."""
+
+    def __init__(self):
+        self.of: dict[str, int] = {}
+
+    def add(self, text: str, family: int | None = None) -> None:
+        from nlp.similarity import normalise
+
+        key = normalise(text)
+        if key not in self.of:
+            self.of[key] = family if family is not None else len(self.of) + 1_000_000
+
+    def plant(self, truth: Truth) -> None:
+        for n, (_, ra, _, rb) in enumerate(truth.copies):
+            self.add(ra, n)
+            self.add(rb, n)
+        for n, (_, _, _, r) in enumerate(truth.sticky + truth.same_figures, len(truth.copies)):
+            self.add(r, n)
+
+
+def _write_reports(plan: Plan, paths: dict, filler: int, rng: random.Random, truth: Truth, families: _Families) -> None:
     for (u, y), path in paths.items():
         rows = plan[u][y]
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -363,12 +410,13 @@ def write_corpus(
             f.write(report_text(u, y, [tuple(r) for r in rows], rng, filler=filler))
         for r in rows:
             if r[3]:
-                fam(r[3])
+                families.add(r[3])
         truth.docs.append(Doc(path, u, y, [r[3] for r in rows], [r[0] for r in rows]))
 
-    # Bad files: corrupt PDFs and binaries, empty and blank files.
-    bad_dir = os.path.join(folder, "incoming")
-    os.makedirs(bad_dir, exist_ok=True)
+
+def _write_bad(folder: str, bad: int, rng: random.Random, truth: Truth) -> None:
+    """Corrupt PDFs and binaries, empty and blank files."""
+    os.makedirs(folder, exist_ok=True)
     makers = [
         ("损坏{}.pdf", lambda: b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(2000))),
         ("空文件{}.txt", lambda: b""),
@@ -378,21 +426,21 @@ def write_corpus(
     ]
     for n in range(bad):
         pattern, make = makers[n % len(makers)]
-        path = os.path.join(bad_dir, pattern.format(n))
+        path = os.path.join(folder, pattern.format(n))
         with open(path, "wb") as f:
             f.write(make())
         truth.bad.append(path)
 
-    if fixtures:
-        fx_dir = os.path.join(folder, "fixtures")
-        os.makedirs(fx_dir, exist_ok=True)
-        for src in fixtures:
-            dst = os.path.join(fx_dir, os.path.basename(src))
-            with open(src, "rb") as f, open(dst, "wb") as g:
-                g.write(f.read())
-            truth.fixtures.append(dst)
-    truth.family = family_of
-    return truth
+
+def _copy_fixtures(folder: str, fixtures: list[str], truth: Truth) -> None:
+    if not fixtures:
+        return
+    os.makedirs(folder, exist_ok=True)
+    for src in fixtures:
+        dst = os.path.join(folder, os.path.basename(src))
+        with open(src, "rb") as f, open(dst, "wb") as g:
+            g.write(f.read())
+        truth.fixtures.append(dst)
 
 
 def reasons_for_search(n: int, copy_rate: float = 0.1, seed: int = 11) -> tuple[list[str], list[int]]:

@@ -1,9 +1,4 @@
-"""The `juesuan batch` options and their run, for nlp/cli.py to call:
-
-    batch = commands.add_parser("batch", help="analyse many reports into a results folder")
-    nlp.batch.add_arguments(batch)
-    ...
-    return nlp.batch.main(args)
+"""`juesuan batch`: many reports into a results folder (nlp.batch.run_batch).
 
 Exit codes: 0 done (files that failed are listed in errors.csv, not an
 error of the run), 2 no input found or the run cannot start (one line on
@@ -12,6 +7,15 @@ stderr), 130 interrupted (rerun with --resume).
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+
+from nlp.cli.options import add_budget_options, add_model_options, fail, model_choice, model_warnings
+
+
+def add_parser(commands) -> None:
+    batch = commands.add_parser("batch", help="screen many reports into a results folder (tables, dashboard)")
+    add_arguments(batch)
+    batch.set_defaults(run=run)
 
 
 def add_arguments(parser) -> None:
@@ -29,8 +33,7 @@ def add_arguments(parser) -> None:
                         help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster")
     parser.add_argument("--manifest", metavar="CSV",
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
-    from nlp.cli import add_budget_options
-
+    add_model_options(parser, allow_none=True)
     add_budget_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
@@ -49,19 +52,20 @@ def _positive(text: str) -> int:
     return n
 
 
-def main(args) -> int:
+def run(args) -> int:
     from nlp.batch.run import run_batch
     from nlp.errors import InputError
 
     try:
-        summary = run_batch(
-            list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
-            scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
-            timeout=args.timeout, max_memory=args.max_memory,
-        )
+        model = model_choice(args)
+        with _model_loaded(model):
+            summary = run_batch(
+                list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
+                scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
+                timeout=args.timeout, max_memory=args.max_memory, model=model,
+            )
     except InputError as e:
-        print(f"juesuan: error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
     except KeyboardInterrupt:
         print(f"juesuan: interrupted; what finished is kept in {args.out} — run the same command with --resume to go on", file=sys.stderr)
         return 130
@@ -72,3 +76,20 @@ def main(args) -> int:
         print(f"juesuan: note: {summary.note}", file=sys.stderr)
     print(summary.out.get("dashboard.html", args.out))
     return 0
+
+
+@contextmanager
+def _model_loaded(model):
+    """Load the model here, so that a bad one stops the run in one line and
+    its version warnings are one line each, shown once: run_batch's own load
+    (from the cache) says nothing more."""
+    import warnings
+
+    from nlp.classifier import ModelVersionWarning, load_model
+
+    if model is not None:
+        with model_warnings():
+            load_model(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        yield

@@ -1,0 +1,95 @@
+"""`juesuan classify` (label causes given as lines) and `juesuan label-export`
+(the causes of reports, least confident first, for people to label)."""
+from __future__ import annotations
+
+import json
+import sys
+
+from nlp.cli.options import add_budget_options, add_model_options, budget, fail, model_choice, model_warnings
+
+
+def add_parsers(commands) -> None:
+    classify = commands.add_parser("classify", help="label causes given one per line (file or stdin)")
+    classify.add_argument("file", nargs="?", default="-", help="text file with one cause per line (default: stdin)")
+    classify.add_argument("--format", choices=["jsonl", "text"], default="jsonl", help="output format (default: jsonl)")
+    add_model_options(classify)
+    classify.set_defaults(run=run_classify)
+
+    export = commands.add_parser(
+        "label-export", help="write the causes of reports to CSV/XLSX for labelling, least confident first"
+    )
+    export.add_argument("files", nargs="+", metavar="file", help="report files (PDF, DOCX, HTML or text)")
+    export.add_argument("-o", "--output", metavar="OUT", help="output .csv or .xlsx (default: CSV on stdout)")
+    add_model_options(export)
+    add_budget_options(export)
+    export.set_defaults(run=run_label_export)
+
+
+def run_classify(args) -> int:
+    from nlp.classifier import classify, render_table
+    from nlp.errors import InputError
+    from nlp.readers.text import decode
+
+    try:
+        if args.file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(args.file, "rb") as f:
+                data = f.read()
+        texts = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
+        with model_warnings():
+            rows = classify(texts, model=model_choice(args))
+    except OSError as e:
+        return fail(f"{args.file}: {e.strerror}")
+    except InputError as e:
+        return fail(e)
+    if args.format == "text":
+        sys.stdout.write(render_table(rows))
+    else:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0
+
+
+def run_label_export(args) -> int:
+    from nlp.classifier import export_rows, load_model, rank_for_labelling, write_rows
+    from nlp.errors import InputError
+
+    fmt = "xlsx" if args.output and args.output.lower().endswith((".xlsx", ".xlsm")) else "csv"
+    try:
+        budget(args, None)  # a bad --timeout or --max-memory stops the command before any work
+        with model_warnings():
+            model = load_model(model_choice(args))
+    except InputError as e:
+        return fail(e)
+    reports = _analyse_all(args, model)
+    if not reports:
+        return fail("no report could be read")
+    rows = rank_for_labelling(export_rows(reports), model)
+    try:
+        write_rows(rows, args.output or sys.stdout, fmt)
+    except OSError as e:
+        return fail(f"cannot write {args.output} ({e.strerror})")
+    if args.output:
+        print(f"wrote {len(rows)} causes from {len(reports)} report(s) to {args.output}, least confident first", file=sys.stderr)
+    return 0
+
+
+def _analyse_all(args, model) -> list:
+    """The reports that could be analysed, each in the sandbox under its
+    budget, as `score` does; a file that cannot be read or runs over its
+    budget is one line on stderr and is left out."""
+    from nlp.config import load_settings
+    from nlp.errors import InputError
+    from nlp.limits import AnalysisCrashed, BudgetExceeded, analyze_limited
+
+    reports = []
+    for path in args.files:
+        try:
+            settings = load_settings(path)
+            reports.append(analyze_limited(path, budget=budget(args, settings), settings=settings, model=model))
+        except (BudgetExceeded, AnalysisCrashed) as e:  # the sandbox's line, as `score` prints it, says "skipped"
+            print(f"juesuan: warning: {e}", file=sys.stderr)
+        except InputError as e:
+            print(f"juesuan: warning: {e} (skipped)", file=sys.stderr)
+    return reports

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nlp.errors import InputError
+from nlp.sheets import header_columns
 
 REPORT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".txt", ".text", ""}
 _GLOB_CHARS = set("*?[")
@@ -130,8 +131,8 @@ class Manifest:
         rows = list(csv.reader(io.StringIO(text)))
         if not rows:
             raise InputError(f"{path}: empty manifest")
-        header = [h.strip().lower() for h in rows[0]]
-        col = {name: _column(header, aliases) for name, aliases in _MANIFEST_COLUMNS.items()}
+        found = header_columns(rows[0], _MANIFEST_COLUMNS)
+        col = {name: found.get(name) for name in _MANIFEST_COLUMNS}
         if col["path"] is None and col["sha256"] is None:
             raise InputError(f"{path}: the manifest needs a 'path' or 'sha256' column (header: {', '.join(rows[0])})")
         if col["unit"] is None and col["year"] is None:
@@ -162,10 +163,3 @@ _MANIFEST_COLUMNS = {
     "unit": ("unit", "单位", "部门", "单位名称"),
     "year": ("year", "年度", "年份"),
 }
-
-
-def _column(header: list[str], aliases) -> int | None:
-    for a in aliases:
-        if a in header:
-            return header.index(a)
-    return None

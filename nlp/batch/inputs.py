@@ -139,18 +139,18 @@ class Manifest:
             raise InputError(f"{path}: the manifest needs a 'unit' or 'year' column (header: {', '.join(rows[0])})")
         here = os.path.dirname(os.path.abspath(path))
         for n, row in enumerate(rows[1:], 2):
-            cell = lambda k: row[col[k]].strip() if col[k] is not None and col[k] < len(row) else ""  # noqa: E731
-            unit = clean_unit(cell("unit")) if cell("unit") else None
-            year_text = cell("year").rstrip("年度").strip()
+            cell = {k: row[i].strip() if i is not None and i < len(row) else "" for k, i in col.items()}
+            unit = clean_unit(cell["unit"]) if cell["unit"] else None
+            year_text = cell["year"].rstrip("年度").strip()
             year = None
             if year_text:
                 if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
-                    raise InputError(f"{path}:{n}: year {cell('year')!r} is not a year")
+                    raise InputError(f"{path}:{n}: year {cell['year']!r} is not a year")
                 year = int(year_text)
-            if cell("sha256"):
-                self.by_sha[cell("sha256").lower()] = (unit, year)
-            if cell("path"):
-                p = cell("path")
+            if cell["sha256"]:
+                self.by_sha[cell["sha256"].lower()] = (unit, year)
+            if cell["path"]:
+                p = cell["path"]
                 full = p if os.path.isabs(p) else os.path.join(here, p)
                 self.by_path[os.path.realpath(full)] = (unit, year)
                 if not os.path.isabs(p):  # also relative to where the user runs

@@ -24,9 +24,9 @@ from nlp.features import Featurizer, near_duplicate_groups, normalize_lexicon, s
 
 
 class _Params:
-    """get_params/set_params/repr as in scikit-learn, without importing it
-    (so that loading a model does not pay scikit-learn's import time);
-    `sklearn.base.clone` works on these estimators."""
+    """get_params/set_params/repr and the tags as in scikit-learn, without
+    importing it (so that loading a model does not pay scikit-learn's import
+    time); `sklearn.base.clone` and `check_is_fitted` work on these estimators."""
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -48,6 +48,18 @@ class _Params:
                 raise ValueError(f"invalid parameter {k!r} for {type(self).__name__}")
             setattr(self, k, v)
         return self
+
+    def __sklearn_tags__(self):
+        """What scikit-learn's tools (`check_is_fitted`, `clone`) ask of an
+        estimator: a classifier of raw texts (a list of strings)."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+        )
 
     def __repr__(self) -> str:
         defaults = {}

@@ -27,13 +27,12 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent
-sys.path.insert(0, str(REPO))  # training/ is not installed: import it from this checkout
+from nlp.errors import InputError
+from training.card import summary  # training/ is not installed: Python finds it beside this file
+from training.data import read_data
+from training.fit import save, train
 
-from nlp.errors import InputError  # noqa: E402
-from training.card import summary  # noqa: E402
-from training.data import read_data  # noqa: E402
-from training.fit import save, train  # noqa: E402
+REPO = Path(__file__).resolve().parent
 
 
 def _parser() -> argparse.ArgumentParser:

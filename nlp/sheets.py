@@ -48,6 +48,11 @@ def csv_cell(v) -> str:
     return str(v)
 
 
+def unguarded(text: str) -> str:
+    """A CSV text as it was before `csv_cell` guarded it."""
+    return text[1:] if text[:1] == "'" and text[1:2].startswith(FORMULA_START) else text
+
+
 def header_columns(header, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """The column of each field named in a table's header row.
 

@@ -19,7 +19,7 @@ from nlp.classifier.store import DEFAULT, load_model
 from nlp.errors import InputError
 from nlp.readers.text import decode
 from nlp.readers.zipguard import check_zip
-from nlp.sheets import Workbook, csv_cell, header_columns
+from nlp.sheets import Workbook, csv_cell, header_columns, unguarded
 
 _ALIASES = {
     "text": ("text", "cause", "原因", "文本"),
@@ -130,7 +130,7 @@ def _xlsx_rows(path: Path, name: str):
 def _table_records(rows, name: str):
     columns = width = None
     for n, row in rows:
-        cells = [_unguarded(c.strip()) if isinstance(c, str) else c for c in row]
+        cells = [unguarded(c.strip()) if isinstance(c, str) else c for c in row]  # undo write_rows' apostrophe
         if not any(str(c).strip() for c in cells):
             continue  # blank line: not a row
         if columns is None:
@@ -141,11 +141,6 @@ def _table_records(rows, name: str):
             continue
         cells = list(cells) + [""] * max(0, width - len(cells))
         yield f"{name}:{n}", {k: cells[i] for k, i in columns.items()}
-
-
-def _unguarded(text: str) -> str:
-    """Undo the apostrophe `write_rows` puts before a formula start."""
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 def _header(cells, name: str, n: int) -> tuple[dict[str, int], int]:

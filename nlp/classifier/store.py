@@ -53,6 +53,7 @@ class ModelError(InputError):
 class ModelVersionWarning(UserWarning):
     """The model was trained with other library versions; it still loads."""
 
+
 @dataclass
 class Model:
     """A label head and a vague head, with what the model file recorded."""

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, Undefined
 
-from nlp.classifier import LABELS, card_files
+from nlp.classifier import card_files
+from nlp.vocabulary import LABELS
 from training.evaluate import FAR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -16,8 +16,9 @@ import numpy as np
 from scipy.special import softmax
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, log_loss, precision_recall_fscore_support
 
-from nlp.classifier import LABELS, load_model
+from nlp.classifier import load_model
 from nlp.features import bigrams
+from nlp.vocabulary import LABELS
 from training import gold
 
 REPO = Path(__file__).resolve().parent.parent

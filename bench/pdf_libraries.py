@@ -95,8 +95,8 @@ LIBRARIES = {
 
 def load_gold() -> dict[str, dict[str, list[str]]]:
     """file name -> {"reason": [...], "statement": [...]} from the gold entries
-    (their texts read from the PDFs, see nlp/gold.py)."""
-    from nlp import gold
+    (their texts read from the PDFs, see training/gold.py)."""
+    from training import gold
 
     index_path = GOLD_DIR / "index.json"
     if not index_path.exists():

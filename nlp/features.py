@@ -37,6 +37,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nlp.grouping import Groups
+
 # Bump when the features a text produces change: a model records the version
 # it was trained with and is refused by code that computes different features.
 FEATURES_VERSION = 2
@@ -454,13 +456,12 @@ def bigrams(text: str) -> set[str]:
     return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
 
 
-def near_duplicate_groups(texts: list[str], threshold: float = 0.4):
+def near_duplicate_groups(texts: list[str], threshold: float = 0.4) -> np.ndarray:
     """Group ids joining texts whose character-bigram sets (digits masked,
     punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
     Cross-validation keeps a group in one fold, so that slot-filled variants of
     one sentence cannot be trained on and tested on at once (training only)."""
     from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
 
     vocab: dict[str, int] = {}
     rows, cols = [], []
@@ -471,8 +472,10 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.4):
     n = len(texts)
     X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
     sizes = np.asarray(X.sum(axis=1)).ravel()
-    inter = (X @ X.T).tocoo()
+    inter = (X @ X.T).tocoo()  # shared bigrams of every pair that shares one
     jaccard = inter.data / np.maximum(1.0, sizes[inter.row] + sizes[inter.col] - inter.data)
-    keep = (jaccard >= threshold) & (inter.row != inter.col)
-    A = csr_matrix((np.ones(int(keep.sum())), (inter.row[keep], inter.col[keep])), shape=(n, n))
-    return connected_components(A, directed=False)[1]
+    keep = (jaccard >= threshold) & (inter.row < inter.col)
+    groups = Groups(n)
+    for a, b in zip(inter.row[keep].tolist(), inter.col[keep].tolist(), strict=True):
+        groups.union(a, b)
+    return np.array(groups.labels())

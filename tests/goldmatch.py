@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp import gold
+from training import gold
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

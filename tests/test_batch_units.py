@@ -251,10 +251,10 @@ def test_tables_csv_parquet_xlsx_and_formula_safety(tmp_path):
 def test_xlsx_sheet_overflow(tmp_path, monkeypatch):
     import openpyxl
 
+    from nlp import sheets
     from nlp.batch import tables as T
-    from nlp.batch import xlsx
 
-    monkeypatch.setattr(xlsx, "MAX_ROWS", 4)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 4)
     book = T.open_workbook(str(tmp_path / "r.xlsx"))
     t = T.Table(str(tmp_path), "rows", [("n", "int")], book, parquet=False)
     for i in range(7):

@@ -1,5 +1,6 @@
 """The cause classifier: estimators, training script, labelled-data input,
-model files, the classify / label-export commands and the real-text check."""
+model files, the classify / label-export commands and the real-text check
+(training/, imported from the repository root)."""
 from __future__ import annotations
 
 import csv
@@ -19,12 +20,14 @@ import pytest
 
 from nlp import analyze, classify
 from nlp import classifier as clf
+from nlp.errors import InputError
 from tests.test_classifier_tiny import ROWS
+from training import evaluate as ev
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models"
 TEXTS = [t for t, _, _ in ROWS]
-LABELS = [l for _, l, _ in ROWS]
+LABELS = [label for _, label, _ in ROWS]
 VAGUE = [v for _, _, v in ROWS]
 ENV = {k: v for k, v in os.environ.items() if k != clf.ENV_VAR}
 
@@ -37,7 +40,7 @@ def run(*args, stdin: str | None = None, cwd=REPO):
 
 def write_jsonl(path: Path, rows=ROWS) -> Path:
     path.write_text(
-        "".join(json.dumps({"text": t, "label": l, "vague": v}, ensure_ascii=False) + "\n" for t, l, v in rows),
+        "".join(json.dumps({"text": t, "label": y, "vague": v}, ensure_ascii=False) + "\n" for t, y, v in rows),
         encoding="utf-8",
     )
     return path
@@ -72,8 +75,12 @@ def test_estimators_follow_scikit_learn_conventions():
     assert est.set_params(C=1.0) is est and est.C == 1.0
     with pytest.raises(ValueError):
         est.set_params(nonsense=1)
-    with pytest.raises(ValueError, match="not fitted"):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
         clf.CauseClassifier().predict(["x"])
+    with pytest.raises(NotFittedError):
+        clf.VagueClassifier().predict_proba(["x"])
 
 
 def test_fit_is_deterministic_in_process():
@@ -174,28 +181,39 @@ def test_skip_bad_trains_on_the_good_rows_and_says_so(tmp_path, capsys):
 def test_csv_jsonl_and_xlsx_give_the_same_rows(tmp_path):
     import openpyxl
 
-    rows = ROWS[:10] + [("新增标签的一行", "my_extra_label", None)]
+    rows = [*ROWS[:10], ("新增标签的一行", "my_extra_label", None)]
     write_jsonl(tmp_path / "a.jsonl", rows)
     with (tmp_path / "b.csv").open("w", encoding="gb18030", newline="") as f:  # GBK CSV, as Excel saves it
         w = csv.writer(f)
         w.writerow(["text", "label", "vague"])
-        w.writerows([t, l, "" if v is None else ("是" if v else "否")] for t, l, v in rows)
+        w.writerows([t, y, "" if v is None else ("是" if v else "否")] for t, y, v in rows)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["label", "vague", "text", "note"])  # any column order, extra columns ignored
-    for t, l, v in rows:
-        ws.append([l, v, t, "x"])
+    for t, y, v in rows:
+        ws.append([y, v, t, "x"])
     wb.save(tmp_path / "c.xlsx")
     read = [clf.read_labelled(tmp_path / name) for name in ("a.jsonl", "b.csv", "c.xlsx")]
     for data in read:
         assert not data.errors and not data.unlabelled
         assert [(r.text, r.label, r.vague) for r in data.rows] == rows
     assert read[2].rows[0].where == f"{tmp_path / 'c.xlsx'}:2"
-    with pytest.raises(clf.InputError, match="unsupported labelled-data format"):
+    with pytest.raises(InputError, match="unsupported labelled-data format"):
         clf.read_labelled(tmp_path / "x.txt") if (tmp_path / "x.txt").write_text("a") else None
     (tmp_path / "d.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
-    with pytest.raises(clf.InputError, match=r"d.csv:1: the header needs columns text,label"):
+    with pytest.raises(InputError, match=r"d.csv:1: the header needs columns text,label"):
         clf.read_labelled(tmp_path / "d.csv")
+
+
+def test_header_aliases_prefer_the_field_s_own_name(tmp_path):
+    """A header may name a field by an alias (原因, 标签, 模糊 …) in any case;
+    when it holds two names of one field, the field's own name wins."""
+    (tmp_path / "zh.csv").write_text("\ufeff原因,标签,是否模糊\n新录用公务员6名,staffing,否\n", encoding="utf-8")
+    assert [(r.text, r.label, r.vague) for r in clf.read_labelled(tmp_path / "zh.csv").rows] == [
+        ("新录用公务员6名", "staffing", False)
+    ]
+    (tmp_path / "two.csv").write_text("Cause,TEXT,Label\n备注,退休人员增加4人,staffing\n", encoding="utf-8")
+    assert [r.text for r in clf.read_labelled(tmp_path / "two.csv").rows] == ["退休人员增加4人"]
 
 
 # ------------------------------------------------------------------ model files
@@ -315,9 +333,9 @@ def test_classify_api_and_cli(bundled):
 
     out = run("-m", "nlp", "classify", stdin="新录用公务员6名\n\n工作需要\n")
     assert out.returncode == 0, out.stderr
-    lines = [json.loads(l) for l in out.stdout.splitlines()]
-    assert [l["text"] for l in lines] == ["新录用公务员6名", "工作需要"]
-    assert all(set(l) >= {"text", "label", "confidence", "vague", "vague_confidence"} for l in lines)
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["text"] for line in lines] == ["新录用公务员6名", "工作需要"]
+    assert all(set(line) >= {"text", "label", "confidence", "vague", "vague_confidence"} for line in lines)
 
     table = run("-m", "nlp", "classify", "--format", "text", "-", stdin="工作需要\n")
     assert table.returncode == 0 and table.stdout.splitlines()[0].split()[:4] == ["label", "conf", "vague", "vconf"]
@@ -378,6 +396,36 @@ def test_label_export_goes_straight_back_into_training(bundled, tmp_path):
     assert len(clf.read_labelled(tmp_path / "todo.xlsx").unlabelled) == len(rows)
 
 
+def test_label_and_vague_scores():
+    truth = ["staffing", "staffing", "other", "austerity", "my_label"]
+    pred = ["staffing", "other", "other", "austerity", "staffing"]
+    scores = ev.label_scores(truth, pred, clf.LABELS)
+    # the taxonomy's labels first, in its order, then the others
+    assert scores["confusion"]["labels"] == ["staffing", "austerity", "other", "my_label"]
+    assert scores["confusion"]["matrix"] == [[1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]]
+    assert scores["per_label"]["staffing"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert scores["per_label"]["other"] == {"precision": 0.5, "recall": 1.0, "f1": 0.6667, "support": 1}
+    assert scores["accuracy"] == 0.6 and scores["macro_f1"] == round((0.5 + 1 + 2 / 3 + 0) / 4, 4)
+    vague = ev.vague_scores([True, True, False, None, False], [True, False, True, True, False])
+    assert vague == {"n": 4, "f1": 0.5, "precision": 0.5, "recall": 0.5, "accuracy": 0.5, "vague_share_true": 0.5}
+    assert ev.label_scores([], [])["macro_f1"] is None
+
+
+def test_the_model_imports_nothing_above_it():
+    """nlp/classifier/ and nlp/sheets.py import only from their layer or below,
+    and nothing in nlp/ imports the training tools (they are not installed)."""
+    import ast
+
+    above = ("nlp.rules", "nlp.score", "nlp.pipeline", "nlp.report", "nlp.limits", "nlp.batch", "nlp.cli")
+    for path in sorted((REPO / "nlp").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+        assert not [m for m in names if m.split(".")[0] == "training"], path
+        if path.parent.name == "classifier" or path.name == "sheets.py":
+            assert not [m for m in names if m.startswith(above)], path
+
+
 # -------------------------------------------------------------- real-text check
 
 
@@ -389,13 +437,13 @@ def test_real_causes_reach_the_issue_targets(bundled):
     """Issue 3 asks for label macro-F1 >= 0.85 and vague F1 >= 0.80 on the
     distinct real causes. Printed too: the same on the real causes that no
     corpus line paraphrases (models/MODEL_CARD.md says why that matters)."""
-    items, info = clf.gold_causes()
+    items, info = ev.gold_causes()
     if info["distinct"] < 74:  # the targets are for the seed gold and our PDF gold together
         pytest.skip(f"only {info['distinct']} of the 74 real causes here (../shared absent?)")
-    scores = clf.evaluate(bundled, items)
+    scores = ev.evaluate(bundled, items)
     corpus = _corpus_texts()
-    far = clf.far_from(items, corpus)
-    far_scores = clf.evaluate(bundled, far)
+    far = ev.far_from(items, corpus)
+    far_scores = ev.evaluate(bundled, far)
     label, vague = scores["label"], scores["vague"]
     figures = (
         f"real causes ({info['distinct']} distinct of {info['occurrences']}): label accuracy {label['accuracy']:.3f}, "
@@ -405,7 +453,7 @@ def test_real_causes_reach_the_issue_targets(bundled):
         f"vague F1 {far_scores['vague']['f1']:.3f}"
     )
     print(figures)
-    warnings.warn(figures)
+    warnings.warn(figures, stacklevel=1)
     assert label["macro_f1"] >= 0.85 and vague["f1"] >= 0.80, figures
 
 
@@ -415,7 +463,7 @@ def test_real_causes_are_held_out_of_the_corpus():
     spaces or width differences)."""
     from nlp.features import normalize
 
-    items, info = clf.gold_causes()
+    items, _ = ev.gold_causes()
     if not items:
         pytest.skip("no real-cause gold here (../shared absent)")
 

@@ -42,7 +42,7 @@ def _no_formula_in_xml(path) -> None:
 
 
 def test_batch_workbook_writer_writes_text_only(tmp_path):
-    from nlp.batch.xlsx import Workbook
+    from nlp.sheets import Workbook
 
     path = tmp_path / "t.xlsx"
     with Workbook(str(path)) as book:

@@ -1,7 +1,7 @@
 """The five real PDFs against the gold we wrote for them (tests/gold/real_pdfs).
 
 The PDFs live in ../shared/real_pdfs; these tests skip where it is absent.
-The gold holds no text of the PDFs: its texts are read from them (nlp.gold).
+The gold holds no text of the PDFs: its texts are read from them (training.gold).
 The 测试问题版本 copy has text out of reading order on purpose; it is
 measured and printed like the others.
 """

@@ -24,14 +24,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parent
+sys.path.insert(0, str(CORPORA.parent))
+from nlp.vocabulary import LABELS  # noqa: E402 - the taxonomy's labels, in its order
+
 WRITTEN = HERE / "written"
 OUT = CORPORA / "causes.jsonl"
 
 SEED = 20240615
-LABELS = [
-    "restructuring", "staffing", "supplementary_funding", "budget_shortfall",
-    "austerity", "activity_change", "no_change", "other",
-]
 # generated lines per label (before dedup against hand-written lines)
 TEMPLATE_TARGET = {
     "restructuring": 70, "staffing": 80, "supplementary_funding": 85,

@@ -18,11 +18,12 @@ from collections import Counter
 from pathlib import Path
 
 CORPORA = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(CORPORA.parent))
+from nlp.vocabulary import LABELS  # noqa: E402 - the taxonomy's labels, in its order
+
 CAUSES = CORPORA / "causes.jsonl"
 LEXICON = CORPORA / "vague_lexicon.txt"
 README = CORPORA / "README.md"
-LABELS = ["restructuring", "staffing", "supplementary_funding", "budget_shortfall",
-          "austerity", "activity_change", "no_change", "other"]
 KEYS = ["text", "label", "vague", "source"]
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nlp.errors import InputError
+from nlp.sheets import header_columns
 
 REPORT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".txt", ".text", ""}
 _GLOB_CHARS = set("*?[")
@@ -130,26 +131,26 @@ class Manifest:
         rows = list(csv.reader(io.StringIO(text)))
         if not rows:
             raise InputError(f"{path}: empty manifest")
-        header = [h.strip().lower() for h in rows[0]]
-        col = {name: _column(header, aliases) for name, aliases in _MANIFEST_COLUMNS.items()}
+        found = header_columns(rows[0], _MANIFEST_COLUMNS)
+        col = {name: found.get(name) for name in _MANIFEST_COLUMNS}
         if col["path"] is None and col["sha256"] is None:
             raise InputError(f"{path}: the manifest needs a 'path' or 'sha256' column (header: {', '.join(rows[0])})")
         if col["unit"] is None and col["year"] is None:
             raise InputError(f"{path}: the manifest needs a 'unit' or 'year' column (header: {', '.join(rows[0])})")
         here = os.path.dirname(os.path.abspath(path))
         for n, row in enumerate(rows[1:], 2):
-            cell = lambda k: row[col[k]].strip() if col[k] is not None and col[k] < len(row) else ""  # noqa: E731
-            unit = clean_unit(cell("unit")) if cell("unit") else None
-            year_text = cell("year").rstrip("年度").strip()
+            cell = {k: row[i].strip() if i is not None and i < len(row) else "" for k, i in col.items()}
+            unit = clean_unit(cell["unit"]) if cell["unit"] else None
+            year_text = cell["year"].rstrip("年度").strip()
             year = None
             if year_text:
                 if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
-                    raise InputError(f"{path}:{n}: year {cell('year')!r} is not a year")
+                    raise InputError(f"{path}:{n}: year {cell['year']!r} is not a year")
                 year = int(year_text)
-            if cell("sha256"):
-                self.by_sha[cell("sha256").lower()] = (unit, year)
-            if cell("path"):
-                p = cell("path")
+            if cell["sha256"]:
+                self.by_sha[cell["sha256"].lower()] = (unit, year)
+            if cell["path"]:
+                p = cell["path"]
                 full = p if os.path.isabs(p) else os.path.join(here, p)
                 self.by_path[os.path.realpath(full)] = (unit, year)
                 if not os.path.isabs(p):  # also relative to where the user runs
@@ -162,10 +163,3 @@ _MANIFEST_COLUMNS = {
     "unit": ("unit", "单位", "部门", "单位名称"),
     "year": ("year", "年度", "年份"),
 }
-
-
-def _column(header: list[str], aliases) -> int | None:
-    for a in aliases:
-        if a in header:
-            return header.index(a)
-    return None

@@ -2,12 +2,12 @@
 
 Each table goes at once to CSV (UTF-8 with BOM, so that Excel reads Chinese
 right), to Parquet (typed columns, written in row groups) and to a sheet of
-report.xlsx (nlp.batch.xlsx, streaming). Nothing is held but the
+report.xlsx (nlp.sheets, streaming). Nothing is held but the
 current row group.
 
 Formula safety: in report.xlsx every text cell is an inline string, never
-a formula (nlp.batch.xlsx writes no formula cells at all); in the CSV files a text cell starting with = + - @ (or a
-tab or carriage return) gets a leading apostrophe (nlp.report.tables.csv_cell). Parquet keeps the text as it is.
+a formula (nlp.sheets writes no formula cells at all); in the CSV files a text cell starting with = + - @ (or a
+tab or carriage return) gets a leading apostrophe (nlp.sheets.csv_cell). Parquet keeps the text as it is.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import os
 from collections import namedtuple
 
 from nlp.batch.work import EXPLANATION_FIELDS, FINDING_FIELDS
-from nlp.report.tables import csv_cell
+from nlp.sheets import csv_cell
 
 ROW_GROUP = 5_000
 
@@ -149,6 +149,6 @@ class Table:
 
 
 def open_workbook(path: str):
-    from nlp.batch.xlsx import Workbook
+    from nlp.sheets import Workbook
 
     return Workbook(path)

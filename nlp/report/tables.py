@@ -1,14 +1,13 @@
 """`--format csv`: one row per cause, with its statement, label and findings.
 
-A text cell starting with = + - @ (or a tab or carriage return) gets a
-leading apostrophe, as OWASP recommends for CSV files opened in a
-spreadsheet, so that a hostile report cannot put a formula in one."""
+No cell can become a formula in a spreadsheet (`nlp.sheets.csv_cell`)."""
 from __future__ import annotations
 
 import csv
 import io
 
 from nlp.model import Report
+from nlp.sheets import csv_cell
 
 COLUMNS = [
     "source", "explanation", "kind", "section", "item", "basis", "direction", "trigger",
@@ -53,9 +52,6 @@ def cause_rows(report: Report) -> list[dict]:
     return rows
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -63,14 +59,3 @@ def to_csv(report: Report) -> str:
     for row in cause_rows(report):
         writer.writerow([csv_cell(row[k]) for k in COLUMNS])
     return out.getvalue()
-
-
-def csv_cell(v) -> str:
-    """A value as CSV text that no spreadsheet evaluates."""
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return "'" + v if v.startswith(FORMULA_START) else v
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)

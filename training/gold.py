@@ -11,8 +11,8 @@ The text is the spans joined (one span when the text is printed in one
 piece). `load` fills the texts back in from the PDF that index.json (beside
 the gold file) names, checking the PDF's SHA-256 and each text's sha.
 
-    python -m nlp.gold locate WRITTEN.gold.jsonl tests/gold/real_pdfs/ID.gold.jsonl
-    python -m nlp.gold text tests/gold/real_pdfs/ID.gold.jsonl > WRITTEN.gold.jsonl
+    python -m training.gold locate WRITTEN.gold.jsonl tests/gold/real_pdfs/ID.gold.jsonl
+    python -m training.gold text tests/gold/real_pdfs/ID.gold.jsonl > WRITTEN.gold.jsonl
 
 `locate` turns gold typed with texts (kept outside the repo) into locators;
 `text` prints a gold file with its texts filled in, to edit it.
@@ -28,6 +28,8 @@ import re
 import sys
 from pathlib import Path
 
+from nlp.readers import read_bytes
+
 REPO = Path(__file__).resolve().parent.parent
 PDF_DIR = REPO.parent / "shared" / "real_pdfs"
 TEXT_FIELDS = ("statement", "item", "reason")
@@ -41,12 +43,10 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _document(pdf: Path) -> tuple[str, list[int], str]:
     """(SHA-256 of the file, offsets where each page starts and where the
     last ends, text) of a PDF."""
-    from nlp.readers import read_bytes
-
     data = pdf.read_bytes()
     pages = [re.sub(r"\s+", "", p) for p in read_bytes(data, str(pdf)).pages]
     bounds = [0]
@@ -109,7 +109,7 @@ def _resolve(records: list[dict], gold: Path, pdf_dir: Path) -> list[dict] | Non
             box[key] = "".join(text[at : at + length] for at, length in loc["spans"])
             if sha(box[key]) != loc["sha"]:
                 raise GoldError(f"{Path(gold).name} record {n} ({name}): the text at {loc['spans']} of {pdf.name} "
-                                f"does not match its sha {loc['sha']}; re-locate the gold (python -m nlp.gold locate)")
+                                f"does not match its sha {loc['sha']}; re-locate the gold (python -m training.gold locate)")
     return records
 
 
@@ -166,7 +166,7 @@ def _dump(records: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nlp.gold", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.gold", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pdf-dir", type=Path, default=PDF_DIR, help=f"where the PDFs are (default {PDF_DIR})")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("locate", help="write gold typed with texts as locators")

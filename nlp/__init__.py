@@ -21,14 +21,14 @@ def classify(texts, model="default") -> list[dict]:
 
 __version__ = "0.1.0"
 __all__ = [
+    "Cause",
+    "ChangeStatement",
+    "Explanation",
+    "InputError",
+    "Location",
+    "MissingExplanation",
+    "PerformanceRow",
+    "Report",
     "analyze",
     "classify",
-    "InputError",
-    "Report",
-    "Explanation",
-    "MissingExplanation",
-    "ChangeStatement",
-    "Cause",
-    "PerformanceRow",
-    "Location",
 ]

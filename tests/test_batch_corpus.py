@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from nlp.batch import run_batch
-from tests.synthetic import report_text, write_corpus
 from nlp.similarity import normalise
+from tests.synthetic import report_text, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(glob.glob(str(REPO / "tests" / "fixtures" / "*.txt"))) + sorted(glob.glob(str(REPO / "examples" / "*.txt")))

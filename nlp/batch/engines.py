@@ -221,7 +221,7 @@ class DaskEngine:
         def collect(future, task: Task) -> None:
             try:
                 result = future.result()
-            except Exception as e:  # e.g. KilledWorker: the file crashed its workers
+            except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the file crashed its workers
                 from nlp.batch.work import one_line
 
                 result = Result(task.sha256, task.source, False, error=type(e).__name__, message=f"{task.source}: {one_line(e)}",
@@ -283,7 +283,7 @@ def _warm_worker(model) -> str:
         from nlp.classifier import load_model
 
         return model_identity(load_model(model))
-    except Exception as e:  # reported by the client, with the worker's address
+    except Exception as e:  # noqa: BLE001 - reported by the client, with the worker's address
         return f"error: {one_line(e)}"
 
 

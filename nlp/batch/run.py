@@ -293,7 +293,7 @@ def _preload_outputs() -> None:
 
         import nlp.batch.build
         import nlp.batch.dashboard  # noqa: F401
-    except Exception:  # they are imported again where used, and fail there if they must
+    except Exception:  # noqa: BLE001 - they are imported again where used, and fail there if they must
         pass
 
 

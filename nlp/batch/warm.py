@@ -35,7 +35,7 @@ def warm(model="default") -> bool:
         analyze("warm.txt", text=WARM_TEXT, model=model)
         single_threaded()
         return True
-    except Exception:  # a worker that cannot warm up still works (or fails per file)
+    except Exception:  # noqa: BLE001 - a worker that cannot warm up still works (or fails per file)
         return False
 
 

@@ -68,7 +68,7 @@ def analyse_task(task: Task) -> Result:
         # loaded here; a bad file would fail the same way.
         final = not isinstance(e, (BudgetExceeded, ModelError))
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=final, seconds=time.perf_counter() - t0)
-    except Exception as e:  # one bad file must not stop the run
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=line, seconds=time.perf_counter() - t0)
 
@@ -226,7 +226,7 @@ def render_task(task: Task) -> Result:
     t0 = time.perf_counter()
     try:
         page = _sandbox(_render, task)(task, name=task.source)
-    except Exception as e:  # a page that cannot be made is just not linked
+    except Exception as e:  # noqa: BLE001 - a page that cannot be made is just not linked
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), seconds=time.perf_counter() - t0)
     return Result(task.sha256, task.source, True, line=page, seconds=time.perf_counter() - t0)
 

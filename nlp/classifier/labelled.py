@@ -117,7 +117,7 @@ def _xlsx_rows(path: Path, name: str):
     check_zip(path, name, kind="zip/XLSX")  # bombs and ../ paths, before openpyxl opens it
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # zipfile/openpyxl raise many kinds for a damaged file
+    except Exception as e:  # noqa: BLE001 - zipfile/openpyxl raise many kinds for a damaged file
         raise InputError(f"{name}: not a readable .xlsx file ({type(e).__name__})") from None
     try:
         ws = wb.worksheets[0]

@@ -36,7 +36,7 @@ def serve(down: int, up: int, budget: Budget, base_kb: int | None, fn, first: tu
             call = _request(down)
     except MemoryError:
         code = OUT_OF_MEMORY_EXIT
-    except BaseException:  # never return into the parent's code
+    except BaseException:  # noqa: BLE001 - never return into the parent's code
         code = 4
     finally:
         os._exit(code)
@@ -62,7 +62,7 @@ def _reply(fn, call: tuple, budget: Budget) -> bytes:
         message = ("ok", fn(*args, **kwargs))
     except MemoryError:
         message = ("memory", None)
-    except BaseException as e:  # everything goes back to the parent
+    except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
         # numpy's ImportError over a MemoryError, say, is still out of memory
         message = ("memory", None) if _caused_by_memory(e) else ("raised", _portable(e), traceback.format_exc())
     del args, kwargs, call
@@ -70,7 +70,7 @@ def _reply(fn, call: tuple, budget: Budget) -> bytes:
         return pickle.dumps((message, vm_kb()), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         return pickle.dumps((("memory", None), None))
-    except Exception as e:  # an unpicklable value
+    except Exception as e:  # noqa: BLE001 - an unpicklable value
         error = RuntimeError(f"result cannot be sent back: {type(e).__name__}: {e}")
         return pickle.dumps((("raised", error, ""), None))
 
@@ -91,7 +91,7 @@ def _portable(e: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(e))
         return e
-    except Exception:
+    except Exception:  # noqa: BLE001 - a value that cannot cross the pipe
         if isinstance(e, InputError):  # stays an input error: one line for the user
             plain = InputError(str(e))
             plain.kind = getattr(e, "kind", type(e).__name__)
@@ -141,6 +141,6 @@ def load_prctl():
             import ctypes
 
             _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
-        except Exception:  # best effort
+        except Exception:  # noqa: BLE001 - best effort
             _PRCTL.append(None)
     return _PRCTL[0]

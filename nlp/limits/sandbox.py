@@ -61,7 +61,7 @@ class Sandbox:
     def __del__(self):  # a batch thread's sandbox, dropped with its thread
         try:  # noqa: SIM105 - at interpreter exit, os (and contextlib) may be half gone
             self.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - at interpreter exit, os may be half gone
             pass
 
     def __call__(self, *args, name: str = "<input>", **kwargs):

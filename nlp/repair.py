@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nlp.model import Location
-from nlp.normalize import GLOSS, needs_normalising, normalise
+from nlp.normalize import GLOSS, needs_normalising, simplify
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Closing punctuation and characters that continue Chinese text.
@@ -161,7 +161,7 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         # the map into `written`, until both leave it alone.
         wt = MappedText(written, _identity(len(written)))
         for _ in range(_MAX_ROUNDS):
-            normalised = normalise(wt)
+            normalised = _plain(wt)
             if normalised is wt:
                 break
             wt = _settle(normalised)
@@ -171,6 +171,20 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
     original = "\n".join(pages)
     line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
     return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts, written, written_at)
+
+
+def _plain(mapped: MappedText) -> MappedText:
+    """`mapped` with glosses removed and in simplified script, its origin map
+    carried through (each character keeps the origin of the character it was
+    converted from). `mapped` itself when there is nothing to do. One pass:
+    a gloss revealed by removing another is left for the next round."""
+    if not needs_normalising(mapped.text):
+        return mapped
+    out = mapped.sub(GLOSS, "")
+    simple = simplify(out.text)
+    if simple != out.text:
+        out = MappedText(simple, out.origin)
+    return out
 
 
 def _settle(mt: MappedText) -> MappedText:

@@ -46,7 +46,7 @@ def find_table_reasons(text: str) -> tuple[list[TableReason], list[tuple[int, in
             continue
         if not in_table:
             continue
-        if filled and filled[0].startswith("总分") or ("\t" not in line and line.strip()):
+        if (filled and filled[0].startswith("总分")) or ("\t" not in line and line.strip()):
             in_table = False
             spans.append((table_start, line_start))
             continue

@@ -252,21 +252,29 @@ def split_causes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The reason text[start:end] as one span per cause: 一、…；二、… / 1. 2. /
     一是…二是… / 其一…其二… / …；…"""
     reason = text[start:end]
-    marks = list(ENUM_ANY.finditer(reason))
-    if len(marks) >= 2:
-        parts = [(0, marks[0].start())] + [
-            (m.end(), marks[k + 1].start() if k + 1 < len(marks) else len(reason)) for k, m in enumerate(marks)
-        ]
-    else:
-        body = marks[0].end() if marks and marks[0].start() == 0 else 0
-        cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
-        parts = [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in pairwise(cuts)]
     spans = []
-    for a, b in parts:
-        while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
-            a += 1
-        while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
-            b -= 1
+    for a, b in _cause_parts(reason):
+        a, b = _without_end_punctuation(reason, a, b)
         if a < b:
             spans.append((start + a, start + b))
     return spans
+
+
+def _cause_parts(reason: str) -> list[tuple[int, int]]:
+    """The parts of a reason: between its list markers when it has two or
+    more, else between its sentence and clause ends (after a leading marker)."""
+    marks = list(ENUM_ANY.finditer(reason))
+    if len(marks) >= 2:
+        ends = [m.start() for m in marks[1:]] + [len(reason)]
+        return [(0, marks[0].start())] + [(m.end(), e) for m, e in zip(marks, ends, strict=True)]
+    body = marks[0].end() if marks and marks[0].start() == 0 else 0
+    cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
+    return [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in pairwise(cuts)]
+
+
+def _without_end_punctuation(reason: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
+        a += 1
+    while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
+        b -= 1
+    return a, b

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from nlp.model import PerformanceRow
+from nlp.reasons import MAX_REASON
 
-_MAX_REASON = 600  # as for narrative reasons (explanations._MAX_REASON)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?分?$")
 _NO_REASON = re.compile(r"^[\s无/—\-－.。、]*$|^(?:无偏差|无|不适用|未发生偏差)$")
 
@@ -68,7 +68,7 @@ def _row_reason(line: str, line_start: int, filled: list[str], project: str) -> 
     row = _read_row(filled, project)
     if row is None:
         return None
-    reason = row[1][:_MAX_REASON]
+    reason = row[1][:MAX_REASON]
     if _NO_REASON.match(reason):
         return None
     start = line_start + line.rfind(reason)

@@ -95,7 +95,7 @@ def main() -> int:
     def batch_tokenize():
         t = time.perf_counter()
         for text in texts:
-            nlp.tokenizer(features.normalize(text))
+            nlp.tokenizer(features.normalise(text))
         return time.perf_counter() - t
 
     t_cls = statistics.median(batch_classify() for _ in range(BATCHES))

@@ -30,14 +30,14 @@ prediction needs numpy only (no scikit-learn, no scipy).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import numpy as np
 
 from nlp.grouping import Groups
+from nlp.normalize import chain, drop_punctuation, drop_spaces, fold_case, fold_width, mask_figures
 
 # Bump when the features a text produces change: a model records the version
 # it was trained with and is refused by code that computes different features.
@@ -63,18 +63,14 @@ def tokenizer():
 
 # ------------------------------------------------------------------ normalising
 
-_SPACE = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _RUN = re.compile(r"\w+")  # letters, CJK and digits; punctuation separates runs
 
-
-def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), lower case, no whitespace."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
-
-
-def mask_digits(text: str) -> str:
-    return _DIGITS.sub("0", text)
+# The text every feature is computed on: width folded, no whitespace, lower case.
+normalise = chain(fold_width, drop_spaces, fold_case)
+# Figures masked as one ("1,234.5" -> "0"); punctuation dropped with "_" kept,
+# as the bundled models were trained.
+mask_digits = partial(mask_figures, grouped=True)
+_strip_punct = partial(drop_punctuation, keep_underscore=True)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -239,10 +235,6 @@ def concreteness(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _strip_punct(text: str) -> str:
-    return "".join(_RUN.findall(text))
-
-
 @lru_cache(maxsize=1 << 14)
 def concepts(text: str) -> tuple[str, ...]:
     return tuple(f"k:{k}" for k, rx in _CONCEPT_RE.items() if rx.search(text))
@@ -277,13 +269,13 @@ def lexicon_hits(text: str, lexicon: tuple[str, ...]) -> list[str]:
     return out
 
 
-def normalize_lexicon(phrases) -> tuple[str, ...]:
+def normalise_lexicon(phrases) -> tuple[str, ...]:
     """Normalised, de-duplicated, sorted lexicon phrases (comments/blank lines dropped)."""
     out = set()
     for p in phrases:
         p = p.strip()
         if p and not p.startswith("#"):
-            p = _strip_punct(normalize(p))
+            p = _strip_punct(normalise(p))
             if p:
                 out.add(p)
     return tuple(sorted(out))
@@ -303,7 +295,7 @@ def feature_bag(
     lexicon: tuple[str, ...] = (),
 ) -> list[str]:
     """All features of one cause text, as names (with repeats: counts matter)."""
-    norm = normalize(text)
+    norm = normalise(text)
     feats = list(_text_features(norm, use_core, tuple(char_ngrams_range), use_words))
     if use_concepts:
         feats.extend(concepts(core(norm)))
@@ -452,7 +444,7 @@ def scores(rows: Rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
 def bigrams(text: str) -> set[str]:
     """The character bigrams of a text with digits masked and punctuation
     dropped: what near-duplicate comparisons of causes are made on."""
-    t = mask_digits(_strip_punct(normalize(text)))
+    t = mask_digits(_strip_punct(normalise(text)))
     return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
 
 

@@ -1,11 +1,14 @@
-"""Plain data passed between the stages of one report's analysis."""
+"""Plain data passed between the stages of one report's analysis: the repaired
+text with its way back to the input (built by nlp.repair), the statements,
+explanations and findings read from it, and the JSON contract of a report."""
 from __future__ import annotations
 
+import bisect
+from array import array
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from nlp.repair import RepairedText
+from nlp.normalize import GLOSS
+from nlp.vocabulary import Basis, Direction, Kind, Severity
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,68 @@ class Location:
 
 
 @dataclass
+class RepairedText:
+    """The repaired text of a whole document and the way back to the input.
+
+    `text` is normalised (simplified script, no pinyin glosses); `written` is
+    the same repaired text before that, in the report's own script, and
+    `written_at` gives, per character of `text`, its offset in `written`
+    (None: the identity, normalising changed nothing)."""
+
+    text: str
+    origin: array  # per character, its offset in the concatenated original pages
+    page_starts: list[int]  # offset of each original page in that concatenation
+    paged: bool
+    line_starts: list[int]  # offsets of every original line in the concatenation
+    written: str | None = None  # None: the same as text
+    written_at: array | None = None
+
+    def __post_init__(self) -> None:
+        if self.written is None:
+            self.written = self.text
+
+    def quote(self, start: int, end: int) -> str:
+        """text[start:end] as the report writes it: its script, its pinyin
+        glosses (one right after the last character belongs to it), with
+        repair's fixes, and line breaks and the spaces around them removed
+        (a reason may run over lines that were kept apart)."""
+        start, end = max(start, 0), min(end, len(self.text))
+        if start >= end:
+            return ""
+        if self.written_at is None:
+            piece = self.text[start:end]
+        else:
+            w_start = self.written_at[start]
+            w_end = max(self.written_at[end - 1] + 1, w_start + 1)
+            while m := GLOSS.match(self.written, w_end):
+                w_end = m.end()
+            piece = self.written[w_start:w_end]
+        return _unbroken(piece)
+
+    def locate(self, start: int, end: int) -> Location:
+        """Page and page-relative original offsets of text[start:end]."""
+        if not self.origin:
+            return Location(1 if self.paged else None, 0, 0, 1)
+        start = min(max(start, 0), len(self.origin) - 1)
+        last = min(max(end - 1, start), len(self.origin) - 1)
+        o_start, o_end = self.origin[start], self.origin[last] + 1
+        page = bisect.bisect_right(self.page_starts, o_start) - 1
+        base = self.page_starts[page]
+        line = bisect.bisect_right(self.line_starts, o_start) - bisect.bisect_right(self.line_starts, base) + 1
+        return Location(page + 1 if self.paged else None, o_start - base, o_end - base, line)
+
+
+def _unbroken(text: str) -> str:
+    """`text` without its line breaks and the whitespace around them: what
+    re.sub(r"\\s*\\n\\s*", "", text) does, without that pattern's quadratic
+    time on a long run of spaces with no line break."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    return "".join([lines[0].rstrip(), *(ln.strip() for ln in lines[1:-1]), lines[-1].lstrip()])
+
+
+@dataclass
 class ChangeStatement:
     """A stated change: "X 比上年增加 18.94 万元，增长 9.78%" or a budget/actual pair.
 
@@ -30,8 +95,8 @@ class ChangeStatement:
     """
 
     item: str
-    basis: str | None  # prior_year | initial_budget | full_year_budget | target | other
-    direction: str | None  # increase | decrease | none
+    basis: Basis | None
+    direction: Direction | None
     text: str
     start: int  # offsets into the repaired text
     end: int
@@ -65,7 +130,7 @@ class PerformanceRow:
 @dataclass
 class Explanation:
     id: str
-    kind: str  # narrative | performance_table
+    kind: Kind
     section: list[str]
     reason: str
     causes: list[Cause]
@@ -83,7 +148,7 @@ class Finding:
 
     code: str  # stable, e.g. "JS301"
     rule: str  # name, e.g. "repeated"
-    severity: str  # error | warning | info
+    severity: Severity
     message: str  # one line quoting the evidence
     targets: list[str]  # ids of the explanations (E…) or missing statements (M…) concerned
     location: Location | None = None
@@ -115,7 +180,7 @@ class Report:
     score_parts: dict | None = None
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
-    repaired: "RepairedText | None" = field(default=None, repr=False, compare=False)
+    repaired: RepairedText | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -126,7 +191,7 @@ class Report:
             return None
         return self.repaired.locate(start, start + 1 if end is None else end)
 
-    def explanation(self, id: str) -> "Explanation | MissingExplanation | None":
+    def explanation(self, id: str) -> Explanation | MissingExplanation | None:
         for e in self.explanations:
             if e.id == id:
                 return e

@@ -1,11 +1,13 @@
-"""Traditional script and pinyin glosses to plain simplified text.
+"""Normalisation: small steps on text, each consumer chaining the ones it needs.
 
-Reports copied by mirror sites come back in traditional script, often with a
-pinyin gloss after some characters: "決算數(shù)較上年增加12.50萬(wàn)元，
+Script. Reports copied by mirror sites come back in traditional script, often
+with a pinyin gloss after some characters: "決算數(shù)較上年增加12.50萬(wàn)元，
 增長(cháng)2.76%". Every pattern downstream (amounts, triggers, outline
 markers, the classifier's features) is written for simplified text, so the
-repaired text is normalised here: glosses removed, then the script converted
-with OpenCC's "t2s" (traditional to simplified) table.
+repaired text is made plain: glosses removed (`strip_glosses`), then the
+script converted (`simplify`) with OpenCC's "t2s" (traditional to simplified)
+table. `plain` does both to any short string (a cause, an item, a line of a
+label file); repair does them to the whole text, keeping its map.
 
 The conversion keeps the length of the text (every entry of OpenCC's t2s
 tables maps a character or phrase to one of the same length), so the map from
@@ -20,17 +22,18 @@ a phrase of OpenCC's table would match (its table reads "打坏" as
 traditional for "打坯"; simplified text means "damaged"). For the same reason
 坏 is never converted: in a report, and in what t2s makes of 壞, it is 壞.
 
-`plain(text)` does the same to any short string (a cause, an item, a line of
-a label file); `normalise(mapped)` does it to a `MappedText`, keeping the map.
+Characters. `fold_width` (NFKC: full-width digits and letters to half-width),
+`fold_case`, `drop_spaces`, `drop_punctuation` and `mask_figures` are the
+steps the comparisons are made of; `chain` composes them. The near-duplicate
+key (nlp.similarity) and the classifier's text (nlp.features, which
+nlp.specificity shares) are each one chain of these steps.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from nlp.repair import MappedText
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
@@ -62,7 +65,7 @@ class _T2S:
         out = self.convert("\n".join(chars)).split("\n")
         if len(out) != len(chars):  # never seen: ask one character at a time
             out = [self.convert(c) for c in chars]
-        changed = [c for c, o in zip(chars, out) if o != c and c not in _KEEP]
+        changed = [c for c, o in zip(chars, out, strict=True) if o != c and c not in _KEEP]
         bmp = "".join(changed)
         # A class of BMP characters compiles to a bitmap; astral ones would
         # make the scan ten times slower, so any astral character is a suspect.
@@ -96,7 +99,7 @@ class _T2S:
         if out is None or len(out) != len(chunk):
             out = "".join(self._char(c) for c in chunk)
         if _KEEP in chunk:
-            out = "".join(c if c in _KEEP else o for c, o in zip(chunk, out))
+            out = "".join(c if c in _KEEP else o for c, o in zip(chunk, out, strict=True))
         return out
 
     def _char(self, c: str) -> str:
@@ -122,30 +125,73 @@ def needs_normalising(text: str) -> bool:
     return _converter().suspect.search(text) is not None
 
 
+def strip_glosses(text: str) -> str:
+    """`text` without its pinyin glosses, however they nest ("((wàn)wàn)")."""
+    for _ in range(_ROUNDS):
+        text, n = GLOSS.subn("", text)
+        if not n:
+            break
+    return text
+
+
+def simplify(text: str) -> str:
+    """`text` in simplified script, of the same length (itself when there is
+    no character to convert)."""
+    return _converter()(text)
+
+
 @lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """`text` with pinyin glosses removed, in simplified script. Simplified
     text without glosses comes back unchanged (the same object)."""
     if not needs_normalising(text):
         return text
-    for _ in range(_ROUNDS):
-        text, n = GLOSS.subn("", text)
-        if not n:
-            break
-    return _converter()(text)
+    return simplify(strip_glosses(text))
 
 
-def normalise(mapped: "MappedText") -> "MappedText":
-    """`mapped` with glosses removed and in simplified script, its origin map
-    carried through (each character keeps the origin of the character it was
-    converted from). `mapped` itself when there is nothing to do. One pass:
-    a gloss revealed by removing another is left for the caller's next round."""
-    from nlp.repair import MappedText
+# ------------------------------------------------------------------ characters
 
-    if not needs_normalising(mapped.text):
-        return mapped
-    out = mapped.sub(GLOSS, "")
-    simple = _converter()(out.text)
-    if simple != out.text:
-        out = MappedText(simple, out.origin)
-    return out
+_SPACES = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"\w+")  # letters, CJK, digits and "_"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")  # "1,234.5" and "3,4" are one figure
+
+Step = Callable[[str], str]
+
+
+def fold_width(text: str) -> str:
+    """NFKC: full-width digits, letters and punctuation to their plain forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def fold_case(text: str) -> str:
+    return text.lower()
+
+
+def drop_spaces(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def drop_punctuation(text: str, *, keep_underscore: bool = False) -> str:
+    """Letters, digits and CJK characters only: spaces and punctuation dropped,
+    "_" with them unless `keep_underscore` (the classifier's features keep it,
+    as they were trained)."""
+    kept = "".join(_WORD_RUN.findall(text))
+    return kept if keep_underscore else kept.replace("_", "")
+
+
+def mask_figures(text: str, *, grouped: bool = False) -> str:
+    """Every figure as "0", so that "6名" and "12名" read alike. With
+    `grouped`, a run of figures joined by "," or "." ("1,234.5") is one figure."""
+    return (_GROUPED_FIGURE if grouped else _FIGURE).sub("0", text)
+
+
+def chain(*steps: Step) -> Step:
+    """The steps applied left to right, as one function."""
+
+    def run(text: str) -> str:
+        for step in steps:
+            text = step(text)
+        return text
+
+    return run

@@ -13,6 +13,7 @@ from nlp.repair import repair
 from nlp.rules import run_rules
 from nlp.score import score_report
 from nlp.tables import find_table_reasons
+from nlp.vocabulary import Kind
 
 
 def analyze(
@@ -66,7 +67,7 @@ def analyze_source(doc: Source) -> Report:
         explanations.append(
             Explanation(
                 id="",
-                kind="narrative",
+                kind=Kind.NARRATIVE,
                 section=outline.section_at(f.statement.start),
                 reason=_quote(repaired, f.reason_start, f.reason_end),
                 causes=[Cause(_quote(repaired, a, b)) for a, b in f.causes],
@@ -81,7 +82,7 @@ def analyze_source(doc: Source) -> Report:
         explanations.append(
             Explanation(
                 id="",
-                kind="performance_table",
+                kind=Kind.PERFORMANCE_TABLE,
                 section=outline.section_at(t.start),
                 reason=_quote(repaired, t.start, t.end),
                 causes=[Cause(_quote(repaired, a, b)) for a, b in split_causes(text, t.start, t.end)],

@@ -11,6 +11,7 @@ Works on repaired, normalised text (repair.py, normalize.py).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nlp.repair import is_heading
 from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
@@ -76,6 +77,11 @@ def line_end(text: str, i: int) -> int:
     return len(text) if end < 0 else end
 
 
+def in_heading(text: str, at: int) -> bool:
+    """Is `at` on a heading line ("（二）变动原因")?"""
+    return is_heading(text[text.rfind("\n", 0, at) + 1 : line_end(text, at)])
+
+
 def first_of(text: str, chars: str, start: int, limit: int | None = None) -> int:
     """The first position at or after `start` holding one of `chars` (or the limit)."""
     limit = len(text) if limit is None else min(limit, len(text))
@@ -99,30 +105,54 @@ def reason_end(text: str, start: int) -> int:
         if c == "\t":
             return i
         if c in "。！？\n":
-            nxt = skip_space(text, i + 1)
-            following = _marker(text, nxt)
-            if marker and following and _continues(marker, following, text, start, nxt):
-                marker = following
-                i = nxt
-                continue
-            if c != "\n" and not following and _elaborates(text, i + 1):
-                i += 1
-                continue
-            return i + 1 if c != "\n" else i
+            goes_on = _goes_on(text, i, start, marker)
+            if goes_on is None:
+                return i + 1 if c != "\n" else i
+            i, marker = goes_on
+            continue
         if c in "；;，,":
-            following = _marker(text, skip_space(text, i + 1))
-            if marker and following and following[0] == marker[0] and following[1] == marker[1] + 1:
-                marker = following  # "一是……；二是……。三是……": the list goes on
-        if c in "；;" and _states_change(text, i + 1):
-            return i + 1
-        if c == "其" and text.startswith("其中", i) and _shares(text, i):
-            return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
-        if c in "，；" and _MEASURE.match(text, i + 1):
-            return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
-        if c == "，" and opens_statement(text, i + 1):
-            return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
+            marker = _next_item(text, i, marker)
+        stop = _clause_stop(text, i, c)
+        if stop is not None:
+            return stop
         i += 1
     return limit
+
+
+def _goes_on(text: str, i: int, start: int, marker) -> tuple[int, tuple[str, int] | None] | None:
+    """Where the reason goes on after the sentence end at i, and the list
+    marker it is at: the next item of its own list, or a sentence that
+    elaborates it. None: the reason ends there."""
+    nxt = skip_space(text, i + 1)
+    following = _marker(text, nxt)
+    if marker and following and _continues(marker, following, text, start, nxt):
+        return nxt, following
+    if text[i] != "\n" and not following and _elaborates(text, i + 1):
+        return i + 1, marker
+    return None
+
+
+def _next_item(text: str, i: int, marker):
+    """The marker after the clause mark at i when it numbers the next item
+    of the list ("一是……；二是……。三是……"), else `marker`."""
+    following = _marker(text, skip_space(text, i + 1))
+    if marker and following and following[0] == marker[0] and following[1] == marker[1] + 1:
+        return following
+    return marker
+
+
+def _clause_stop(text: str, i: int, c: str) -> int | None:
+    """Where the reason ends at the character `c` at i, inside a sentence:
+    None when it goes on."""
+    if c in "；;" and _states_change(text, i + 1):
+        return i + 1
+    if c == "其" and text.startswith("其中", i) and _shares(text, i):
+        return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
+    if c in "，；" and _MEASURE.match(text, i + 1):
+        return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
+    if c == "，" and opens_statement(text, i + 1):
+        return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
+    return None
 
 
 _NUMERALS = "一二三四五六七八九"
@@ -210,7 +240,7 @@ def _states_change(text: str, i: int) -> bool:
     if not re.search(r"\d", clause):
         return False
     explicit = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause) or COMPARE_WORD.search(clause)
-    return bool(explicit or find_cues(clause) and find_triggers(clause))
+    return bool(explicit or (find_cues(clause) and find_triggers(clause)))
 
 
 def _shares(text: str, i: int) -> bool:
@@ -222,21 +252,29 @@ def split_causes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The reason text[start:end] as one span per cause: 一、…；二、… / 1. 2. /
     一是…二是… / 其一…其二… / …；…"""
     reason = text[start:end]
-    marks = list(ENUM_ANY.finditer(reason))
-    if len(marks) >= 2:
-        parts = [(0, marks[0].start())] + [
-            (m.end(), marks[k + 1].start() if k + 1 < len(marks) else len(reason)) for k, m in enumerate(marks)
-        ]
-    else:
-        body = marks[0].end() if marks and marks[0].start() == 0 else 0
-        cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
-        parts = [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in zip(cuts, cuts[1:])]
     spans = []
-    for a, b in parts:
-        while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
-            a += 1
-        while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
-            b -= 1
+    for a, b in _cause_parts(reason):
+        a, b = _without_end_punctuation(reason, a, b)
         if a < b:
             spans.append((start + a, start + b))
     return spans
+
+
+def _cause_parts(reason: str) -> list[tuple[int, int]]:
+    """The parts of a reason: between its list markers when it has two or
+    more, else between its sentence and clause ends (after a leading marker)."""
+    marks = list(ENUM_ANY.finditer(reason))
+    if len(marks) >= 2:
+        ends = [m.start() for m in marks[1:]] + [len(reason)]
+        return [(0, marks[0].start())] + [(m.end(), e) for m, e in zip(marks, ends, strict=True)]
+    body = marks[0].end() if marks and marks[0].start() == 0 else 0
+    cuts = [body] + [m.end() for m in re.finditer(r"[；;。]", reason) if m.end() > body] + [len(reason) + 1]
+    return [(a, b - 1 if b <= len(reason) else len(reason)) for a, b in pairwise(cuts)]
+
+
+def _without_end_punctuation(reason: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (reason[a] in _END_PUNCT or reason[a].isspace()):
+        a += 1
+    while b > a and (reason[b - 1] in _END_PUNCT or reason[b - 1].isspace()):
+        b -= 1
+    return a, b

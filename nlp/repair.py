@@ -17,19 +17,19 @@ Steps, in order:
 
 Then the text is normalised (nlp.normalize): pinyin glosses removed and
 traditional script made simplified, "決算數(shù)" -> "决算数". The text before
-that, as the report writes it, is kept (`RepairedText.written`) for quoting.
+that, as the report writes it, is kept (`RepairedText.written`, nlp.model) for
+quoting.
 """
 from __future__ import annotations
 
-import bisect
 import re
-from array import array
 import unicodedata
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
-from nlp.model import Location
-from nlp.normalize import GLOSS, needs_normalising, normalise
+from nlp.model import RepairedText
+from nlp.normalize import GLOSS, needs_normalising, simplify
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Closing punctuation and characters that continue Chinese text.
@@ -56,7 +56,7 @@ class MappedText:
     text: str
     origin: array
 
-    def sub(self, pattern: re.Pattern, repl) -> "MappedText":
+    def sub(self, pattern: re.Pattern, repl) -> MappedText:
         pieces: list[str] = []
         origin = array("q")
         last = 0
@@ -82,68 +82,6 @@ class MappedText:
         return MappedText("".join(pieces), origin)
 
 
-@dataclass
-class RepairedText:
-    """The repaired text of a whole document and the way back to the input.
-
-    `text` is normalised (simplified script, no pinyin glosses); `written` is
-    the same repaired text before that, in the report's own script, and
-    `written_at` gives, per character of `text`, its offset in `written`
-    (None: the identity, normalising changed nothing)."""
-
-    text: str
-    origin: array  # per character, its offset in the concatenated original pages
-    page_starts: list[int]  # offset of each original page in that concatenation
-    paged: bool
-    line_starts: list[int]  # offsets of every original line in the concatenation
-    written: str | None = None  # None: the same as text
-    written_at: array | None = None
-
-    def __post_init__(self) -> None:
-        if self.written is None:
-            self.written = self.text
-
-    def quote(self, start: int, end: int) -> str:
-        """text[start:end] as the report writes it: its script, its pinyin
-        glosses (one right after the last character belongs to it), with
-        repair's fixes, and line breaks and the spaces around them removed
-        (a reason may run over lines that were kept apart)."""
-        start, end = max(start, 0), min(end, len(self.text))
-        if start >= end:
-            return ""
-        if self.written_at is None:
-            piece = self.text[start:end]
-        else:
-            w_start = self.written_at[start]
-            w_end = max(self.written_at[end - 1] + 1, w_start + 1)
-            while m := GLOSS.match(self.written, w_end):
-                w_end = m.end()
-            piece = self.written[w_start:w_end]
-        return _unbroken(piece)
-
-    def locate(self, start: int, end: int) -> Location:
-        """Page and page-relative original offsets of text[start:end]."""
-        if not self.origin:
-            return Location(1 if self.paged else None, 0, 0, 1)
-        start = min(max(start, 0), len(self.origin) - 1)
-        last = min(max(end - 1, start), len(self.origin) - 1)
-        o_start, o_end = self.origin[start], self.origin[last] + 1
-        page = bisect.bisect_right(self.page_starts, o_start) - 1
-        base = self.page_starts[page]
-        line = bisect.bisect_right(self.line_starts, o_start) - bisect.bisect_right(self.line_starts, base) + 1
-        return Location(page + 1 if self.paged else None, o_start - base, o_end - base, line)
-
-
-def _unbroken(text: str) -> str:
-    """`text` without its line breaks and the whitespace around them: what
-    re.sub(r"\\s*\\n\\s*", "", text) does, without that pattern's quadratic
-    time on a long run of spaces with no line break."""
-    if "\n" not in text:
-        return text
-    lines = text.split("\n")
-    return "".join([lines[0].rstrip(), *(ln.strip() for ln in lines[1:-1]), lines[-1].lstrip()])
-
-
 _MAX_ROUNDS = 4
 
 
@@ -161,7 +99,7 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         # the map into `written`, until both leave it alone.
         wt = MappedText(written, _identity(len(written)))
         for _ in range(_MAX_ROUNDS):
-            normalised = normalise(wt)
+            normalised = _plain(wt)
             if normalised is wt:
                 break
             wt = _settle(normalised)
@@ -171,6 +109,20 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
     original = "\n".join(pages)
     line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
     return RepairedText(mt.text, mt.origin, page_starts, paged, line_starts, written, written_at)
+
+
+def _plain(mapped: MappedText) -> MappedText:
+    """`mapped` with glosses removed and in simplified script, its origin map
+    carried through (each character keeps the origin of the character it was
+    converted from). `mapped` itself when there is nothing to do. One pass:
+    a gloss revealed by removing another is left for the next round."""
+    if not needs_normalising(mapped.text):
+        return mapped
+    out = mapped.sub(GLOSS, "")
+    simple = simplify(out.text)
+    if simple != out.text:
+        out = MappedText(simple, out.origin)
+    return out
 
 
 def _settle(mt: MappedText) -> MappedText:

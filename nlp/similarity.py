@@ -2,21 +2,18 @@
 punctuation, spaces, figures and small edits do not hide a copy."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
 from nlp.grouping import Groups
+from nlp.normalize import chain, drop_punctuation, fold_width, mask_figures
 
-_NOISE = re.compile(r"[\s\W_]+")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_KEY = chain(fold_width, mask_figures, drop_punctuation)
 
 
 @lru_cache(maxsize=1 << 14)
 def normalise(text: str) -> str:
     """Width-folded, figures masked, punctuation and spaces dropped."""
-    text = unicodedata.normalize("NFKC", text)
-    return _NOISE.sub("", _DIGITS.sub("0", text))
+    return _KEY(text)
 
 
 def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
@@ -39,7 +36,7 @@ def group_similar(texts: list[str], threshold: float = 90.0) -> list[list[int]]:
         import numpy as np
 
         scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, score_cutoff=threshold)
-        for a, b in zip(*np.nonzero(np.triu(scores, 1))):
+        for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
             if min(len(distinct[a]), len(distinct[b])) >= 4:
                 joined.union(first[distinct[a]], first[distinct[b]])
     return joined.groups(min_size=2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from nlp.model import ChangeStatement
+from nlp.vocabulary import Basis, Direction
 
 # A figure, or a template placeholder left in ("XXX 万元", "××%").
 # The lookbehind lets a figure start only where a run of digits (or X) starts,
@@ -116,66 +117,119 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     ("其中：公务接待费减少 0.15 万元") is read as a change on the prior year.
     """
     span = text[start:end]
-    prior = list(PRIOR_CUE.finditer(span))
-    budget = list(BUDGET_ACTUAL.finditer(span))
-    budget_word = INITIAL_CUE.search(span) or FULL_CUE.search(span) or BUDGET_COMPARE.search(span) or COMPLETION.search(span)
-    # "为年度预算的 83.5%，下降 15.9%": how much of the budget was spent, then
-    # a change whose basis is left implicit, which is on last year.
-    rest = COMPLETION_PHRASE.sub("", span) if budget_word else ""
-    completion_only = budget_word and not budget and not (INITIAL_CUE.search(rest) or FULL_CUE.search(rest) or BUDGET_COMPARE.search(rest))
-    if not prior and not budget and (implicit_prior and not budget_word or completion_only):
-        prior = _implicit_cue(span, budget_word.end() if budget_word else 0)
+    pairs = list(BUDGET_ACTUAL.finditer(span))
+    budget_word = _first_match(_BUDGET_WORDS, span)
+    prior = _prior_cues(span, pairs, budget_word, implicit_prior)
     hint_cmp = COMPARE_WORD.search(hint)
+    budget_hint = bool(hint_cmp and "预算" in hint)
     last_prior = prior[-1].start() if prior else -1
-    last_budget = max([m.start() for m in budget] + ([budget_word.start()] if budget_word else [-1]))
-    if (
-        last_prior >= 0 and last_budget > last_prior and not budget
-        and not (hint_cmp and "预算" in hint) and not _BUDGET_IN_WORDS.search(span, last_prior)
-    ):
-        # "比上年减少 9 万元，比年初预算数减少 2 万元，主要是……": both bases, one
-        # reason; the change on last year is the one a final account explains.
-        last_budget = -1
+    last_budget = _last_budget(span, last_prior, pairs, budget_word, budget_hint)
     if last_prior < 0 and last_budget < 0:
-        if hint_cmp and "预算" in hint:
-            last_budget = len(span)  # the basis is in the trigger itself
-        elif TARGET_CUE.search(span) and NUMBER.search(span):
-            return _read_target(span, hint, ChangeStatement(item="", basis="target", direction=None, text=span.strip(), start=start, end=end))
-        else:
-            return None
+        if not budget_hint:
+            return _target_statement(span, hint, start, end)
+        last_budget = len(span)  # the basis is in the trigger itself
     word = DIRECTION_WORD.search(span, max(last_prior, 0))
-    flat = word if word and word.group("flat") else None
-    if not word and not (AMOUNT.search(span) or PERCENT.search(span)):
+    if not word and not FIGURE.search(span):
         return None  # "较年初预算有所增长" states a change with no figure; this states none
-
-    compared = budget or hint_cmp or flat or COMPLETION.search(span) or BUDGET_COMPARE.search(span) or "差异" in span
-    if last_prior < last_budget and not compared:
+    if last_prior < last_budget and not _compares(span, pairs, hint_cmp, word):
         return None  # a budget named in passing ("全年预算总额 X 万元"), no comparison
     s = ChangeStatement(item="", basis=None, direction=None, text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
+        s.item = item_of(span, prior[-1].start())
     else:
-        _read_budget(span, budget[-1] if budget else None, hint, s)
-    s.item = item_of(span, prior[-1].start() if last_prior > last_budget else _first_budget(span))
+        _read_budget(span, pairs[-1] if pairs else None, hint, s)
+        s.item = item_of(span, _first_budget(span))
     return s
+
+
+# Words that name a budget the span is compared with, or a share of it spent.
+_BUDGET_WORDS = (INITIAL_CUE, FULL_CUE, BUDGET_COMPARE, COMPLETION)
+
+
+def _first_match(patterns, span: str) -> re.Match | None:
+    """The match of the first of `patterns` that matches anywhere in `span`."""
+    return next((m for m in (p.search(span) for p in patterns) if m), None)
+
+
+def _prior_cues(span: str, pairs: list[re.Match], budget_word: re.Match | None, implicit_prior: bool) -> list:
+    """The comparisons with last year in `span`, or the one a clause leaves
+    implicit: with `implicit_prior` and no budget, or after how much of the
+    budget was spent ("为年度预算的 83.5%，下降 15.9%")."""
+    prior = list(PRIOR_CUE.finditer(span))
+    if prior or pairs:
+        return prior
+    if (implicit_prior and not budget_word) or _completion_only(span, budget_word):
+        return _implicit_cue(span, budget_word.end() if budget_word else 0)
+    return prior
+
+
+def _completion_only(span: str, budget_word: re.Match | None) -> bool:
+    """The only budget the span names is the share of it spent."""
+    if not budget_word:
+        return False
+    rest = COMPLETION_PHRASE.sub("", span)
+    return not _first_match((INITIAL_CUE, FULL_CUE, BUDGET_COMPARE), rest)
+
+
+def _last_budget(span: str, last_prior: int, pairs: list[re.Match], budget_word: re.Match | None, budget_hint: bool) -> int:
+    """Where the span last names a budget (-1: nowhere, or only after a
+    comparison with last year that the statement is about)."""
+    last_budget = max([m.start() for m in pairs] + ([budget_word.start()] if budget_word else [-1]))
+    if (
+        last_prior >= 0 and last_budget > last_prior and not pairs
+        and not budget_hint and not _BUDGET_IN_WORDS.search(span, last_prior)
+    ):
+        # "比上年减少 9 万元，比年初预算数减少 2 万元，主要是……": both bases, one
+        # reason; the change on last year is the one a final account explains.
+        return -1
+    return last_budget
+
+
+def _compares(span: str, pairs: list[re.Match], hint_cmp: re.Match | None, word: re.Match | None) -> bool:
+    """Does the span (or its trigger) compare with the budget it names?"""
+    flat = word is not None and bool(word.group("flat"))
+    return bool(
+        pairs or hint_cmp or flat or COMPLETION.search(span) or BUDGET_COMPARE.search(span) or "差异" in span
+    )
+
+
+def _target_statement(span: str, hint: str, start: int, end: int) -> ChangeStatement | None:
+    """A performance indicator against its target, or None when the span states none."""
+    if not (TARGET_CUE.search(span) and NUMBER.search(span)):
+        return None
+    s = ChangeStatement(item="", basis=Basis.TARGET, direction=None, text=span.strip(), start=start, end=end)
+    return _read_target(span, hint, s)
+
+
+def direction_of(word: re.Match) -> Direction:
+    """The direction a word of DIRECTION_WORD or COMPARE_WORD names."""
+    if word.group("flat"):
+        return Direction.NONE
+    return Direction.INCREASE if word.group("inc") else Direction.DECREASE
+
+
+def _versus(value: float, other: float) -> Direction:
+    return Direction.INCREASE if value > other else Direction.DECREASE if value < other else Direction.NONE
 
 
 # "“三公”经费预算下降": this year's budget against last year's.
 _BUDGET_MOVED = re.compile(r"(?<![共金营])预算(?:数)?(?:小幅|大幅|有所|略有)?(?:" + DIRECTION_WORD.pattern + ")")
 
 
-def basis_of_words(span: str) -> str | None:
+def basis_of_words(span: str) -> Basis | None:
     """The basis a span's words name, where no statement could be read."""
     if TARGET_CUE.search(span):
-        return "target"
+        return Basis.TARGET
     cue = PRIOR_CUE.search(span)
     if cue:
-        return "other" if cue.group("other") or cue.group("executed") else "prior_year"
+        return Basis.OTHER if cue.group("other") or cue.group("executed") else Basis.PRIOR_YEAR
     if FULL_CUE.search(span):
-        return "full_year_budget"
+        return Basis.FULL_YEAR_BUDGET
     if _BUDGET_MOVED.search(span):
-        return "other"  # "“三公”经费预算下降": this year's budget on last year's
+        return Basis.OTHER  # "“三公”经费预算下降": this year's budget on last year's
     if "预算" in span:
-        return "initial_budget"
+        return Basis.INITIAL_BUDGET
     return None
 
 
@@ -184,10 +238,9 @@ def _read_target(span: str, hint: str, s: ChangeStatement) -> ChangeStatement:
     target = re.search(r"(?:目标值|指标值)(?:是|为|：)?\s*" + NUM, span)
     actual = re.search(r"(?:实际完成值|实际完成数|完成值|实际支出|实际值)(?:是|为|：)?\s*" + NUM, span)
     if re.search(r"未完成|未达[到成]?|未实现|低于", span + hint):
-        s.direction = "decrease"
+        s.direction = Direction.DECREASE
     elif target and actual and number(target.group(1)) is not None and number(actual.group(1)) is not None:
-        t, a = number(target.group(1)), number(actual.group(1))
-        s.direction = "increase" if a > t else "decrease" if a < t else "none"
+        s.direction = _versus(number(actual.group(1)), number(target.group(1)))
     s.item = item_of(span, min(m.start() for m in (TARGET_CUE.search(span), target, actual) if m))
     return s
 
@@ -210,7 +263,8 @@ def _implicit_cue(span: str, after: int = 0) -> list:
     if rate:
         value = float(rate.group("value"))
         falls = rate.group("kind") in ("降幅", "减幅") or value < 0
-        return [_EmptyCue(rate.start(), "decrease" if falls else "increase" if value else "none", abs(value))]
+        direction = Direction.DECREASE if falls else Direction.INCREASE if value else Direction.NONE
+        return [_EmptyCue(rate.start(), direction, abs(value))]
     word = DIRECTION_WORD.search(span, after)
     if word and (word.group("flat") or AMOUNT.search(span, word.end()) or PERCENT.search(span, word.end())):
         return [_EmptyCue(word.start())]
@@ -221,7 +275,7 @@ class _EmptyCue:
     """Stands for a comparison cue the clause leaves implicit (a rate gives
     its own direction and percentage)."""
 
-    def __init__(self, at: int, direction: str | None = None, pct: float | None = None):
+    def __init__(self, at: int, direction: Direction | None = None, pct: float | None = None):
         self._at = at
         self.direction, self.pct = direction, pct
 
@@ -241,73 +295,92 @@ _BUDGET_LEVEL = re.compile(
 
 
 def _read_prior(span: str, cue, s: ChangeStatement) -> None:
+    """Fill `s` from a change on last year: the figures after the cue, this
+    year's amount before it."""
     other = isinstance(cue, re.Match) and (cue.group("other") or cue.group("executed"))
-    s.basis = "other" if other or _BUDGET_LEVEL.search(span, 0, cue.start()) else "prior_year"
+    s.basis = Basis.OTHER if other or _BUDGET_LEVEL.search(span, 0, cue.start()) else Basis.PRIOR_YEAR
     if isinstance(cue, _EmptyCue) and cue.direction:
         s.direction, s.change_pct = cue.direction, cue.pct
         s.amount = None
         return
     after = span[cue.end() :]
-    before = span[: cue.start()]
-    word = DIRECTION_WORD.search(after)
     change = CHANGE_AFTER_WORD.search(after)
     pct = PCT_AFTER_WORD.search(after)
-    amount = AMOUNT.search(before)
+    amount = AMOUNT.search(span[: cue.start()])
     if change and to_wan(*change.groups()) is not None:
         s.change = abs(to_wan(*change.groups()))
     if pct and number(pct.group(1)) is not None:
         s.change_pct = abs(number(pct.group(1)))
     if amount:
         s.amount = to_wan(*amount.groups())
-    if word is None:
-        s.direction = "none"
-    elif word.group("flat"):
-        s.direction = "none"
-    else:
-        s.direction = "increase" if word.group("inc") else "decrease"
-        if s.change is not None and number(change.group(1)) < 0:  # "增加 -3 万元"
-            s.direction = "decrease" if s.direction == "increase" else "increase"
+    s.direction = _prior_direction(DIRECTION_WORD.search(after), s, change)
+
+
+_REVERSED = {Direction.INCREASE: Direction.DECREASE, Direction.DECREASE: Direction.INCREASE}
+
+
+def _prior_direction(word: re.Match | None, s: ChangeStatement, change: re.Match | None) -> Direction:
     if not s.change and not s.change_pct and 0 in (s.change, s.change_pct):
-        s.direction = "none"  # "同比增加 0 万元，同比增长 0%"
+        return Direction.NONE  # "同比增加 0 万元，同比增长 0%"
+    if word is None:
+        return Direction.NONE
+    direction = direction_of(word)
+    if direction in _REVERSED and s.change is not None and number(change.group(1)) < 0:
+        return _REVERSED[direction]  # "增加 -3 万元"
+    return direction
+
+
+_DIFFERENCE_PCT = re.compile(r"(?:差异率|偏差率|差异)(?:为|是)?\s*" + NUM + r"\s*%")
 
 
 def _read_budget(span: str, pair: re.Match | None, hint: str, s: ChangeStatement) -> None:
-    kind = pair.group("kind") if pair else None
-    if kind:
-        s.basis = "initial_budget" if kind == "年初" else "full_year_budget"
-    else:
-        full = FULL_CUE.search(span) or FULL_CUE.search(hint)
-        initial = INITIAL_CUE.search(span) or INITIAL_CUE.search(hint)
-        s.basis = "full_year_budget" if full and (not initial or full.start() > initial.start()) else "initial_budget"
+    """Fill `s` from actual against budget: a budget/actual pair, a stated
+    difference, a completion rate, the words of the span or its trigger."""
+    s.basis = _budget_basis(span, pair, hint)
     if pair:
         s.compare_amount = to_wan(pair.group(2), pair.group(3))
         s.amount = to_wan(pair.group(4), pair.group(5))
         if s.amount is not None and s.compare_amount is not None:
             s.change = round(abs(s.amount - s.compare_amount), 6)
-    diff = re.search(r"(?:差异率|偏差率|差异)(?:为|是)?\s*" + NUM + r"\s*%", span)
+    diff = _DIFFERENCE_PCT.search(span)
     if diff and number(diff.group(1)) is not None:
         s.change_pct = abs(number(diff.group(1)))
     completion = COMPLETION.search(span)
     if completion:
         s.completion_pct = number(completion.group(1) or completion.group(2))
     stated = COMPARE_WORD.search(hint) or COMPARE_WORD.search(span)
-    word = DIRECTION_WORD.search(span)
-    if stated:
-        s.direction = "increase" if stated.group("inc") else "decrease" if stated.group("dec") else "none"
-    elif s.amount is not None and s.compare_amount is not None:
-        diff_amount = round(s.amount - s.compare_amount, 6)
-        s.direction = "increase" if diff_amount > 0 else "decrease" if diff_amount < 0 else "none"
-    elif word:
-        s.direction = "none" if word.group("flat") else "increase" if word.group("inc") else "decrease"
-    elif s.completion_pct is not None:  # "执行率 94%": below the budget
-        s.direction = "increase" if s.completion_pct > 100 else "decrease" if s.completion_pct < 100 else "none"
-    else:
-        s.direction = "none"
+    s.direction = _budget_direction(span, stated, s)
     stated_change = CHANGE_AFTER_WORD.search(span)
     if s.change is None and stated_change and to_wan(*stated_change.groups()) is not None:
         s.change = abs(to_wan(*stated_change.groups()))
     if s.change == 0 and not s.change_pct and not stated:
-        s.direction = "none"  # "较预算增加（减少）0.00 万元"
+        s.direction = Direction.NONE  # "较预算增加（减少）0.00 万元"
+
+
+def _budget_basis(span: str, pair: re.Match | None, hint: str) -> Basis:
+    """The budget compared with: the pair's own word, else the later of
+    全年 and 年初 in the span or its trigger."""
+    kind = pair.group("kind") if pair else None
+    if kind:
+        return Basis.INITIAL_BUDGET if kind == "年初" else Basis.FULL_YEAR_BUDGET
+    full = FULL_CUE.search(span) or FULL_CUE.search(hint)
+    initial = INITIAL_CUE.search(span) or INITIAL_CUE.search(hint)
+    return Basis.FULL_YEAR_BUDGET if full and (not initial or full.start() > initial.start()) else Basis.INITIAL_BUDGET
+
+
+def _budget_direction(span: str, stated: re.Match | None, s: ChangeStatement) -> Direction:
+    """Which way actual differs from budget: as stated in words, else as
+    the figures say, else as a direction word or the completion rate says."""
+    if stated:
+        return direction_of(stated)
+    if s.amount is not None and s.compare_amount is not None:
+        return _versus(round(s.amount - s.compare_amount, 6), 0)
+    word = DIRECTION_WORD.search(span)
+    if word:
+        return direction_of(word)
+    if s.completion_pct is not None:  # "执行率 94%": below the budget
+        return _versus(s.completion_pct, 100)
+    return Direction.NONE
 
 
 def _first_budget(span: str) -> int:

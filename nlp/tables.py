@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from nlp.model import PerformanceRow
+from nlp.reasons import MAX_REASON
 
-_MAX_REASON = 600  # as for narrative reasons (explanations._MAX_REASON)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?分?$")
 _NO_REASON = re.compile(r"^[\s无/—\-－.。、]*$|^(?:无偏差|无|不适用|未发生偏差)$")
 
@@ -46,21 +46,33 @@ def find_table_reasons(text: str) -> tuple[list[TableReason], list[tuple[int, in
             continue
         if not in_table:
             continue
-        if filled and filled[0].startswith("总分") or ("\t" not in line and line.strip()):
+        if _ends_table(line, filled):
             in_table = False
             spans.append((table_start, line_start))
             continue
-        row = _read_row(filled, project)
-        if row is None:
-            continue
-        reason_text = row[1][:_MAX_REASON]
-        if _NO_REASON.match(reason_text):
-            continue
-        start = line_start + line.rfind(reason_text)
-        reasons.append(TableReason(row[0], reason_text, start, start + len(reason_text)))
+        reason = _row_reason(line, line_start, filled, project)
+        if reason is not None:
+            reasons.append(reason)
     if in_table:
         spans.append((table_start, len(text)))
     return reasons, spans
+
+
+def _ends_table(line: str, filled: list[str]) -> bool:
+    """A total row, or a line that is not a row, ends the table."""
+    return bool(filled and filled[0].startswith("总分")) or bool("\t" not in line and line.strip())
+
+
+def _row_reason(line: str, line_start: int, filled: list[str], project: str) -> TableReason | None:
+    """The reason in a data row's deviation cell, None when it gives none."""
+    row = _read_row(filled, project)
+    if row is None:
+        return None
+    reason = row[1][:MAX_REASON]
+    if _NO_REASON.match(reason):
+        return None
+    start = line_start + line.rfind(reason)
+    return TableReason(row[0], reason, start, start + len(reason))
 
 
 def _read_row(filled: list[str], project: str) -> tuple[PerformanceRow, str] | None:

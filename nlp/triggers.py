@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from nlp.vocabulary import Basis, Direction
+
 # OCR slips seen in real text: 丰要 / 主耍 for 主要.
 _MAIN = "[主丰][要耍]"
 # What may follow 原因 before the reason: 是 / 为 / 主要是 / 有两点 / ：
@@ -48,7 +50,7 @@ class TriggerForm:
     close: str | None = None  # wrap: the words that end the reason
     after: str | None = None  # what the text just before must end with ("[，；]")
     not_after: str | None = None  # what it must not end with ("说明": "……不用说明变动原因")
-    basis: str | None = None  # the basis the form itself names, where its groups do not
+    basis: Basis | None = None  # the basis the form itself names, where its groups do not
 
     @cached_property
     def regex(self) -> re.Pattern:
@@ -67,7 +69,7 @@ class TriggerForm:
         Kept out of the pattern, so that every branch of `FIND` opens with
         the character it matches and the scan skips the other positions."""
         after, not_after = self._after
-        return not (after and not after.search(before) or not_after and not_after.search(before))
+        return not ((after and not after.search(before)) or (not_after and not_after.search(before)))
 
 
 FORMS: tuple[TriggerForm, ...] = (
@@ -90,7 +92,7 @@ FORMS: tuple[TriggerForm, ...] = (
     TriggerForm(
         "execution_reason",
         rf"(?P<dec>未执行|未支出|未支付|未拨付|执行率(?:偏)?低|执行进度(?:缓)?慢|支出进度(?:缓)?慢)(?:部分)?的?(?:{_MAIN})?原因{_TAIL}",
-        basis="full_year_budget",
+        basis=Basis.FULL_YEAR_BUDGET,
     ),
     # 未完成目标的原因是 / 偏离绩效目标的原因 / 扣分原因为：
     TriggerForm(
@@ -145,7 +147,7 @@ FORMS: tuple[TriggerForm, ...] = (
     ),
 )
 
-_DIRECTION = {"inc": "increase", "dec": "decrease", "flat": "none"}
+_DIRECTION = {"inc": Direction.INCREASE, "dec": Direction.DECREASE, "flat": Direction.NONE}
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,8 @@ class Trigger:
     form: TriggerForm
     start: int
     end: int
-    direction: str | None  # what the trigger's own words say
-    basis: str | None
+    direction: Direction | None  # what the trigger's own words say
+    basis: Basis | None
 
     @property
     def text(self) -> str:
@@ -195,7 +197,7 @@ def _first_chars(pattern: str) -> str | None:
 
     try:
         chars = first(_parser.parse(pattern))
-    except Exception:  # noqa: BLE001 - an unknown form of the parser: no shortcut
+    except Exception:
         return None
     return "".join(sorted(chars)) if chars else None
 
@@ -230,9 +232,9 @@ def find_triggers(text: str) -> list[Trigger]:
         direction = None if "either" in groups else next((d for g, d in _DIRECTION.items() if g in groups), None)
         basis = None
         if "target" in groups or "score" in groups:
-            basis = "target"
-            direction = direction or ("decrease" if "score" in groups else None)  # points lost
+            basis = Basis.TARGET
+            direction = direction or (Direction.DECREASE if "score" in groups else None)  # points lost
         elif "budget" in groups:
-            basis = "full_year_budget" if "full" in groups else "initial_budget"
+            basis = Basis.FULL_YEAR_BUDGET if "full" in groups else Basis.INITIAL_BUDGET
         out.append(Trigger(form, m.start(), m.end(), direction, basis or form.basis))
     return out

@@ -83,7 +83,7 @@ def classes(record: dict) -> list[str]:
         out.append("3 budget/actual, several items")
     at = text.find(reason) if reason else -1
     figure = re.search(r"\d+(?:\.\d+)?\s*(?:亿|万|千)?元|\d+(?:\.\d+)?\s*%", text)
-    if reason and figure and at >= 0 and at < figure.start() or trigger.startswith(("因", "由于", "受")):
+    if (reason and figure and at >= 0 and at < figure.start()) or trigger.startswith(("因", "由于", "受")):
         out.append("4 reason before figures, bare 因")
     if re.search(r"亿元|億元|(?<![万萬千亿億])元|\d万(?!元)|萬(?!元|\()", text):
         out.append("5 元/亿元, 万 dropped")

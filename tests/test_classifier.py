@@ -461,14 +461,14 @@ def test_real_causes_are_held_out_of_the_corpus():
     """The real-text check is only a check if none of its causes is trained
     on: no corpus line may equal a real cause (compared without punctuation,
     spaces or width differences)."""
-    from nlp.features import normalize
+    from nlp.features import normalise
 
     items, _ = ev.gold_causes()
     if not items:
         pytest.skip("no real-cause gold here (../shared absent)")
 
     def key(text):
-        return "".join(ch for ch in normalize(text) if ch.isalnum())
+        return "".join(ch for ch in normalise(text) if ch.isalnum())
 
     real = {key(t) for t, _, _ in items}
     corpus = _corpus_texts()

@@ -4,10 +4,12 @@ location still points into the input as given and the text can be quoted as
 the report writes it. All examples are invented."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
-from nlp import analyze, classify
-from nlp import normalize
+from nlp import analyze, classify, normalize
 from nlp.normalize import GLOSS, plain
 from nlp.repair import repair
 
@@ -212,3 +214,49 @@ def test_normalised_repair_maps_back_and_is_idempotent(pages):
     for a in range(0, len(r.text), max(1, len(r.text) // 5)):
         assert isinstance(r.quote(a, a + 4), str)
     assert repair([r.text], paged=False).text == r.text
+
+
+# -- the character steps and the chains built of them ---------------------------
+
+# Invented strings where the steps differ: full-width figures and letters,
+# figures with separators of both widths, an underscore (a template's blank),
+# spaces of several kinds, upper case.
+AWKWARD = [
+    "公务接待费１２.５０万元，较上年减少1,234.5元",
+    "3，4月份开展“过紧日子”检查____次",
+    "ＡＢＣ项目 \t 预算 ６ 名\u3000人员",
+    "新录用公务员6名、12名（XXXX）",
+    "",
+]
+
+
+def _old_similarity_key(text: str) -> str:
+    """nlp.similarity.normalise as it was written before the steps (the oracle)."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\W_]+", "", re.sub(r"\d+(?:\.\d+)?", "0", text))
+
+
+def _old_features_text(text: str) -> str:
+    """nlp.features.normalize as it was written before the steps."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_chains_read_as_the_forms_they_replace(text):
+    from nlp import features, similarity
+
+    assert similarity.normalise(text) == _old_similarity_key(text)
+    assert features.normalise(text) == _old_features_text(text)
+    assert features.mask_digits(text) == re.sub(r"\d+(?:[.,]\d+)*", "0", text)
+
+
+def test_character_steps():
+    assert normalize.fold_width("１２ＡＢ，") == "12AB,"
+    assert normalize.mask_figures("1,234.5元，6名") == "0,0元，0名"
+    assert normalize.mask_figures("1,234.5元，6名", grouped=True) == "0元，0名"
+    assert normalize.drop_punctuation("项目__A, 1。") == "项目A1"
+    assert normalize.drop_punctuation("项目__A, 1。", keep_underscore=True) == "项目__A1"
+    assert normalize.drop_spaces(" a \tb\u3000c\n") == "abc"
+    steps = normalize.chain(normalize.fold_width, normalize.fold_case, normalize.drop_spaces)
+    assert steps("ＡＢ Ｃ") == "abc"
+    assert normalize.chain()("原样") == "原样"

@@ -183,7 +183,7 @@ def test_same_as_above_is_flagged():
 
 def test_enumeration_past_ten_stays_one_reason():
     items = "一二三四五六七八九十"
-    numerals = list(items) + ["十一", "十二"]
+    numerals = [*items, "十一", "十二"]
     reason = "".join(f"{n}是青禾第{k}号项目完工。" for k, n in enumerate(numerals, 1))
     e = _one(_run(f"本年支出合计900.00万元，比上年减少120.00万元，主要原因：{reason}"))
     assert len(e.causes) == 12

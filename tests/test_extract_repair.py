@@ -63,7 +63,7 @@ def test_line_broken_inside_a_word_and_half_width_punctuation(messy):
 def test_locations_point_into_the_original_text(messy):
     original, report = messy
     heads = ["1.城乡社区支出(类)", "2.统管的经营性国有 资产", "3.城乡社区支出(类)城乡社区环境卫生"]
-    for e, head in zip(report["explanations"], heads):
+    for e, head in zip(report["explanations"], heads, strict=True):
         loc = e["location"]
         assert loc["page"] is None
         piece = original[loc["start"] : loc["end"]]

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from tests.extract_helpers import fixture_text
 from nlp import analyze
+from tests.extract_helpers import fixture_text
 
 STATEMENT_KEYS = {"item", "basis", "direction", "amount", "compare_amount", "change", "change_pct", "statement"}
 
@@ -283,3 +283,14 @@ def test_to_dict_is_json_and_has_the_contract_keys(triggers_report):
         assert set(e["location"]) == {"page", "start", "end"}
         for c in e["causes"]:
             assert set(c) >= {"text", "label", "confidence", "vague"}
+
+
+def test_basis_and_direction_are_the_vocabulary_words():
+    """Statements carry `Basis` and `Direction` members, which the JSON writes as their values."""
+    from nlp.vocabulary import Basis, Direction
+
+    report = analyze("enums", text="公务接待费 6.00 万元，比上年减少 1.50 万元，主要原因是压减接待批次。", model=None)
+    s = report.explanations[0].statement
+    assert (s.basis, s.direction) == (Basis.PRIOR_YEAR, Direction.DECREASE)
+    assert isinstance(s.basis, Basis) and isinstance(s.direction, Direction)
+    assert json.loads(json.dumps(report.to_dict()))["explanations"][0]["direction"] == "decrease"

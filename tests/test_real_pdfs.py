@@ -53,7 +53,7 @@ def test_totals_over_the_five_pdfs(results):
     totals = {"narrative": [0, 0, 0], "missing": [0, 0, 0]}
     for gold, report in results.values():
         for kind, s in (("narrative", score(gold, report, "narrative")), ("missing", score_missing(gold, report))):
-            totals[kind] = [a + b for a, b in zip(totals[kind], (s.gold, s.found, s.matched))]
+            totals[kind] = [a + b for a, b in zip(totals[kind], (s.gold, s.found, s.matched), strict=True)]
     for kind, (g, f, m) in totals.items():
         print(f"\nall five PDFs, {kind}: gold {g} found {f} matched {m} recall {m / g:.3f} precision {m / f:.3f}")
     g, f, m = totals["narrative"]

@@ -20,7 +20,7 @@ import zlib
 
 import numpy as np
 
-from nlp.features import Featurizer, near_duplicate_groups, normalize_lexicon, scores, to_csr
+from nlp.features import Featurizer, near_duplicate_groups, normalise_lexicon, scores, to_csr
 
 
 class _Params:
@@ -130,7 +130,7 @@ class _LinearTextClassifier(_Params):
             use_concepts=self.use_concepts,
             use_concrete=self.use_concrete,
             use_core=self.use_core,
-            lexicon=normalize_lexicon(self.lexicon),
+            lexicon=normalise_lexicon(self.lexicon),
             min_df=self.min_df,
             max_features=self.max_features,
             indicator_weight=self.indicator_weight,

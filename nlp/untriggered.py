@@ -1,0 +1,136 @@
+"""Reasons given with no trigger word.
+
+A change statement that no trigger explains may still have a reason: the
+clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
+开展经贸洽谈"), or clauses of a frugality policy before them — opening its own
+span ("严格落实过紧日子要求，公务接待费较上年减少 0.35 万元"), in its
+paragraph, or a paragraph of them before the paragraph of the figures. Such
+reasons are found only after every trigger has been read (nlp.explanations)
+and are flagged ``no_trigger`` there; a module of their own, because their
+words (policy, action) are a vocabulary of their own.
+"""
+from __future__ import annotations
+
+import re
+
+from nlp.model import ChangeStatement
+from nlp.reasons import ENUM_START, first_of, trim_reason
+from nlp.repair import is_heading
+from nlp.statements import DIRECTION_WORD, FIGURE, find_cues, parse_statement
+from nlp.triggers import find_triggers
+
+# A reason with no trigger: the statement it explains, its span, its flags.
+Untriggered = tuple[ChangeStatement, tuple[int, int], list[str]]
+
+# Words of a frugality policy or an action taken, as reports put them
+# before their figures or after them with no trigger word.
+_POLICY = (
+    r"落实|执行|贯彻|遵守|严守|压缩|压减|压降|压控|严控|控制|厉行|节约|节俭|勤俭|过紧日子|八项规定|从严|从紧"
+    r"|规范|加强|强化"
+)
+_POLICY_WORDS = re.compile(_POLICY)
+_ACTION = re.compile(_POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简")
+_NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
+
+
+def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untriggered | None:
+    """A reason given with no trigger word for a change that has none: the
+    clauses after its figures in the same sentence, or policy clauses before
+    it — in its own sentence ("严格落实过紧日子要求，公务接待费较上年减少 0.35
+    万元"), its paragraph, or the paragraph before when it opens its own. Not
+    before `floor` (the end of the explanation before)."""
+    own = _policy_opening(text, s)
+    if own:
+        a, b, statement = own
+        return statement, (a, b), ["no_trigger", "reason_before_figures"]
+    end = first_of(text, "。；\n", s.end)
+    tail = _trailing_clauses(text, s, end)
+    if tail:
+        a, b = trim_reason(text, *tail)
+        if a < b:
+            return s, (a, b), ["no_trigger"]
+    lead = _policy_before(text, s, floor)
+    if lead:
+        a, b = trim_reason(text, *lead)
+        if a < b:
+            return s, (a, b), ["no_trigger", "reason_before_figures"]
+    return None
+
+
+def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
+    """Policy clauses that open the statement's own span, and the statement
+    read again without them."""
+    at = s.start
+    for clause in text[s.start : s.end].split("，")[:-1]:
+        if re.search(r"\d", clause) or find_cues(clause) or not _POLICY_WORDS.search(clause) or find_triggers(clause):
+            break
+        at += len(clause) + 1
+    if at == s.start:
+        return None
+    statement = parse_statement(text, at, s.end) or parse_statement(text, at, s.end, implicit_prior=True)
+    a, b = trim_reason(text, s.start, at)
+    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
+        return None
+    return a, b, statement
+
+
+def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
+    """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
+    those that state the change, to the end of its sentence, when they name
+    an action and state no figures."""
+    at = s.start
+    for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
+        clause = m.group(0)
+        if not clause:
+            break
+        if re.search(r"\d", clause) or DIRECTION_WORD.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause):
+            at = s.start + m.end()  # still the statement (or its figures)
+        else:
+            break
+    rest = text[at:end]
+    if (
+        at == s.start
+        or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
+        or re.search(r"\d", rest)
+        or find_triggers(rest)
+        or not _ACTION.search(rest)
+    ):
+        return None
+    return at, end
+
+
+def _policy_before(text: str, s: ChangeStatement, floor: int) -> tuple[int, int] | None:
+    """Policy clauses before a change: "我单位认真执行《……》，杜绝……开支，我院
+    2016 年三公经费开支……" in its paragraph, or a paragraph of them before
+    the paragraph of the figures."""
+    para = text.rfind("\n", 0, s.start) + 1
+    windows = [(max(floor, para, s.start - 400), s.start)]
+    prev_end = len(text[:para].rstrip())  # over blank lines
+    if para > floor and prev_end > floor:
+        prev = text.rfind("\n", 0, prev_end) + 1
+        windows.append((max(floor, prev, prev_end - 400), prev_end))
+    for lo, hi in windows:
+        span = _policy_clauses(text, lo, hi)
+        if span:
+            return span
+    return None
+
+
+def _policy_clauses(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The clauses of text[lo:hi] up to the first with an amount, when they
+    state a frugality policy and nothing else (no trigger, no purpose, no heading)."""
+    window = text[lo:hi]
+    figure = FIGURE.search(window)
+    stop = lo + (max(window.rfind(p, 0, figure.start()) for p in "，。；\n") + 1 if figure else len(window))
+    span = text[lo:stop]
+    if (
+        len(re.findall(r"[\u4e00-\u9fff]", span)) < 8
+        or not _POLICY_WORDS.search(span)
+        or find_triggers(span)
+        or "用于" in span  # "主要用于：……" says what the money is for
+        or ENUM_START.match(span.strip())  # an item's own heading line
+        or is_heading(span.strip())
+    ):
+        return None
+    start = lo + len(span) - len(span.lstrip("，。；\n "))
+    return start, stop

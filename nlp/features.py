@@ -230,7 +230,7 @@ def concreteness(text: str) -> tuple[str, ...]:
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
-    if _RESTATE.match(_strip_punct(text)) or text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE])):
+    if _RESTATE.match(_strip_punct(text)) or (text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE]))):
         out.append("q:restate")
     return tuple(out)
 
@@ -361,7 +361,7 @@ class Featurizer:
             lexicon=self.lexicon,
         )
 
-    def fit(self, bags: list[list[str]]) -> "Featurizer":
+    def fit(self, bags: list[list[str]]) -> Featurizer:
         df: Counter = Counter()
         for bag in bags:
             df.update(set(bag))
@@ -382,14 +382,14 @@ class Featurizer:
         )
         return self
 
-    def set_learned(self, vocabulary: list[str], idf: np.ndarray) -> "Featurizer":
+    def set_learned(self, vocabulary: list[str], idf: np.ndarray) -> Featurizer:
         self.vocabulary_ = list(vocabulary)
         self.index_ = {f: i for i, f in enumerate(self.vocabulary_)}
         self.weighted_ = np.array([_weighted(f) for f in self.vocabulary_], dtype=bool)
         self.idf_ = np.asarray(idf, dtype=np.float64)
         return self
 
-    def transform_bags(self, bags) -> "Rows":
+    def transform_bags(self, bags) -> Rows:
         """The vectors of feature bags, as CSR rows; unknown features are ignored.
 
         c:/w: features get sublinear tf times idf, L2-normalised per row;

@@ -197,7 +197,7 @@ def _first_chars(pattern: str) -> str | None:
 
     try:
         chars = first(_parser.parse(pattern))
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unknown form of the parser: no shortcut
         return None
     return "".join(sorted(chars)) if chars else None
 

@@ -168,20 +168,15 @@ def _category(name: str, values):
 def _typed(table):
     """An Arrow table of the batch as a DataFrame: its storage types (int64,
     double, bool, string) as the nullable dtypes, its vocabularies as categories."""
+    import pandas as pd
     import pyarrow as pa
 
-    frame = table.to_pandas(types_mapper={pa.int64(): _pandas("Int64"), pa.float64(): _pandas("Float64"), pa.bool_(): _pandas("boolean")}.get)
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}.get)
     for field in table.schema:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             column = frame[field.name].astype("string")
             frame[field.name] = column.astype(_category(field.name, column)) if field.name in CATEGORIES else column
     return frame
-
-
-def _pandas(dtype: str):
-    import pandas as pd
-
-    return pd.api.types.pandas_dtype(dtype)
 
 
 def _with_flags(rows):

@@ -117,8 +117,7 @@ def read_results(out: str | os.PathLike) -> Results:
         tables[name] = _typed(pq.read_table(path))
     rows = _with_flags(tables["explanations"])
     explanations = rows[rows["cause_no"] <= 1].drop(columns=CAUSE_ONLY).reset_index(drop=True)
-    identity = [c for c in ("unit", "year", "source", "explanation") if c in rows]
-    causes = rows.loc[rows["cause_no"] >= 1, [*identity, *CAUSE_ONLY, "sha256"]].reset_index(drop=True)
+    causes = rows.loc[rows["cause_no"] >= 1, ["unit", "year", "source", "explanation", *CAUSE_ONLY, "sha256"]].reset_index(drop=True)
     return Results(tables["documents"], explanations, causes, tables["findings"], tables["errors"])
 
 

@@ -58,7 +58,8 @@ def test_readme_line_numbers(lines):
     assert at(206).endswith("主要原因是：文物巡查人员减少。")
     assert at(208).startswith("8.XX单位")
     assert "36.50 元" in at(210) and "4.50 万元" in at(210)
-    assert len(lines) - 1 == 224
+    assert "截至 2023 年 12 月 31 日" in at(212)
+    assert len(lines) - 1 == 226
 
 
 def test_vague_and_specific_reasons_are_extracted(report):

@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 MIXED = FIXTURES / "mixed_report.txt"
 PERF = FIXTURES / "perf_table.txt"
 
-ALL_CODES = ["JS101", "JS201", "JS202", "JS203", "JS301", "JS302", "JS401", "JS501", "JS502", "JS601", "JS701"]
+ALL_CODES = ["JS101", "JS201", "JS202", "JS203", "JS301", "JS302", "JS401", "JS501", "JS502", "JS503", "JS601", "JS701"]
 
 # Budget items (类/款/项) for invented explanations.
 ITEM = "一般公共服务支出（类）人大事务（款）行政运行（项）"
@@ -378,6 +378,24 @@ def test_direction_mismatch_near_misses(text):
     assert found(run(text), "JS401") == []
 
 
+UNCHANGED = "青禾区人大办2024年度财政拨款收入支出总计120.50万元。与2023年度相比，财政拨款收入支出总计持平。主要原因：{}。"
+
+
+def test_an_unchanged_item_explained_by_a_fall_is_a_contradiction():
+    hits = found(run(UNCHANGED.format("基本支出中人员退休，以及项目支出进度放缓等原因减少支付")), "JS401")
+    assert len(hits) == 1
+    assert "财政拨款收入支出总计 is stated as unchanged" in hits[0].message and "“减少”" in hits[0].message
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["人员经费增加12.00万元，项目支出减少12.00万元，增减相抵", "在职人员与上年相同，公用经费标准未调整"],
+    ids=["changes-cancel-out", "nothing-moved"],
+)
+def test_an_unchanged_item_with_a_reason_that_fits_is_not_flagged(reason):
+    assert found(run(UNCHANGED.format(reason)), "JS401") == []
+
+
 # ---------------------------------------------------- JS501 arithmetic
 
 
@@ -537,8 +555,10 @@ def test_contradiction_near_misses(row):
         (prior(ITEM, 100.0, 120.5, "某某项目新增支出20.50万元"), "某某项目"),
         (prior(ITEM, 100.0, 120.5, "新录用公务员3名").replace("%，", "%（如持平作持平表述），"), "（如持平作持平表述）"),
         (f"1.{ITEM}：支出决算数为XXX万元，比上年决算增加XX万元，增长XX%。", "XXX"),
+        (f"1.{ITEM}：支出决算数为120.50万元，比上年决算减少0.15万元，下降（增长）27.78%。", "下降（增长）"),
+        (f"1.{ITEM}：年初预算为100.00万元，支出决算为90.00万元。决算数小于（大于）预算数的主要原因：会议减少。", "小于（大于）"),
     ],
-    ids=["unit", "project", "instruction", "figures"],
+    ids=["unit", "project", "instruction", "figures", "both-directions", "both-comparisons"],
 )
 def test_template_leftover_fires(text, placeholder):
     hits = found(run(text), "JS701")
@@ -558,6 +578,42 @@ def test_template_leftover_fires(text, placeholder):
 )
 def test_template_leftover_near_misses(text):
     assert found(run(text), "JS701") == []
+
+
+# ---------------------------------------------------- JS503 year_mismatch
+
+OWN_TITLE = "青禾区人大办2024年度部门决算公开说明\n"
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        ("第二部分 青禾区人大办2023年度部门决算情况说明", "2023年度部门决算情况说明"),
+        ("截至2023年12月31日，本单位共有车辆2辆。", "截至2023年12月31日"),
+    ],
+    ids=["section-title", "balance-date"],
+)
+def test_year_mismatch_fires(line, said):
+    hits = found(run(OWN_TITLE + line + "\n" + prior(ITEM, 100.0, 120.5, "新录用公务员3名")), "JS503")
+    assert [h.message for h in hits] == [f"the report is for 2024 but says “{said}”"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "截至2024年12月31日，本单位共有车辆2辆。",
+        "本年支出与2023年度部门决算相比增加20.50万元。",  # last year named on purpose
+        "青禾区人大办2024年度部门决算情况说明",
+    ],
+    ids=["own-balance-date", "comparison-with-last-year", "own-section-title"],
+)
+def test_year_mismatch_near_misses(line):
+    assert found(run(OWN_TITLE + line + "\n" + prior(ITEM, 100.0, 120.5, "新录用公务员3名")), "JS503") == []
+
+
+def test_year_mismatch_needs_the_reports_year():
+    """With no title that names the year, there is nothing to hold the text to."""
+    assert found(run("截至2023年12月31日，本单位共有车辆2辆。\n" + prior(ITEM, 100.0, 120.5, "新录用公务员3名")), "JS503") == []
 
 
 # ---------------------------------------------------- messages quote evidence

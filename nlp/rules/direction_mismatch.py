@@ -12,6 +12,8 @@ _DOWN = re.compile(r"减少|下降|降低|压减|压缩|节约|缩减|下调|削
 _LAST_YEAR = re.compile(r"上年|去年|上一年|以前年度|往年")
 _COMPARISON = re.compile(r"(?:较|比|与|同)(?:上年|去年|上一年度?)(?:同期)?(?:相比)?")
 _GONE = re.compile(r"本年无|本年度无|不再|已完工|完工|已结束|到期")
+# Words that explain an unchanged total by changes that cancel out.
+_OFFSET = re.compile(r"相抵|抵消|抵减|持平|平衡|相当|一增一减|有增有减|增减")
 
 
 def _about_last_year(text: str) -> bool:
@@ -23,7 +25,10 @@ class DirectionMismatch(Rule):
     about fewer staff or cut spending for an increase, or about new hires or
     added funds for a decrease. Only causes whose direction words all point
     one way are judged, and not those about last year's events ("上年一次性
-    补发……") or about something that no longer applies ("已完工", "本年无")."""
+    补发……") or about something that no longer applies ("已完工", "本年无").
+    An item stated as unchanged ("与上年相比持平") whose reason says only that
+    money fell, or only that it rose, is a contradiction too, unless the reason
+    says the changes cancel out ("增减相抵")."""
 
     code = "JS401"
     name = "direction_mismatch"
@@ -35,7 +40,10 @@ class DirectionMismatch(Rule):
     def check(self, report, options):
         for e in report.explanations:
             s = e.statement
-            if not s or s.direction not in (Direction.INCREASE, Direction.DECREASE):
+            if not s or s.direction is None:
+                continue
+            if s.direction == Direction.NONE:
+                yield from self._unchanged(e)
                 continue
             for c in e.causes:
                 if _about_last_year(c.text):
@@ -45,3 +53,12 @@ class DirectionMismatch(Rule):
                     yield self.finding(f"{s.item or e.id} increased but the cause says “{down[0]}”: {quote(c.text)}", [e])
                 elif s.direction == Direction.DECREASE and up and not down:
                     yield self.finding(f"{s.item or e.id} decreased but the cause says “{up[0]}”: {quote(c.text)}", [e])
+
+    def _unchanged(self, e):
+        """An unchanged item whose reason moves money one way only."""
+        if not e.reason or _OFFSET.search(e.reason) or _about_last_year(e.reason):
+            return
+        up, down = _UP.findall(e.reason), _DOWN.findall(e.reason)
+        if bool(up) != bool(down):
+            word = (up or down)[0]
+            yield self.finding(f"{e.statement.item or e.id} is stated as unchanged but the reason says “{word}”: {quote(e.reason)}", [e])

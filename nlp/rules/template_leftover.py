@@ -10,13 +10,16 @@ _PLACEHOLDER = re.compile(
     r"|[（(]如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}[）)]|[（(]如[^）)]{0,12}表述[）)]"
     r"|【[^】\d]{1,12}】"
     r"|(?:此处|这里)(?:填写|填报|说明)"
+    # The template's two directions, one to be struck out: "下降（增长）27.78%", "小于（大于）预算数".
+    r"|(?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[（(](?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[）)]"
 )
 
 
 class TemplateLeftover(Rule):
     """Placeholders or writing instructions of the template left in the
-    published report (XX单位, ××, 某某, XXX 万元, "（如持平作持平表述）"): the
-    figure or explanation they stand for was never written."""
+    published report (XX单位, ××, 某某, XXX 万元, "（如持平作持平表述）", both
+    directions offered as in "下降（增长）27.78%"): the figure, word or
+    explanation they stand for was never chosen or written."""
 
     code = "JS701"
     name = "template_leftover"

@@ -54,7 +54,7 @@ from nlp.statements import AMOUNT, DIRECTION_WORD
 from nlp.triggers import FIND, Trigger, find_triggers
 from nlp.unexplained import unexplained
 from nlp.untriggered import reason_without_trigger
-from nlp.vocabulary import Basis
+from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
@@ -128,7 +128,8 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
             statement, (a, b), flags = reason
             found.append(Found(statement, a, b, split_causes(text, a, b), "", flags))
         else:
-            gaps.append(Gap(s))
+            # An unchanged item is listed, but it is no change left unexplained.
+            gaps.append(Gap(s, ["unchanged"] if _unchanged(s) else []))
     found.sort(key=lambda f: f.start)
     return found, sorted(blanks + gaps, key=lambda g: g.statement.start)
 
@@ -291,3 +292,9 @@ def _apply_hints(s: ChangeStatement, t: Trigger) -> None:
         s.basis = t.basis
     if s.basis is None and s.direction is not None:
         s.basis = Basis.PRIOR_YEAR
+
+
+def _unchanged(s: ChangeStatement) -> bool:
+    """Stated as unchanged: 持平, a change of 0, or the same amount twice
+    ("年初预算为 10.00 万元，支出决算为 10.00 万元")."""
+    return s.direction == Direction.NONE or s.change == 0 or (s.amount is not None and s.amount == s.compare_amount)

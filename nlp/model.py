@@ -191,6 +191,12 @@ class Report:
             return None
         return self.repaired.locate(start, start + 1 if end is None else end)
 
+    @property
+    def unexplained_changes(self) -> list[MissingExplanation]:
+        """The changes stated without a reason: `missing` less the items stated
+        as unchanged (flag `unchanged`), which need none."""
+        return [m for m in self.missing if "unchanged" not in m.flags]
+
     def explanation(self, id: str) -> Explanation | MissingExplanation | None:
         for e in self.explanations:
             if e.id == id:

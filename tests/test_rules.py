@@ -150,6 +150,21 @@ def test_missing_near_misses(text):
     assert found(run(text), "JS101") == []
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "2.一般公共服务支出（类）财政事务（款）一般行政管理事务（项）。年初预算为10.00万元，支出决算为10.00万元。",
+        "2024年度“三公”经费财政拨款支出决算数与2023年度持平。",
+        "使用非财政拨款结余为0.00万元，同上年决算数相同。",
+    ],
+    ids=["same-amount-twice", "flat", "zero-and-same"],
+)
+def test_an_unchanged_item_is_listed_but_is_no_change_without_a_reason(statement):
+    report = run(statement)
+    assert [m.flags for m in report.missing] == [["unchanged"]]
+    assert report.unexplained_changes == [] and found(report, "JS101") == []
+
+
 def test_missing_thresholds_are_options():
     material = prior(ITEM, 100.0, 120.5)
     small = prior(ITEM, 100.0, 102.0)

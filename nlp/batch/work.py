@@ -162,7 +162,7 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
             "score": _num(report.score),
             "explanations": len(report.explanations),
             "causes": sum(len(e.causes) for e in report.explanations),
-            "missing": len(report.missing),
+            "missing": len(report.unexplained_changes),
             "findings": len(report.findings),
             "labels": labels,
             "rules": rules,

@@ -154,7 +154,7 @@ def _counts(report: Report, findings: list[Finding], causes: int) -> dict:
     return {
         "explanations": len(report.explanations),
         "causes": causes,
-        "missing": len(report.missing),
+        "missing": len(report.unexplained_changes),
         "findings": len(findings),
         "severity": Counter(f.severity for f in findings),
         "low_confidence": sum(1 for e in report.explanations if "low_confidence" in e.flags),

@@ -18,7 +18,7 @@ def render(report: Report, limit: int | None = 25, color: bool | None = None) ->
     console.print(f"[bold]{report.source}[/bold]{pages}")
     n_causes = sum(len(e.causes) for e in report.explanations)
     console.print(
-        f"{len(report.explanations)} explanations, {n_causes} causes, {len(report.missing)} changes without a reason, "
+        f"{len(report.explanations)} explanations, {n_causes} causes, {len(report.unexplained_changes)} changes without a reason, "
         f"{len(report.findings)} findings"
     )
     if report.score is not None:

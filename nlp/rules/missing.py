@@ -21,7 +21,7 @@ class Missing(Rule):
     def check(self, report, options):
         for m in report.missing:
             s = m.statement
-            if s.direction == Direction.NONE:
+            if s.direction == Direction.NONE or "unchanged" in m.flags:
                 continue
             big = (s.change is not None and s.change >= options["min_change"]) or (
                 s.change_pct is not None and s.change_pct >= options["min_pct"]

@@ -320,6 +320,29 @@ def test_repeated_near_misses(reasons):
     assert found(run(items_report(reasons)), "JS301") == []
 
 
+TOTALS = ["收入支出总计", "财政拨款收入支出总计", "一般公共预算财政拨款支出"]
+
+
+def totals_report(items: list[str], reason: str) -> str:
+    return "".join(
+        f"{n}.青禾区人大办2024年度{item}{120.5 + n:.2f}万元。与2023年度相比，{item}增加20.50万元，主要原因是：{reason}。\n"
+        for n, item in enumerate(items, 1)
+    )
+
+
+def test_the_totals_are_one_change_seen_at_several_levels():
+    """The same reason for 收入支出总计, 财政拨款收入支出总计 and 一般公共预算财政拨款支出
+    is one change explained once, not a copy."""
+    assert found(run(totals_report(TOTALS, SAME)), "JS301") == []
+    hits = found(run(totals_report([*TOTALS, ITEM, EDU], SAME)), "JS301")
+    assert len(hits) == 1 and len(hits[0].targets) == 5  # the totals, 行政运行 and 小学教育: three changes
+
+
+def test_an_accounts_income_and_expenditure_are_twins():
+    twins = ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款支出", "国有资本经营预算财政拨款收入"]
+    assert found(run(totals_report(twins, SAME)), "JS301") == []
+
+
 def test_repeated_min_items_is_an_option():
     text = items_report([SAME, SAME, "新录用公务员3名"])
     assert len(found(run(text, Settings(rule_options={"repeated": {"min_items": 2}})), "JS301")) == 1

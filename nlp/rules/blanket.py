@@ -1,14 +1,16 @@
 from typing import ClassVar
 
 from nlp.rules import Rule, quote
-from nlp.rules.repeated import reason_groups
+from nlp.rules.repeated import change_keys, reason_groups
 from nlp.vocabulary import Severity
 
 
 class Blanket(Rule):
     """One reason covers a large share of all the explanations in the report:
     a blanket explanation used in place of item-by-item reasons. It is the
-    extreme case of `repeated` and weighs more."""
+    extreme case of `repeated` and weighs more. Shares count changes, as
+    `repeated` does: the report's totals are one, an account's income and
+    expenditure are one."""
 
     code = "JS302"
     name = "blanket"
@@ -19,8 +21,9 @@ class Blanket(Rule):
     options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}
 
     def check(self, report, options):
-        total = len([e for e in report.explanations if e.reason])
+        total = len(change_keys([e for e in report.explanations if e.reason]))
         for group in reason_groups(report, options["similarity"]):
-            share = len(group) / total
-            if share > options["share"] and len(group) >= options["min_items"]:
-                yield self.finding(f"one reason covers {len(group)} of {total} explanations ({share:.0%}): {quote(group[0].reason)}", group)
+            covered = len(change_keys(group))
+            share = covered / total
+            if share > options["share"] and covered >= options["min_items"]:
+                yield self.finding(f"one reason covers {covered} of {total} changes explained ({share:.0%}): {quote(group[0].reason)}", group)

@@ -1,15 +1,27 @@
+import re
 from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.similarity import group_similar
 from nlp.vocabulary import Severity
 
+# The whole account at one level or another: 收入支出总计, 财政拨款收入支出总计,
+# 一般公共预算财政拨款支出 … — one change seen at several levels, so one reason
+# for all of them is no copy.
+_TOTAL = re.compile(
+    r"(?:本年|本年度)?(?:财政拨款)?(?:收入支出|收入|支出)(?:决算)?(?:总计|合计|总体|总额)"
+    r"|(?:一般公共预算|政府性基金预算|国有资本经营预算)财政拨款(?:收入支出|收入|支出)(?:决算)?(?:总体|总计|合计)?"
+)
+
 
 class Repeated(Rule):
     """The same or nearly the same reason is given for several different items
     in one document. A reason copied across items rarely explains each of them;
     the reader should ask what drove each item. One finding per group, naming
-    the items; punctuation, spaces, figures and small edits do not hide a copy."""
+    the items; punctuation, spaces, figures and small edits do not hide a copy.
+    The totals of the report (收入支出总计, 财政拨款收入支出总计, 一般公共预算财政
+    拨款支出) are one change seen at several levels, and the income and the
+    expenditure of one account are twins: each counts as one item."""
 
     code = "JS301"
     name = "repeated"
@@ -22,7 +34,7 @@ class Repeated(Rule):
     def check(self, report, options):
         for group in reason_groups(report, options["similarity"]):
             items = _distinct_items(group)
-            if len(items) >= options["min_items"]:
+            if len(change_keys(group)) >= options["min_items"]:
                 listed = "、".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
                 yield self.finding(f"the same reason is given for {len(items)} items ({listed}): {quote(group[0].reason)}", group)
 
@@ -40,3 +52,16 @@ def _distinct_items(group) -> list[str]:
         name = e.statement.item if e.statement else f"{e.row.project}/{e.row.indicator}"
         seen.setdefault(name or e.id, None)
     return list(seen)
+
+
+def change_keys(group) -> set[str]:
+    """The distinct changes a group of explanations is about: the totals are
+    one, an account's income and expenditure are one."""
+    keys = set()
+    for e in group:
+        item = (e.statement.item if e.statement else None) or e.id
+        if e.statement and _TOTAL.fullmatch(item):
+            keys.add("总计")
+        else:
+            keys.add(re.sub(r"收入|支出", "", item) or item)
+    return keys

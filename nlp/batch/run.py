@@ -88,6 +88,7 @@ def run_batch(
     from nlp.batch.store import Store
     from nlp.config import load_settings
     from nlp.limits import budget_from
+    from nlp.rules import registry
 
     t0 = time.perf_counter()
     paths = list(iter_inputs(inputs, exclude=[out]))
@@ -99,7 +100,7 @@ def run_batch(
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
     eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
-    run_settings = load_settings(None)
+    run_settings = load_settings(None, rules=registry())
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     store = Store(out, resume=resume, model=identity).open()
     try:
@@ -152,10 +153,11 @@ class _Tasks:
         from nlp.batch.work import Task
         from nlp.config import load_settings
         from nlp.limits import budget_from
+        from nlp.rules import registry
 
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._folders:
-            settings = load_settings(path)
+            settings = load_settings(path, rules=registry())
             self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
         return Task(sha, path, data, *self._folders[folder], model=self.model)
 

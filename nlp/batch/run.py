@@ -99,13 +99,16 @@ def run_batch(
         raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
+    tasks = _Tasks(spec, timeout, max_memory)
+    for path in paths:  # a bad settings file near any input stops the run before it starts
+        tasks.settings(path)
     eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
     run_settings = load_settings(None, rules=registry())
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     store = Store(out, resume=resume, model=identity).open()
     try:
         with eng, make_progress(progress, len(paths)) as bar:
-            run = _Run(paths, store, bar, _Tasks(spec, timeout, max_memory), t0)
+            run = _Run(paths, store, bar, tasks, t0)
             run.summary.engine = engine
             run.summary.workers = getattr(eng, "workers", None) or 0
             # The outputs' libraries load while the workers analyse (the
@@ -151,6 +154,11 @@ class _Tasks:
 
     def __call__(self, path: str, sha: str, data: bytes):
         from nlp.batch.work import Task
+
+        return Task(sha, path, data, *self.settings(path), model=self.model)
+
+    def settings(self, path: str) -> tuple:
+        """The settings and budget of the file's folder; InputError for a bad settings file."""
         from nlp.config import load_settings
         from nlp.limits import budget_from
         from nlp.rules import registry
@@ -159,7 +167,7 @@ class _Tasks:
         if folder not in self._folders:
             settings = load_settings(path, rules=registry())
             self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
-        return Task(sha, path, data, *self._folders[folder], model=self.model)
+        return self._folders[folder]
 
 
 class _Run:

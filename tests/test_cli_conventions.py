@@ -283,6 +283,13 @@ def test_output_paths_are_checked_before_any_work(tmp_path, command):
         assert proc.stdout == ""
 
 
+def test_batch_results_folder_is_checked_before_any_work(tmp_path):
+    a_file = tmp_path / "results"
+    a_file.write_text("x", encoding="utf-8")
+    for target, words in ((a_file, "not a folder"), (a_file / "out", f"{a_file} is not a folder")):
+        one_error_line(juesuan("batch", CLEAN, "--no-model", "-o", target), f"cannot write {target}", words)
+
+
 # ----------------------------------------------------------------------- CSV
 
 

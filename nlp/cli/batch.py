@@ -16,6 +16,7 @@ from nlp.cli.options import (
     add_budget_options,
     add_gate_options,
     add_model_options,
+    check_writable,
     fail,
     gate,
     model_choice,
@@ -69,6 +70,7 @@ def run(args) -> int:
     from nlp.errors import InputError
 
     try:
+        check_writable(args.out, folder=True)
         model = model_choice(args)
         with _model_loaded(model):
             summary = run_batch(

@@ -106,19 +106,24 @@ def settings_for(path, args=None):
     return load_settings(path, select, ignore, rules=registry())
 
 
-def check_writable(path: str | None) -> None:
-    """An output path the command will write: InputError now, before any
-    work, rather than after it."""
+def check_writable(path: str | None, folder: bool = False) -> None:
+    """An output path the command will write (a file, or a `folder` it may
+    create): InputError now, before any work, rather than after it."""
     from nlp.errors import InputError
 
     if not path or path == "-":
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise InputError(f"cannot write {path}: it is a folder")
-    if not os.path.isdir(folder):
-        raise InputError(f"cannot write {path}: no folder {folder}")
-    if not os.access(path if os.path.exists(path) else folder, os.W_OK):
+    where = os.path.abspath(path)
+    if os.path.exists(where):
+        if os.path.isdir(where) != folder:
+            raise InputError(f"cannot write {path}: {'not' if folder else 'it is'} a folder")
+    else:
+        where = os.path.dirname(where)
+        while folder and not os.path.exists(where):  # a results folder is made with its parents
+            where = os.path.dirname(where)
+        if not os.path.isdir(where):
+            raise InputError(f"cannot write {path}: {where} is not a folder" if os.path.exists(where) else f"cannot write {path}: no folder {where}")
+    if not os.access(where, os.W_OK):
         raise InputError(f"cannot write {path}: permission denied")
 
 

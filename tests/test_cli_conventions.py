@@ -125,7 +125,7 @@ def test_exit_codes_are_in_the_help():
     for command in ("score", "batch"):
         text = " ".join(juesuan(command, "--help").stdout.split())
         assert "--fail-on {error,warning,info,never}" in text and "--fail-under" in text and "--exit-zero" in text
-        assert "0 nothing at or above the --fail-on severity" in text and "2 usage or input error" in text
+        assert "0 clean (no finding at or above --fail-on" in text and "2 usage or input error" in text
 
 
 def test_batch_exit_codes_over_the_run(tmp_path):
@@ -256,6 +256,10 @@ def test_several_files_json_is_a_list_one_file_is_unchanged():
     assert json.loads(many.stdout) == [analyze(p, model=None).to_dict() for p in (WARNING, CLEAN)]
     one = juesuan("score", WARNING, "--no-model", "--format", "json")
     assert json.loads(one.stdout) == analyze(WARNING, model=None).to_dict()
+    sarif = json.loads(juesuan("score", WARNING, ERROR, "--no-model", "--format", "sarif").stdout)
+    assert [run["artifacts"][0]["location"]["uri"] for run in sarif["runs"]] == [str(WARNING), str(ERROR)]
+    rows = read_csv(juesuan("score", WARNING, ERROR, "--no-model", "--format", "csv", "--table", "findings").stdout)
+    assert [(r["source"], r["code"]) for r in rows] == [(str(WARNING), "JS201"), (str(ERROR), "JS101")]
 
 
 def test_a_missing_file_among_several_is_exit_2_the_rest_is_scored():

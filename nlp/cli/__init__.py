@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="juesuan",
         description="读取部门决算公开说明，检查其中的变动原因。Read Chinese final-account reports (部门决算公开说明) and check their explanations.",
-        epilog=EXIT_CODES,
+        epilog=f"exit codes: {EXIT_CODES}",
     )
     parser.add_argument("--version", action=_Version, help="print the version of juesuan and of its model, and exit")
     commands = parser.add_subparsers(dest="command", required=True)

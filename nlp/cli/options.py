@@ -13,8 +13,9 @@ from contextlib import contextmanager
 # The exit codes, as a linter's (ruff, flake8): what a script gates on.
 CLEAN, FOUND, ERROR = 0, 1, 2
 EXIT_CODES = (
-    "exit codes: 0 nothing at or above the --fail-on severity and no score under --fail-under; "
-    "1 there is (or, in batch, a file could not be analysed); 2 usage or input error"
+    "0 clean (no finding at or above --fail-on, no score under --fail-under); "
+    "1 findings at or above --fail-on or a score under --fail-under (batch: also a file that could not be analysed); "
+    "2 usage or input error"
 )
 SEVERITIES = ("error", "warning", "info")  # most severe first
 
@@ -27,7 +28,7 @@ def add_rule_options(parser) -> None:
 
 def add_gate_options(parser) -> None:
     """--fail-on, --fail-under, --exit-zero: when the exit code is 1."""
-    gate = parser.add_argument_group("exit code", EXIT_CODES)
+    gate = parser.add_argument_group("exit codes", EXIT_CODES)
     gate.add_argument("--fail-on", choices=[*SEVERITIES, "never"], default="warning",
                       help="exit 1 when a finding is at least this severe (default: warning; info findings are notes, "
                            "never: only --fail-under decides)")

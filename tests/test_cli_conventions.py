@@ -237,7 +237,8 @@ def test_text_fits_the_terminal_width():
     narrow = juesuan("score", EXAMPLE, "--no-model", "--all", env={"COLUMNS": "80"})
     assert narrow.returncode == 1, narrow.stderr
     assert max(map(display_width, narrow.stdout.splitlines())) <= 80
-    piped = juesuan("rules")  # not a terminal, no $COLUMNS: 120 columns, as before
+    assert max(map(display_width, juesuan("rules", env={"COLUMNS": "80"}).stdout.splitlines())) <= 80
+    piped = juesuan("score", EXAMPLE, "--no-model")  # not a terminal, no $COLUMNS: 120 columns, as before
     assert max(map(display_width, piped.stdout.splitlines())) == 120
 
 

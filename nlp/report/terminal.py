@@ -62,8 +62,6 @@ def render_rules(rules, color: bool = False, width: int = 120) -> str:
     what each reports where the terminal is wide enough."""
     from rich.table import Table
 
-    from nlp.config import Settings
-
     console = _console(color, width)
     table = Table(title="规则 rules", title_justify="left", box=None, pad_edge=False)
     wide = width >= 100
@@ -71,15 +69,14 @@ def render_rules(rules, color: bool = False, width: int = 120) -> str:
         table.add_column(header, no_wrap=True)
     if wide:
         table.add_column("检查什么 what it reports")
-    default = Settings()
     for r in rules:
         batch = "（批量 batch）" if r.scope == "corpus" else ""
         row = [r.code, r.zh, r.name, f"[{_SEVERITY_STYLE[r.severity]}]{r.severity.zh} {r.severity}[/]",
-               "开 on" if default.enabled(r) else "关 off", f"{batch}{r.summary}"]
+               _on(r), f"{batch}{r.summary}"]
         table.add_row(*row[: len(table.columns)])
     console.print(table)
     console.print("详见 juesuan rules JS301（代码或名称 code or name）：理由、示例、选项，及如何在 juesuan.toml 中调整。")
-    return console.export_text(styles=color)
+    return _trimmed(console, color)
 
 
 def render_rule(rule, color: bool = False, width: int = 120) -> str:
@@ -88,25 +85,36 @@ def render_rule(rule, color: bool = False, width: int = 120) -> str:
     console = _console(color, width)
     console.print(f"[bold]{rule.code} {rule.zh}[/bold]  {rule.name}")
     console.print(f"级别 severity: [{_SEVERITY_STYLE[rule.severity]}]{rule.severity.zh} {rule.severity}[/]  "
-                  f"范围 scope: {_SCOPE[rule.scope]}  默认 default: 开 on")
+                  f"范围 scope: {_SCOPE[rule.scope]}  默认 default: {_on(rule)}")
     console.print(rule.summary, markup=False)
     console.print("\n[bold]理由 rationale[/bold]")
     console.print(rule.rationale, markup=False)
     console.print("\n[bold]示例 example[/bold]")
     console.print(rule.example, markup=False)
-    console.print("\n[bold]选项 options[/bold]")
+    console.print("\n[bold]选项 options[/bold]（默认值 defaults）")
     for option, value in rule.options.items():
-        console.print(f"  {option} = {_toml(value)}  （默认 default）", markup=False)
+        console.print(f"  {option} = {_toml(value)}", markup=False)
     if not rule.options:
         console.print("  无 none")
     console.print("\n[bold]调整 tuning[/bold]  在 juesuan.toml 中（或 pyproject.toml 的 \\[tool.juesuan] 下），放在报告所在文件夹或其上级：")
-    lines = [f"[{rule.name}]", *(f"{option} = {_toml(value)}" for option, value in rule.options.items())] if rule.options else []
-    lines.append(f'ignore = ["{rule.code}"]    # 关闭 turn it off (or --ignore {rule.code}; --select {rule.code}: only this rule)')
-    if rule.options:  # top-level keys come before the tables in TOML
-        lines = [lines[-1], *lines[:-1]]
-    for line in lines:
-        console.print(f"  {line}", markup=False)
-    return console.export_text(styles=color)
+    if rule.options:
+        console.print(f"  [{rule.name}]", markup=False)
+        for option, value in rule.options.items():
+            console.print(f"  {option} = {_toml(value)}", markup=False)
+    console.print(f'关闭 turn it off: ignore = ["{rule.code}"]（顶层键，写在各表之前 a top-level key）或 or --ignore {rule.code}',
+                  markup=False)
+    console.print(f"只运行它 only this rule: --select {rule.code}", markup=False)
+    return _trimmed(console, color)
+
+
+def _on(rule) -> str:
+    from nlp.config import Settings
+
+    return "开 on" if Settings().enabled(rule) else "关 off"
+
+
+def _trimmed(console, color: bool) -> str:
+    return "".join(line.rstrip() + "\n" for line in console.export_text(styles=color).splitlines())
 
 
 _SCOPE = {"report": "单份报告 report", "corpus": "批量 batch (juesuan batch)"}

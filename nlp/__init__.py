@@ -4,9 +4,12 @@ explanation of a change, and judge it.
     from nlp import analyze, classify
     report = analyze("report.pdf")
     report.to_dict()
+    report.to_frames().causes                  # pandas (see docs/pandas.md)
+    read_results("results/").causes            # a batch's tables (juesuan batch --out results/)
     classify(["新录用公务员6名", "工作需要"])
 """
 from nlp.errors import InputError
+from nlp.frames import read_results
 from nlp.model import Cause, ChangeStatement, Explanation, Location, MissingExplanation, PerformanceRow, Report
 from nlp.pipeline import analyze
 
@@ -31,4 +34,5 @@ __all__ = [
     "Report",
     "analyze",
     "classify",
+    "read_results",
 ]

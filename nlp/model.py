@@ -197,6 +197,13 @@ class Report:
                 return e
         return next((m for m in self.missing if m.id == id), None)
 
+    def to_frames(self):
+        """Its explanations, causes, findings and missing reasons as pandas
+        DataFrames with typed columns (`nlp.frames`)."""
+        from nlp.frames import report_frames
+
+        return report_frames(self)
+
     def to_dict(self) -> dict:
         """The JSON contract of `juesuan score --format json`."""
         return {

@@ -110,6 +110,33 @@ def test_tables_agree(local_run):
     assert wb["explanations"].max_row == len(expl) + 1
 
 
+def test_tables_start_with_whose_report_and_end_with_its_hash(local_run):
+    import openpyxl
+
+    from nlp.batch.tables import header_zh
+
+    out, _ = local_run
+    for name in TABLES[:3]:
+        with open(out / name, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f))
+        assert header[:3] == ["unit", "year", "source"] and header[-1] == "sha256", name
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    for name in ("documents", "explanations", "findings", "errors"):
+        ws = wb[name]
+        with open(out / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
+            english = next(csv.reader(f))
+        # Chinese headers in the workbook, one for each English column of the CSV
+        assert [c.value for c in ws[1]] == [header_zh(name, c) for c in english]
+        assert len({c.value for c in ws[1]}) == ws.max_column, name  # no two alike
+        widths = [ws.column_dimensions[cell.column_letter].width for cell in ws[1]]
+        assert all(6 <= w <= 50 for w in widths), (name, widths)
+    docs = wb["documents"]
+    assert [c.value for c in docs[1]][:3] == ["单位", "年度", "文件"] and docs.cell(1, docs.max_column).value == "SHA-256"
+    headers = [c.value for c in docs[1]]
+    assert "原因：人员与薪酬" in headers and any(h.startswith("JS801 ") and h != "JS801 copied_across_units" for h in headers)
+    assert docs.column_dimensions["C"].width > docs.column_dimensions["B"].width  # a path is wider than a year
+
+
 def test_formula_is_text(local_run):
     import openpyxl
 
@@ -119,7 +146,7 @@ def test_formula_is_text(local_run):
     wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     ws = wb["explanations"]
     header = [c.value for c in next(ws.iter_rows(max_row=1))]
-    col = header.index("reason")
+    col = header.index("原因说明")  # reason
     cells = [row[col] for row in ws.iter_rows(min_row=2) if row[col].value and "HYPERLINK" in str(row[col].value)]
     assert cells and all(c.data_type == "s" and c.value.startswith("=HYPERLINK") for c in cells)
 

@@ -8,6 +8,9 @@ import argparse
 import csv
 import json
 import os
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -253,6 +256,25 @@ def test_tables_csv_parquet_xlsx_and_formula_safety(tmp_path):
     assert wb["empty"].max_row == 1
 
 
+def test_xlsx_column_widths_fit_the_header_and_first_rows(tmp_path):
+    import openpyxl
+
+    from nlp.sheets import MAX_WIDTH, MIN_WIDTH, WIDTH_ROWS, Workbook
+
+    with Workbook(str(tmp_path / "w.xlsx")) as book:
+        sheet = book.add_sheet("s", ["n", "单位名称", "text", "late"])
+        sheet.append([1, "城西区文化和旅游局", "x" * 200, None])
+        for _ in range(WIDTH_ROWS):
+            sheet.append([2, "局", "y", None])
+        sheet.append([3, "局", "y", "a value after the rows measured"])
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["s"]
+    width = {c: ws.column_dimensions[c].width for c in "ABCD"}
+    assert width["A"] == MIN_WIDTH  # "n" and digits: the least
+    assert width["B"] == 2 * len("城西区文化和旅游局") + 1  # a Chinese character is two wide
+    assert width["C"] == MAX_WIDTH  # a long text: the most
+    assert width["D"] == len("late") + 3  # the header and its filter button; rows past WIDTH_ROWS are not read
+
+
 def test_xlsx_sheet_overflow(tmp_path, monkeypatch):
     import openpyxl
 
@@ -269,6 +291,30 @@ def test_xlsx_sheet_overflow(tmp_path, monkeypatch):
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames == ["rows", "rows (2)", "rows (3)"]
     assert [c.value for c in wb["rows (3)"]["A"]] == ["n", 6]
+
+
+# ------------------------------------------------------------ the rate
+
+def test_the_bar_and_the_summary_give_one_rate_and_a_resume_with_nothing_to_do_says_so(tmp_path, capsys):
+    from nlp.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for path in sorted((Path(__file__).parent / "fixtures").glob("*.txt"))[:3]:
+        shutil.copy(path, src / path.name)
+    summary = run_batch([str(src)], str(tmp_path / "out"), workers=1, progress=True)
+    bar = capsys.readouterr().err
+    rate = summary.rate()
+    assert summary.done == 3 and rate == summary.done / summary.analyse_seconds
+    shown = re.findall(r"([\d.]+) reports/s", bar)
+    assert shown and shown[-1] == f"{rate:.1f}"  # where the bar ends
+    assert f"({rate:.1f} reports/s, local, 1 workers)" in summary.line()
+
+    again = run_batch([str(src)], str(tmp_path / "out"), workers=1, resume=True, progress=True)
+    bar = capsys.readouterr().err
+    assert (again.done, again.skipped, again.attempted) == (0, 3, 0) and again.rate() is None
+    assert "nothing left to do" in again.line() and "reports/s" not in again.line()
+    assert "– reports/s" in bar and not re.search(r"\d reports/s", bar)
 
 
 # ------------------------------------------------------------ the command line

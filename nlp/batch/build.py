@@ -199,8 +199,7 @@ class _Writer:
     findings joined in, and the dashboard's numbers gathered on the way."""
 
     def __init__(self, out: str, book, labels: list[str], rules: list[tuple[str, str]], identities: list[Identity], agg: _Aggregates):
-        columns = T.DOCUMENT_BASE + [(f"label_{label}", "int") for label in labels] + [(f"{code}_{name}", "int") for code, name in rules]
-        self.documents = T.Table(out, "documents", columns, book)
+        self.documents = T.Table(out, "documents", T.document_columns(labels, rules), book)
         self.explanations = T.Table(out, "explanations", T.explanation_columns(), book)
         self.findings = T.Table(out, "findings", T.FINDING_COLUMNS, book)
         self.out, self.book = out, book
@@ -219,9 +218,9 @@ class _Writer:
         self.documents.write(self._document_row(doc, corpus_findings))
         ident = doc.identity
         for r in doc.rows:
-            self.explanations.write([doc.ref.sha256, ident.source, ident.unit, ident.year, *r, " ".join(sorted(set(corpus_codes.get(r.explanation, [])))) or None])
+            self.explanations.write([ident.unit, ident.year, ident.source, *r, " ".join(sorted(set(corpus_codes.get(r.explanation, [])))) or None, doc.ref.sha256])
         for f in doc.findings:
-            self.findings.write(FindingRow(doc.ref.sha256, ident.source, ident.unit, ident.year, "report", *f[:5], None, *f[5:]))
+            self.findings.write(FindingRow(ident.unit, ident.year, ident.source, "report", *f[:5], None, *f[5:], doc.ref.sha256))
         for row in doc.corpus_rows:
             self.findings.write(row)
         self.agg.add(doc)
@@ -232,8 +231,8 @@ class _Writer:
         message = rule.message(f, Quoted(r.item, r.reason or "", r.amount, r.change, r.change_pct), [_who(i) for i in related])
         ident = doc.identity
         return FindingRow(
-            doc.ref.sha256, ident.source, ident.unit, ident.year, "corpus", f.code, rule.name, str(rule.severity), message,
-            f.explanation, " | ".join(i.source for i in related), r.page, r.start, r.end, None, None,
+            ident.unit, ident.year, ident.source, "corpus", f.code, rule.name, str(rule.severity), message,
+            f.explanation, " | ".join(i.source for i in related), r.page, r.start, r.end, None, None, doc.ref.sha256,
         )
 
     def _document_row(self, doc: Document, corpus_findings: list[CorpusFinding]) -> list:
@@ -242,10 +241,11 @@ class _Writer:
         rule_counts.update(f.code for f in corpus_findings)
         label_counts = s.get("labels", {})
         return (
-            [doc.ref.sha256, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.unit, ident.year, ident.origin or None,
+            [ident.unit, ident.year, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.origin or None,
              s.get("pages"), s.get("score"), s.get("explanations"), s.get("causes"), s.get("missing"), s.get("findings"), len(doc.corpus_rows)]
             + [label_counts.get(label, 0) for label in self.labels]
             + [rule_counts.get(code, 0) for code, _ in self.rules]
+            + [doc.ref.sha256]
         )
 
 

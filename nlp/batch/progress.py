@@ -1,4 +1,8 @@
-"""The progress bar: files done, per second, ETA — on a terminal only."""
+"""The progress bar: files done, reports analysed per second, ETA — on a terminal only.
+
+The rate is the run's own (`rate()`, nlp.batch.run.BatchSummary.rate): the
+bar ends on the figure the summary line prints, not on rich's speed, which
+counts skipped files and only the last seconds."""
 from __future__ import annotations
 
 import sys
@@ -19,7 +23,7 @@ class NoProgress:
 
 
 class RichProgress(NoProgress):
-    def __init__(self, total: int, description: str = "analysing"):
+    def __init__(self, total: int, rate, description: str = "analysing"):
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -34,8 +38,8 @@ class RichProgress(NoProgress):
 
         class Rate(ProgressColumn):
             def render(self, task):
-                speed = task.finished_speed or task.speed
-                return Text(f"{speed:5.1f}/s" if speed else "   –/s", style="progress.data.speed")
+                speed = rate()
+                return Text(f"{speed:5.1f} reports/s" if speed else "    – reports/s", style="progress.data.speed")
 
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
@@ -63,12 +67,14 @@ class RichProgress(NoProgress):
         self._progress.update(self._task, description=text)
 
 
-def make_progress(show: bool | None, total: int):
+def make_progress(show: bool | None, total: int, rate=lambda: None):
+    """A bar over `total` files (shown on a terminal when `show` is None);
+    `rate()` gives its reports per second, or None."""
     if show is None:
         show = sys.stderr.isatty()
     if not show:
         return NoProgress()
     try:
-        return RichProgress(total)
+        return RichProgress(total, rate)
     except ImportError:
         return NoProgress()

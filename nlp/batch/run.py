@@ -26,6 +26,7 @@ MAX_BYTES = 50 * 1024 * 1024  # as nlp.readers.MAX_BYTES
 @dataclass
 class BatchSummary:
     inputs: int = 0  # input paths found
+    attempted: int = 0  # sent to be analysed in this run (done, or failed)
     done: int = 0  # analysed in this run
     skipped: int = 0  # finished by an earlier run (--resume)
     duplicates: int = 0  # same bytes as another input: analysed once
@@ -44,15 +45,26 @@ class BatchSummary:
     interrupted: bool = False
     note: str = ""
 
+    def rate(self, seconds: float | None = None) -> float | None:
+        """Reports analysed per second, from the start of the run to the last
+        result (`seconds` so far, while it runs): the progress bar's figure and
+        the summary's. None before the first report is analysed."""
+        seconds = self.analyse_seconds or seconds
+        return self.done / seconds if self.done and seconds else None
+
     def line(self) -> str:
-        rate = self.done / self.analyse_seconds if self.analyse_seconds and self.done else 0.0
         parts = [f"{self.done} analysed", f"{self.skipped} skipped (done before)"]
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicate files")
         parts.append(f"{self.failed} failed")
+        if self.attempted or self.interrupted:
+            rate = self.rate()
+            pace = ", ".join([*([f"{rate:.1f} reports/s"] if rate else []), self.engine, f"{self.workers} workers"])
+        else:
+            pace = "nothing left to do: the tables rebuilt from the store"
         copied = self.corpus.get("copied_across_units", 0)
         sticky = self.corpus.get("sticky_across_years", 0)
-        return (f"juesuan batch: {', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} reports/s, {self.engine}, {self.workers} workers); "
+        return (f"juesuan batch: {', '.join(parts)} in {self.seconds:.1f} s ({pace}); "
                 f"{copied} copied across units, {sticky} sticky across years")
 
 
@@ -107,8 +119,9 @@ def run_batch(
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     store = Store(out, resume=resume, model=identity).open()
     try:
-        with eng, make_progress(progress, len(paths)) as bar:
-            run = _Run(paths, store, bar, tasks, t0)
+        run = _Run(paths, store, tasks, t0)
+        with eng, make_progress(progress, len(paths), rate=run.rate) as bar:
+            run.bar = bar
             run.summary.engine = engine
             run.summary.workers = getattr(eng, "workers", None) or 0
             # The outputs' libraries load while the workers analyse (the
@@ -172,10 +185,13 @@ class _Tasks:
 
 class _Run:
     """One run's bookkeeping: what was read, seen twice, done before (in
-    `store`), done now; `bar` shows it."""
+    `store`), done now; `bar` (nlp.batch.progress) shows it."""
 
-    def __init__(self, paths: list[str], store, bar, make_task: _Tasks, t0: float):
-        self.paths, self.store, self.bar, self.make_task, self.t0 = paths, store, bar, make_task, t0
+    def __init__(self, paths: list[str], store, make_task: _Tasks, t0: float):
+        from nlp.batch.progress import NoProgress
+
+        self.paths, self.store, self.make_task, self.t0 = paths, store, make_task, t0
+        self.bar = NoProgress()
         self.summary = BatchSummary(inputs=len(paths))
         self.seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
         self.read_errors: list = []  # ErrorRow: files that could not even be read
@@ -210,7 +226,12 @@ class _Run:
             self.bar.advance()
             return None
         self.redone += self.store.by_another_model(sha)
+        self.summary.attempted += 1
         return task
+
+    def rate(self) -> float | None:
+        """Reports analysed per second so far (BatchSummary.rate)."""
+        return self.summary.rate(time.perf_counter() - self.t0)
 
     def on_result(self, result) -> None:
         if not self.summary.first_result_seconds:

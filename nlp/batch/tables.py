@@ -2,8 +2,8 @@
 
 Each table goes at once to CSV (UTF-8 with BOM, so that Excel reads Chinese
 right), to Parquet (typed columns, written in row groups) and to a sheet of
-report.xlsx (nlp.sheets, streaming). Nothing is held but the
-current row group.
+report.xlsx (nlp.sheets, streaming; Chinese headers, `header_zh`).
+Nothing is held but the current row group.
 
 Formula safety: in report.xlsx every text cell is an inline string, never
 a formula (nlp.sheets writes no formula cells at all); in the CSV files a text cell starting with = + - @ (or a
@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import namedtuple
 
 from nlp.batch.work import EXPLANATION_FIELDS, FINDING_FIELDS
+from nlp.rules import find_rule
 from nlp.sheets import csv_cell
+from nlp.vocabulary import UNLABELLED_ZH, label_zh
 
 ROW_GROUP = 5_000
 
-# Column types: str, int, float, bool
-DOCUMENT_BASE = [
-    ("sha256", "str"), ("source", "str"), ("duplicates", "str"), ("unit", "str"), ("year", "int"),
-    ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("explanations", "int"),
+# Column types: str, int, float, bool. Every table starts with whose report
+# a row is (unit, year, file) and ends with the file's sha256, the key that
+# joins the tables.
+IDENTITY = [("unit", "str"), ("year", "int"), ("source", "str")]
+SHA256 = ("sha256", "str")
+DOCUMENT_COUNTS = [
+    ("duplicates", "str"), ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("explanations", "int"),
     ("causes", "int"), ("missing", "int"), ("findings", "int"), ("corpus_findings", "int"),
 ]
 EXPLANATION_TYPES = {
@@ -31,23 +37,63 @@ EXPLANATION_TYPES = {
     "cause_no": "int", "confidence": "float", "vague": "bool", "page": "int", "start": "int", "end": "int",
 }
 FINDING_COLUMNS = [
-    ("sha256", "str"), ("source", "str"), ("unit", "str"), ("year", "int"), ("scope", "str"),
-    ("code", "str"), ("rule", "str"), ("severity", "str"), ("message", "str"), ("targets", "str"),
-    ("related", "str"), ("page", "int"), ("start", "int"), ("end", "int"),
-    ("materiality", "float"), ("penalty", "float"),
+    *IDENTITY, ("scope", "str"), ("code", "str"), ("rule", "str"), ("severity", "str"), ("message", "str"),
+    ("targets", "str"), ("related", "str"), ("page", "int"), ("start", "int"), ("end", "int"),
+    ("materiality", "float"), ("penalty", "float"), SHA256,
 ]
-ERROR_COLUMNS = [("path", "str"), ("error", "str"), ("message", "str"), ("sha256", "str")]
+ERROR_COLUMNS = [("path", "str"), ("error", "str"), ("message", "str"), SHA256]
+
+# The column headers of report.xlsx (the CSV and Parquet files keep the
+# English names, stable for programs); see `header_zh`.
+HEADERS_ZH = {
+    "unit": "单位", "year": "年度", "source": "文件", "sha256": "SHA-256",
+    "duplicates": "相同内容的其他文件", "identity_from": "单位年度来源", "pages": "页数", "score": "得分",
+    "explanation": "说明编号", "kind": "类型", "section": "章节", "item": "项目", "basis": "比较基准",
+    "direction": "增减", "trigger": "引导语", "amount": "金额（万元）", "compare_amount": "比较金额（万元）",
+    "change": "变动额（万元）", "change_pct": "变动率（%）", "statement": "变动表述", "reason": "原因说明",
+    "cause_no": "原因序号", "cause": "原因", "label": "原因类别", "confidence": "置信度", "vague": "笼统",
+    "flags": "标记", "page": "页", "start": "起", "end": "止",
+    "scope": "范围", "code": "规则代码", "rule": "规则", "severity": "严重程度", "message": "问题描述",
+    "targets": "涉及说明", "related": "相关报告", "materiality": "重要性", "penalty": "扣分",
+    "path": "文件", "error": "错误类型",
+}
+# Names that mean another thing in another table.
+HEADERS_ZH_BY_TABLE = {
+    "documents": {"explanations": "说明数", "causes": "原因数", "missing": "缺少说明数", "findings": "问题数",
+                  "corpus_findings": "跨报告问题数"},
+    "explanations": {"findings": "本报告问题", "corpus_findings": "跨报告问题"},
+    "errors": {"message": "错误信息"},
+}
+
+
+def header_zh(table: str, column: str) -> str:
+    """The Chinese header of a column of `table`: label_staffing -> 原因：人员与薪酬,
+    JS101_missing -> JS101 <the rule's Chinese name>; its English name if it has none."""
+    named = HEADERS_ZH_BY_TABLE.get(table, {}).get(column) or HEADERS_ZH.get(column)
+    if named:
+        return named
+    if column.startswith("label_"):
+        label = column.removeprefix("label_")
+        return "原因：" + (UNLABELLED_ZH if label == "unlabelled" else label_zh(label))
+    code, _, name = column.partition("_")
+    rule = find_rule(code) if re.fullmatch(r"JS\d+", code) and name else None
+    return f"{code} {rule.zh}" if rule else column
+
+
+def document_columns(labels: list[str], rules: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [*IDENTITY, *DOCUMENT_COUNTS, *((f"label_{label}", "int") for label in labels),
+            *((f"{code}_{name}", "int") for code, name in rules), SHA256]
+
+
+def explanation_columns() -> list[tuple[str, str]]:
+    return [*IDENTITY, *((k, EXPLANATION_TYPES.get(k, "str")) for k in EXPLANATION_FIELDS), ("corpus_findings", "str"), SHA256]
+
 
 # The store keeps its rows as plain lists (short JSON lines); these give them names.
 ExplanationRow = namedtuple("ExplanationRow", EXPLANATION_FIELDS)
 StoredFinding = namedtuple("StoredFinding", FINDING_FIELDS)
 # A row of findings.csv.
 FindingRow = namedtuple("FindingRow", [name for name, _ in FINDING_COLUMNS])
-
-
-def explanation_columns() -> list[tuple[str, str]]:
-    head = [("sha256", "str"), ("source", "str"), ("unit", "str"), ("year", "int")]
-    return head + [(k, EXPLANATION_TYPES.get(k, "str")) for k in EXPLANATION_FIELDS] + [("corpus_findings", "str")]
 
 
 def _to_str(v):
@@ -87,6 +133,7 @@ class Table:
 
         self.name = name
         self.columns = columns
+        self.headers = [header_zh(name, c) for c, _ in columns]  # of its sheet
         self.paths = {"csv": os.path.join(out, f"{name}.csv")}
         self._convert = [_CONVERT[t] for _, t in columns]
         self._csv_file = open(self.paths["csv"] + ".part", "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - open until close()
@@ -132,12 +179,12 @@ class Table:
         if self._sheet is None or self._sheet.full:
             self._sheet_no += 1
             title = self.name if self._sheet_no == 1 else f"{self.name} ({self._sheet_no})"
-            self._sheet = self._book.add_sheet(title, [c for c, _ in self.columns])
+            self._sheet = self._book.add_sheet(title, self.headers)
         self._sheet.append(row)
 
     def _write_xlsx_header(self) -> None:
         self._sheet_no = 1
-        self._sheet = self._book.add_sheet(self.name, [c for c, _ in self.columns])
+        self._sheet = self._book.add_sheet(self.name, self.headers)
 
     def close(self) -> None:
         self._csv_file.close()

@@ -2,7 +2,7 @@
 that Excel reads the Chinese), chosen with `--table`:
 
     causes     one row per cause, with its explanation's columns (default;
-               an explanation with no cause is one row with the cause blank)
+               an explanation with no cause is one row, cause_no 0)
     findings   one row per finding, the document's own (no location) included
     missing    one row per change stated without a reason
 
@@ -17,11 +17,13 @@ from nlp.model import Cause, Report
 from nlp.sheets import csv_cell
 
 _STATEMENT = ["item", "basis", "direction", "amount", "compare_amount", "change", "change_pct", "statement"]
+# The causes table has the columns of a batch's explanations table (nlp.batch.work), in its order.
 COLUMNS = {
-    "causes": ["source", "explanation", "kind", "section", *_STATEMENT, "trigger", "reason", "cause_no", "cause",
-               "label", "confidence", "vague", "flags", "findings", "page", "start", "end"],
-    "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "materiality", "penalty",
-                 "page", "start", "end"],
+    "causes": ["source", "explanation", "kind", "section", "item", "basis", "direction", "trigger", "amount",
+               "compare_amount", "change", "change_pct", "statement", "reason", "cause_no", "cause", "label",
+               "confidence", "vague", "flags", "findings", "page", "start", "end"],
+    "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "start", "end",
+                 "materiality", "penalty"],
     "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "start", "end"],
 }
 TABLES = tuple(COLUMNS)
@@ -41,6 +43,8 @@ def to_csv(reports: Report | list[Report], table: str = "causes") -> str:
 
 
 def cause_rows(report: Report) -> list[dict]:
+    """One row per cause with its explanation's columns; an explanation with
+    no cause is one row with cause_no 0 and the cause blank."""
     codes: dict[str, set[str]] = {}
     for f in report.findings:
         for t in f.targets:
@@ -64,7 +68,7 @@ def cause_rows(report: Report) -> list[dict]:
         for n, c in enumerate(e.causes or [Cause("")], 1):
             rows.append({
                 **explanation,
-                "cause_no": n if e.causes else None,
+                "cause_no": n if e.causes else 0,
                 "cause": c.text,
                 "label": c.label,
                 "confidence": None if c.confidence is None else round(c.confidence, 3),

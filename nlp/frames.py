@@ -1,0 +1,189 @@
+"""Reports and batch results as pandas DataFrames with typed columns.
+
+    report.to_frames().causes              # one report: explanations, causes, findings, missing
+    nlp.read_results("results/").causes    # a batch: documents, explanations, causes, findings, errors
+
+Both give the same columns the same dtypes, so that code written on one
+report runs on a corpus: `category` for the closed vocabularies (kind, basis,
+direction, label, code, rule, severity, scope, error; their categories fixed
+where the vocabulary is, so that frames of several reports concatenate
+without turning into objects), `Float64` for amounts, percentages,
+confidences and scores, `Int64` for counts, years and offsets, `boolean` for
+`vague` and for each flag (one column per flag instead of the space-joined
+`flags` of the CSV tables), `string` for text; every column nullable.
+
+pandas is imported inside these functions: it costs about a second at start-up
+(`python -X importtime`), five times `import nlp`, which `juesuan score`
+should not pay.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from nlp.vocabulary import LABELS, Basis, Direction, Kind, Severity
+
+# Explanations' flags (README, "flags of an explanation"), and the missing reasons' one.
+FLAGS = ("statement_unparsed", "reason_before_figures", "no_trigger", "same_as_above", "low_confidence")
+MISSING_FLAGS = ("blank_slot",)
+
+# Closed vocabularies: their known categories (None: the values found), in the order they sort.
+CATEGORIES: dict[str, tuple[str, ...] | None] = {
+    "kind": tuple(Kind), "basis": tuple(Basis), "direction": tuple(Direction), "label": LABELS,
+    "severity": tuple(Severity), "scope": ("report", "corpus"), "identity_from": ("manifest", "text"),
+    "code": None, "rule": None, "error": None,
+}
+FLOATS = {"amount", "compare_amount", "change", "change_pct", "completion_pct", "confidence", "score", "materiality", "penalty"}
+INTS = {"year", "pages", "page", "start", "end", "cause_no"}
+BOOLS = {"vague", *FLAGS, *MISSING_FLAGS}
+
+STATEMENT = ["section", "item", "basis", "direction", "amount", "compare_amount", "change", "change_pct", "completion_pct", "statement"]
+EXPLANATION_COLUMNS = ["source", "explanation", "kind", *STATEMENT, "trigger", "reason", "findings", "page", "start", "end", *FLAGS]
+CAUSE_COLUMNS = ["source", "explanation", "cause_no", "cause", "label", "confidence", "vague"]
+FINDING_COLUMNS = ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "start", "end", "materiality", "penalty"]
+MISSING_COLUMNS = ["source", "id", *STATEMENT, "page", "start", "end", *MISSING_FLAGS]
+CAUSE_ONLY = ["cause_no", "cause", "label", "confidence", "vague"]  # of a batch's explanations table, one row per cause
+
+
+@dataclass
+class Frames:
+    """One report's tables (`Report.to_frames()`)."""
+
+    explanations: object  # pandas.DataFrame, one row per explanation
+    causes: object  # one row per cause
+    findings: object
+    missing: object  # one row per change without a reason
+
+
+@dataclass
+class Results:
+    """A batch run's tables (`nlp.read_results(out)`), with the document's
+    unit, year, source and sha256 on every row."""
+
+    documents: object
+    explanations: object
+    causes: object
+    findings: object
+    errors: object
+
+
+def report_frames(report) -> Frames:
+    """The frames of one `nlp.model.Report`."""
+    codes: dict[str, set[str]] = {}
+    for f in report.findings:
+        for t in f.targets:
+            codes.setdefault(t, set()).add(f.code)
+    explanations, causes = [], []
+    for e in report.explanations:
+        item = e.row and f"{e.row.project} / {e.row.indicator}"
+        explanations.append({
+            "source": report.source, "explanation": e.id, "kind": e.kind, **_statement(e.statement, e.section, item),
+            "trigger": e.trigger, "reason": e.reason, "findings": " ".join(sorted(codes.get(e.id, ()))) or None,
+            **_location(e.location), **{flag: flag in e.flags for flag in FLAGS},
+        })
+        causes.extend(
+            {"source": report.source, "explanation": e.id, "cause_no": n, "cause": c.text, "label": c.label,
+             "confidence": c.confidence, "vague": c.vague}
+            for n, c in enumerate(e.causes, 1)
+        )
+    findings = [
+        {"source": report.source, "code": f.code, "rule": f.rule, "severity": f.severity, "message": f.message,
+         "targets": " ".join(f.targets), "signal": f.signal, **_location(f.location),
+         "materiality": f.materiality, "penalty": f.penalty}
+        for f in report.findings
+    ]
+    missing = [
+        {"source": report.source, "id": m.id, **_statement(m.statement, m.section), **_location(m.location),
+         **{flag: flag in m.flags for flag in MISSING_FLAGS}}
+        for m in report.missing
+    ]
+    return Frames(
+        _frame(explanations, EXPLANATION_COLUMNS), _frame(causes, CAUSE_COLUMNS),
+        _frame(findings, FINDING_COLUMNS), _frame(missing, MISSING_COLUMNS),
+    )
+
+
+def read_results(out: str | os.PathLike) -> Results:
+    """The tables a batch run wrote to `out` (its .parquet files), typed as
+    `Report.to_frames()`; the explanations table (one row per cause) is split
+    into explanations and causes."""
+    import pyarrow.parquet as pq
+
+    tables = {}
+    for name in ("documents", "explanations", "findings", "errors"):
+        path = os.path.join(out, f"{name}.parquet")
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"{path}: not a batch's results folder (juesuan batch --out)")
+        tables[name] = _typed(pq.read_table(path))
+    rows = _with_flags(tables["explanations"])
+    explanations = rows[rows["cause_no"] <= 1].drop(columns=CAUSE_ONLY).reset_index(drop=True)
+    causes = rows.loc[rows["cause_no"] >= 1, ["unit", "year", "source", "explanation", *CAUSE_ONLY, "sha256"]].reset_index(drop=True)
+    return Results(tables["documents"], explanations, causes, tables["findings"], tables["errors"])
+
+
+def _statement(s, section: list[str], item: str | None = None) -> dict:
+    return {
+        "section": " > ".join(section), "item": s.item if s else item,
+        "basis": s and s.basis, "direction": s and s.direction,
+        "amount": s and s.amount, "compare_amount": s and s.compare_amount,
+        "change": s and s.change, "change_pct": s and s.change_pct,
+        "completion_pct": s and s.completion_pct, "statement": s and s.text,
+    }
+
+
+def _location(loc) -> dict:
+    return {"page": loc.page, "start": loc.start, "end": loc.end} if loc else {"page": None, "start": None, "end": None}
+
+
+def _frame(rows: list[dict], columns: list[str]):
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    return frame.astype({c: _dtype(c, frame[c]) for c in columns})
+
+
+def _dtype(name: str, values):
+    if name in CATEGORIES:
+        return _category(name, values)
+    if name in FLOATS:
+        return "Float64"
+    if name in INTS:
+        return "Int64"
+    if name in BOOLS:
+        return "boolean"
+    return "string"
+
+
+def _category(name: str, values):
+    """The column's categories: the vocabulary's, then any other value found
+    (a label of a user's own model), sorted."""
+    import pandas as pd
+
+    known = [str(v) for v in CATEGORIES[name] or ()]
+    found = {str(v) for v in values.dropna().unique()}
+    return pd.CategoricalDtype([*known, *sorted(found - set(known))])
+
+
+def _typed(table):
+    """An Arrow table of the batch as a DataFrame: its storage types (int64,
+    double, bool, string) as the nullable dtypes, its vocabularies as categories."""
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}.get)
+    for field in table.schema:
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = frame[field.name].astype("string")
+            frame[field.name] = column.astype(_category(field.name, column)) if field.name in CATEGORIES else column
+    return frame
+
+
+def _with_flags(rows):
+    """The space-joined `flags` of a batch table as one boolean column per
+    flag, where `flags` was."""
+    flags = rows["flags"].fillna("").str.split()
+    at = rows.columns.get_loc("flags")
+    rows = rows.drop(columns="flags")
+    for n, flag in enumerate(FLAGS):
+        rows.insert(at + n, flag, flags.map(lambda fs, flag=flag: flag in fs).astype("boolean"))
+    return rows

@@ -10,7 +10,7 @@ from nlp.outline import Outline
 from nlp.readers import Source, read
 from nlp.reasons import split_causes
 from nlp.repair import repair
-from nlp.rules import run_rules
+from nlp.rules import registry, run_rules
 from nlp.score import score_report
 from nlp.tables import find_table_reasons
 from nlp.vocabulary import Kind
@@ -41,7 +41,8 @@ def analyze(
         from nlp.classifier import label_report
 
         label_report(report, model)
-    judge(report, settings or load_settings(None if text is not None or isinstance(source, Source) else source))
+    near = None if text is not None or isinstance(source, Source) else source
+    judge(report, settings or load_settings(near, rules=registry()))
     return report
 
 

@@ -35,12 +35,12 @@ def _ledger(out) -> list[dict]:
 def test_batch_labels_with_the_model_given_and_not_at_all_with_no_model(reports, tmp_path):
     model = tmp_path / "model"
     shutil.copytree(REPO / "models", model)
-    labelled = run_cli("batch", reports, "--out", tmp_path / "labelled", "--model", model, "-j", "1", "--no-progress", timeout=180)
+    labelled = run_cli("batch", reports, "--out", tmp_path / "labelled", "--model", model, "-j", "1", "--no-progress", "--exit-zero", timeout=180)
     assert labelled.code == 0, labelled.stderr
     labels = _labels(tmp_path / "labelled")
     assert labels and all(labels), "every cause gets a label"
 
-    bare = run_cli("batch", reports, "--out", tmp_path / "bare", "--no-model", "-j", "1", "--no-progress", timeout=180)
+    bare = run_cli("batch", reports, "--out", tmp_path / "bare", "--no-model", "-j", "1", "--no-progress", "--exit-zero", timeout=180)
     assert bare.code == 0, bare.stderr
     assert len(_labels(tmp_path / "bare")) == len(labels)
     assert not any(_labels(tmp_path / "bare")), "--no-model leaves every cause unlabelled"

@@ -56,8 +56,13 @@ def test_inputs_folders_globs_lists(tmp_path):
     # a glob, a file named directly (any extension), a list; each path once
     got = list(iter_inputs([str(tmp_path / "a" / "*.pdf"), str(tmp_path / "a" / "表.xlsx"), "@" + str(tmp_path / "list.txt")]))
     assert [os.path.relpath(p, tmp_path) for p in got] == ["a/2.pdf", "a/表.xlsx", "a/1.txt"]
-    # a missing file named directly is kept (it gets its row in errors.csv)
-    assert list(iter_inputs([str(tmp_path / "gone.pdf")])) == [str(tmp_path / "gone.pdf")]
+    # a missing file or folder named directly is a mistyped path; one in a list gets its row in errors.csv
+    for gone in ("gone.pdf", "gone/"):
+        with pytest.raises(InputError, match="no such file or folder"):
+            list(iter_inputs([str(tmp_path / gone)]))
+    (tmp_path / "stale.txt").write_text(f"a/1.txt\n{tmp_path / 'gone.pdf'}\n", encoding="utf-8")
+    got = list(iter_inputs(["@" + str(tmp_path / "stale.txt")]))
+    assert [os.path.relpath(p, tmp_path) for p in got] == ["a/1.txt", "gone.pdf"]
     with pytest.raises(InputError, match="file list"):
         list(iter_inputs(["@" + str(tmp_path / "nope.txt")]))
 

@@ -93,7 +93,7 @@ def test_windows_line_endings_in_gbk(tmp_path):
 def test_utf16_through_the_cli(tmp_path):
     path = tmp_path / "报告.txt"
     path.write_bytes(NARRATIVE.encode("utf-16"))
-    result = run_cli("score", path, "--format", "json")
+    result = run_cli("score", path, "--format", "json", "--exit-zero")
     assert result.code == 0, result.stderr
     _check_narrative(result.json())
 
@@ -101,7 +101,7 @@ def test_utf16_through_the_cli(tmp_path):
 def test_gbk_through_the_cli_text_format(tmp_path):
     path = tmp_path / "gbk.txt"
     path.write_bytes(NARRATIVE.encode("gbk"))
-    result = run_cli("score", path)
+    result = run_cli("score", path, "--exit-zero")
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     assert re.search(r"\b2 explanations\b", result.stdout)
@@ -143,7 +143,7 @@ def test_docx_with_a_deviation_table(tmp_path):
 def test_docx_renamed_to_txt_is_still_read_as_docx(tmp_path):
     path = tmp_path / "report.txt"
     _docx(path, [line for line in NARRATIVE.split("\n") if line], [TABLE_HEADER, *TABLE_ROWS], [])
-    result = run_cli("score", path, "--format", "json")
+    result = run_cli("score", path, "--format", "json", "--exit-zero")
     assert result.code == 0, result.stderr
     _check_narrative(result.json())
 
@@ -187,7 +187,7 @@ def test_html_with_table_and_script(tmp_path, charset, encoding):
 def test_html_through_the_cli_has_no_script_text(tmp_path):
     path = tmp_path / "page.htm"
     path.write_bytes(HTML.format(charset="gbk").encode("gbk"))
-    result = run_cli("score", path, "--format", "json")
+    result = run_cli("score", path, "--format", "json", "--exit-zero")
     assert result.code == 0, result.stderr
     assert "脚本里的文字" not in result.stdout
     _check_narrative(result.json())

@@ -197,11 +197,12 @@ def test_budget_from_the_command_line_the_settings_and_the_defaults():
 
 def test_settings_file_sets_the_budget(tmp_path):
     from nlp.config import load_settings
+    from nlp.rules import registry
 
     (tmp_path / "juesuan.toml").write_text("[limits]\ntimeout = 7\nmax_memory = 300\n", encoding="utf-8")
     report = tmp_path / "r.txt"
     report.write_text("x", encoding="utf-8")
-    assert budget_from(load_settings(report)) == Budget(7, 300)
+    assert budget_from(load_settings(report, rules=registry())) == Budget(7, 300)
 
 
 def test_analyze_limited_gives_the_same_report():

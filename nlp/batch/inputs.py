@@ -6,7 +6,10 @@
     @list.txt           a list of paths, one a line ('#' starts a comment)
 
 Files are yielded in a stable order (each argument in turn, folders and globs
-sorted) and each path once. A file named directly is always taken; in
+sorted) and each path once. A file or folder named on the command line that
+does not exist is an `InputError` (a mistyped path stops the run, as an empty
+folder does); one named in a list gets its row in errors.csv, as a file that
+cannot be read does. A file named directly is always taken; in
 folders only the extensions below are, so that spreadsheets and images that
 sit beside the reports do not fill errors.csv.
 """
@@ -39,7 +42,7 @@ def iter_inputs(specs: list[str], exclude: list[str] = ()) -> Iterator[str]:
                 yield path
 
 
-def _expand(spec: str) -> Iterator[str]:
+def _expand(spec: str, listed: bool = False) -> Iterator[str]:
     if spec.startswith("@"):
         yield from _from_list(spec[1:])
     elif os.path.isdir(spec):
@@ -52,9 +55,10 @@ def _expand(spec: str) -> Iterator[str]:
                 yield from _walk(path)
             elif _is_report_name(path):
                 yield path
-    else:
-        # A missing file named directly still gets its row in errors.csv.
+    elif listed:
         yield spec
+    else:
+        raise InputError(f"{spec}: no such file or folder")
 
 
 def _walk(folder: str) -> Iterator[str]:
@@ -86,7 +90,7 @@ def _from_list(path: str) -> Iterator[str]:
         # Relative paths: from the current folder, else from the list's folder.
         if not os.path.isabs(line) and not os.path.exists(line) and os.path.exists(os.path.join(here, line)):
             line = os.path.join(here, line)
-        yield from _expand(line)
+        yield from _expand(line, listed=True)
 
 
 class Manifest:

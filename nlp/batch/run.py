@@ -100,6 +100,7 @@ def run_batch(
     from nlp.batch.store import Store
     from nlp.config import load_settings
     from nlp.limits import budget_from
+    from nlp.rules import registry
 
     t0 = time.perf_counter()
     paths = list(iter_inputs(inputs, exclude=[out]))
@@ -110,12 +111,15 @@ def run_batch(
         raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
+    tasks = _Tasks(spec, timeout, max_memory)
+    for path in paths:  # a bad settings file near any input stops the run before it starts
+        tasks.settings(path)
     eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
-    run_settings = load_settings(None)
+    run_settings = load_settings(None, rules=registry())
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     store = Store(out, resume=resume, model=identity).open()
     try:
-        run = _Run(paths, store, _Tasks(spec, timeout, max_memory), t0)
+        run = _Run(paths, store, tasks, t0)
         with eng, make_progress(progress, len(paths), rate=run.rate) as bar:
             run.bar = bar
             run.summary.engine = engine
@@ -163,14 +167,20 @@ class _Tasks:
 
     def __call__(self, path: str, sha: str, data: bytes):
         from nlp.batch.work import Task
+
+        return Task(sha, path, data, *self.settings(path), model=self.model)
+
+    def settings(self, path: str) -> tuple:
+        """The settings and budget of the file's folder; InputError for a bad settings file."""
         from nlp.config import load_settings
         from nlp.limits import budget_from
+        from nlp.rules import registry
 
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._folders:
-            settings = load_settings(path)
+            settings = load_settings(path, rules=registry())
             self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
-        return Task(sha, path, data, *self._folders[folder], model=self.model)
+        return self._folders[folder]
 
 
 class _Run:

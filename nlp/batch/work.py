@@ -136,7 +136,7 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
     """The stored form of one analysed report: its summary and its rows."""
     from nlp.report.tables import cause_rows
 
-    explanations = explanation_rows(report, cause_rows(report))
+    explanations = explanation_rows(cause_rows(report))
     labels: dict[str, int] = {}
     for e in report.explanations:
         for c in e.causes:
@@ -172,39 +172,15 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
     }
 
 
-def explanation_rows(report, rows: list[dict]) -> list[list]:
-    """One row per cause (as `nlp.report.tables.cause_rows`), with the
-    statement and the whole reason added; an explanation without causes
-    keeps one row with cause_no 0."""
-    by_id: dict[str, list[dict]] = {}
-    for r in rows:
-        by_id.setdefault(r["explanation"], []).append(r)
-    out = []
-    for e in report.explanations:
-        s = e.statement
-        statement = s.text if s else ""
-        for r in by_id.get(e.id) or [_empty_row(report, e)]:
-            r = dict(r, statement=statement, reason=e.reason)
-            out.append([_cell(r.get(k)) for k in EXPLANATION_FIELDS])
-    return out
-
-
-def _empty_row(report, e) -> dict:
-    s = e.statement
-    return {
-        "explanation": e.id, "kind": e.kind, "section": " > ".join(e.section),
-        "item": s.item if s else (f"{e.row.project} / {e.row.indicator}" if e.row else ""),
-        "basis": s.basis if s else "", "direction": s.direction if s else "", "trigger": e.trigger,
-        "amount": s.amount if s else None, "compare_amount": s.compare_amount if s else None,
-        "change": s.change if s else None, "change_pct": s.change_pct if s else None,
-        "cause_no": 0, "cause": "", "label": "", "confidence": None, "vague": None,
-        "flags": " ".join(e.flags), "findings": "",
-        "page": e.location.page, "start": e.location.start, "end": e.location.end,
-    }
+def explanation_rows(rows: list[dict]) -> list[list]:
+    """The rows of `nlp.report.tables.cause_rows` (one per cause; an
+    explanation without causes keeps one row with cause_no 0) as the store
+    keeps them."""
+    return [[_cell(r[k]) for k in EXPLANATION_FIELDS] for r in rows]
 
 
 def _cell(v):
-    """'' (cause_rows' empty cell) becomes None so typed columns stay typed."""
+    """'' (an empty text cell) becomes None so typed columns stay typed."""
     if v == "":
         return None
     if isinstance(v, float):

@@ -1,15 +1,27 @@
 """`juesuan batch`: many reports into a results folder (nlp.batch.run_batch).
 
-Exit codes: 0 done (files that failed are listed in errors.csv, not an
-error of the run), 2 no input found or the run cannot start (one line on
-stderr), 130 interrupted (rerun with --resume).
+Exit codes, as `score`'s over all the reports of the run: 0 clean; 1 a
+finding at or above --fail-on, a report under --fail-under, or a file that
+could not be analysed (a row of errors.csv: the run finished, its tables are
+written, and something needs a look, as ruff reports a file it cannot parse);
+2 a mistyped path, no input found, or the run cannot start (one line on
+stderr); 130 interrupted (rerun with --resume).
 """
 from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
 
-from nlp.cli.options import add_budget_options, add_model_options, fail, model_choice, model_warnings
+from nlp.cli.options import (
+    add_budget_options,
+    add_gate_options,
+    add_model_options,
+    check_writable,
+    fail,
+    gate,
+    model_choice,
+    model_warnings,
+)
 
 
 def add_parser(commands) -> None:
@@ -35,6 +47,7 @@ def add_arguments(parser) -> None:
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
     add_model_options(parser, allow_none=True)
     add_budget_options(parser)
+    add_gate_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar (default: only on a terminal)")
@@ -57,6 +70,7 @@ def run(args) -> int:
     from nlp.errors import InputError
 
     try:
+        check_writable(args.out, folder=True)
         model = model_choice(args)
         with _model_loaded(model):
             summary = run_batch(
@@ -75,7 +89,19 @@ def run(args) -> int:
     if summary.note:
         print(f"juesuan: note: {summary.note}", file=sys.stderr)
     print(summary.out.get("dashboard.html", args.out))
-    return 0
+    severities, scores = _outcome(summary.out)
+    return gate(args, severities, scores, failed=summary.failed)
+
+
+def _outcome(out: dict) -> tuple[set[str], list[float | None]]:
+    """The severities of the run's findings (corpus findings included) and
+    its reports' scores, read back from the Parquet tables it wrote."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    findings = pq.read_table(out["findings.parquet"], columns=["severity"]).column("severity")
+    scores = pq.read_table(out["documents.parquet"], columns=["score"]).column("score")
+    return set(pc.unique(findings).to_pylist()), scores.to_pylist()
 
 
 @contextmanager

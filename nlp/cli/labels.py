@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 import sys
 
-from nlp.cli.options import add_budget_options, add_model_options, budget, fail, model_choice, model_warnings
+from nlp.cli.options import (
+    add_budget_options,
+    add_model_options,
+    budget,
+    check_writable,
+    fail,
+    model_choice,
+    model_warnings,
+    settings_for,
+)
 
 
 def add_parsers(commands) -> None:
@@ -53,16 +62,21 @@ def run_classify(args) -> int:
 
 def run_label_export(args) -> int:
     from nlp.classifier import export_rows, load_model, rank_for_labelling, write_rows
+    from nlp.config import SettingsError
     from nlp.errors import InputError
 
     fmt = "xlsx" if args.output and args.output.lower().endswith((".xlsx", ".xlsm")) else "csv"
     try:
         budget(args, None)  # a bad --timeout or --max-memory stops the command before any work
+        check_writable(args.output)
         with model_warnings():
             model = load_model(model_choice(args))
     except InputError as e:
         return fail(e)
-    reports = _analyse_all(args, model)
+    try:
+        reports = _analyse_all(args, model)
+    except SettingsError as e:
+        return fail(e)
     if not reports:
         return fail("no report could be read")
     rows = rank_for_labelling(export_rows(reports), model)
@@ -78,16 +92,19 @@ def run_label_export(args) -> int:
 def _analyse_all(args, model) -> list:
     """The reports that could be analysed, each in the sandbox under its
     budget, as `score` does; a file that cannot be read or runs over its
-    budget is one line on stderr and is left out."""
-    from nlp.config import load_settings
+    budget is one line on stderr and is left out (a bad settings file stops
+    the command)."""
+    from nlp.config import SettingsError
     from nlp.errors import InputError
     from nlp.limits import AnalysisCrashed, BudgetExceeded, analyze_limited
 
     reports = []
     for path in args.files:
         try:
-            settings = load_settings(path)
+            settings = settings_for(path)
             reports.append(analyze_limited(path, budget=budget(args, settings), settings=settings, model=model))
+        except SettingsError:
+            raise
         except (BudgetExceeded, AnalysisCrashed) as e:  # the sandbox's line, as `score` prints it, says "skipped"
             print(f"juesuan: warning: {e}", file=sys.stderr)
         except InputError as e:

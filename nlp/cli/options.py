@@ -1,19 +1,45 @@
 """The options several commands share, and how their values are read.
 
 One definition each, so that `score`, `label-export` and `batch` mean the
-same thing by --model, --no-model, --timeout and --max-memory, and print
-their errors the same way.
+same thing by --model, --no-model, --timeout, --max-memory, --fail-on and
+--color, and print their errors the same way.
 """
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
+
+# The exit codes, as a linter's (ruff, flake8): what a script gates on.
+CLEAN, FOUND, ERROR = 0, 1, 2
+EXIT_CODES = (
+    "0 clean (no finding at or above --fail-on, no score under --fail-under); "
+    "1 findings at or above --fail-on or a score under --fail-under (batch: also a file that could not be analysed); "
+    "2 usage or input error"
+)
+SEVERITIES = ("error", "warning", "info")  # most severe first
 
 
 def add_rule_options(parser) -> None:
     """--select and --ignore: which quality rules run (nlp.config)."""
-    parser.add_argument("--select", metavar="RULES", help="comma-separated rule codes, code prefixes or names to run (default: all)")
+    parser.add_argument("--select", metavar="RULES", help="comma-separated rule codes, code prefixes or names to run (default: all; see `juesuan rules`)")
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes, code prefixes or names to skip")
+
+
+def add_gate_options(parser) -> None:
+    """--fail-on, --fail-under, --exit-zero: when the exit code is 1."""
+    gate = parser.add_argument_group("exit codes", EXIT_CODES)
+    gate.add_argument("--fail-on", choices=[*SEVERITIES, "never"], default="warning",
+                      help="exit 1 when a finding is at least this severe (default: warning; info findings are notes, "
+                           "never: only --fail-under decides)")
+    gate.add_argument("--fail-under", type=_score, metavar="SCORE",
+                      help="also exit 1 when a report scores under SCORE (0-100)")
+    gate.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (2 stays 2)")
+
+
+def add_color_option(parser) -> None:
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour the text output (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
 
 
 def add_model_options(parser, allow_none: bool = False) -> None:
@@ -29,6 +55,77 @@ def add_budget_options(parser) -> None:
                         help="give up on a file after this many seconds (default: [limits] timeout in the settings, else 120; 0: no limit)")
     parser.add_argument("--max-memory", metavar="MB",
                         help="give up on a file that needs more memory than this (default: [limits] max_memory, else 2048; 0: no limit)")
+
+
+def gate(args, severities, scores, failed: int = 0) -> int:
+    """The exit code of a run that finished: FOUND when a finding is at or
+    above --fail-on, a score is under --fail-under, or a file failed."""
+    if args.exit_zero:
+        return CLEAN
+    worst = set(SEVERITIES[: SEVERITIES.index(args.fail_on) + 1]) if args.fail_on != "never" else set()
+    under = args.fail_under is not None and any(s is not None and s < args.fail_under for s in scores)
+    return FOUND if failed or under or not worst.isdisjoint(severities) else CLEAN
+
+
+def use_color(choice: str, stream=None) -> bool:
+    """--color always/never, else NO_COLOR (https://no-color.org), then
+    FORCE_COLOR, then whether `stream` is a terminal (not a dumb one)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = stream or sys.stdout
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def terminal_width() -> int:
+    """The terminal's columns ($COLUMNS, else the terminal's size); 120 when
+    the output is not a terminal, so that piped text is not cut narrow."""
+    import shutil
+
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
+
+
+def check_selectors(args) -> None:
+    """--select and --ignore name rules that exist (SettingsError, before any work)."""
+    from nlp.config import check_selectors as check
+    from nlp.rules import registry
+
+    for option in ("select", "ignore"):
+        check(split(getattr(args, option, None)) or [], registry(), f"--{option}")
+
+
+def settings_for(path, args=None):
+    """The settings near `path` (None: the current folder) with --select and
+    --ignore on top, checked against the rule registry (nlp.config)."""
+    from nlp.config import load_settings
+    from nlp.rules import registry
+
+    select, ignore = split(getattr(args, "select", None)), split(getattr(args, "ignore", None))
+    return load_settings(path, select, ignore, rules=registry())
+
+
+def check_writable(path: str | None, folder: bool = False) -> None:
+    """An output path the command will write (a file, or a `folder` it may
+    create): InputError now, before any work, rather than after it."""
+    from nlp.errors import InputError
+
+    if not path or path == "-":
+        return
+    where = os.path.abspath(path)
+    if os.path.exists(where):
+        if os.path.isdir(where) != folder:
+            raise InputError(f"cannot write {path}: {'not' if folder else 'it is'} a folder")
+    else:
+        where = os.path.dirname(where)
+        while folder and not os.path.exists(where):  # a results folder is made with its parents
+            where = os.path.dirname(where)
+        if not os.path.isdir(where):
+            raise InputError(f"cannot write {path}: {where} is not a folder" if os.path.exists(where) else f"cannot write {path}: no folder {where}")
+    if not os.access(where, os.W_OK):
+        raise InputError(f"cannot write {path}: permission denied")
 
 
 def model_choice(args):
@@ -57,7 +154,19 @@ def split(value: str | None) -> list[str] | None:
 def fail(error) -> int:
     """One line on stderr, exit code 2."""
     print(f"juesuan: error: {error}", file=sys.stderr)
-    return 2
+    return ERROR
+
+
+def _score(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a score from 0 to 100, not {text!r}")
+    return value
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""`--format sarif`: SARIF 2.1.0, for tools that read linter output."""
+"""`--format sarif`: SARIF 2.1.0, for tools that read linter output; one
+run per report, its score a property of the run."""
 from __future__ import annotations
 
 from nlp.model import Report
@@ -7,7 +8,16 @@ from nlp.rules import report_rules
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def to_sarif(report: Report) -> dict:
+def to_sarif(reports: Report | list[Report]) -> dict:
+    reports = [reports] if isinstance(reports, Report) else reports
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [_run(report) for report in reports],
+    }
+
+
+def _run(report: Report) -> dict:
     from nlp import __version__
 
     rules = report_rules()
@@ -29,22 +39,18 @@ def to_sarif(report: Report) -> dict:
             }]
         results.append(result)
     return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "juesuan",
-                "version": __version__,
-                "rules": [{
-                    "id": r.code,
-                    "name": r.name,
-                    "shortDescription": {"text": r.summary},
-                    "fullDescription": {"text": r.rationale},
-                    "defaultConfiguration": {"level": _LEVEL[r.severity]},
-                } for r in rules],
-            }},
-            "artifacts": [{"location": {"uri": report.source}}],
-            "results": results,
-            "properties": {"score": report.score},
-        }],
+        "tool": {"driver": {
+            "name": "juesuan",
+            "version": __version__,
+            "rules": [{
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.rationale},
+                "defaultConfiguration": {"level": _LEVEL[r.severity]},
+            } for r in rules],
+        }},
+        "artifacts": [{"location": {"uri": report.source}}],
+        "results": results,
+        "properties": {"score": report.score},
     }

@@ -1,61 +1,117 @@
-"""`--format csv`: one row per cause, with its statement, label and findings.
+"""`--format csv`: one table of one or more reports, UTF-8 with a BOM (so
+that Excel reads the Chinese), chosen with `--table`:
 
-No cell can become a formula in a spreadsheet (`nlp.sheets.csv_cell`)."""
+    causes     one row per cause, with its explanation's columns (default;
+               an explanation with no cause is one row, cause_no 0)
+    findings   one row per finding, the document's own (no location) included
+    missing    one row per change stated without a reason
+
+Booleans are `true`/`false`, as label-export writes them; no cell can become
+a formula in a spreadsheet (`nlp.sheets.csv_cell`)."""
 from __future__ import annotations
 
 import csv
 import io
 
-from nlp.model import Report
+from nlp.model import Cause, Report
 from nlp.sheets import csv_cell
 
-COLUMNS = [
-    "source", "explanation", "kind", "section", "item", "basis", "direction", "trigger",
-    "amount", "compare_amount", "change", "change_pct", "cause_no", "cause",
-    "label", "confidence", "vague", "flags", "findings", "page", "start", "end",
-]
+_STATEMENT = ["item", "basis", "direction", "amount", "compare_amount", "change", "change_pct", "statement"]
+# The causes table has the columns of a batch's explanations table (nlp.batch.work), in its order.
+COLUMNS = {
+    "causes": ["source", "explanation", "kind", "section", "item", "basis", "direction", "trigger", "amount",
+               "compare_amount", "change", "change_pct", "statement", "reason", "cause_no", "cause", "label",
+               "confidence", "vague", "flags", "findings", "page", "start", "end"],
+    "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "start", "end",
+                 "materiality", "penalty"],
+    "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "start", "end"],
+}
+TABLES = tuple(COLUMNS)
+
+
+def to_csv(reports: Report | list[Report], table: str = "causes") -> str:
+    reports = [reports] if isinstance(reports, Report) else reports
+    rows = {"causes": cause_rows, "findings": finding_rows, "missing": missing_rows}[table]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS[table])
+    for report in reports:
+        for row in rows(report):
+            writer.writerow([_cell(row[k]) for k in COLUMNS[table]])
+    return out.getvalue()
 
 
 def cause_rows(report: Report) -> list[dict]:
-    codes: dict[str, list[str]] = {}
+    """One row per cause with its explanation's columns; an explanation with
+    no cause is one row with cause_no 0 and the cause blank."""
+    codes: dict[str, set[str]] = {}
     for f in report.findings:
         for t in f.targets:
-            codes.setdefault(t, []).append(f.code)
+            codes.setdefault(t, set()).add(f.code)
     rows = []
     for e in report.explanations:
-        s = e.statement
-        for n, c in enumerate(e.causes, 1):
+        explanation = {
+            "source": report.source,
+            "explanation": e.id,
+            "kind": e.kind,
+            "section": " > ".join(e.section),
+            **_statement(e.statement),
+            "trigger": e.trigger,
+            "reason": e.reason,
+            "flags": " ".join(e.flags),
+            "findings": " ".join(sorted(codes.get(e.id, ()))),
+            **_location(e.location),
+        }
+        if e.row and not e.statement:
+            explanation["item"] = f"{e.row.project} / {e.row.indicator}"
+        for n, c in enumerate(e.causes or [Cause("")], 1):
             rows.append({
-                "source": report.source,
-                "explanation": e.id,
-                "kind": e.kind,
-                "section": " > ".join(e.section),
-                "item": s.item if s else f"{e.row.project} / {e.row.indicator}",
-                "basis": s.basis if s else "",
-                "direction": s.direction if s else "",
-                "trigger": e.trigger,
-                "amount": s.amount if s else "",
-                "compare_amount": s.compare_amount if s else "",
-                "change": s.change if s else "",
-                "change_pct": s.change_pct if s else "",
-                "cause_no": n,
+                **explanation,
+                "cause_no": n if e.causes else 0,
                 "cause": c.text,
-                "label": c.label or "",
-                "confidence": "" if c.confidence is None else round(c.confidence, 3),
-                "vague": "" if c.vague is None else c.vague,
-                "flags": " ".join(e.flags),
-                "findings": " ".join(sorted(set(codes.get(e.id, [])))),
-                "page": e.location.page or "",
-                "start": e.location.start,
-                "end": e.location.end,
+                "label": c.label,
+                "confidence": None if c.confidence is None else round(c.confidence, 3),
+                "vague": c.vague,
             })
     return rows
 
 
-def to_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in cause_rows(report):
-        writer.writerow([csv_cell(row[k]) for k in COLUMNS])
-    return out.getvalue()
+def finding_rows(report: Report) -> list[dict]:
+    return [{
+        "source": report.source,
+        "code": f.code,
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "targets": " ".join(f.targets),
+        "signal": f.signal,
+        "materiality": round(f.materiality, 3),
+        "penalty": round(f.penalty, 3),
+        **_location(f.location),
+    } for f in report.findings]
+
+
+def missing_rows(report: Report) -> list[dict]:
+    return [{
+        "source": report.source,
+        "id": m.id,
+        "section": " > ".join(m.section),
+        **_statement(m.statement),
+        "flags": " ".join(m.flags),
+        **_location(m.location),
+    } for m in report.missing]
+
+
+def _statement(s) -> dict:
+    return {k: getattr(s, k) if s else None for k in _STATEMENT[:-1]} | {"statement": s.text if s else None}
+
+
+def _location(loc) -> dict:
+    return {"page": loc.page, "start": loc.start, "end": loc.end} if loc else {"page": None, "start": None, "end": None}
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell(value)

@@ -1,5 +1,7 @@
 """The terminal report: score, worst findings first with their evidence and
-location, then counts by rule and by cause label (rich; plain when piped)."""
+location, then counts by rule and by cause label; and the rules, listed or
+explained (`juesuan rules`). Rich, plain without colour; the command line
+decides the colour and the width."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,11 +11,10 @@ from nlp.model import Report
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def render(report: Report, limit: int | None = 25, color: bool | None = None) -> str:
-    from rich.console import Console
+def render(report: Report, limit: int | None = 25, color: bool = False, width: int = 120) -> str:
     from rich.table import Table
 
-    console = Console(record=True, force_terminal=color, no_color=color is False, width=120, file=_Null())
+    console = _console(color, width)
     pages = f", {report.pages} pages" if report.pages else ""
     console.print(f"[bold]{report.source}[/bold]{pages}")
     n_causes = sum(len(e.causes) for e in report.explanations)
@@ -53,7 +54,78 @@ def render(report: Report, limit: int | None = 25, color: bool | None = None) ->
     low = sum(1 for e in report.explanations if "low_confidence" in e.flags)
     if low:
         console.print(f"{low} explanations have a cause labelled with low confidence (flag low_confidence)")
-    return console.export_text(styles=bool(color))
+    return console.export_text(styles=color)
+
+
+def render_rules(rules, color: bool = False, width: int = 120) -> str:
+    """The rules as a table: code, 中文名, name, severity, on by default, and
+    what each reports where the terminal is wide enough."""
+    from rich.table import Table
+
+    console = _console(color, width)
+    table = Table(title="规则 rules", title_justify="left", box=None, pad_edge=False)
+    wide = width >= 100
+    for header in ("代码 code", "中文名", "name", "级别 severity", "默认 default"):
+        table.add_column(header, no_wrap=True)
+    if wide:
+        table.add_column("检查什么 what it reports")
+    for r in rules:
+        batch = "（批量 batch）" if r.scope == "corpus" else ""
+        row = [r.code, r.zh, r.name, f"[{_SEVERITY_STYLE[r.severity]}]{r.severity.zh} {r.severity}[/]",
+               _on(r), f"{batch}{r.summary}"]
+        table.add_row(*row[: len(table.columns)])
+    console.print(table)
+    console.print("详见 juesuan rules JS301（代码或名称 code or name）：理由、示例、选项，及如何在 juesuan.toml 中调整。")
+    return _trimmed(console, color)
+
+
+def render_rule(rule, color: bool = False, width: int = 120) -> str:
+    """One rule explained: what it reports and why, an example, its options
+    and how to tune them or turn it off."""
+    console = _console(color, width)
+    console.print(f"[bold]{rule.code} {rule.zh}[/bold]  {rule.name}")
+    console.print(f"级别 severity: [{_SEVERITY_STYLE[rule.severity]}]{rule.severity.zh} {rule.severity}[/]  "
+                  f"范围 scope: {_SCOPE[rule.scope]}  默认 default: {_on(rule)}")
+    console.print(rule.summary, markup=False)
+    console.print("\n[bold]理由 rationale[/bold]")
+    console.print(rule.rationale, markup=False)
+    console.print("\n[bold]示例 example[/bold]")
+    console.print(rule.example, markup=False)
+    console.print("\n[bold]选项 options[/bold]（默认值 defaults）")
+    for option, value in rule.options.items():
+        console.print(f"  {option} = {_toml(value)}", markup=False)
+    if not rule.options:
+        console.print("  无 none")
+    console.print("\n[bold]调整 tuning[/bold]  在 juesuan.toml 中（或 pyproject.toml 的 \\[tool.juesuan] 下），放在报告所在文件夹或其上级：")
+    if rule.options:
+        console.print(f"  [{rule.name}]", markup=False)
+        for option, value in rule.options.items():
+            console.print(f"  {option} = {_toml(value)}", markup=False)
+    console.print(f'关闭 turn it off: ignore = ["{rule.code}"]（顶层键，写在各表之前 a top-level key）或 or --ignore {rule.code}',
+                  markup=False)
+    console.print(f"只运行它 only this rule: --select {rule.code}", markup=False)
+    return _trimmed(console, color)
+
+
+def _on(rule) -> str:
+    from nlp.config import Settings
+
+    return "开 on" if Settings().enabled(rule) else "关 off"
+
+
+def _trimmed(console, color: bool) -> str:
+    return "".join(line.rstrip() + "\n" for line in console.export_text(styles=color).splitlines())
+
+
+_SCOPE = {"report": "单份报告 report", "corpus": "批量 batch (juesuan batch)"}
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
 
 
 def _parts(report: Report) -> str:
@@ -66,6 +138,13 @@ def _where(loc) -> str:
         return "document"
     line = f"line {loc.line}" if loc.line else f"@{loc.start}"
     return f"p.{loc.page} {line}" if loc.page else line
+
+
+def _console(color: bool, width: int):
+    from rich.console import Console
+
+    return Console(record=True, force_terminal=color, no_color=not color,
+                   width=width, file=_Null())
 
 
 class _Null:

@@ -2,19 +2,24 @@
 by how much the report had to explain.
 
     materiality  m(x) = 1 + log10(1 + |change in 万元|)      (1 with no amount)
-    a finding costs each explanation x it names  w(severity) × m(x)
-                 with w = 3 for an error, 2 for a warning, 1 for info;
+    weight       w = 3 when the report contradicts its own figures (arithmetic,
+                 direction, unit, year, performance table), 2 for a reason not
+                 given (missing, restated, non-explanation, template left in),
+                 1 for how reasons are written (vague, repeated, blanket)
+    a finding costs w × m(x) once, x the most material explanation it names:
+                 one problem is one charge, however many lines it touches;
     an explanation can lose at most 3 × m(x) in all (several findings on the
                  same explanation share that, in proportion);
-    a finding about the document as a whole costs w(severity) × 1;
+    a finding about the document as a whole costs w × 1;
     capacity     C = 3 × Σ m(x) over every explanation and unexplained change
     score        = 100 × max(0, 1 − Σ costs / C)
 
 So a vague reason for a 5,000 万元 change (m = 4.7) costs three times what
-one for 3 万元 (m = 1.6) does, a report that explains more has more to lose
-before it reaches 0, and two reports' scores compare. `score_parts` gives
-each rule's findings and the points it took; they add up to 100 − score
-(before the floor at 0).
+one for 3 万元 (m = 1.6) does, a figure that contradicts the report costs three
+times what a vague reason does, one reason copied to thirty lines is one
+charge, a report that explains more has more to lose before it reaches 0, and
+two reports' scores compare. `score_parts` gives each rule's findings and the
+points it took; they add up to 100 − score (before the floor at 0).
 """
 from __future__ import annotations
 
@@ -22,16 +27,27 @@ import math
 from collections import defaultdict
 
 from nlp.model import Finding, Report
-from nlp.vocabulary import Severity
+from nlp.rules import find_rule
+from nlp.vocabulary import Evidence
 
-SEVERITY_WEIGHT = {Severity.ERROR: 3.0, Severity.WARNING: 2.0, Severity.INFO: 1.0}
-_MAX = SEVERITY_WEIGHT[Severity.ERROR]
+_MAX = Evidence.FIGURES.weight
 
 
 def materiality(statement) -> float:
     if statement is None or statement.change is None:
         return 1.0
     return 1.0 + math.log10(1.0 + abs(statement.change))
+
+
+def evidence_of(finding: Finding) -> Evidence:
+    rule = find_rule(finding.code)
+    return rule.evidence if rule else Evidence.STYLE
+
+
+def worst_first(findings: list[Finding]) -> list[Finding]:
+    """Findings as an auditor reads them: contradicted figures, then missing
+    reasons, then style; within each, the costliest first."""
+    return sorted(findings, key=lambda f: (evidence_of(f).rank, -f.penalty, f.code))
 
 
 def score_report(report: Report, findings: list[Finding]) -> tuple[float, dict]:
@@ -47,15 +63,19 @@ def score_report(report: Report, findings: list[Finding]) -> tuple[float, dict]:
 
 
 def _charge(findings: list[Finding], weight: dict[str, float]) -> None:
-    """Each finding's materiality and penalty: what it costs the explanations
-    it names, each capped at 3 × m(x) shared in proportion."""
+    """Each finding's materiality and penalty: charged once, to the most
+    material explanation it names, each explanation capped at 3 × m(x)
+    shared in proportion."""
     costs: dict[str, list[tuple[Finding, float]]] = defaultdict(list)
     for f in findings:
         named = [t for t in f.targets if t in weight]
-        f.materiality = round(max([weight[t] for t in named] or [1.0]), 3)
-        f.penalty = 0.0 if named else SEVERITY_WEIGHT[f.severity]
-        for t in named:
-            costs[t].append((f, SEVERITY_WEIGHT[f.severity] * weight[t]))
+        w = evidence_of(f).weight
+        if not named:
+            f.materiality, f.penalty = 1.0, w
+            continue
+        charged = max(named, key=lambda t: weight[t])
+        f.materiality, f.penalty = round(weight[charged], 3), 0.0
+        costs[charged].append((f, w * weight[charged]))
     for t, charged in costs.items():
         _share(charged, _MAX * weight[t])
     for f in findings:

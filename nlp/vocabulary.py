@@ -68,6 +68,28 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
+class Evidence(StrEnum):
+    """What a finding rests on. It weighs the finding in the score and orders
+    the findings: the report contradicting its own figures first, then a
+    reason not given, then how the reasons are written."""
+
+    FIGURES = "figures"  # arithmetic, direction, units, years, the performance table
+    MISSING = "missing"  # no reason, a blank or restating slot, a template left unfilled
+    STYLE = "style"  # vague, repeated, one reason for many
+
+    @property
+    def weight(self) -> float:
+        return {"figures": 3.0, "missing": 2.0, "style": 1.0}[self]
+
+    @property
+    def rank(self) -> int:
+        return list(Evidence).index(self)
+
+    @property
+    def zh(self) -> str:
+        return {"figures": "与数字矛盾", "missing": "缺少说明", "style": "表述问题"}[self]
+
+
 class Basis(StrEnum):
     """What a change is measured against."""
 

@@ -23,7 +23,7 @@ from tests.extract_helpers import EXAMPLE, REPO
 RULES = REPO / "tests" / "fixtures" / "rules"
 CLEAN = RULES / "JS101_passes.txt"  # no finding
 ERROR = RULES / "JS101_fires.txt"  # one error (JS101), score 0
-WARNING = RULES / "JS201_fires.txt"  # one warning (JS201), score 33.3
+WARNING = RULES / "JS201_fires.txt"  # one warning (JS201, style), score 66.7
 ESC = "\x1b["
 
 
@@ -111,8 +111,8 @@ def test_valid_settings_still_tune_the_rules(tmp_path):
     (WARNING, ["--fail-on", "error"], 0),
     (WARNING, ["--fail-on", "info"], 1),
     (ERROR, ["--exit-zero"], 0),
-    (WARNING, ["--fail-on", "never", "--fail-under", "30"], 0),  # scores 33.3
-    (WARNING, ["--fail-on", "never", "--fail-under", "40"], 1),
+    (WARNING, ["--fail-on", "never", "--fail-under", "60"], 0),  # scores 66.7
+    (WARNING, ["--fail-on", "never", "--fail-under", "70"], 1),
     (CLEAN, ["--fail-under", "101"], 2),  # not a score: a usage error
     (RULES / "nowhere.txt", ["--exit-zero"], 2),  # an input error stays 2
 ])
@@ -135,7 +135,7 @@ def test_batch_exit_codes_over_the_run(tmp_path):
     run = ["batch", inputs, "-o", tmp_path / "out", "--no-model", "--no-progress", "-j", "1"]
     assert juesuan(*run).returncode == 1
     assert juesuan(*run, "--resume", "--fail-on", "error").returncode == 0
-    assert juesuan(*run, "--resume", "--fail-on", "never", "--fail-under", "50").returncode == 1
+    assert juesuan(*run, "--resume", "--fail-on", "never", "--fail-under", "70").returncode == 1
     (inputs / "empty.txt").write_bytes(b"")  # fails: a row of errors.csv, exit 1 however lenient the threshold
     assert juesuan(*run, "--resume", "--fail-on", "never").returncode == 1
     assert juesuan(*run, "--resume", "--exit-zero").returncode == 0
@@ -249,7 +249,7 @@ def test_several_files_text_blocks_and_a_summary_line():
     proc = juesuan("score", WARNING, CLEAN, "--no-model")
     assert proc.returncode == 1, proc.stderr
     assert str(WARNING) in proc.stdout and str(CLEAN) in proc.stdout
-    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 66.7, lowest 33.3")
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 83.3, lowest 66.7")
 
 
 def test_several_files_json_is_a_list_one_file_is_unchanged():

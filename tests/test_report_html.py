@@ -17,6 +17,7 @@ import pytest
 from nlp import analyze
 from nlp.model import Cause
 from nlp.report.html import render_html, segments
+from nlp.score import worst_first
 from nlp.vocabulary import UNLABELLED_ZH
 from tests.html_tags import Tags
 
@@ -98,8 +99,9 @@ def test_page_shows_findings_worst_first_each_linking_to_its_explanation(report,
     tags = Tags(page)
     items = [a for t, a in tags.tags if t == "li" and "finding" in a.get("class", "")]
     assert len(items) == len(report.findings)
-    worst_first = sorted(report.findings, key=lambda f: -f.penalty)
-    assert items[0]["data-rule"] == worst_first[0].rule
+    # figures contradicted first, then missing reasons, then style; costliest first within each
+    assert [a["data-rule"] for a in items] == [f.rule for f in worst_first(report.findings)]
+    assert items[0]["data-rule"] == "contradiction"
     links = {a["href"] for t, a in tags.tags if t == "a" and a.get("href", "").startswith("#")}
     for f in report.findings:
         assert f.code in page

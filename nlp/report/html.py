@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from nlp.model import Finding, Report
 from nlp.rules import find_rule
+from nlp.score import worst_first
 from nlp.vocabulary import LABELS, UNLABELLED_ZH, Direction, Label, Severity
 
 UNLABELLED = "_unlabelled"  # filter value for causes the classifier did not label
@@ -102,7 +103,7 @@ def _severity_rank(severity: str) -> int:
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (-f.penalty, _severity_rank(f.severity), f.code))
+    return worst_first(findings)
 
 
 def _by_target(findings: list[Finding]) -> dict[str, list[Finding]]:

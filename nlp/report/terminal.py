@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from nlp.model import Report
+from nlp.score import worst_first
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -25,7 +26,7 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
     if report.score is not None:
         console.print(f"[bold]score {report.score:.1f} / 100[/bold]  " + _parts(report))
 
-    findings = sorted(report.findings, key=lambda f: (-f.penalty, f.code))
+    findings = worst_first(report.findings)
     if findings:
         table = Table(title="Findings, worst first", show_lines=False, expand=True)
         table.add_column("code", no_wrap=True)

@@ -33,7 +33,7 @@ from typing import ClassVar
 
 from nlp.config import Settings
 from nlp.model import Explanation, Finding, Location, MissingExplanation, Report
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 
 class Rule:
@@ -41,6 +41,7 @@ class Rule:
     name: ClassVar[str]
     zh: ClassVar[str]  # the rule's Chinese name, shown on the HTML pages
     severity: ClassVar[Severity]
+    evidence: ClassVar[Evidence]  # what the finding rests on: weighs and orders it
     summary: ClassVar[str]
     example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}

@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from nlp.rules import Rule
 from nlp.statements import to_wan
-from nlp.vocabulary import Basis, Direction, Severity
+from nlp.vocabulary import Basis, Direction, Evidence, Severity
 
 
 class Arithmetic(Rule):
@@ -18,6 +18,7 @@ class Arithmetic(Rule):
     name = "arithmetic"
     zh = "数字不符"
     severity = Severity.ERROR
+    evidence = Evidence.FIGURES
     summary = "figures do not add up"
     example = "支出决算数为 110.00 万元，比上年增加 10.00 万元，增长 20.00%。"
     options: ClassVar[dict] = {"tolerance": 0.01, "pct_tolerance": 0.01}

@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.rules.repeated import change_keys, reason_groups
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 
 class Blanket(Rule):
@@ -15,7 +15,8 @@ class Blanket(Rule):
     code = "JS302"
     name = "blanket"
     zh = "一因多用"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
+    evidence = Evidence.STYLE
     summary = "one reason covers a large share of all explanations"
     example = "十条说明中有六条的原因是同一句“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}

@@ -1,7 +1,7 @@
 import re
 
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 _SHORT_OF_MONEY = re.compile(r"预算(?:资金)?有限|资金(?:有限|不足|紧张)|财力(?:有限|紧张|不足)|未拨付|未到位|经费不足")
 _FIGURE = re.compile(r"^(?P<op>>=|<=|≥|≤|＞|＜|>|<|=)?(?P<value>-?\d+(?:\.\d+)?)")
@@ -18,6 +18,7 @@ class Contradiction(Rule):
     name = "contradiction"
     zh = "与绩效表矛盾"
     severity = Severity.ERROR
+    evidence = Evidence.FIGURES
     summary = "reason contradicts its performance-table row"
     example = "年度指标值 ≥20个，实际完成值 20个，偏差原因：项目论证不足。"
 

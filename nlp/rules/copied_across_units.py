@@ -1,7 +1,7 @@
 from typing import ClassVar
 
 from nlp.rules import CorpusFinding, Quoted, Rule, Sharer, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 
 class CopiedAcrossUnits(Rule):
@@ -17,6 +17,7 @@ class CopiedAcrossUnits(Rule):
     name = "copied_across_units"
     zh = "跨单位雷同"
     severity = Severity.WARNING
+    evidence = Evidence.STYLE
     summary = "same reason as in another unit's report"
     example = "甲区文化局与乙区文化局的说明都写“运河分馆建成开放，新增物业和安保服务经费”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_chars": 10}

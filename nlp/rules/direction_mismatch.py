@@ -1,7 +1,7 @@
 import re
 
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Direction, Severity
+from nlp.vocabulary import Direction, Evidence, Severity
 
 _UP = re.compile(r"增加|增长|新增|追加|提高|上涨|增多|扩大|上调|补缴|补发|新招录|新录用|调入")
 _DOWN = re.compile(r"减少|下降|降低|压减|压缩|节约|缩减|下调|削减|未拨付|收回|取消|暂停|调出|减员")
@@ -34,6 +34,7 @@ class DirectionMismatch(Rule):
     name = "direction_mismatch"
     zh = "方向不符"
     severity = Severity.ERROR
+    evidence = Evidence.FIGURES
     summary = "cause implies the opposite direction"
     example = "比上年增加 20.00 万元，主要原因是人员减少。"
 

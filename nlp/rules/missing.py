@@ -1,7 +1,7 @@
 from typing import ClassVar
 
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Direction, Severity
+from nlp.vocabulary import Direction, Evidence, Severity
 
 
 class Missing(Rule):
@@ -14,6 +14,7 @@ class Missing(Rule):
     name = "missing"
     zh = "缺少原因"
     severity = Severity.ERROR
+    evidence = Evidence.MISSING
     summary = "change stated without any reason"
     example = "办公费支出决算数为 120.50 万元，比上年增加 20.50 万元，增长 20.50%。（其后没有原因）"
     options: ClassVar[dict] = {"min_change": 5.0, "min_pct": 10.0}

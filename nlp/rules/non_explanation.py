@@ -2,7 +2,7 @@ import re
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 _NOTHING = re.compile(
     r"^(?:满意度)?(?:实际情况)?(?:为)?\d*(?:\.\d+)?%?(?:满意)+$"
@@ -32,6 +32,7 @@ class NonExplanation(Rule):
     name = "non_explanation"
     zh = "非解释"
     severity = Severity.WARNING
+    evidence = Evidence.MISSING
     summary = "reason slot holds no explanation"
     example = "偏差原因分析：已完成。"
 

@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.similarity import group_similar
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 # The whole account at one level or another: 收入支出总计, 财政拨款收入支出总计,
 # 一般公共预算财政拨款支出 … — one change seen at several levels, so one reason
@@ -27,6 +27,7 @@ class Repeated(Rule):
     name = "repeated"
     zh = "原因重复"
     severity = Severity.WARNING
+    evidence = Evidence.STYLE
     summary = "same reason given for several items"
     example = "三个科目的原因都是“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_items": 3}

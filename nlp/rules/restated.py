@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
-from nlp.vocabulary import Kind, Severity
+from nlp.vocabulary import Evidence, Kind, Severity
 
 # Words that say only that something moved: direction, size, time, amounts, filler.
 _MOVEMENT = re.compile(
@@ -45,6 +45,7 @@ class Restated(Rule):
     name = "restated"
     zh = "复述变动"
     severity = Severity.WARNING
+    evidence = Evidence.MISSING
     summary = "reason restates the change"
     example = "项目支出比上年增加 30.00 万元，主要原因是项目支出增加。"
     options: ClassVar[dict] = {"max_left": 2}

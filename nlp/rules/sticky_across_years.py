@@ -1,5 +1,5 @@
 from nlp.rules import CorpusFinding, Quoted, Rule, Sharer, quote
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 
 class StickyAcrossYears(Rule):
@@ -13,6 +13,7 @@ class StickyAcrossYears(Rule):
     name = "sticky_across_years"
     zh = "跨年度照搬"
     severity = Severity.INFO
+    evidence = Evidence.STYLE
     summary = "same reason as the unit's previous year, figures changed"
     example = "甲局 2023 年与 2024 年都说“古塔修缮工程完工，尾款已付”，变动额却由 5.00 万元变为 8.00 万元。"
     scope = "corpus"

@@ -2,7 +2,7 @@ import re
 from typing import ClassVar
 
 from nlp.rules import Rule
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 _PLACEHOLDER = re.compile(
     r"[XxＸ×]{2,}(?:单位|局|委|办|部门|中心|学校|医院|街道|镇|乡|区|县|市)?"
@@ -25,6 +25,7 @@ class TemplateLeftover(Rule):
     name = "template_leftover"
     zh = "模板残留"
     severity = Severity.WARNING
+    evidence = Evidence.MISSING
     summary = "template placeholder left in"
     example = "XX单位 2024 年支出 XXX 万元（如持平作持平表述）。"
     options: ClassVar[dict] = {"max_findings": 20}

@@ -3,7 +3,7 @@ import re
 from nlp.normalize import plain
 from nlp.rules import Rule, quote
 from nlp.statements import AMOUNT
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 # A change whose figure has no unit: "比上年减少 371.82，降低 11.2%".
 _NO_UNIT = re.compile(r"(?:增加|减少|增长|下降|降低|上升|增|减)了?\s*(\d+(?:\.\d+)?)\s*(?=[，。；,;、]|$)")
@@ -21,6 +21,7 @@ class Unit(Rule):
     name = "unit"
     zh = "单位存疑"
     severity = Severity.WARNING
+    evidence = Evidence.FIGURES
     summary = "amount in an impossible unit"
     example = "支出 2.70 元，比上年减少 0.30 万元。"
 

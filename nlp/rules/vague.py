@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.specificity import specificity
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 
 class Vague(Rule):
@@ -20,6 +20,7 @@ class Vague(Rule):
     name = "vague"
     zh = "原因含糊"
     severity = Severity.WARNING
+    evidence = Evidence.STYLE
     summary = "cause names nothing verifiable"
     example = "主要原因是：工作需要。"
     options: ClassVar[dict] = {"short": 20}

@@ -2,7 +2,7 @@ import re
 from collections import Counter
 
 from nlp.rules import Rule
-from nlp.vocabulary import Severity
+from nlp.vocabulary import Evidence, Severity
 
 # The report's own name for itself: "2024年度部门决算", "2024年部门决算情况说明".
 _TITLE_YEAR = re.compile(r"(20\d\d)\s*年度?\s*(?:部门|单位)决算")
@@ -28,6 +28,7 @@ class YearMismatch(Rule):
     name = "year_mismatch"
     zh = "年度不符"
     severity = Severity.ERROR
+    evidence = Evidence.FIGURES
     summary = "another year where the report's own must stand"
     example = "（2024年度部门决算中）2023年度部门决算情况说明；截至2023年12月31日，本单位共有车辆5辆。"
 

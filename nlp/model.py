@@ -259,5 +259,5 @@ def _finding_dict(f: Finding) -> dict:
 
 
 def _location_dict(loc: Location) -> dict:
-    """The contract's location: page and offsets (the line is for people)."""
-    return {"page": loc.page, "start": loc.start, "end": loc.end}
+    """The contract's location: page, offsets, and the line of `start` in the page."""
+    return {"page": loc.page, "start": loc.start, "end": loc.end, "line": loc.line}

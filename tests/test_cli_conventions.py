@@ -320,3 +320,21 @@ def test_csv_tables_causes_findings_missing():
     assert [(r["id"], r["item"]) for r in missing] == [(m.id, m.statement.item) for m in report.missing]
 
     one_error_line(juesuan("score", CLEAN, "--format", "json", "--table", "findings"), "--table")
+
+
+# ------------------------------------------------------------------ lines
+
+
+def test_findings_carry_their_line_in_json_sarif_and_csv():
+    """The stale date planted on line 212 of the example is found on line 212
+    in every output that a person or a tool locates it by."""
+    example = EXAMPLE
+    report = json.loads(juesuan("score", example, "--no-model", "--format", "json").stdout)
+    year = [f for f in report["findings"] if f["code"] == "JS503"]
+    assert [f["location"]["line"] for f in year] == [212]
+    assert all(e["location"]["line"] >= 1 for e in report["explanations"])
+    sarif = json.loads(juesuan("score", example, "--no-model", "--format", "sarif").stdout)
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "JS503"]
+    assert lines == [212]
+    rows = list(csv.DictReader(io.StringIO(juesuan("score", example, "--no-model", "--format", "csv", "--table", "findings").stdout.lstrip("\ufeff"))))
+    assert [r["line"] for r in rows if r["code"] == "JS503"] == ["212"]

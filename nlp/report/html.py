@@ -92,10 +92,12 @@ def rule_title(rule: str) -> str:
 
 
 def where(loc) -> str:
-    """page:offset in the original input ("p.3:120"; "@120" unpaged)."""
+    """Page and line in the original input ("第3页第12行", "第212行" unpaged;
+    the offset when the line is not known)."""
     if loc is None:
-        return "document"
-    return f"p.{loc.page}:{loc.start}" if loc.page else f"@{loc.start}"
+        return "全文"
+    page = f"第{loc.page}页" if loc.page else ""
+    return f"{page}第{loc.line}行" if loc.line else f"{page}@{loc.start}"
 
 
 def _severity_rank(severity: str) -> int:

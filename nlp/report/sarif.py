@@ -33,6 +33,8 @@ def _run(report: Report) -> dict:
         }
         if f.location:
             region = {"charOffset": f.location.start, "charLength": max(f.location.end - f.location.start, 1)}
+            if f.location.line is not None:
+                region["startLine"] = f.location.line  # of the page, for a PDF (its page is a property)
             result["locations"] = [{
                 "physicalLocation": {"artifactLocation": {"uri": report.source}, "region": region},
                 "properties": {"page": f.location.page},

@@ -22,9 +22,9 @@ COLUMNS = {
     "causes": ["source", "explanation", "kind", "section", "item", "basis", "direction", "trigger", "amount",
                "compare_amount", "change", "change_pct", "statement", "reason", "cause_no", "cause", "label",
                "confidence", "vague", "flags", "findings", "page", "start", "end"],
-    "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "start", "end",
+    "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "line", "start", "end",
                  "materiality", "penalty"],
-    "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "start", "end"],
+    "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "line", "start", "end"],
 }
 TABLES = tuple(COLUMNS)
 
@@ -108,7 +108,9 @@ def _statement(s) -> dict:
 
 
 def _location(loc) -> dict:
-    return {"page": loc.page, "start": loc.start, "end": loc.end} if loc else {"page": None, "start": None, "end": None}
+    if loc is None:
+        return {"page": None, "line": None, "start": None, "end": None}
+    return {"page": loc.page, "line": loc.line, "start": loc.start, "end": loc.end}
 
 
 def _cell(value) -> str:

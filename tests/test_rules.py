@@ -486,6 +486,35 @@ def test_arithmetic_impossible_increase_is_reported_as_an_increase():
     assert "decrease" not in hits[0].message  # the change is an increase
 
 
+def test_arithmetic_names_the_change_as_the_slip_when_last_year_is_stated():
+    text = (f"1.{ITEM}：支出158.40万元，上年决算数为146.90万元，比上年增加12.50万元，增长7.83%，"
+            "主要原因是：办公楼电梯更新。")
+    [hit] = found(run(text), "JS501")
+    assert "change stated 12.50 万元, but 158.40 − 146.90 = 11.50 万元" in hit.message
+    assert "the change is the slip" in hit.message
+
+
+def test_arithmetic_names_this_years_amount_when_change_and_percentage_agree():
+    text = "青禾区人大办2024年度收入支出总计0.00万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%。主要原因：会议减少。"
+    [hit] = found(run(text), "JS501")
+    assert "give last year 3,045.45 万元 and this year 2,988.50 万元" in hit.message
+    assert "the text says this year is 0.00" in hit.message and "that amount is the slip" in hit.message
+
+
+def test_arithmetic_reads_the_amount_the_change_is_of():
+    """The change and percentage fit the second amount listed: nothing is wrong."""
+    text = "其中：公务用车购置费0.00万元，公务用车运行维护费16.80万元，比上年减少3.20万元，下降16.00%，主要原因是：公车改革。"
+    assert found(run(text), "JS501") == []
+
+
+def test_words_that_contradict_the_figures_are_one_finding_not_two():
+    """"决算数大于预算数" for an actual below budget is an arithmetic slip; the
+    cause about fewer staff fits the figures, so JS401 does not add a second finding."""
+    text = (f"1.{ITEM}：年初预算为1560.05万元，支出决算为1511.89万元。决算数大于预算数的主要原因：人员退休，减少人员经费开支。")
+    report = run(text)
+    assert len(found(report, "JS501")) == 1 and found(report, "JS401") == []
+
+
 def test_arithmetic_pct_tolerance_is_an_option():
     off_by_a_tenth = prior(ITEM, 100.0, 120.5, "新录用公务员3名", pct=20.6)
     assert len(found(run(off_by_a_tenth), "JS501")) == 1

@@ -2,7 +2,7 @@ import re
 from typing import ClassVar
 
 from nlp.rules import Rule
-from nlp.statements import to_wan
+from nlp.statements import AMOUNT, to_wan
 from nlp.vocabulary import Basis, Direction, Evidence, Severity
 
 
@@ -61,14 +61,71 @@ def _statement_problems(s, tol: float, ptol: float):
         yield from _budget_problems(s, tol, ptol)
 
 
+# Last year's amount, where the statement gives it: "上年决算数为 146.90 万元".
+_LAST_YEAR = re.compile(r"上年(?:度)?(?:决算)?数?(?:为|是)?\s*(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|万)")
+
+
 def _prior_year_problems(s, tol: float, ptol: float):
-    """This year's amount and the change against last year."""
+    """This year's amount, last year's where stated, the change and its
+    percentage: which of them is the slip."""
     signed = s.change if s.direction == Direction.INCREASE else -s.change
-    base = s.amount - signed
+    last = _stated_last_year(s.text)
+    if last is not None and abs(s.amount - last - signed) > tol + 0.01:
+        yield _wrong_change(s, last, ptol)
+        return
+    base = s.amount - signed if last is None else last
     if base < -tol:
         yield f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})"
     elif s.change_pct is not None and _outside(s.change_pct, _pct_range(s.change, base), ptol):
-        yield f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
+        if last is None and _fits_another_amount(s, signed, ptol):
+            return  # the change is of another amount the statement lists ("购置费 0.00 万元，运行维护费 16.80 万元，比上年减少……")
+        yield _wrong_pct(s, signed, base, last)
+
+
+def _stated_last_year(text: str) -> float | None:
+    m = _LAST_YEAR.search(text)
+    return to_wan(m.group("value"), m.group("unit")) if m else None
+
+
+def _wrong_change(s, last: float, ptol: float) -> str:
+    actual = s.amount - last
+    said = f"change stated {s.change:,.2f} 万元, but {s.amount:,.2f} − {last:,.2f} = {actual:,.2f} 万元"
+    if s.change_pct is not None and last > 0 and not _outside(s.change_pct, _pct_range(abs(actual), last), ptol):
+        said += f", which the stated {s.change_pct:.2f}% fits: the change is the slip"
+    return said
+
+
+def _wrong_pct(s, signed: float, base: float, last: float | None) -> str:
+    """The stated percentage disagrees: say so, and when this year's amount
+    is what cannot be right (a total of 0 beside a change of 1.87%), say that."""
+    said = f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
+    if last is None and s.change_pct > 0:
+        implied_last = 100 * s.change / s.change_pct
+        implied = implied_last + signed
+        if abs(implied - s.amount) > max(1.0, 0.5 * implied):
+            said = (f"{s.change:,.2f} 万元 and {s.change_pct:.2f}% give last year {implied_last:,.2f} 万元 and this year "
+                    f"{implied:,.2f} 万元, but the text says this year is {_as_written(s.text, s.amount)}: that amount is the slip")
+    return said
+
+
+def _as_written(text: str, value: float) -> str:
+    """An amount as the statement prints it ("36.50元"), else in 万元."""
+    for m in AMOUNT.finditer(text):
+        if to_wan(m.group(1), m.group(2)) == value:
+            return m.group(0)
+    return f"{value:,.2f} 万元"
+
+
+def _fits_another_amount(s, signed: float, ptol: float) -> bool:
+    """Whether another amount the statement states is the one the change and percentage are of."""
+    for m in AMOUNT.finditer(s.text):
+        value = to_wan(m.group(1), m.group(2))
+        if value is None or abs(value - s.amount) < 0.005 or abs(value - s.change) < 0.005:
+            continue
+        base = value - signed
+        if base > 0 and not _outside(s.change_pct, _pct_range(s.change, base), ptol):
+            return True
+    return False
 
 
 _WORDS = {Direction.INCREASE: "above", Direction.DECREASE: "below", Direction.NONE: "equal to"}

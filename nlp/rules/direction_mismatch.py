@@ -46,6 +46,8 @@ class DirectionMismatch(Rule):
             if s.direction == Direction.NONE:
                 yield from self._unchanged(e)
                 continue
+            if _figures_disagree(s):
+                continue  # the words contradict the figures: one slip, reported by arithmetic (JS501)
             for c in e.causes:
                 if _about_last_year(c.text):
                     continue
@@ -63,3 +65,10 @@ class DirectionMismatch(Rule):
         if bool(up) != bool(down):
             word = (up or down)[0]
             yield self.finding(f"{e.statement.item or e.id} is stated as unchanged but the reason says “{word}”: {quote(e.reason)}", [e])
+
+
+def _figures_disagree(s) -> bool:
+    """An actual and a budget that move the other way from the words ("决算数大于预算数" for 1,511.89 against 1,560.05)."""
+    if s.amount is None or s.compare_amount is None or abs(s.amount - s.compare_amount) < 0.01:
+        return False
+    return (s.amount > s.compare_amount) != (s.direction == Direction.INCREASE)

@@ -320,6 +320,13 @@ def test_repeated_near_misses(reasons):
     assert found(run(items_report(reasons)), "JS301") == []
 
 
+def test_one_vague_reason_copied_is_one_finding_and_a_blanket_is_not_also_a_repeat():
+    report = run(items_report(["工作需要"] * 6 + DISTINCT_REASONS[:4]))
+    vague = found(report, "JS201")
+    assert len(vague) == 1 and len(vague[0].targets) == 6 and "6 explanations" in vague[0].message
+    assert len(found(report, "JS302")) == 1 and found(report, "JS301") == []
+
+
 TOTALS = ["收入支出总计", "财政拨款收入支出总计", "一般公共预算财政拨款支出"]
 
 
@@ -631,6 +638,16 @@ def test_template_leftover_fires(text, placeholder):
     hits = found(run(text), "JS701")
     assert hits
     assert any(f"“{placeholder}”" in h.message for h in hits)
+
+
+def test_one_template_line_is_one_finding_on_its_own_explanation():
+    text = (prior(ITEM, 100.0, 120.5, "新录用公务员3名") + "\n"
+            + "2.XX单位：支出决算数为XXX万元，比上年决算增加XX万元，增长XX%，主要原因是：XXXXXXXX。\n"
+            + prior(EDU, 100.0, 120.5, "青禾小学操场改造项目完工结算", n=3))
+    report = run(text)
+    [hit] = found(report, "JS701")
+    assert "“XX单位”、“XXX”、“XX”、“XXXXXXXX”" in hit.message
+    assert hit.targets == [e.id for e in report.explanations if "XX单位" in e.statement.text]
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,9 @@ class Rule:
     example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}
     scope: ClassVar[str] = "report"  # or "corpus"
+    # Codes of rules whose finding on the same explanations this one's replaces
+    # (one problem, one finding: a blanket reason is not also a repeated one).
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     @property
     def rationale(self) -> str:
@@ -143,7 +146,17 @@ def run_rules(report: Report, settings: Settings | None = None) -> list[Finding]
     for rule in report_rules():
         if settings.enabled(rule):
             findings.extend(rule.check(report, settings.options_for(rule)))
-    return findings
+    return _without_superseded(findings)
+
+
+def _without_superseded(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding that a stronger rule's finding on the same explanations replaces."""
+    replaced = {
+        (code, frozenset(f.targets))
+        for f in findings
+        for code in getattr(find_rule(f.code), "supersedes", ())
+    }
+    return [f for f in findings if (f.code, frozenset(f.targets)) not in replaced]
 
 
 def quote(text: str, limit: int = 40) -> str:

@@ -20,6 +20,7 @@ class Blanket(Rule):
     summary = "one reason covers a large share of all explanations"
     example = "十条说明中有六条的原因是同一句“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}
+    supersedes = ("JS301",)  # the repeated finding on the same group
 
     def check(self, report, options):
         total = len(change_keys([e for e in report.explanations if e.reason]))

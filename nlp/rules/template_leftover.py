@@ -31,14 +31,18 @@ class TemplateLeftover(Rule):
     options: ClassVar[dict] = {"max_findings": 20}
 
     def check(self, report, options):
-        seen: dict[str, list[int]] = {}
+        # One line of the template left in is one finding, whatever it holds.
+        by_line: dict[int, list[re.Match]] = {}
         for m in _PLACEHOLDER.finditer(report.text):
-            seen.setdefault(m.group(0), []).append(m.start())
-        for n, (placeholder, starts) in enumerate(sorted(seen.items(), key=lambda kv: kv[1][0])):
-            if n >= options["max_findings"]:
-                break
-            line_start = report.text.rfind("\n", 0, starts[0]) + 1
-            context = report.text[line_start : starts[0] + 20].split("\n")[0][-40:]
-            targets = [e for e in report.explanations if any(e.statement and e.statement.start <= s <= e.location.end for s in starts)]
-            times = f" ({len(starts)} times)" if len(starts) > 1 else ""
-            yield self.finding(f"placeholder “{placeholder}” left in{times}: “{context}”", targets, location=report.locate(starts[0]))
+            by_line.setdefault(report.text.rfind("\n", 0, m.start()) + 1, []).append(m)
+        for line_start, found in list(by_line.items())[: options["max_findings"]]:
+            line_end = report.text.find("\n", line_start)
+            line = report.text[line_start : line_end if line_end >= 0 else len(report.text)].strip()
+            placeholders = "、".join(f"“{p}”" for p in dict.fromkeys(m.group(0) for m in found))
+            starts = [m.start() for m in found]
+            targets = [e for e in report.explanations if any(e.span[0] <= s < e.span[1] for s in starts)]
+            yield self.finding(f"template left in: {placeholders} in “{line[:60]}{'…' if len(line) > 60 else ''}”",
+                               targets, location=report.locate(starts[0]))
+        if len(by_line) > options["max_findings"]:
+            rest = len(by_line) - options["max_findings"]
+            yield self.finding(f"template left in on {rest} more lines", [], location=None)

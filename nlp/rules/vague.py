@@ -3,6 +3,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from nlp.rules import Rule, quote
+from nlp.similarity import normalise
 from nlp.specificity import specificity
 from nlp.vocabulary import Evidence, Severity
 
@@ -14,7 +15,8 @@ class Vague(Rule):
     (`model`), a phrase from the vague lexicon in a cause with no concrete
     token (`lexicon`), and, when no model has judged the cause, no concrete
     token at all in a short cause (`specificity`, after Hope, Hu & Lu 2016).
-    The specificity (concrete tokens per 10 characters) is always shown."""
+    The specificity (concrete tokens per 10 characters) is always shown. A
+    vague cause copied to several explanations is one finding naming them all."""
 
     code = "JS201"
     name = "vague"
@@ -26,24 +28,35 @@ class Vague(Rule):
     options: ClassVar[dict] = {"short": 20}
 
     def check(self, report, options):
-        lexicon = _lexicon_pattern()
+        # One vague cause copied to several explanations is one finding naming them all.
+        found: dict[str, list] = {}
         for e in report.explanations:
             for n, c in enumerate(e.causes, 1):
-                signals = []
-                concrete = specificity(c.text)
-                if c.vague:
-                    signals.append("model")
-                if concrete == 0 and lexicon.search(c.text):
-                    signals.append("lexicon")
-                if c.vague is None and concrete == 0 and len(c.text) <= options["short"]:
-                    signals.append("specificity")  # only without a model's judgement
+                signals = _signals(c, options)
                 if signals:
                     where = f"cause {n} of {e.id}" if len(e.causes) > 1 else e.id
-                    yield self.finding(
-                        f"vague cause ({', '.join(signals)}; specificity {concrete:.1f}) in {where}: {quote(c.text)}",
-                        [e],
-                        signal="+".join(signals),
-                    )
+                    found.setdefault(normalise(c.text), []).append((e, where, c, signals))
+        for copies in found.values():
+            _, where, c, signals = copies[0]
+            if len(copies) > 1:
+                where = f"{len(copies)} explanations ({', '.join(w for _, w, _, _ in copies)})"
+            yield self.finding(
+                f"vague cause ({', '.join(signals)}; specificity {specificity(c.text):.1f}) in {where}: {quote(c.text)}",
+                list({e.id: e for e, _, _, _ in copies}.values()),
+                signal="+".join(signals),
+            )
+
+
+def _signals(cause, options) -> list[str]:
+    signals = []
+    concrete = specificity(cause.text)
+    if cause.vague:
+        signals.append("model")
+    if concrete == 0 and _lexicon_pattern().search(cause.text):
+        signals.append("lexicon")
+    if cause.vague is None and concrete == 0 and len(cause.text) <= options["short"]:
+        signals.append("specificity")  # only without a model's judgement
+    return signals
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 
 from nlp.classifier import card_files
 from nlp.vocabulary import LABELS
+from training.data import DISAGREED_WEIGHT, REAL_WEIGHT
 from training.evaluate import FAR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -55,6 +56,8 @@ def render_card(metrics: dict, directory: Path) -> str:
         labels=labels + sorted(set(metrics["data"]["labels"]) - set(labels)),
         far_threshold=FAR,
         files=card_files(directory),
+        real_weight=REAL_WEIGHT,
+        disagreed_weight=DISAGREED_WEIGHT,
     )
 
 

@@ -136,8 +136,9 @@ class _LinearTextClassifier(_Params):
             indicator_weight=self.indicator_weight,
         )
 
-    def fit(self, X, y):
-        """Fit on cause texts `X` and targets `y`; returns self.
+    def fit(self, X, y, sample_weight=None):
+        """Fit on cause texts `X` and targets `y` (each example weighted by
+        `sample_weight`, default 1); returns self.
 
         Learned: `classes_`, `featurizer_`, `coef_`, `intercept_`,
         `temperature_`, `low_confidence_threshold_`, and the held-out
@@ -152,6 +153,7 @@ class _LinearTextClassifier(_Params):
             raise ValueError(f"X has {len(texts)} texts but y has {len(yi)} targets")
         if len(classes) < 2:
             raise ValueError(f"{type(self).__name__} needs at least two classes, got {classes}")
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         featurizer = self._featurizer()
         bags = [featurizer.bag(t) for t in texts]
         # extra[i]: bags of report-style rewrites of text i (same target), used
@@ -161,7 +163,10 @@ class _LinearTextClassifier(_Params):
         def train_set(idx):
             b = [bags[i] for i in idx] + [x for i in idx for x in extra[i]]
             t = np.concatenate([yi[idx], np.array([yi[i] for i in idx for _ in extra[i]], dtype=np.int64)])
-            return b, t
+            if weights is None:
+                return b, t, None
+            w = np.concatenate([weights[idx], np.array([weights[i] for i in idx for _ in extra[i]])])
+            return b, t, w
 
         counts = np.bincount(yi, minlength=len(classes))
         n_splits = min(int(self.cv), int(counts.max()))
@@ -184,9 +189,9 @@ class _LinearTextClassifier(_Params):
                     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
                     splits = list(folds.split(np.zeros(len(texts)), yi))
             for train, test in splits:
-                b, t = train_set(train)
+                b, t, w = train_set(train)
                 fz = self._featurizer().fit(b)
-                coef, intercept = self._fit_linear(fz, b, t, len(classes))
+                coef, intercept = self._fit_linear(fz, b, t, len(classes), w)
                 logits[test] = scores(fz.transform_bags([bags[i] for i in test]), coef, intercept)
             self.temperature_ = _fit_temperature(logits, yi)
             proba = _softmax(logits / self.temperature_)
@@ -194,13 +199,13 @@ class _LinearTextClassifier(_Params):
             self.cv_proba_ = proba
             self.cv_targets_ = yi
             self.low_confidence_threshold_ = _low_confidence_threshold(proba, yi, self.low_confidence_accuracy)
-        b, t = train_set(np.arange(len(texts)))
+        b, t, w = train_set(np.arange(len(texts)))
         self.featurizer_ = self._featurizer().fit(b)
-        self.coef_, self.intercept_ = self._fit_linear(self.featurizer_, b, t, len(classes))
+        self.coef_, self.intercept_ = self._fit_linear(self.featurizer_, b, t, len(classes), w)
         self.classes_ = classes
         return self
 
-    def _fit_linear(self, fz, bags, yi, n_classes):
+    def _fit_linear(self, fz, bags, yi, n_classes, sample_weight=None):
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
@@ -210,7 +215,7 @@ class _LinearTextClassifier(_Params):
         # One BLAS thread: L-BFGS on these small problems is several times faster
         # that way here (threads contend), and the arithmetic order is fixed.
         with threadpool_limits(1):
-            lr.fit(X, yi)
+            lr.fit(X, yi, sample_weight=sample_weight)
         coef = np.zeros((n_classes, X.shape[1]))
         intercept = np.zeros(n_classes)
         if len(present) == 2:  # binary: one row of weights -> two symmetric rows (softmax == sigmoid)

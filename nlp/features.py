@@ -8,18 +8,18 @@ computed on the cause's `core`: the text without report wrapping — lead-ins
 ``c:``  character n-grams (1-3) of the normalised text, inside runs of
         letters/CJK/digits (punctuation breaks a run); digits are masked to 0
         so "6名" and "12名" share features;
-``w:``  word tokens from spaCy ``blank("zh")`` with the jieba segmenter
-        (loaded once, lazily), digits masked the same way;
+``w:``  word tokens from spaCy ``blank("zh")`` + jieba, digits masked the same way;
 ``k:``  concept groups written from TAXONOMY.md's definitions of the drivers
         (people, pay, reform, extra money, shortfall, frugality, activity,
         nothing-to-explain, accounting, generic phrasing): one feature per group
         that any of its terms hits, so an unseen synonym still lands in the
         right group;
 ``q:``  concreteness: numbers, amounts, percentages, dates, counts with units,
-        《named documents》, document numbers, named places, named projects,
+        《named documents》, document numbers, named places, projects and events,
         text length, whether the text only restates the change
         ("人员经费减少"), and the words that stand in for a name (个别, 部分,
-        a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt).
+        a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt);
+``x:``  the context, when given: the cause restates its item or section, the item's concept groups.
 
 `Featurizer` turns feature bags into vectors: ``c:``/``w:`` features are TF-IDF
 weighted (sublinear tf, smoothed idf) over a capped vocabulary and L2
@@ -36,12 +36,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nlp.grouping import Groups
 from nlp.normalize import chain, drop_punctuation, drop_spaces, fold_case, fold_width, mask_figures
 
 # Bump when the features a text produces change: a model records the version
 # it was trained with and is refused by code that computes different features.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 _NLP = None
 
@@ -159,6 +158,11 @@ CONCRETE: dict[str, re.Pattern] = {
     "place": re.compile(r"(?<![本全各该我其])[\u4e00-\u9fff]{2,5}(?:省|自治区|市|县|区|旗|镇|乡|街道|村|社区)(?![级属委内])"),
     "project": re.compile(
         r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
+    ),
+    # a named event: weather, a disaster, an epidemic, a numbered edition (TAXONOMY: not vague)
+    "event": re.compile(
+        r"高温|低温|降雨|暴雨|降水|台风|洪水|洪涝|汛情|干旱|旱情|地震|雨雪|冰冻|寒潮|暴雪|疫情|新冠|猪瘟|禽流感"
+        r"|第[\d一二三四五六七八九十]+[届次](?!会议)|首届"
     ),
 }
 # The opposite of concrete: words that stand in for what was not named.
@@ -284,6 +288,55 @@ def normalise_lexicon(phrases) -> tuple[str, ...]:
 # ---------------------------------------------------------------- featurizer
 
 
+# ------------------------------------------------------------------ context
+
+# Direction and money words: without them a cause says what moved ("工资增加" -> "工资").
+_MOVED = re.compile(
+    r"(?:相应|有所|较上年|比上年|同比|较大幅度|大幅|略有|较大)?(?:增加|减少|增长|下降|上升|降低|增多|减小|变动|变化|调整|持平)了?$"
+)
+_MONEY_SUFFIX = re.compile(r"(?:支出|经费|费用|资金|收入|开支|拨款|费|数|额)+$")
+_ITEM_SPLIT = re.compile(r"[、/;；,，]")
+
+
+def _moved(text: str) -> str:
+    return _MONEY_SUFFIX.sub("", _MOVED.sub("", _strip_punct(_LEAD.sub("", text))))
+
+
+def split_context(x) -> tuple[str, str | None, str | None]:
+    """(text, item, section) of what the estimators take: a cause text, a
+    (text, item[, section]) tuple or a dict with those keys."""
+    if isinstance(x, str):
+        return x, None, None
+    if isinstance(x, dict):
+        return str(x.get("text", "")), x.get("item") or None, x.get("section") or None
+    text, *rest = x
+    return str(text), (rest[0] if rest else None) or None, (rest[1] if len(rest) > 1 else None) or None
+
+
+@lru_cache(maxsize=1 << 14)
+def context_features(norm: str, item: str | None, section: str | None) -> tuple[str, ...]:
+    """``x:`` features of a cause given the item (and section heading) it explains:
+    context given, the cause only restates it ("工资增加" for 工资福利支出 names no
+    driver), the item's concept groups. None for plain lines."""
+    if not item and not section:
+        return ()
+    out = ["x:context"]
+    moved = _moved(core(norm))
+    for where in (item, section):
+        for part in _ITEM_SPLIT.split(normalise(where or "")):
+            name = _MONEY_SUFFIX.sub("", _strip_punct(part))
+            if len(name) < 2:
+                continue
+            if not moved or moved in name or (len(moved) <= len(name) + 1 and name in moved):
+                out.append("x:restates")
+                break
+        if "x:restates" in out:
+            break
+    if item:
+        out.extend("x" + k for k in concepts(normalise(item)))
+    return tuple(out)
+
+
 def feature_bag(
     text: str,
     *,
@@ -293,8 +346,11 @@ def feature_bag(
     use_concrete: bool = True,
     use_core: bool = False,
     lexicon: tuple[str, ...] = (),
+    item: str | None = None,
+    section: str | None = None,
 ) -> list[str]:
-    """All features of one cause text, as names (with repeats: counts matter)."""
+    """All features of one cause text (in the context of its item and
+    section when given), as names (with repeats: counts matter)."""
     norm = normalise(text)
     feats = list(_text_features(norm, use_core, tuple(char_ngrams_range), use_words))
     if use_concepts:
@@ -302,6 +358,7 @@ def feature_bag(
     if use_concrete:
         feats.extend(concreteness(norm))
     feats.extend(lexicon_hits(norm, lexicon))
+    feats.extend(context_features(norm, item, section))
     return feats
 
 
@@ -350,9 +407,11 @@ class Featurizer:
         self.max_features = max_features
         self.indicator_weight = indicator_weight
 
-    def bag(self, text: str) -> list[str]:
+    def bag(self, text: str, item: str | None = None, section: str | None = None) -> list[str]:
         return feature_bag(
             text,
+            item=item,
+            section=section,
             char_ngrams_range=self.char_ngrams_range,
             use_words=self.use_words,
             use_concepts=self.use_concepts,
@@ -446,28 +505,3 @@ def bigrams(text: str) -> set[str]:
     dropped: what near-duplicate comparisons of causes are made on."""
     t = mask_digits(_strip_punct(normalise(text)))
     return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
-
-
-def near_duplicate_groups(texts: list[str], threshold: float = 0.4) -> np.ndarray:
-    """Group ids joining texts whose character-bigram sets (digits masked,
-    punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
-    Cross-validation keeps a group in one fold, so that slot-filled variants of
-    one sentence cannot be trained on and tested on at once (training only)."""
-    from scipy.sparse import csr_matrix
-
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, t in enumerate(texts):
-        for g in sorted(bigrams(t)):
-            rows.append(i)
-            cols.append(vocab.setdefault(g, len(vocab)))
-    n = len(texts)
-    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
-    sizes = np.asarray(X.sum(axis=1)).ravel()
-    inter = (X @ X.T).tocoo()  # shared bigrams of every pair that shares one
-    jaccard = inter.data / np.maximum(1.0, sizes[inter.row] + sizes[inter.col] - inter.data)
-    keep = (jaccard >= threshold) & (inter.row < inter.col)
-    groups = Groups(n)
-    for a, b in zip(inter.row[keep].tolist(), inter.col[keep].tolist(), strict=True):
-        groups.union(a, b)
-    return np.array(groups.labels())

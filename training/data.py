@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nlp.classifier import LabelledData, read_labelled
 from nlp.errors import InputError
+from nlp.normalize import plain
 
 REPO = Path(__file__).resolve().parent.parent
 # Real report phrasing, rewritten and labelled twice (../shared/real_patterns/README.md);
@@ -66,8 +67,9 @@ DISAGREED_WEIGHT = 0.5
 
 
 def weighted_rows(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT):
-    """((texts, labels, weights), (texts, vagues, weights)) for the two heads:
-    corpus rows at weight 1, real-pattern causes at `weight` (times
+    """((causes, labels, weights), (causes, vagues, weights)) for the two heads:
+    corpus rows (texts) at weight 1, real-pattern causes ((text, item), the text in
+    the script the model reads, `nlp.normalize.plain`) at `weight` (times
     `disagreed` where the labellers disagreed on that head's target); lines
     of weight 0 are left out."""
     texts, labels, lw, vtexts, vagues, vw = [], [], [], [], [], []
@@ -78,10 +80,10 @@ def weighted_rows(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT):
     for c in real:
         w = weight * (disagreed if c.label_disagreed else 1.0)
         if w > 0:
-            texts.append(c.text), labels.append(c.label), lw.append(w)
+            texts.append((plain(c.text), c.item)), labels.append(c.label), lw.append(w)
         w = weight * (disagreed if c.vague_disagreed else 1.0)
         if c.vague is not None and w > 0:
-            vtexts.append(c.text), vagues.append(c.vague), vw.append(w)
+            vtexts.append((plain(c.text), c.item)), vagues.append(c.vague), vw.append(w)
     return (texts, labels, lw), (vtexts, vagues, vw)
 
 

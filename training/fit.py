@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, save_model
+from nlp.features import split_context
 from training.card import render_card
 from training.data import TrainingData, weighted_rows
 from training.evaluate import FAR, cv_scores, evaluate, far_from, gold_causes
@@ -51,7 +52,7 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
         items, gold_info = gold_causes()
         metrics["real_text"] = None
         if items:
-            far = far_from(items, texts, FAR)
+            far = far_from(items, [split_context(t)[0] for t in texts], FAR)
             metrics["real_text"] = {
                 **gold_info,
                 **evaluate(model, items),

@@ -67,7 +67,7 @@ def scores(y_true, y_pred, v_true, v_pred) -> dict:
 
 
 def predict(model: Model, causes) -> tuple[list, list]:
-    rows = model.predict([c.text for c in causes])
+    rows = model.predict([c.text for c in causes], [getattr(c, "item", None) for c in causes])
     return [r["label"] for r in rows], [r["vague"] for r in rows]
 
 

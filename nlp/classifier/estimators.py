@@ -20,7 +20,8 @@ import zlib
 
 import numpy as np
 
-from nlp.features import Featurizer, near_duplicate_groups, normalise_lexicon, scores, to_csr
+from nlp.features import Featurizer, bigrams, normalise_lexicon, scores, split_context, to_csr
+from nlp.grouping import Groups
 
 
 class _Params:
@@ -137,8 +138,10 @@ class _LinearTextClassifier(_Params):
         )
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on cause texts `X` and targets `y` (each example weighted by
-        `sample_weight`, default 1); returns self.
+        """Fit on causes `X` and targets `y` (each example weighted by
+        `sample_weight`, default 1); returns self. A cause is its text, or a
+        (text, item[, section]) tuple or dict giving the item and section
+        heading whose change it explains (`nlp.features.split_context`).
 
         Learned: `classes_`, `featurizer_`, `coef_`, `intercept_`,
         `temperature_`, `low_confidence_threshold_`, and the held-out
@@ -147,7 +150,8 @@ class _LinearTextClassifier(_Params):
         per class to cross-validate. Folds are stratified and keep
         near-duplicate texts together (`group_near_duplicates`, 0 to turn off).
         """
-        texts = [str(t) for t in X]
+        contexts = [split_context(x) for x in X]
+        texts = [text for text, _, _ in contexts]
         classes, yi = self._targets(y)
         if len(texts) != len(yi):
             raise ValueError(f"X has {len(texts)} texts but y has {len(yi)} targets")
@@ -155,10 +159,10 @@ class _LinearTextClassifier(_Params):
             raise ValueError(f"{type(self).__name__} needs at least two classes, got {classes}")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         featurizer = self._featurizer()
-        bags = [featurizer.bag(t) for t in texts]
-        # extra[i]: bags of report-style rewrites of text i (same target), used
-        # for training only, and kept in the fold of their original
-        extra = [[featurizer.bag(v) for v in _rewrites(t, self.augment)] for t in texts]
+        bags = [featurizer.bag(*c) for c in contexts]
+        # extra[i]: bags of report-style rewrites of text i (same target and
+        # context), used for training only, and kept in the fold of their original
+        extra = [[featurizer.bag(v, item, section) for v in _rewrites(t, self.augment)] for t, item, section in contexts]
 
         def train_set(idx):
             b = [bags[i] for i in idx] + [x for i in idx for x in extra[i]]
@@ -243,7 +247,7 @@ class _LinearTextClassifier(_Params):
         """Uncalibrated linear scores, one column per class."""
         self._check_fitted()
         fz = self.featurizer_
-        return scores(fz.transform_bags([fz.bag(str(t)) for t in X]), self.coef_, self.intercept_)
+        return scores(fz.transform_bags([fz.bag(*split_context(x)) for x in X]), self.coef_, self.intercept_)
 
     def predict_proba(self, X):
         """Calibrated probabilities, one column per class of `classes_`."""
@@ -361,3 +365,27 @@ def _low_confidence_threshold(proba, yi, target: float) -> float:
     t = float(ok.min())
     return 0.0 if t <= conf.min() else round(t, 4)
 
+
+def near_duplicate_groups(texts: list[str], threshold: float = 0.4) -> np.ndarray:
+    """Group ids joining texts whose character-bigram sets (digits masked,
+    punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
+    Cross-validation keeps a group in one fold, so that slot-filled variants of
+    one sentence cannot be trained on and tested on at once (training only)."""
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, t in enumerate(texts):
+        for g in sorted(bigrams(t)):
+            rows.append(i)
+            cols.append(vocab.setdefault(g, len(vocab)))
+    n = len(texts)
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
+    sizes = np.asarray(X.sum(axis=1)).ravel()
+    inter = (X @ X.T).tocoo()  # shared bigrams of every pair that shares one
+    jaccard = inter.data / np.maximum(1.0, sizes[inter.row] + sizes[inter.col] - inter.data)
+    keep = (jaccard >= threshold) & (inter.row < inter.col)
+    groups = Groups(n)
+    for a, b in zip(inter.row[keep].tolist(), inter.col[keep].tolist(), strict=True):
+        groups.union(a, b)
+    return np.array(groups.labels())

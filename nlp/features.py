@@ -160,10 +160,8 @@ CONCRETE: dict[str, re.Pattern] = {
         r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
     ),
     # a named event: weather, a disaster, an epidemic, a numbered edition (TAXONOMY: not vague)
-    "event": re.compile(
-        r"高温|低温|降雨|暴雨|降水|台风|洪水|洪涝|汛情|干旱|旱情|地震|雨雪|冰冻|寒潮|暴雪|疫情|新冠|猪瘟|禽流感"
-        r"|第[\d一二三四五六七八九十]+[届次](?!会议)|首届"
-    ),
+    "event": re.compile(r"高温|低温|降雨|暴雨|降水|台风|洪水|洪涝|汛情|干旱|旱情|地震|雨雪|冰冻|寒潮|暴雪|疫情|新冠|猪瘟"
+                        r"|禽流感|第[\d一二三四五六七八九十]+[届次](?!会议)|首届"),
 }
 # The opposite of concrete: words that stand in for what was not named.
 UNNAMED: dict[str, re.Pattern] = {
@@ -177,6 +175,8 @@ _RESTATE = re.compile(
     r"(?:相应|有所|较上年|比上年|同比|较大幅度|大幅)?(?:增加|减少|增长|下降|减少所致|增加所致|增多|减小)(?:所致)?$"
 )
 _LENGTH_BINS = (6, 12, 20, 35)
+# The size of the change after its direction ("减少903.68万元") does not make a restatement concrete.
+_FIGURE_TAIL = re.compile(r"(?:\d[\d,.]*(?:万元|亿元|億元|元|%|个百分点))+$")
 
 
 _LEAD = re.compile(r"^(?:(?:主要|其中|首先)?(?:原因)?(?:是|系|为|由于|因为|因|在于)|[一二三四五六七八九十]是|本年度?|今年|当年|[,，:：])+")
@@ -234,7 +234,7 @@ def concreteness(text: str) -> tuple[str, ...]:
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
-    if _RESTATE.match(_strip_punct(text)) or (text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE]))):
+    if _RESTATE.match(_FIGURE_TAIL.sub("", _strip_punct(text))) or (text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE]))):
         out.append("q:restate")
     return tuple(out)
 
@@ -285,9 +285,6 @@ def normalise_lexicon(phrases) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-# ---------------------------------------------------------------- featurizer
-
-
 # ------------------------------------------------------------------ context
 
 # Direction and money words: without them a cause says what moved ("工资增加" -> "工资").
@@ -299,7 +296,7 @@ _ITEM_SPLIT = re.compile(r"[、/;；,，]")
 
 
 def _moved(text: str) -> str:
-    return _MONEY_SUFFIX.sub("", _MOVED.sub("", _strip_punct(_LEAD.sub("", text))))
+    return _MONEY_SUFFIX.sub("", _MOVED.sub("", _FIGURE_TAIL.sub("", _strip_punct(_LEAD.sub("", text)))))
 
 
 def split_context(x) -> tuple[str, str | None, str | None]:
@@ -322,19 +319,15 @@ def context_features(norm: str, item: str | None, section: str | None) -> tuple[
         return ()
     out = ["x:context"]
     moved = _moved(core(norm))
-    for where in (item, section):
-        for part in _ITEM_SPLIT.split(normalise(where or "")):
-            name = _MONEY_SUFFIX.sub("", _strip_punct(part))
-            if len(name) < 2:
-                continue
-            if not moved or moved in name or (len(moved) <= len(name) + 1 and name in moved):
-                out.append("x:restates")
-                break
-        if "x:restates" in out:
-            break
+    names = [_MONEY_SUFFIX.sub("", _strip_punct(p)) for w in (item, section) for p in _ITEM_SPLIT.split(normalise(w or ""))]
+    if any(len(n) >= 2 and (not moved or moved in n or (len(moved) <= len(n) + 1 and n in moved)) for n in names):
+        out.append("x:restates")
     if item:
         out.extend("x" + k for k in concepts(normalise(item)))
     return tuple(out)
+
+
+# ---------------------------------------------------------------- featurizer
 
 
 def feature_bag(

@@ -62,7 +62,7 @@ def read_real(path: Path = REAL_PATTERNS) -> list[RealCause]:
 # disagreed on (label for the label head, vagueness for the vague head) counts
 # DISAGREED_WEIGHT of that. Chosen by grouped cross-validation on folds 1-4
 # (`python -m training.real_patterns --select`; docs/labelling.md).
-REAL_WEIGHT = 4.0
+REAL_WEIGHT = 10.0
 DISAGREED_WEIGHT = 0.5
 
 

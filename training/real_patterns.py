@@ -2,6 +2,7 @@
 
     python -m training.real_patterns                 # grouped CV on folds 1-4, transfer, learning curve
     python -m training.real_patterns --select        # + the choice of real-line weight and double labels
+    python -m training.real_patterns --ablation      # + each feature group switched off
     python -m training.real_patterns --model models  # + a fitted model scored on folds 1-4 as it is
     python -m training.real_patterns --final         # + fold 0 (run once, at the end)
 
@@ -22,6 +23,7 @@ import argparse
 import json
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
@@ -117,7 +119,7 @@ def learning_curve(corpus, real, lexicon, sizes=(0, 50, 100, 200, None)) -> list
     return out
 
 
-def select(corpus, real, lexicon, weights=(1.0, 3.0, 6.0), disagreed=(1.0, 0.5)) -> list[dict]:
+def select(corpus, real, lexicon, weights=(1.0, 4.0, 10.0, 20.0), disagreed=(1.0, 0.5, 0.0)) -> list[dict]:
     """Grouped CV on folds 1-4 for each real-line weight and disagreement share."""
     out = []
     for w in weights:
@@ -126,6 +128,35 @@ def select(corpus, real, lexicon, weights=(1.0, 3.0, 6.0), disagreed=(1.0, 0.5))
             out.append({"weight": w, "disagreed": d, "macro_f1": s["macro_f1"], "accuracy": s["accuracy"],
                         "vague_f1": s["vague"]["f1"], "min_label_f1": min(v["f1"] for v in s["per_label"].values())})
             print(json.dumps(out[-1]), file=sys.stderr, flush=True)
+    return out
+
+
+# Feature groups switched off one at a time (the context: items withheld).
+ABLATIONS = {
+    "all features": {},
+    "no word tokens (w:)": {"use_words": False},
+    "no concept groups (k:)": {"use_concepts": False},
+    "no concreteness (q:)": {"use_concrete": False},
+    "no core (features on the whole text)": {"use_core": False},
+    "no context (x:)": "no_context",
+    "no real-pattern lines": "no_real",
+}
+
+
+def ablation(corpus, real, lexicon) -> list[dict]:
+    """Grouped CV on folds 1-4 with each feature group switched off in both heads."""
+    out = []
+    for name, change in ABLATIONS.items():
+        causes, params, kw = real, {}, {}
+        if change == "no_context":
+            causes = [replace(c, item=None) for c in real]
+        elif change == "no_real":
+            kw = {"weight": 0.0}
+        else:
+            params = change
+        s = grouped_cv(corpus, causes, lexicon=lexicon, label_params=params, vague_params=params, **kw)
+        out.append({"features": name, "macro_f1": s["macro_f1"], "accuracy": s["accuracy"], "vague_f1": s["vague"]["f1"]})
+        print(json.dumps(out[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     return out
 
 
@@ -145,6 +176,7 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", default=str(REPO / "corpora"))
     parser.add_argument("--model", action="append", default=[], help="a fitted model directory to score as it is")
     parser.add_argument("--select", action="store_true", help="grouped CV over real-line weights and double-label shares")
+    parser.add_argument("--ablation", action="store_true", help="grouped CV with each feature group switched off")
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve and the transfer")
     parser.add_argument("--final", action="store_true", help="score fold 0 (the held-out fold): once, at the end")
     parser.add_argument("--json", help="write every figure to this file")
@@ -163,6 +195,8 @@ def main(argv=None) -> int:
             out[f"model {m}"]["fold_0"] = score_model(model, [c for c in real if c.fold == HELD_OUT])
     if args.select:
         out["select"] = select(corpus, real, lexicon)
+    if args.ablation:
+        out["ablation"] = ablation(corpus, real, lexicon)
     out["grouped_cv"] = grouped_cv(corpus, real, lexicon=lexicon)
     if not args.no_curve:
         out["transfer"] = transfer(corpus, real, lexicon)

@@ -16,6 +16,7 @@ from nlp.normalize import plain
 REPO = Path(__file__).resolve().parent.parent
 # Real report phrasing, rewritten and labelled twice (../shared/real_patterns/README.md);
 # absent on a user's machine: train.py then trains without it.
+CONTEXTS = "contexts.jsonl"  # corpus causes written with their item (beside causes.jsonl)
 REAL_PATTERNS = REPO.parent / "shared" / "real_patterns" / "statements.jsonl"
 
 
@@ -74,9 +75,9 @@ def weighted_rows(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT):
     of weight 0 are left out."""
     texts, labels, lw, vtexts, vagues, vw = [], [], [], [], [], []
     for r in corpus:
-        texts.append(r.text), labels.append(r.label), lw.append(1.0)
+        texts.append(r.cause), labels.append(r.label), lw.append(1.0)
         if r.vague is not None:
-            vtexts.append(r.text), vagues.append(r.vague), vw.append(1.0)
+            vtexts.append(r.cause), vagues.append(r.vague), vw.append(1.0)
     for c in real:
         w = weight * (disagreed if c.label_disagreed else 1.0)
         if w > 0:
@@ -115,6 +116,9 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
             raise InputError(f"{corpus_file}: no corpus there (use --corpus DIR, or --data FILE --no-corpus)")
         read_labelled([corpus_file], data)
         sources.append(rel(corpus_file))
+        if (corpus_dir / CONTEXTS).is_file():  # causes with the item they explain
+            read_labelled([corpus_dir / CONTEXTS], data)
+            sources.append(rel(corpus_dir / CONTEXTS))
     if data_files:
         user = read_labelled(data_files)
         mine = {r.text for r in user.rows}
@@ -132,7 +136,8 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         phrases = [p for p in lines if p.strip() and not p.startswith("#")]
     digest = hashlib.sha256()
     for r in data.rows:
-        digest.update(json.dumps([r.text, r.label, r.vague], ensure_ascii=False).encode("utf-8"))
+        context = [r.item, r.section] if r.item or r.section else []
+        digest.update(json.dumps([r.text, r.label, r.vague, *context], ensure_ascii=False).encode("utf-8"))
     info = {
         "sources": sources,
         "rows": len(data.rows),
@@ -145,7 +150,8 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         "duplicate_rows": len(data.duplicates),
         "lexicon": {"file": rel(lexicon_file) if lexicon_file.is_file() else None, "phrases": len(phrases)},
         "files": {rel(Path(p)): file_sha256(Path(p)) for p in
-                  [*([corpus_file] if use_corpus else []), *data_files, *([real_file] if real else []),
+                  [*([corpus_file] if use_corpus else []),
+                   *([corpus_dir / CONTEXTS] if use_corpus and (corpus_dir / CONTEXTS).is_file() else []), *data_files, *([real_file] if real else []),
                    *([lexicon_file] if lexicon_file.is_file() else [])]},
         "real_patterns": None if not real else {
             "file": rel(Path(real_file)), "causes": len(real),

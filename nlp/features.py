@@ -19,7 +19,7 @@ computed on the cause's `core`: the text without report wrapping — lead-ins
         text length, whether the text only restates the change
         ("人员经费减少"), and the words that stand in for a name (个别, 部分,
         a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt);
-``x:``  the context, when given: the cause restates its item or section, the item's concept groups.
+``x:``  the context, when given: the cause restates its item or section.
 
 `Featurizer` turns feature bags into vectors: ``c:``/``w:`` features are TF-IDF
 weighted (sublinear tf, smoothed idf) over a capped vocabulary and L2
@@ -312,19 +312,17 @@ def split_context(x) -> tuple[str, str | None, str | None]:
 
 @lru_cache(maxsize=1 << 14)
 def context_features(norm: str, item: str | None, section: str | None) -> tuple[str, ...]:
-    """``x:`` features of a cause given the item (and section heading) it explains:
-    context given, the cause only restates it ("工资增加" for 工资福利支出 names no
-    driver), the item's concept groups. None for plain lines."""
+    """``x:restates`` when the cause only restates the item (or section heading) it
+    explains ("工资增加" for 工资福利支出 names no driver). Only that: a feature that
+    is on for every cause with context would mark real-report lines (the training
+    lines with context) and shift every cause of a report towards them."""
     if not item and not section:
         return ()
-    out = ["x:context"]
     moved = _moved(core(norm))
     names = [_MONEY_SUFFIX.sub("", _strip_punct(p)) for w in (item, section) for p in _ITEM_SPLIT.split(normalise(w or ""))]
     if any(len(n) >= 2 and (not moved or moved in n or (len(moved) <= len(n) + 1 and n in moved)) for n in names):
-        out.append("x:restates")
-    if item:
-        out.extend("x" + k for k in concepts(normalise(item)))
-    return tuple(out)
+        return ("x:restates",)
+    return ()
 
 
 # ---------------------------------------------------------------- featurizer

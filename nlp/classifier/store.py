@@ -96,7 +96,7 @@ class Model:
         for n, key in enumerate(unique):
             conf = float(proba[n, best[n]])
             row = {"label": classes[best[n]], "confidence": round(conf, 4)}
-            off_topic = not _CJK.search(key[0]) and "other" in classes
+            off_topic = not _CJK.search(key[0]) and not _PLACEHOLDER.fullmatch(key[0]) and "other" in classes
             if off_topic:
                 row = {"label": "other", "confidence": round(1 / len(classes), 4)}
             if self.vague is not None:
@@ -112,6 +112,7 @@ class Model:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_PLACEHOLDER = re.compile(r"[\sXx×*＊]+")  # a template's blank (XXXX): the model knows it
 
 
 def _versions() -> dict:

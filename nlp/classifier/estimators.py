@@ -289,8 +289,12 @@ class VagueClassifier(_LinearTextClassifier):
         return self.predict_proba(X)[:, 1] >= self.decision_threshold
 
 
-# Parameters of the shipped model, chosen by cross-validation on the corpus only.
-CAUSE_PARAMS: dict = dict(C=4.0, use_core=True, indicator_weight=0.25)
+# Parameters of the shipped model. The vague head's, and the core and rewrites,
+# were chosen by cross-validation on the corpus; the label head's concept groups
+# off and C=8 by grouped cross-validation on real-pattern folds 1-4 (issue 13:
+# the groups, written from TAXONOMY's definitions, fit the invented corpus;
+# label macro-F1 there 0.705 -> 0.765; docs/labelling.md).
+CAUSE_PARAMS: dict = dict(C=8.0, use_core=True, indicator_weight=0.25, use_concepts=False)
 VAGUE_PARAMS: dict = dict(C=4.0, use_core=True)
 
 

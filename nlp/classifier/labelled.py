@@ -263,7 +263,7 @@ def export_rows(reports) -> list[dict]:
 def rank_for_labelling(rows: list[dict], model=DEFAULT) -> list[dict]:
     """Fill the suggestions with `model` and sort least confident first
     (label confidence, then vague confidence, then text)."""
-    preds = load_model(model).predict([r["text"] for r in rows])
+    preds = load_model(model).predict([r["text"] for r in rows], [r.get("item") or None for r in rows])
     for r, p in zip(rows, preds, strict=True):
         r.update(suggested_label=p["label"], confidence=p["confidence"], suggested_vague=p["vague"],
                  vague_confidence=p["vague_confidence"])

@@ -3,12 +3,17 @@
     python train.py                       # corpora/ in, models/ out
     python train.py --data mine.csv       # your labelled rows added to the corpus
     python train.py --data mine.xlsx --no-corpus --out my-model
+    python train.py --no-real             # without ../shared/real_patterns (as on a user's machine)
 
 Labelled files are CSV, JSONL or XLSX with columns text,label[,vague]; labels
 outside TAXONOMY.md are allowed. Bad rows are listed with file and line and
 stop the run (exit 2) unless --skip-bad is given; rows with neither label nor
 vague (e.g. not yet labelled in a `juesuan label-export` file) are counted
 and skipped. A row of --data overrides a corpus line with the same text.
+With the corpus, the real-pattern causes of ../shared/real_patterns are
+trained on too when that file is present (each weighted as
+training.data.REAL_WEIGHT corpus lines); the model card lists every file
+read, with its sha256.
 
 Reports cross-validation on the training data (stratified 5-fold, keeping
 near-duplicates in one fold) and, separately, the scores on the distinct real
@@ -29,7 +34,7 @@ from pathlib import Path
 
 from nlp.errors import InputError
 from training.card import summary  # training/ is not installed: Python finds it beside this file
-from training.data import read_data
+from training.data import REAL_PATTERNS, read_data
 from training.fit import save, train
 
 REPO = Path(__file__).resolve().parent
@@ -43,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lexicon", help="vague lexicon, one phrase per line (default: <corpus>/vague_lexicon.txt)")
     parser.add_argument("--out", default=str(REPO / "models"), help="output model directory (default: models/)")
     parser.add_argument("--skip-bad", action="store_true", help="train without the bad rows instead of stopping")
+    parser.add_argument("--real", default=str(REAL_PATTERNS), help="real-pattern causes trained on with the corpus, weighted, when the file is present (default: ../shared/real_patterns/statements.jsonl; not with --no-corpus)")
+    parser.add_argument("--no-real", action="store_true", help="train without the real-pattern causes")
     parser.add_argument("--no-gold", action="store_true", help="skip the real-text check")
     return parser
 
@@ -51,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
     try:
-        data = read_data(Path(args.corpus), args.data, use_corpus=not args.no_corpus, lexicon_file=args.lexicon)
+        data = read_data(Path(args.corpus), args.data, use_corpus=not args.no_corpus, lexicon_file=args.lexicon,
+                         real_file=None if args.no_real or args.no_corpus else Path(args.real))
     except InputError as e:
         return _error(str(e))
     if data.overridden:
@@ -69,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(labels) < 2:
         return _error(f"need at least two labels to train, found {labels}")
     print(f"training on {len(rows.rows)} causes, {len(labels)} labels ({', '.join(data.info['sources'])})")
+    if data.real:
+        print(f"  + {len(data.real)} real-pattern causes ({args.real}), weighted")
 
     trained = train(data, real_text=not args.no_gold)
     if trained.model.vague is None:

@@ -8,18 +8,18 @@ computed on the cause's `core`: the text without report wrapping — lead-ins
 ``c:``  character n-grams (1-3) of the normalised text, inside runs of
         letters/CJK/digits (punctuation breaks a run); digits are masked to 0
         so "6名" and "12名" share features;
-``w:``  word tokens from spaCy ``blank("zh")`` with the jieba segmenter
-        (loaded once, lazily), digits masked the same way;
+``w:``  word tokens from spaCy ``blank("zh")`` + jieba, digits masked the same way;
 ``k:``  concept groups written from TAXONOMY.md's definitions of the drivers
         (people, pay, reform, extra money, shortfall, frugality, activity,
         nothing-to-explain, accounting, generic phrasing): one feature per group
         that any of its terms hits, so an unseen synonym still lands in the
         right group;
 ``q:``  concreteness: numbers, amounts, percentages, dates, counts with units,
-        《named documents》, document numbers, named places, named projects,
+        《named documents》, document numbers, named places, projects and events,
         text length, whether the text only restates the change
         ("人员经费减少"), and the words that stand in for a name (个别, 部分,
-        a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt).
+        a template's XXXX); ``l:`` hits of the vague lexicon (corpora/vague_lexicon.txt);
+``x:``  the context, when given: the cause restates its item or section.
 
 `Featurizer` turns feature bags into vectors: ``c:``/``w:`` features are TF-IDF
 weighted (sublinear tf, smoothed idf) over a capped vocabulary and L2
@@ -36,12 +36,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nlp.grouping import Groups
 from nlp.normalize import chain, drop_punctuation, drop_spaces, fold_case, fold_width, mask_figures
 
 # Bump when the features a text produces change: a model records the version
 # it was trained with and is refused by code that computes different features.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 _NLP = None
 
@@ -160,6 +159,9 @@ CONCRETE: dict[str, re.Pattern] = {
     "project": re.compile(
         r"(?<![部个相有其各该本此上下])[\u4e00-\u9fff]{3,12}(?:项目|工程|行动|平台|系统|大厦|大楼|运动会|博览会|展览|论坛|普查|工作站)"
     ),
+    # a named event: weather, a disaster, an epidemic, a numbered edition (TAXONOMY: not vague)
+    "event": re.compile(r"高温|低温|降雨|暴雨|降水|台风|洪水|洪涝|汛情|干旱|旱情|地震|雨雪|冰冻|寒潮|暴雪|疫情|新冠|猪瘟"
+                        r"|禽流感|第[\d一二三四五六七八九十]+[届次](?!会议)|首届"),
 }
 # The opposite of concrete: words that stand in for what was not named.
 UNNAMED: dict[str, re.Pattern] = {
@@ -173,6 +175,8 @@ _RESTATE = re.compile(
     r"(?:相应|有所|较上年|比上年|同比|较大幅度|大幅)?(?:增加|减少|增长|下降|减少所致|增加所致|增多|减小)(?:所致)?$"
 )
 _LENGTH_BINS = (6, 12, 20, 35)
+# The size of the change after its direction ("减少903.68万元") does not make a restatement concrete.
+_FIGURE_TAIL = re.compile(r"(?:\d[\d,.]*(?:万元|亿元|億元|元|%|个百分点))+$")
 
 
 _LEAD = re.compile(r"^(?:(?:主要|其中|首先)?(?:原因)?(?:是|系|为|由于|因为|因|在于)|[一二三四五六七八九十]是|本年度?|今年|当年|[,，:：])+")
@@ -230,7 +234,7 @@ def concreteness(text: str) -> tuple[str, ...]:
     out.append("q:concrete0" if n == 0 else "q:concrete1" if n == 1 else "q:concrete2+")
     length = len(_strip_punct(text))
     out.append("q:len" + str(sum(length > b for b in _LENGTH_BINS)))
-    if _RESTATE.match(_strip_punct(text)) or (text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE]))):
+    if _RESTATE.match(_FIGURE_TAIL.sub("", _strip_punct(text))) or (text == whole and _RESTATE_CLAUSE.search(_strip_punct(whole[:MAX_CAUSE]))):
         out.append("q:restate")
     return tuple(out)
 
@@ -281,6 +285,46 @@ def normalise_lexicon(phrases) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+# ------------------------------------------------------------------ context
+
+# Direction and money words: without them a cause says what moved ("工资增加" -> "工资").
+_MOVED = re.compile(
+    r"(?:相应|有所|较上年|比上年|同比|较大幅度|大幅|略有|较大)?(?:增加|减少|增长|下降|上升|降低|增多|减小|变动|变化|调整|持平)了?$"
+)
+_MONEY_SUFFIX = re.compile(r"(?:支出|经费|费用|资金|收入|开支|拨款|费|数|额)+$")
+_ITEM_SPLIT = re.compile(r"[、/;；,，]")
+
+
+def _moved(text: str) -> str:
+    return _MONEY_SUFFIX.sub("", _MOVED.sub("", _FIGURE_TAIL.sub("", _strip_punct(_LEAD.sub("", text)))))
+
+
+def split_context(x) -> tuple[str, str | None, str | None]:
+    """(text, item, section) of what the estimators take: a cause text, a
+    (text, item[, section]) tuple or a dict with those keys."""
+    if isinstance(x, str):
+        return x, None, None
+    if isinstance(x, dict):
+        return str(x.get("text", "")), x.get("item") or None, x.get("section") or None
+    text, *rest = x
+    return str(text), (rest[0] if rest else None) or None, (rest[1] if len(rest) > 1 else None) or None
+
+
+@lru_cache(maxsize=1 << 14)
+def context_features(norm: str, item: str | None, section: str | None) -> tuple[str, ...]:
+    """``x:restates`` when the cause only restates the item (or section heading) it
+    explains ("工资增加" for 工资福利支出 names no driver). Only that: a feature that
+    is on for every cause with context would mark real-report lines (the training
+    lines with context) and shift every cause of a report towards them."""
+    if not item and not section:
+        return ()
+    moved = _moved(core(norm))
+    names = [_MONEY_SUFFIX.sub("", _strip_punct(p)) for w in (item, section) for p in _ITEM_SPLIT.split(normalise(w or ""))]
+    if any(len(n) >= 2 and (not moved or moved in n or (len(moved) <= len(n) + 1 and n in moved)) for n in names):
+        return ("x:restates",)
+    return ()
+
+
 # ---------------------------------------------------------------- featurizer
 
 
@@ -293,8 +337,11 @@ def feature_bag(
     use_concrete: bool = True,
     use_core: bool = False,
     lexicon: tuple[str, ...] = (),
+    item: str | None = None,
+    section: str | None = None,
 ) -> list[str]:
-    """All features of one cause text, as names (with repeats: counts matter)."""
+    """All features of one cause text (in the context of its item and
+    section when given), as names (with repeats: counts matter)."""
     norm = normalise(text)
     feats = list(_text_features(norm, use_core, tuple(char_ngrams_range), use_words))
     if use_concepts:
@@ -302,6 +349,7 @@ def feature_bag(
     if use_concrete:
         feats.extend(concreteness(norm))
     feats.extend(lexicon_hits(norm, lexicon))
+    feats.extend(context_features(norm, item, section))
     return feats
 
 
@@ -350,9 +398,11 @@ class Featurizer:
         self.max_features = max_features
         self.indicator_weight = indicator_weight
 
-    def bag(self, text: str) -> list[str]:
+    def bag(self, text: str, item: str | None = None, section: str | None = None) -> list[str]:
         return feature_bag(
             text,
+            item=item,
+            section=section,
             char_ngrams_range=self.char_ngrams_range,
             use_words=self.use_words,
             use_concepts=self.use_concepts,
@@ -446,28 +496,3 @@ def bigrams(text: str) -> set[str]:
     dropped: what near-duplicate comparisons of causes are made on."""
     t = mask_digits(_strip_punct(normalise(text)))
     return {t[k : k + 2] for k in range(len(t) - 1)} or {t}
-
-
-def near_duplicate_groups(texts: list[str], threshold: float = 0.4) -> np.ndarray:
-    """Group ids joining texts whose character-bigram sets (digits masked,
-    punctuation dropped) have Jaccard similarity >= `threshold`, transitively.
-    Cross-validation keeps a group in one fold, so that slot-filled variants of
-    one sentence cannot be trained on and tested on at once (training only)."""
-    from scipy.sparse import csr_matrix
-
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, t in enumerate(texts):
-        for g in sorted(bigrams(t)):
-            rows.append(i)
-            cols.append(vocab.setdefault(g, len(vocab)))
-    n = len(texts)
-    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
-    sizes = np.asarray(X.sum(axis=1)).ravel()
-    inter = (X @ X.T).tocoo()  # shared bigrams of every pair that shares one
-    jaccard = inter.data / np.maximum(1.0, sizes[inter.row] + sizes[inter.col] - inter.data)
-    keep = (jaccard >= threshold) & (inter.row < inter.col)
-    groups = Groups(n)
-    for a, b in zip(inter.row[keep].tolist(), inter.col[keep].tolist(), strict=True):
-        groups.union(a, b)
-    return np.array(groups.labels())

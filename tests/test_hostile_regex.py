@@ -60,6 +60,7 @@ BOUNDED = {
     "nlp.repair._SENTENCE_MARK": (40, "is_heading: only lines of at most 40 characters get this far"),
     # Linear, but with a large constant (~2-4 s on 1 MB of 费 / 本): bounded by their callers.
     "nlp.features._RESTATE_CLAUSE": (600, "features.core/concreteness: text[:MAX_CAUSE], 600 characters"),
+    "nlp.features._FIGURE_TAIL": (600, "features.concreteness/_moved: applied to core(), at most MAX_CAUSE (600) characters"),
     "nlp.rules.arithmetic._PART": (2000, "arithmetic._share_problems: the sentence after a total, cut at 2,000 characters"),
 }
 

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined
 
 from nlp.classifier import card_files
 from nlp.vocabulary import LABELS
+from training.data import DISAGREED_WEIGHT, REAL_WEIGHT
 from training.evaluate import FAR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -55,7 +56,16 @@ def render_card(metrics: dict, directory: Path) -> str:
         labels=labels + sorted(set(metrics["data"]["labels"]) - set(labels)),
         far_threshold=FAR,
         files=card_files(directory),
+        rp=_real_patterns(directory),
+        real_weight=REAL_WEIGHT,
+        disagreed_weight=DISAGREED_WEIGHT,
     )
+
+
+def _real_patterns(directory: Path) -> dict | None:
+    """The figures `python -m training.real_patterns --json` left beside the model, if any."""
+    path = Path(directory) / "real_patterns.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def summary(metrics: dict, out: Path, seconds: float, seconds_label: float, seconds_vague: float) -> list[str]:

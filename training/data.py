@@ -6,13 +6,90 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.classifier import LabelledData, read_labelled
 from nlp.errors import InputError
+from nlp.normalize import plain
 
 REPO = Path(__file__).resolve().parent.parent
+# Real report phrasing, rewritten and labelled twice (../shared/real_patterns/README.md);
+# absent on a user's machine: train.py then trains without it.
+CONTEXTS = "contexts.jsonl"  # corpus causes written with their item (beside causes.jsonl)
+REAL_PATTERNS = REPO.parent / "shared" / "real_patterns" / "statements.jsonl"
+
+
+@dataclass(frozen=True)
+class RealCause:
+    """One cause of a real-pattern record: `label` is the rewriter's (who saw
+    the source), `vague` the second annotator's (who had the newest
+    conventions); the two flags say where the labellers disagreed."""
+
+    text: str
+    label: str
+    vague: bool | None
+    fold: int  # by source; fold 0 is held out for the final figures
+    item: str | None  # the item whose change the cause explains
+    label_disagreed: bool
+    vague_disagreed: bool
+
+
+def read_real(path: Path = REAL_PATTERNS) -> list[RealCause]:
+    """The labelled causes of the usable real-pattern records, in file order
+    ([] when the file is absent). Causes the second annotator marked not
+    usable are left out."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line) if line.strip() else {}
+        if not record or record.get("usable") is False:
+            continue
+        for c in record.get("causes") or []:
+            if not c.get("label") or c.get("usable_b") is False:
+                continue
+            out.append(RealCause(
+                text=c["text"], label=c["label"], vague=c.get("vague"), fold=int(record["fold"]),
+                item=record.get("item") or None,
+                label_disagreed=c.get("label_a", c["label"]) != c.get("label_b", c["label"]),
+                vague_disagreed=c.get("vague_a", c.get("vague")) != c.get("vague_b", c.get("vague")),
+            ))
+    return out
+
+
+# Real-pattern lines count REAL_WEIGHT corpus lines; one the two labellers
+# disagreed on (label for the label head, vagueness for the vague head) counts
+# DISAGREED_WEIGHT of that. Chosen by grouped cross-validation on folds 1-4
+# (`python -m training.real_patterns --select`; docs/labelling.md).
+REAL_WEIGHT = 10.0
+DISAGREED_WEIGHT = 0.5
+
+
+def weighted_rows(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT):
+    """((causes, labels, weights), (causes, vagues, weights)) for the two heads:
+    corpus rows (texts) at weight 1, real-pattern causes ((text, item), the text in
+    the script the model reads, `nlp.normalize.plain`) at `weight` (times
+    `disagreed` where the labellers disagreed on that head's target); lines
+    of weight 0 are left out."""
+    texts, labels, lw, vtexts, vagues, vw = [], [], [], [], [], []
+    for r in corpus:
+        texts.append(r.cause), labels.append(r.label), lw.append(1.0)
+        if r.vague is not None:
+            vtexts.append(r.cause), vagues.append(r.vague), vw.append(1.0)
+    for c in real:
+        w = weight * (disagreed if c.label_disagreed else 1.0)
+        if w > 0:
+            texts.append((plain(c.text), c.item)), labels.append(c.label), lw.append(w)
+        w = weight * (disagreed if c.vague_disagreed else 1.0)
+        if c.vague is not None and w > 0:
+            vtexts.append((plain(c.text), c.item)), vagues.append(c.vague), vw.append(w)
+    return (texts, labels, lw), (vtexts, vagues, vw)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -21,11 +98,14 @@ class TrainingData:
     info: dict  # metrics.json "data": sources, counts, sha256 of the rows, lexicon file
     lexicon: list[str]  # vague-lexicon phrases
     overridden: int  # corpus lines replaced by a --data row with the same text
+    real: list[RealCause] = field(default_factory=list)  # real-pattern causes (weighted in training)
 
 
-def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_file: Path | None = None) -> TrainingData:
-    """The corpus's causes.jsonl (unless `use_corpus` is false) and the
-    labelled `data_files`; a row of a data file overrides a corpus line with
+def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_file: Path | None = None,
+              real_file: Path | None = None) -> TrainingData:
+    """The corpus's causes.jsonl (unless `use_corpus` is false), the
+    labelled `data_files` and the real-pattern causes of `real_file` (when
+    given and present); a row of a data file overrides a corpus line with
     the same text. Raises `InputError` when a file cannot be read."""
     data = LabelledData()
     sources = []
@@ -36,6 +116,9 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
             raise InputError(f"{corpus_file}: no corpus there (use --corpus DIR, or --data FILE --no-corpus)")
         read_labelled([corpus_file], data)
         sources.append(rel(corpus_file))
+        if (corpus_dir / CONTEXTS).is_file():  # causes with the item they explain
+            read_labelled([corpus_dir / CONTEXTS], data)
+            sources.append(rel(corpus_dir / CONTEXTS))
     if data_files:
         user = read_labelled(data_files)
         mine = {r.text for r in user.rows}
@@ -45,6 +128,7 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         data.unlabelled += user.unlabelled
         data.duplicates += user.duplicates
         sources += [rel(Path(p)) for p in data_files]
+    real = read_real(real_file) if real_file else []
     lexicon_file = Path(lexicon_file) if lexicon_file else corpus_dir / "vague_lexicon.txt"
     phrases = []
     if lexicon_file.is_file():
@@ -52,7 +136,8 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         phrases = [p for p in lines if p.strip() and not p.startswith("#")]
     digest = hashlib.sha256()
     for r in data.rows:
-        digest.update(json.dumps([r.text, r.label, r.vague], ensure_ascii=False).encode("utf-8"))
+        context = [r.item, r.section] if r.item or r.section else []
+        digest.update(json.dumps([r.text, r.label, r.vague, *context], ensure_ascii=False).encode("utf-8"))
     info = {
         "sources": sources,
         "rows": len(data.rows),
@@ -64,8 +149,19 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         "unlabelled_rows": len(data.unlabelled),
         "duplicate_rows": len(data.duplicates),
         "lexicon": {"file": rel(lexicon_file) if lexicon_file.is_file() else None, "phrases": len(phrases)},
+        "files": {rel(Path(p)): file_sha256(Path(p)) for p in
+                  [*([corpus_file] if use_corpus else []),
+                   *([corpus_dir / CONTEXTS] if use_corpus and (corpus_dir / CONTEXTS).is_file() else []), *data_files, *([real_file] if real else []),
+                   *([lexicon_file] if lexicon_file.is_file() else [])]},
+        "real_patterns": None if not real else {
+            "file": rel(Path(real_file)), "causes": len(real),
+            "folds": {str(k): sum(c.fold == k for c in real) for k in sorted({c.fold for c in real})},
+            "labels": dict(sorted(Counter(c.label for c in real).items())),
+            "label_disagreed": sum(c.label_disagreed for c in real),
+            "vague_disagreed": sum(c.vague_disagreed for c in real),
+        },
     }
-    return TrainingData(data, info, phrases, overridden)
+    return TrainingData(data, info, phrases, overridden, real)
 
 
 def rel(p: Path) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, save_model
+from nlp.features import split_context
 from training.card import render_card
-from training.data import TrainingData
+from training.data import TrainingData, weighted_rows
 from training.evaluate import FAR, cv_scores, evaluate, far_from, gold_causes
 
 
@@ -24,16 +25,15 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
     vague and specific causes) and score them: cross-validation always, the
     real causes of the gold files when `real_text` (None when there are none)."""
     rows = data.labelled.rows
-    texts = [r.text for r in rows]
+    (texts, labels, weights), (vtexts, vagues, vweights) = weighted_rows(rows, data.real)
     started = time.perf_counter()
-    label_head = CauseClassifier(**CAUSE_PARAMS).fit(texts, [r.label for r in rows])
+    label_head = CauseClassifier(**CAUSE_PARAMS).fit(texts, labels, weights if data.real else None)
     seconds_label = time.perf_counter() - started
     started = time.perf_counter()
-    vague_rows = [r for r in rows if r.vague is not None]
     vague_head = None
-    if len({r.vague for r in vague_rows}) == 2:
+    if len(set(vagues)) == 2:
         vague_head = VagueClassifier(lexicon=data.lexicon, **VAGUE_PARAMS).fit(
-            [r.text for r in vague_rows], [r.vague for r in vague_rows]
+            vtexts, vagues, vweights if data.real else None
         )
     seconds_vague = time.perf_counter() - started
 
@@ -43,7 +43,8 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
         "params": {"label": _params(label_head), "vague": _params(vague_head) if vague_head else None},
     }
     model = Model(label=label_head, vague=vague_head, info={
-        "trained_on": {"rows": len(rows), "sha256": data.info["sha256"], "sources": data.info["sources"]},
+        "trained_on": {"rows": len(rows), "sha256": data.info["sha256"], "sources": data.info["sources"],
+                       "files": data.info["files"], "real_patterns": len(data.real)},
         "cv": {"label_macro_f1": metrics["cv"]["label"]["macro_f1"],
                "vague_f1": metrics["cv"]["vague"]["f1"] if vague_head else None},
     })
@@ -51,7 +52,7 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
         items, gold_info = gold_causes()
         metrics["real_text"] = None
         if items:
-            far = far_from(items, texts, FAR)
+            far = far_from(items, [split_context(t)[0] for t in texts], FAR)
             metrics["real_text"] = {
                 **gold_info,
                 **evaluate(model, items),

@@ -46,6 +46,7 @@ from nlp.classifier.store import (
     resolve_model_path,
     save_model,
 )
+from nlp.features import split_context
 from nlp.vocabulary import LABELS
 
 __all__ = [
@@ -81,24 +82,31 @@ __all__ = [
 
 
 def classify(texts, model=DEFAULT) -> list[dict]:
-    """Classify cause texts: [{"text", "label", "confidence", "vague",
+    """Classify causes: [{"text", "label", "confidence", "vague",
     "vague_confidence", "low_confidence"}, ...] in input order.
 
+    A cause is its text, or a dict {"text", "item", "section"} naming the
+    item and section heading whose change it explains (either may be
+    missing): a cause that only restates its item names no driver.
     `model`: DEFAULT ($JUESUAN_MODEL or the bundled models/), a directory, or
     a loaded `Model`.
     """
-    if isinstance(texts, str):
+    if isinstance(texts, (str, dict)):
         texts = [texts]
-    return load_model(model).predict(list(texts))
+    causes = [split_context(t) for t in texts]
+    return load_model(model).predict([c[0] for c in causes], [c[1] for c in causes], [c[2] for c in causes])
 
 
 def label_report(report, model=DEFAULT):
-    """Fill label, confidence and vague of every cause of `report` (in place);
+    """Fill label, confidence and vague of every cause of `report` (in place),
+    each read in the context of its explanation's item and section heading;
     an explanation with a cause below the low-confidence threshold gets the
     flag "low_confidence". Returns the report."""
     m = load_model(model)
     causes = [(e, c) for e in report.explanations for c in e.causes]
-    for (e, c), p in zip(causes, m.predict([c.text for _, c in causes]), strict=True):
+    items = [e.statement.item if e.statement else None for e, _ in causes]
+    sections = [e.section[-1] if e.section else None for e, _ in causes]
+    for (e, c), p in zip(causes, m.predict([c.text for _, c in causes], items, sections), strict=True):
         c.label, c.confidence, c.vague = p["label"], p["confidence"], p["vague"]
         if p["low_confidence"] and "low_confidence" not in e.flags:
             e.flags.append("low_confidence")

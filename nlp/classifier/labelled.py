@@ -25,6 +25,8 @@ _ALIASES = {
     "text": ("text", "cause", "原因", "文本"),
     "label": ("label", "标签", "类别"),
     "vague": ("vague", "模糊", "是否模糊"),
+    "item": ("item", "事项", "科目"),  # the item whose change the cause explains (optional)
+    "section": ("section", "章节"),
 }
 _TRUE = {"true", "1", "1.0", "yes", "y", "t", "是", "模糊", "vague"}
 _FALSE = {"false", "0", "0.0", "no", "n", "f", "否", "具体", "specific"}
@@ -37,6 +39,13 @@ class LabelledRow:
     label: str
     vague: bool | None
     where: str  # "file:line"
+    item: str | None = None  # the item (and section heading) whose change the cause explains, when given
+    section: str | None = None
+
+    @property
+    def cause(self):
+        """What the estimators take: the text, or (text, item, section) when there is context."""
+        return (self.text, self.item, self.section) if self.item or self.section else self.text
 
 
 @dataclass
@@ -59,7 +68,7 @@ def read_labelled(paths, into: LabelledData | None = None) -> LabelledData:
     cannot be read at all.
     """
     data = into or LabelledData()
-    seen: dict[str, LabelledRow] = {r.text: r for r in data.rows}
+    seen: dict[tuple, LabelledRow] = {(r.text, r.item, r.section): r for r in data.rows}
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for path in paths:
@@ -96,7 +105,7 @@ def _jsonl_records(path: Path, name: str):
         if not isinstance(obj, dict):
             yield f"{name}:{n}", "not a JSON object"
             continue
-        yield f"{name}:{n}", {k: obj.get(k) for k in ("text", "label", "vague")}
+        yield f"{name}:{n}", {k: obj.get(k) for k in ("text", "label", "vague", "item", "section")}
 
 
 def _csv_rows(path: Path, name: str):
@@ -148,7 +157,7 @@ def _header(cells, name: str, n: int) -> tuple[dict[str, int], int]:
     columns = header_columns(cells, _ALIASES)
     if "text" not in columns or "label" not in columns:
         shown = ",".join(map(str, cells))[:120]
-        raise InputError(f"{name}:{n}: the header needs columns text,label[,vague]; found: {shown}")
+        raise InputError(f"{name}:{n}: the header needs columns text,label[,vague][,item][,section]; found: {shown}")
     width = len(cells)
     while width and not str(cells[width - 1]).strip():
         width -= 1
@@ -189,7 +198,8 @@ def _check_row(data: LabelledData, seen: dict, where: str, record) -> None:
     else:
         data.errors.append(f"{where}: vague must be true/false (or 1/0, yes/no, 是/否), got {vague_s[:20]!r}")
         return
-    first = seen.get(text)
+    item, section = (str(record.get(k) or "").strip() or None for k in ("item", "section"))
+    first = seen.get((text, item, section))
     if first is not None:
         if first.label != label or (v is not None and first.vague is not None and first.vague != v):
             data.errors.append(
@@ -198,8 +208,8 @@ def _check_row(data: LabelledData, seen: dict, where: str, record) -> None:
         else:
             data.duplicates.append(f"{where}: same text and label as {first.where}")
         return
-    row = LabelledRow(text, label, v, where)
-    seen[text] = row
+    row = LabelledRow(text, label, v, where, item, section)
+    seen[(text, item, section)] = row
     data.rows.append(row)
 
 
@@ -253,7 +263,7 @@ def export_rows(reports) -> list[dict]:
 def rank_for_labelling(rows: list[dict], model=DEFAULT) -> list[dict]:
     """Fill the suggestions with `model` and sort least confident first
     (label confidence, then vague confidence, then text)."""
-    preds = load_model(model).predict([r["text"] for r in rows])
+    preds = load_model(model).predict([r["text"] for r in rows], [r.get("item") or None for r in rows])
     for r, p in zip(rows, preds, strict=True):
         r.update(suggested_label=p["label"], confidence=p["confidence"], suggested_vague=p["vague"],
                  vague_confidence=p["vague_confidence"])

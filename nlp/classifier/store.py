@@ -68,37 +68,51 @@ class Model:
     def low_confidence_threshold(self) -> float:
         return float(self.label.low_confidence_threshold_)
 
-    def predict(self, texts) -> list[dict]:
+    def predict(self, texts, items=None, sections=None) -> list[dict]:
         """One dict per text: text (as given), label, confidence, vague,
         vague_confidence, low_confidence (confidence below the model's
-        threshold). The model reads each text normalised (`nlp.normalize.plain`:
-        simplified script, no pinyin glosses), the script it was trained on."""
+        threshold). `items` and `sections` (one per text, None where unknown)
+        give the item and section heading whose change each cause explains.
+        The model reads each text normalised (`nlp.normalize.plain`:
+        simplified script, no pinyin glosses), the script it was trained on.
+        A text with no Chinese character is off-topic: `other`, vague, and
+        the confidence of a guess."""
         texts = [str(t) for t in texts]
         if not texts:
             return []
-        plains = [plain(t) for t in texts]
+        items = list(items) if items is not None else [None] * len(texts)
+        sections = list(sections) if sections is not None else [None] * len(texts)
+        keys = [(plain(t), i or None, s or None) for t, i, s in zip(texts, items, sections, strict=True)]
         # Reports repeat reasons (and the same reason in two scripts reads
-        # the same): classify each normalised text once.
-        unique = list(dict.fromkeys(plains))
+        # the same): classify each normalised text (in its context) once.
+        unique = list(dict.fromkeys(keys))
         proba = self.label.predict_proba(unique)
         best = proba.argmax(axis=1)
         if self.vague is not None:
             p_vague = self.vague.predict_proba(unique)[:, 1]
         rows = {}
         threshold = self.low_confidence_threshold
+        classes = list(self.label.classes_)
         for n, key in enumerate(unique):
             conf = float(proba[n, best[n]])
-            row = {"label": self.label.classes_[best[n]], "confidence": round(conf, 4)}
+            row = {"label": classes[best[n]], "confidence": round(conf, 4)}
+            off_topic = not _CJK.search(key[0]) and not _PLACEHOLDER.fullmatch(key[0]) and "other" in classes
+            if off_topic:
+                row = {"label": "other", "confidence": round(1 / len(classes), 4)}
             if self.vague is not None:
-                v = bool(p_vague[n] >= self.vague.decision_threshold)
+                v = off_topic or bool(p_vague[n] >= self.vague.decision_threshold)
                 row["vague"] = v
-                row["vague_confidence"] = round(float(p_vague[n] if v else 1 - p_vague[n]), 4)
+                row["vague_confidence"] = 0.5 if off_topic else round(float(p_vague[n] if v else 1 - p_vague[n]), 4)
             else:
                 row["vague"] = None
                 row["vague_confidence"] = None
-            row["low_confidence"] = conf < threshold
+            row["low_confidence"] = row["confidence"] < threshold
             rows[key] = row
-        return [{"text": text, **rows[key]} for text, key in zip(texts, plains, strict=True)]
+        return [{"text": text, **rows[key]} for text, key in zip(texts, keys, strict=True)]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PLACEHOLDER = re.compile(r"[\sXx×*＊]+")  # a template's blank (XXXX): the model knows it
 
 
 def _versions() -> dict:

@@ -18,8 +18,13 @@ from nlp.cli.options import (
 
 
 def add_parsers(commands) -> None:
-    classify = commands.add_parser("classify", help="label causes given one per line (file or stdin)")
-    classify.add_argument("file", nargs="?", default="-", help="text file with one cause per line (default: stdin)")
+    classify = commands.add_parser(
+        "classify", help="label causes given one per line, or as JSON Lines with optional item and section (file or stdin)"
+    )
+    classify.add_argument(
+        "file", nargs="?", default="-",
+        help='one cause per line, or JSON Lines {"text", "item", "section"} (item and section optional; default: stdin)',
+    )
     classify.add_argument("--format", choices=["jsonl", "text"], default="jsonl", help="output format (default: jsonl)")
     add_model_options(classify)
     classify.set_defaults(run=run_classify)
@@ -45,9 +50,10 @@ def run_classify(args) -> int:
         else:
             with open(args.file, "rb") as f:
                 data = f.read()
-        texts = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
+        lines = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
+        causes = [_cause(line, n, args.file) for n, line in enumerate(lines, 1)]
         with model_warnings():
-            rows = classify(texts, model=model_choice(args))
+            rows = classify(causes, model=model_choice(args))
     except OSError as e:
         return fail(f"{args.file}: {e.strerror}")
     except InputError as e:
@@ -58,6 +64,22 @@ def run_classify(args) -> int:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0
+
+
+def _cause(line: str, n: int, where: str):
+    """A plain line is the cause's text; a line that is a JSON object gives
+    "text" and, optionally, the "item" and "section" the cause explains."""
+    from nlp.errors import InputError
+
+    if not line.startswith("{"):
+        return line
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return line  # a cause that happens to start with a brace
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise InputError(f"{where}:{n}: a JSON line needs a \"text\" string")
+    return {k: row[k] for k in ("text", "item", "section") if isinstance(row.get(k), str)}
 
 
 def run_label_export(args) -> int:

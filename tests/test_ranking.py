@@ -26,7 +26,7 @@ from tests.goldmatch import SHARED
 PDF_DIR = SHARED / "real_pdfs"
 INDEX = json.loads((Path(__file__).parent / "gold" / "real_pdfs" / "index.json").read_text(encoding="utf-8"))
 SEED = SHARED / "seeds" / "000_72d94d323a0f885e.txt"
-MARGIN = 15.0  # points; measured 21.9 when set (planted 59.4, clean 81.3)
+MARGIN = 15.0  # points; measured 22.9 with the shipped model (planted 54.9, clean 77.8)
 
 pytestmark = pytest.mark.skipif(not PDF_DIR.exists(), reason="../shared/real_pdfs is not here")
 

@@ -108,40 +108,17 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
     given and present); a row of a data file overrides a corpus line with
     the same text. Raises `InputError` when a file cannot be read."""
     data = LabelledData()
-    sources = []
-    overridden = 0
-    corpus_file = corpus_dir / "causes.jsonl"
-    if use_corpus:
-        if not corpus_file.is_file():
-            raise InputError(f"{corpus_file}: no corpus there (use --corpus DIR, or --data FILE --no-corpus)")
-        read_labelled([corpus_file], data)
-        sources.append(rel(corpus_file))
-        if (corpus_dir / CONTEXTS).is_file():  # causes with the item they explain
-            read_labelled([corpus_dir / CONTEXTS], data)
-            sources.append(rel(corpus_dir / CONTEXTS))
-    if data_files:
-        user = read_labelled(data_files)
-        mine = {r.text for r in user.rows}
-        overridden = sum(r.text in mine for r in data.rows)
-        data.rows = [r for r in data.rows if r.text not in mine] + user.rows
-        data.errors += user.errors
-        data.unlabelled += user.unlabelled
-        data.duplicates += user.duplicates
-        sources += [rel(Path(p)) for p in data_files]
+    corpus_files = _read_corpus(corpus_dir, data) if use_corpus else []
+    overridden = _add_user_rows(data, data_files) if data_files else 0
     real = read_real(real_file) if real_file else []
     lexicon_file = Path(lexicon_file) if lexicon_file else corpus_dir / "vague_lexicon.txt"
-    phrases = []
-    if lexicon_file.is_file():
-        lines = lexicon_file.read_text(encoding="utf-8").splitlines()
-        phrases = [p for p in lines if p.strip() and not p.startswith("#")]
-    digest = hashlib.sha256()
-    for r in data.rows:
-        context = [r.item, r.section] if r.item or r.section else []
-        digest.update(json.dumps([r.text, r.label, r.vague, *context], ensure_ascii=False).encode("utf-8"))
+    phrases = _lexicon(lexicon_file)
+    read = [*corpus_files, *map(Path, data_files), *([Path(real_file)] if real else []),
+            *([lexicon_file] if lexicon_file.is_file() else [])]
     info = {
-        "sources": sources,
+        "sources": [rel(p) for p in [*corpus_files, *map(Path, data_files)]],
         "rows": len(data.rows),
-        "sha256": digest.hexdigest(),
+        "sha256": _rows_sha256(data),
         "labels": dict(sorted(Counter(r.label for r in data.rows).items())),
         "vague": {"true": sum(r.vague is True for r in data.rows), "false": sum(r.vague is False for r in data.rows),
                   "missing": sum(r.vague is None for r in data.rows)},
@@ -149,19 +126,58 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
         "unlabelled_rows": len(data.unlabelled),
         "duplicate_rows": len(data.duplicates),
         "lexicon": {"file": rel(lexicon_file) if lexicon_file.is_file() else None, "phrases": len(phrases)},
-        "files": {rel(Path(p)): file_sha256(Path(p)) for p in
-                  [*([corpus_file] if use_corpus else []),
-                   *([corpus_dir / CONTEXTS] if use_corpus and (corpus_dir / CONTEXTS).is_file() else []), *data_files, *([real_file] if real else []),
-                   *([lexicon_file] if lexicon_file.is_file() else [])]},
-        "real_patterns": None if not real else {
-            "file": rel(Path(real_file)), "causes": len(real),
-            "folds": {str(k): sum(c.fold == k for c in real) for k in sorted({c.fold for c in real})},
-            "labels": dict(sorted(Counter(c.label for c in real).items())),
-            "label_disagreed": sum(c.label_disagreed for c in real),
-            "vague_disagreed": sum(c.vague_disagreed for c in real),
-        },
+        "files": {rel(p): file_sha256(p) for p in read},
+        "real_patterns": _real_info(real_file, real) if real else None,
     }
     return TrainingData(data, info, phrases, overridden, real)
+
+
+def _read_corpus(corpus_dir: Path, data: LabelledData) -> list[Path]:
+    """The corpus's labelled causes, and those written with their item; the files read."""
+    corpus_file = corpus_dir / "causes.jsonl"
+    if not corpus_file.is_file():
+        raise InputError(f"{corpus_file}: no corpus there (use --corpus DIR, or --data FILE --no-corpus)")
+    files = [corpus_file] + ([corpus_dir / CONTEXTS] if (corpus_dir / CONTEXTS).is_file() else [])
+    for path in files:
+        read_labelled([path], data)
+    return files
+
+
+def _add_user_rows(data: LabelledData, data_files) -> int:
+    """Add the rows of the user's files, each replacing a corpus line with its
+    text; how many corpus lines were replaced."""
+    user = read_labelled(data_files)
+    mine = {r.text for r in user.rows}
+    overridden = sum(r.text in mine for r in data.rows)
+    data.rows = [r for r in data.rows if r.text not in mine] + user.rows
+    data.errors += user.errors
+    data.unlabelled += user.unlabelled
+    data.duplicates += user.duplicates
+    return overridden
+
+
+def _lexicon(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    return [p for p in path.read_text(encoding="utf-8").splitlines() if p.strip() and not p.startswith("#")]
+
+
+def _rows_sha256(data: LabelledData) -> str:
+    digest = hashlib.sha256()
+    for r in data.rows:
+        context = [r.item, r.section] if r.item or r.section else []
+        digest.update(json.dumps([r.text, r.label, r.vague, *context], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _real_info(real_file: Path, real: list[RealCause]) -> dict:
+    return {
+        "file": rel(Path(real_file)), "causes": len(real),
+        "folds": {str(k): sum(c.fold == k for c in real) for k in sorted({c.fold for c in real})},
+        "labels": dict(sorted(Counter(c.label for c in real).items())),
+        "label_disagreed": sum(c.label_disagreed for c in real),
+        "vague_disagreed": sum(c.vague_disagreed for c in real),
+    }
 
 
 def rel(p: Path) -> str:

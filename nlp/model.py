@@ -149,7 +149,8 @@ class Finding:
     code: str  # stable, e.g. "JS301"
     rule: str  # name, e.g. "repeated"
     severity: Severity
-    message: str  # one line quoting the evidence
+    message: str  # one line quoting the evidence, in Chinese
+    message_en: str  # the same in English, the same figures and evidence
     targets: list[str]  # ids of the explanations (E…) or missing statements (M…) concerned
     location: Location | None = None
     signal: str | None = None  # which signal fired, where a rule has several

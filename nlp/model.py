@@ -157,6 +157,10 @@ class Finding:
     materiality: float = 1.0  # set by the scorer from the amounts involved
     penalty: float = 0.0  # this finding's part in the score
 
+    def text(self, lang: str = "zh") -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.message_en if lang == "en" else self.message
+
 
 @dataclass
 class MissingExplanation:

@@ -35,16 +35,16 @@ class Vague(Rule):
             for n, c in enumerate(e.causes, 1):
                 signals = _signals(c, options)
                 if signals:
-                    where = (f"{e.id}第{n}条原因", f"cause {n} of {e.id}") if len(e.causes) > 1 else (e.id, e.id)
+                    where = (f"{e.id}第{n}条原因", f"cause {n} of {e.id}") if len(e.causes) > 1 else (f"{e.id}的原因", e.id)
                     found.setdefault(normalise(c.text), []).append((e, where, c, signals))
         for copies in found.values():
             _, (where_zh, where), c, signals = copies[0]
             if len(copies) > 1:
-                where_zh = f"{len(copies)} 条说明（{'、'.join(w[0] for _, w, _, _ in copies)}）"
+                where_zh = f"{len(copies)} 条说明（{'、'.join(w[0].removesuffix('的原因') for _, w, _, _ in copies)}）的原因"
                 where = f"{len(copies)} explanations ({', '.join(w[1] for _, w, _, _ in copies)})"
             said, concrete = quote(c.text), f"{specificity(c.text):.1f}"
             yield self.finding(
-                f"{where_zh}的原因含糊（{'、'.join(_SIGNAL_ZH[s] for s in signals)}；具体度 {concrete}）：{said}",
+                f"{where_zh}含糊（{'、'.join(_SIGNAL_ZH[s] for s in signals)}；具体度 {concrete}）：{said}",
                 f"vague cause ({', '.join(signals)}; specificity {concrete}) in {where}: {said}",
                 list({e.id: e for e, _, _, _ in copies}.values()),
                 signal="+".join(signals),

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from nlp.cli.options import (
     add_budget_options,
     add_gate_options,
+    add_lang_option,
     add_model_options,
     check_writable,
     fail,
@@ -27,6 +28,7 @@ from nlp.cli.options import (
 def add_parser(commands) -> None:
     batch = commands.add_parser("batch", help="screen many reports into a results folder (tables, dashboard)")
     add_arguments(batch)
+    add_lang_option(batch)
     batch.set_defaults(run=run)
 
 
@@ -76,7 +78,7 @@ def run(args) -> int:
             summary = run_batch(
                 list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
                 scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
-                timeout=args.timeout, max_memory=args.max_memory, model=model,
+                timeout=args.timeout, max_memory=args.max_memory, model=model, lang=args.lang,
             )
     except InputError as e:
         return fail(e)

@@ -249,7 +249,9 @@ def test_several_files_text_blocks_and_a_summary_line():
     proc = juesuan("score", WARNING, CLEAN, "--no-model")
     assert proc.returncode == 1, proc.stderr
     assert str(WARNING) in proc.stdout and str(CLEAN) in proc.stdout
-    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 83.3, lowest 66.7")
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 份报告中 2 份已评分；平均 83.3，最低 66.7")
+    english = juesuan("score", WARNING, CLEAN, "--no-model", "--lang", "en")
+    assert english.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 83.3, lowest 66.7")
 
 
 def test_several_files_json_is_a_list_one_file_is_unchanged():

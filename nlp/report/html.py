@@ -162,7 +162,7 @@ def _context(report: Report, lang: str = "zh") -> dict:
     causes = [c for e in report.explanations for c in e.causes]
     labels = Counter(label_key(c.label) for c in causes)
     score_parts = report.score_parts or {}
-    rules = _RuleCounts(findings, score_parts.get("by_rule", {}))
+    rules = _RuleCounts(findings, score_parts.get("by_rule", {}), lang)
     return {
         "source": report.source,
         "pages": report.pages,
@@ -209,27 +209,31 @@ class _RuleCounts:
     """The rules that found something: their findings, codes, worst severity
     and the points they took, for the rule filters and the rule chart."""
 
-    def __init__(self, findings: list[Finding], parts: dict):
-        self.findings = findings
+    def __init__(self, findings: list[Finding], parts: dict, lang: str = "zh"):
+        self.findings, self.lang = findings, lang
         self.parts = parts
         self.counts = Counter(f.rule for f in findings)
         self.codes = {f.rule: f.code for f in findings}
         self.codes.update({rule: p.get("code", self.codes.get(rule, "")) for rule, p in parts.items()})
 
     def score_parts(self) -> list[dict]:
-        parts = ({"rule": r, "title": rule_title(r), "zh": rule_zh(r), **p} for r, p in self.parts.items())
+        parts = ({"rule": r, "title": rule_title(r), "zh": self._name(r), **p} for r, p in self.parts.items())
         return sorted(parts, key=lambda p: (-p.get("points", 0.0), p.get("code", "")))
 
     def filters(self) -> list[dict]:
         rules = sorted(self.counts, key=lambda r: (self.codes.get(r, ""), r))
         return [
-            {"value": r, "code": self.codes.get(r, ""), "title": rule_title(r), "zh": rule_zh(r) or r, "count": self.counts[r]}
+            {"value": r, "code": self.codes.get(r, ""), "title": rule_title(r), "zh": self._name(r), "count": self.counts[r]}
             for r in rules
         ]
 
     def bars(self) -> list[tuple[str, int, str, str]]:
         rules = sorted(self.counts, key=lambda r: (-self.counts[r], self.codes.get(r, "")))
-        return [(f"{self.codes.get(r, '')} {rule_zh(r) or r}", self.counts[r], self._colour(r), self._points(r)) for r in rules]
+        return [(f"{self.codes.get(r, '')} {self._name(r)}", self.counts[r], self._colour(r), self._points(r)) for r in rules]
+
+    def _name(self, rule: str) -> str:
+        """The rule's name as the page's reader reads it."""
+        return (rule_zh(rule) or rule) if self.lang == "zh" else rule
 
     def _colour(self, rule: str) -> str:
         worst = min((Severity(f.severity) for f in self.findings if f.rule == rule), key=lambda s: s.rank, default=Severity.INFO)

@@ -280,7 +280,7 @@ def test_to_dict_is_json_and_has_the_contract_keys(triggers_report):
     assert triggers_report["source"] == "triggers.txt"
     for e in triggers_report["explanations"]:
         assert STATEMENT_KEYS | {"id", "kind", "section", "reason", "causes", "location", "flags"} <= set(e)
-        assert set(e["location"]) == {"page", "start", "end"}
+        assert set(e["location"]) == {"page", "start", "end", "line"}
         for c in e["causes"]:
             assert set(c) >= {"text", "label", "confidence", "vague"}
 

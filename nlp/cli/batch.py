@@ -28,7 +28,6 @@ from nlp.cli.options import (
 def add_parser(commands) -> None:
     batch = commands.add_parser("batch", help="screen many reports into a results folder (tables, dashboard)")
     add_arguments(batch)
-    add_lang_option(batch)
     batch.set_defaults(run=run)
 
 
@@ -49,6 +48,7 @@ def add_arguments(parser) -> None:
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
     add_model_options(parser, allow_none=True)
     add_budget_options(parser)
+    add_lang_option(parser)
     add_gate_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")

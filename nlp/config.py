@@ -2,9 +2,10 @@
 
 Read from `juesuan.toml` (top-level keys) or the `[tool.juesuan]` table of a
 `pyproject.toml`, in the input's folder or the nearest folder above it, then
-overridden by the command line (`--select`, `--ignore`, like ruff):
+overridden by the command line (`--select`, `--ignore`, `--lang`, like ruff):
 
     [tool.juesuan]
+    lang = "en"                # messages in English (default "zh", Chinese)
     select = ["JS"]            # codes, code prefixes or rule names
     ignore = ["template_leftover"]
     [tool.juesuan.missing]
@@ -30,8 +31,9 @@ from pathlib import Path
 from nlp.errors import InputError
 
 # Top-level keys other than rule tables: the type of each value, or a table's keys and their types.
-TOP_LEVEL: dict = {"select": list, "ignore": list, "limits": {"timeout": float, "max_memory": float}}
+TOP_LEVEL: dict = {"lang": str, "select": list, "ignore": list, "limits": {"timeout": float, "max_memory": float}}
 ALL = "ALL"
+LANGS = ("zh", "en")  # the languages messages are written in, the default first
 
 
 class SettingsError(InputError):
@@ -43,6 +45,7 @@ class Settings:
     select: list[str] = field(default_factory=lambda: [ALL])
     ignore: list[str] = field(default_factory=list)
     rule_options: dict[str, dict] = field(default_factory=dict)  # rule name (or "limits") -> options
+    lang: str = LANGS[0]  # the language of what a person reads: "zh" or "en"
     source: str | None = None  # the file the settings came from
 
     def enabled(self, rule) -> bool:
@@ -64,9 +67,10 @@ def load_settings(
     ignore: list[str] | None = None,
     *,
     rules: Sequence,
+    lang: str | None = None,
 ) -> Settings:
     """The settings for a file `near` (None: the current folder), with the
-    command line's `select` and `ignore` on top, checked against `rules`."""
+    command line's `select`, `ignore` and `lang` on top, checked against `rules`."""
     settings = Settings()
     found = _find_config(Path(near).resolve().parent if near else Path.cwd())
     if found:
@@ -76,6 +80,7 @@ def load_settings(
         if "select" in table:
             settings.select = list(table["select"])
         settings.ignore = list(table.get("ignore", []))
+        settings.lang = table.get("lang", settings.lang)
         settings.rule_options = {k: dict(v) for k, v in table.items() if isinstance(v, dict)}
     if select:
         check_selectors(select, rules, "--select")
@@ -83,7 +88,15 @@ def load_settings(
     if ignore:
         check_selectors(ignore, rules, "--ignore")
         settings.ignore = settings.ignore + ignore
+    if lang:
+        check_lang(lang, "--lang")
+        settings.lang = lang
     return settings
+
+
+def check_lang(value, where: str) -> None:
+    if value not in LANGS:
+        raise SettingsError(f"{where} = {value!r}: expected {' or '.join(map(repr, LANGS))}")
 
 
 def check_table(table: dict, rules: Sequence, where: str = "") -> None:
@@ -94,6 +107,8 @@ def check_table(table: dict, rules: Sequence, where: str = "") -> None:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"{where}{key} = {value!r}: expected a list of rule codes, prefixes or names")
             check_selectors(value, rules, f"{where}{key}")
+        elif key == "lang":
+            check_lang(value, f"{where}lang")
         elif key in TOP_LEVEL or key in by_name:
             schema = TOP_LEVEL[key] if key in TOP_LEVEL else by_name[key].options
             if not isinstance(value, dict):

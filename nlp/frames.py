@@ -40,7 +40,7 @@ BOOLS = {"vague", *FLAGS, *MISSING_FLAGS}
 STATEMENT = ["section", "item", "basis", "direction", "amount", "compare_amount", "change", "change_pct", "completion_pct", "statement"]
 EXPLANATION_COLUMNS = ["source", "explanation", "kind", *STATEMENT, "trigger", "reason", "findings", "page", "start", "end", *FLAGS]
 CAUSE_COLUMNS = ["source", "explanation", "cause_no", "cause", "label", "confidence", "vague"]
-FINDING_COLUMNS = ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "start", "end", "materiality", "penalty"]
+FINDING_COLUMNS = ["source", "code", "rule", "severity", "message", "message_en", "targets", "signal", "page", "start", "end", "materiality", "penalty"]
 MISSING_COLUMNS = ["source", "id", *STATEMENT, "page", "start", "end", *MISSING_FLAGS]
 CAUSE_ONLY = ["cause_no", "cause", "label", "confidence", "vague"]  # of a batch's explanations table, one row per cause
 
@@ -87,7 +87,7 @@ def report_frames(report) -> Frames:
             for n, c in enumerate(e.causes, 1)
         )
     findings = [
-        {"source": report.source, "code": f.code, "rule": f.rule, "severity": f.severity, "message": f.message,
+        {"source": report.source, "code": f.code, "rule": f.rule, "severity": f.severity, "message": f.message, "message_en": f.message_en,
          "targets": " ".join(f.targets), "signal": f.signal, **_location(f.location),
          "materiality": f.materiality, "penalty": f.penalty}
         for f in report.findings

@@ -149,12 +149,17 @@ class Finding:
     code: str  # stable, e.g. "JS301"
     rule: str  # name, e.g. "repeated"
     severity: Severity
-    message: str  # one line quoting the evidence
+    message: str  # one line quoting the evidence, in Chinese
+    message_en: str  # the same in English, the same figures and evidence
     targets: list[str]  # ids of the explanations (E…) or missing statements (M…) concerned
     location: Location | None = None
     signal: str | None = None  # which signal fired, where a rule has several
     materiality: float = 1.0  # set by the scorer from the amounts involved
     penalty: float = 0.0  # this finding's part in the score
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.message_en if lang == "en" else self.message
 
 
 @dataclass

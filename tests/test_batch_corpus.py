@@ -201,7 +201,7 @@ def test_sticky_reasons_found(corpus, local_run):
         if f["code"] == "JS802":
             _, row = fam[(f["source"], f["targets"])]
             found.add((f["source"], row["item"]))
-            assert "the same as in the 2023 report while the figures changed" in f["message"]
+            assert "与 2023 年报告相同，数字却已变化" in f["message"]  # the batch speaks Chinese by default
     assert found == expected
 
 

@@ -17,7 +17,7 @@ import pytest
 
 import nlp
 from nlp import analyze
-from nlp.rules import registry
+from nlp.rules import find_rule, registry
 from tests.extract_helpers import EXAMPLE, REPO
 
 RULES = REPO / "tests" / "fixtures" / "rules"
@@ -171,6 +171,18 @@ def test_rules_lists_every_rule_chinese_first():
         assert "开 on" in row
 
 
+def test_rules_summaries_follow_the_language(tmp_path):
+    wide = {"COLUMNS": "250"}
+    zh, en = juesuan("rules", env=wide), juesuan("rules", "--lang", "en", env=wide)
+    assert zh.returncode == en.returncode == 0, zh.stderr + en.stderr
+    for rule in registry():
+        assert rule.summary_zh in zh.stdout and rule.summary not in zh.stdout
+        assert rule.summary in en.stdout
+    assert juesuan("rules", "JS501").stdout.splitlines()[2] == find_rule("JS501").summary_zh
+    (tmp_path / "juesuan.toml").write_text('lang = "en"\n', encoding="utf-8")
+    assert find_rule("JS501").summary in juesuan("rules", cwd=tmp_path, env=wide).stdout
+
+
 @pytest.mark.parametrize("key", ["JS301", "repeated"])
 def test_rules_explains_one_rule_and_how_to_tune_it(key):
     proc = juesuan("rules", key)
@@ -249,7 +261,9 @@ def test_several_files_text_blocks_and_a_summary_line():
     proc = juesuan("score", WARNING, CLEAN, "--no-model")
     assert proc.returncode == 1, proc.stderr
     assert str(WARNING) in proc.stdout and str(CLEAN) in proc.stdout
-    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 83.3, lowest 66.7")
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 份报告中 2 份已评分；平均 83.3，最低 66.7")
+    english = juesuan("score", WARNING, CLEAN, "--no-model", "--lang", "en")
+    assert english.stdout.rstrip().splitlines()[-1].startswith("2 of 2 reports scored; mean 83.3, lowest 66.7")
 
 
 def test_several_files_json_is_a_list_one_file_is_unchanged():
@@ -338,3 +352,38 @@ def test_findings_carry_their_line_in_json_sarif_and_csv():
     assert lines == [212]
     rows = list(csv.DictReader(io.StringIO(juesuan("score", example, "--no-model", "--format", "csv", "--table", "findings").stdout.lstrip("\ufeff"))))
     assert [r["line"] for r in rows if r["code"] == "JS503"] == ["212"]
+
+
+# ------------------------------------------------------------------ language
+
+
+def test_messages_are_chinese_by_default_english_with_lang_en():
+    """The terminal, the CSV findings table and SARIF speak the chosen
+    language; the JSON carries both messages whatever the choice."""
+    finding = analyze(WARNING, model=None).findings[0]
+    assert finding.message != finding.message_en
+    zh, en = juesuan("score", WARNING, "--no-model"), juesuan("score", WARNING, "--no-model", "--lang", "en")
+    flat = [" ".join(p.stdout.split()) for p in (zh, en)]
+    assert "问题（从重到轻）" in zh.stdout and "原因含糊" in zh.stdout and "Findings, worst first" not in zh.stdout
+    assert finding.message.split("（")[0] in flat[0]  # "E1的原因含糊"
+    assert "Findings, worst first" in en.stdout and "vague cause" in flat[1] and "问题（从重到轻）" not in en.stdout
+    for lang, message in (("zh", finding.message), ("en", finding.message_en)):
+        data = json.loads(juesuan("score", WARNING, "--no-model", "--format", "json", "--lang", lang).stdout)
+        assert [(f["message"], f["message_en"]) for f in data["findings"]] == [(finding.message, finding.message_en)]
+        rows = read_csv(juesuan("score", WARNING, "--no-model", "--format", "csv", "--table", "findings", "--lang", lang).stdout)
+        assert [r["message"] for r in rows] == [message]
+        sarif = json.loads(juesuan("score", WARNING, "--no-model", "--format", "sarif", "--lang", lang).stdout)
+        assert [r["message"]["text"] for r in sarif["runs"][0]["results"]] == [message]
+
+
+def test_lang_in_the_settings_and_the_command_line_over_it(tmp_path):
+    report = tmp_path / WARNING.name
+    report.write_bytes(WARNING.read_bytes())
+    (tmp_path / "juesuan.toml").write_text('lang = "en"\n', encoding="utf-8")
+    english = juesuan("score", report, "--no-model")
+    assert "Findings, worst first" in english.stdout and "vague cause" in english.stdout, english.stderr
+    assert "问题（从重到轻）" in juesuan("score", report, "--no-model", "--lang", "zh").stdout
+    (tmp_path / "juesuan.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    one_error_line(juesuan("score", report, "--no-model"), "lang", "'fr'", "'zh' or 'en'")
+    bad = juesuan("score", report, "--no-model", "--lang", "fr")
+    assert bad.returncode == 2 and "--lang: invalid choice: 'fr'" in bad.stderr

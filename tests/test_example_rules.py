@@ -1,5 +1,8 @@
 """The bundled example shows every quality rule firing at least once (or
-replaced by a stronger rule's finding on the same explanations)."""
+replaced by a stronger rule's finding on the same explanations), each
+finding worded in Chinese and in English."""
+import re
+
 from nlp import analyze
 from nlp.rules import find_rule, report_rules
 from tests.extract_helpers import EXAMPLE
@@ -11,3 +14,17 @@ def test_every_rule_fires_on_the_example():
     fired |= {code for f in report.findings for code in find_rule(f.code).supersedes}
     assert {r.code for r in report_rules()} <= fired, sorted({r.code for r in report_rules()} - fired)
     assert 0 < report.score < 100
+
+
+def test_every_finding_of_the_example_is_worded_in_chinese_and_in_english():
+    report = analyze(EXAMPLE)
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for f in report.findings:
+        # What each says beside its quotes (“…”): Chinese words in one, English words in the other.
+        said, said_en = (re.sub(r"“[^”]*”", "", m) for m in (f.message, f.message_en))
+        assert cjk.search(said) and not re.search(r"[a-z]{3,} [a-z]{2,}", said), f.message
+        assert re.search(r"[a-z]{3,} [a-z]{2,}", said_en), f.message_en
+        assert len(cjk.findall(said)) > len(cjk.findall(said_en)), f
+        # The same figures in both (the Chinese may name one twice).
+        figures = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?")
+        assert set(figures.findall(f.message)) == set(figures.findall(f.message_en)), f

@@ -185,7 +185,7 @@ def test_report_without_explanations_exits_0_with_an_empty_result(tmp_path):
     assert data["explanations"] == [] and data["missing"] == []
     text = run_cli("score", path)
     assert text.code == 0 and text.stderr == ""
-    assert "0 explanations" in text.stdout
+    assert "0 条说明" in text.stdout
 
 
 def test_pdf_under_the_text_threshold_on_one_page_is_still_read(tmp_path):

@@ -30,8 +30,8 @@ def test_text_output_counts_explanations_and_missing():
     assert result.stderr == ""
     head = "\n".join(result.stdout.splitlines()[:3])
     assert "missing_reason.txt" in head
-    assert re.search(r"\b3 explanations\b", head), head
-    assert re.search(r"\b2 changes without a reason\b", head), head
+    assert re.search(r"(?<!\d)3 条说明", head), head
+    assert re.search(r"(?<!\d)2 处变动未说明原因", head), head
 
 
 def test_help_exits_0():

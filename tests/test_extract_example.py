@@ -138,4 +138,4 @@ def test_example_through_the_cli():
     assert text.code == 0, text.stderr
     head = "\n".join(text.stdout.splitlines()[:3])
     assert EXAMPLE.name in head
-    assert re.search(r"\b37 explanations\b", head) and re.search(r"\b2 changes without a reason\b", head), head
+    assert re.search(r"(?<!\d)37 条说明", head) and re.search(r"(?<!\d)2 处变动未说明原因", head), head

@@ -104,7 +104,7 @@ def test_gbk_through_the_cli_text_format(tmp_path):
     result = run_cli("score", path, "--exit-zero")
     assert result.code == 0, result.stderr
     assert result.stderr == ""
-    assert re.search(r"\b2 explanations\b", result.stdout)
+    assert re.search(r"(?<!\d)2 条说明", result.stdout)
 
 
 # -- DOCX ----------------------------------------------------------------------

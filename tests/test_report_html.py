@@ -151,14 +151,17 @@ def test_header_has_score_parts_and_counts(report, page):
     for part in report.score_parts["by_rule"].values():
         assert f"−{part['points']:.1f}" in page
         assert part["code"] in page
-    assert f"explanations <b>{len(report.explanations)}</b>" in page
-    assert f"changes without a reason <b>{len(report.missing)}</b>" in page
+    assert f"说明 <b>{len(report.explanations)}</b>" in page
+    assert f"未说明原因的变动 <b>{len(report.missing)}</b>" in page
+    english = render_html(report, lang="en")
+    assert f"explanations <b>{len(report.explanations)}</b>" in english
+    assert f"changes without a reason <b>{len(report.missing)}</b>" in english
 
 
 def test_charts_are_inline_svg_with_chinese_labels(page):
     assert page.count("<svg") == 2
     assert "原因含糊" in page and "缺少原因" in page  # findings by rule
-    assert "Causes by label" in page and "Findings by rule" in page
+    assert "各类别原因数" in page and "各规则问题数" in page
 
 
 def test_labels_colour_and_badge_the_highlights():
@@ -205,7 +208,8 @@ def test_document_text_is_escaped(hostile_page):
 def test_a_report_without_anything_renders():
     r = analyze("empty.txt", text="本部门2024年度无需说明的事项。")
     html = render_html(r)
-    assert "No findings." in html and "empty.txt" in html
+    assert "无问题。" in html and "empty.txt" in html
+    assert "No findings." in render_html(r, lang="en")
 
 
 # ---------------------------------------------------------------- browser

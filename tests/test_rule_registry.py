@@ -1,6 +1,6 @@
 """The rule registry, ruff's fixture-per-code habit: every module of
 `nlp/rules` is one registered rule with a stable code, a name, a Chinese
-name, a summary, a rationale and an example, and each rule has a fixture
+name, a summary and its Chinese `summary_zh`, a rationale and an example, and each rule has a fixture
 that fires and a near miss that does not:
 
     tests/fixtures/rules/JS101_fires.txt   JS101_passes.txt    (a report rule: one report)
@@ -98,6 +98,8 @@ def test_every_rule_is_documented(rule):
     assert re.fullmatch(r"[a-z]+(?:_[a-z]+)*", rule.name)
     assert re.fullmatch(r"[\u4e00-\u9fff]{2,8}", rule.zh), rule.zh
     assert rule.summary and not rule.summary.endswith(".")
+    assert "summary_zh" in vars(type(rule)), "the summary in Chinese, for juesuan rules"
+    assert re.search(r"[\u4e00-\u9fff]{2}", rule.summary_zh) and not rule.summary_zh.endswith("。")
     assert len(rule.rationale) > 80, "the docstring says what the rule flags and why"
     assert re.search(r"[\u4e00-\u9fff]", rule.example), "an example in a report's words"
     assert rule.severity in set(Severity)
@@ -123,6 +125,7 @@ def test_report_rule_fixtures(rule, kind):
     if kind == "fires":
         assert hits, f"{path.name} should make {rule.code} fire"
         assert all(f.rule == rule.name and f.severity == rule.severity for f in hits)
+        assert all(_worded_in_chinese(f.message) and re.search(r"[a-z]{3,} [a-z]{2,}", f.message_en) for f in hits)
     else:
         assert hits == [], f"{path.name} should not make {rule.code} fire: {[f.message for f in hits]}"
 
@@ -142,5 +145,16 @@ def test_corpus_rule_fixtures(rule, kind, tmp_path):
         assert hits, f"{folder.name} should make {rule.code} fire"
         assert all(h["scope"] == "corpus" and h["rule"] == rule.name and h["severity"] == rule.severity for h in hits)
         assert all("“" in h["message"] for h in hits), "the message quotes the reason"
+        assert all(_worded_in_chinese(h["message"]) for h in hits), "in Chinese by default"
+        run_batch([str(folder)], str(tmp_path / "en"), workers=1, progress=False, lang="en")
+        with open(tmp_path / "en" / "findings.csv", encoding="utf-8-sig", newline="") as f:
+            english = [row["message"] for row in csv.DictReader(f) if row["code"] == rule.code]
+        assert len(english) == len(hits) and all(re.search(r"[a-z]{3,} [a-z]{2,}", m) for m in english)
     else:
         assert hits == [], f"{folder.name} should not make {rule.code} fire: {[h['message'] for h in hits]}"
+
+
+def _worded_in_chinese(message: str) -> bool:
+    """Chinese words beside what the message quotes (“…”), item names aside:
+    a Chinese message has a Chinese word of its own in every rule's wording."""
+    return bool(re.search(r"[，：；（）]|原因|变动|不符|模板|报告|问题|说明|单位|指标|相同|含糊|有误", re.sub(r"“[^”]*”", "", message)))

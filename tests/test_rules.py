@@ -8,6 +8,7 @@ a failing test here is a rule to fix, not a test to relax.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -196,7 +197,7 @@ def test_vague_judges_each_cause_of_a_list():
     hits = found(report, "JS201")
     assert len(hits) == 1
     assert "“工作需要”" in hits[0].message
-    assert "cause 1" in hits[0].message
+    assert "cause 1" in hits[0].message_en and "E1第1条原因" in hits[0].message
 
 
 @pytest.mark.parametrize(
@@ -298,7 +299,7 @@ def test_repeated_fires_on_one_reason_for_three_items():
     assert len(hits) == 1
     assert sorted(hits[0].targets) == ["E1", "E2", "E3"]
     assert f"“{SAME}”" in hits[0].message
-    assert "3 items" in hits[0].message
+    assert "3 items" in hits[0].message_en and "3 个项目" in hits[0].message
 
 
 def test_repeated_sees_through_figures_and_punctuation():
@@ -323,7 +324,7 @@ def test_repeated_near_misses(reasons):
 def test_one_vague_reason_copied_is_one_finding_and_a_blanket_is_not_also_a_repeat():
     report = run(items_report(["工作需要"] * 6 + DISTINCT_REASONS[:4]))
     vague = found(report, "JS201")
-    assert len(vague) == 1 and len(vague[0].targets) == 6 and "6 explanations" in vague[0].message
+    assert len(vague) == 1 and len(vague[0].targets) == 6 and "6 explanations" in vague[0].message_en and "6 条说明" in vague[0].message
     assert len(found(report, "JS302")) == 1 and found(report, "JS301") == []
 
 
@@ -364,7 +365,7 @@ def test_blanket_fires_when_one_reason_covers_most_explanations():
     assert len(hits) == 1
     assert len(hits[0].targets) == 6
     assert f"“{SAME}”" in hits[0].message
-    assert "6 of 8" in hits[0].message
+    assert "6 of 8" in hits[0].message_en and "8 项已说明变动中的 6 项" in hits[0].message
 
 
 @pytest.mark.parametrize(
@@ -429,7 +430,8 @@ UNCHANGED = "青禾区人大办2024年度财政拨款收入支出总计120.50万
 def test_an_unchanged_item_explained_by_a_fall_is_a_contradiction():
     hits = found(run(UNCHANGED.format("基本支出中人员退休，以及项目支出进度放缓等原因减少支付")), "JS401")
     assert len(hits) == 1
-    assert "财政拨款收入支出总计 is stated as unchanged" in hits[0].message and "“减少”" in hits[0].message
+    assert "财政拨款收入支出总计 is stated as unchanged" in hits[0].message_en and "“减少”" in hits[0].message_en
+    assert "财政拨款收入支出总计称与上年持平，原因却说“减少”" in hits[0].message
 
 
 @pytest.mark.parametrize(
@@ -490,22 +492,24 @@ def test_arithmetic_impossible_increase_is_reported_as_an_increase():
     hits = found(run(prior(ITEM, -5.0, 10.0, "新录用公务员3名", pct=150.0)), "JS501")
     assert len(hits) == 1
     assert "15.00" in hits[0].message and "10.00" in hits[0].message
-    assert "decrease" not in hits[0].message  # the change is an increase
+    assert "decrease" not in hits[0].message_en  # the change is an increase
 
 
 def test_arithmetic_names_the_change_as_the_slip_when_last_year_is_stated():
     text = (f"1.{ITEM}：支出158.40万元，上年决算数为146.90万元，比上年增加12.50万元，增长7.83%，"
             "主要原因是：办公楼电梯更新。")
     [hit] = found(run(text), "JS501")
-    assert "change stated 12.50 万元, but 158.40 − 146.90 = 11.50 万元" in hit.message
-    assert "the change is the slip" in hit.message
+    assert "change stated 12.50 万元, but 158.40 − 146.90 = 11.50 万元" in hit.message_en
+    assert "the change is the slip" in hit.message_en
+    assert "变动额写为 12.50 万元，但 158.40 − 146.90 = 11.50 万元，所写 7.83% 与 11.50 相符：变动额有误" in hit.message
 
 
 def test_arithmetic_names_this_years_amount_when_change_and_percentage_agree():
     text = "青禾区人大办2024年度收入支出总计0.00万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%。主要原因：会议减少。"
     [hit] = found(run(text), "JS501")
-    assert "give last year 3,045.45 万元 and this year 2,988.50 万元" in hit.message
-    assert "the text says this year is 0.00" in hit.message and "that amount is the slip" in hit.message
+    assert "give last year 3,045.45 万元 and this year 2,988.50 万元" in hit.message_en
+    assert "the text says this year is 0.00" in hit.message_en and "that amount is the slip" in hit.message_en
+    assert "上年为 3,045.45 万元、本年为 2,988.50 万元，但文中本年为 0.00" in hit.message and "该金额有误" in hit.message
 
 
 def test_arithmetic_reads_the_amount_the_change_is_of():
@@ -597,12 +601,12 @@ def test_unit_near_misses(text):
 def test_contradiction_fires(row, evidence):
     hits = found(run(table(row)), "JS601")
     assert len(hits) >= 1
-    assert any(all(e in h.message for e in evidence) for h in hits)
+    assert any(all(e in h.message and e in h.message_en for e in evidence) for h in hits)
 
 
 def test_contradiction_target_met_but_marks_deducted():
     hits = found(run(table("产出指标\t质量指标\t验收合格率\t≥95%\t96%\t10\t8\t部分点位返工")), "JS601")
-    assert any("scored 8 of 10" in h.message for h in hits)
+    assert any("scored 8 of 10" in h.message_en and "分值 10 却只得 8 分" in h.message for h in hits)
 
 
 @pytest.mark.parametrize(
@@ -679,7 +683,8 @@ OWN_TITLE = "青禾区人大办2024年度部门决算公开说明\n"
 )
 def test_year_mismatch_fires(line, said):
     hits = found(run(OWN_TITLE + line + "\n" + prior(ITEM, 100.0, 120.5, "新录用公务员3名")), "JS503")
-    assert [h.message for h in hits] == [f"the report is for 2024 but says “{said}”"]
+    assert [h.message_en for h in hits] == [f"the report is for 2024 but says “{said}”"]
+    assert [h.message for h in hits] == [f"本报告为 2024 年度，文中却写“{said}”"]
 
 
 @pytest.mark.parametrize(
@@ -703,6 +708,14 @@ def test_year_mismatch_needs_the_reports_year():
 # ---------------------------------------------------- messages quote evidence
 
 
+def worded_in_chinese(f) -> bool:
+    """The Chinese message has Chinese words of its own: beside what it quotes
+    (“…”), more Chinese characters than the English one has."""
+    def own(text: str) -> int:
+        return len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"“[^”]*”", "", text)))
+    return own(f.message) > own(f.message_en)
+
+
 def test_every_message_quotes_its_evidence():
     """On the mixed fixture, each finding's message carries the text or
     figure it is about."""
@@ -717,11 +730,12 @@ def test_every_message_quotes_its_evidence():
     }
     assert {f.code for f in report.findings} == set(expected)
     for code, evidence in expected.items():
-        messages = " | ".join(f.message for f in found(report, code))
-        for e in evidence:
-            assert e in messages, (code, e, messages)
+        for messages in (" | ".join(f.text(lang) for f in found(report, code)) for lang in ("zh", "en")):
+            for e in evidence:
+                assert e in messages, (code, e, messages)
     for f in report.findings:
-        assert "\n" not in f.message  # one line
+        assert "\n" not in f.message and "\n" not in f.message_en  # one line
+        assert worded_in_chinese(f), f
 
 
 # ---------------------------------------------------- settings

@@ -30,13 +30,13 @@ def test_restructuring_reason_is_one_blanket_finding(seed):
 
 
 def test_boilerplate_given_where_target_was_met(seed):
-    met = [f for f in _by(seed, "JS601") if "target met" in f.message and "规划阶段缺乏" in f.message]
+    met = [f for f in _by(seed, "JS601") if "target met" in f.message_en and "已达到指标" in f.message and "规划阶段缺乏" in f.message]
     indicators = {seed.explanation(f.targets[0]).row.indicator for f in met}
     assert {"政府采购率", "维修项目资金支付率", "接待工作完成完成率"} <= indicators
 
 
 def test_budget_too_small_where_spending_exceeded_target(seed):
-    over = [f for f in _by(seed, "JS601") if "lack of money" in f.message]
+    over = [f for f in _by(seed, "JS601") if "lack of money" in f.message_en and "资金不足" in f.message]
     rows = [seed.explanation(f.targets[0]).row for f in over]
     assert [(r.indicator, r.target, r.actual) for r in rows] == [("维修费", "<=45万元", "=47.1万元")]
 
@@ -58,8 +58,9 @@ def test_no_arithmetic_finding_where_the_seed_agrees(seed):
 def test_planted_errors_are_reported_and_the_original_is_clean():
     original, planted = analyze(FINANCE), analyze(PLANTED)
     assert _by(original, "JS501") == [] and _by(original, "JS701") == []
-    arithmetic = [f.message for f in _by(planted, "JS501")]
+    arithmetic = [f.message_en for f in _by(planted, "JS501")]
     print("\n" + "\n".join(arithmetic))
     assert any("收入支出总计" in m and "1.87%" in m for m in arithmetic)  # total changed to 0 万元
     assert sum("budget" in m for m in arithmetic) == 3  # 小于 -> 大于 twice, 小于 -> 等于 once
+    assert sum("预算数" in f.message for f in _by(planted, "JS501")) == 3
     assert any("XX局" in f.message for f in _by(planted, "JS701"))

@@ -118,7 +118,8 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
         result = corpus.finish()
         lap("corpus_rules")
         book = T.open_workbook(os.path.join(out, "report.xlsx.part"))
-        writer = _Writer(out, book, labels, rules, identities, _Aggregates(result, set(worst_docs)))
+        lang = settings.lang if settings else "zh"
+        writer = _Writer(out, book, labels, rules, identities, _Aggregates(result, set(worst_docs)), lang)
         tables = _second_pass(reader, docs, writer, result, errors)
         book.close()
         os.replace(os.path.join(out, "report.xlsx.part"), os.path.join(out, "report.xlsx"))
@@ -133,7 +134,7 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
 
     built.worst_pages, built.worst_pages_note = len(links), note
     path = os.path.join(out, "dashboard.html")
-    write_dashboard(path, writer.agg, identities, links, errors=len(errors), rules=rules, labels=labels, note=note)
+    write_dashboard(path, writer.agg, identities, links, errors=len(errors), rules=rules, labels=labels, note=note, lang=lang)
     built.paths["dashboard.html"] = path
     lap("dashboard")
     return built
@@ -198,12 +199,14 @@ class _Writer:
     """Pass 2: each document's rows into the three tables, with its corpus
     findings joined in, and the dashboard's numbers gathered on the way."""
 
-    def __init__(self, out: str, book, labels: list[str], rules: list[tuple[str, str]], identities: list[Identity], agg: _Aggregates):
+    def __init__(self, out: str, book, labels: list[str], rules: list[tuple[str, str]], identities: list[Identity], agg: _Aggregates,
+                 lang: str = "zh"):
         self.documents = T.Table(out, "documents", T.document_columns(labels, rules), book)
         self.explanations = T.Table(out, "explanations", T.explanation_columns(), book)
         self.findings = T.Table(out, "findings", T.FINDING_COLUMNS, book)
         self.out, self.book = out, book
         self.labels, self.rules, self.identities, self.agg = labels, rules, identities, agg
+        self.lang = lang  # the language of the findings' messages
 
     def write(self, doc: Document, corpus_findings: list[CorpusFinding]) -> None:
         first_rows: dict[str, ExplanationRow] = {}
@@ -220,7 +223,9 @@ class _Writer:
         for r in doc.rows:
             self.explanations.write([ident.unit, ident.year, ident.source, *r, " ".join(sorted(set(corpus_codes.get(r.explanation, [])))) or None, doc.ref.sha256])
         for f in doc.findings:
-            self.findings.write(FindingRow(ident.unit, ident.year, ident.source, "report", *f[:5], None, *f[5:], doc.ref.sha256))
+            message = f.message_en if self.lang == "en" else f.message
+            self.findings.write(FindingRow(ident.unit, ident.year, ident.source, "report", f.code, f.rule, f.severity, message,
+                                           f.targets, None, f.page, f.start, f.end, f.materiality, f.penalty, doc.ref.sha256))
         for row in doc.corpus_rows:
             self.findings.write(row)
         self.agg.add(doc)
@@ -228,7 +233,8 @@ class _Writer:
     def _corpus_row(self, doc: Document, f: CorpusFinding, r: ExplanationRow) -> FindingRow:
         rule = find_rule(f.code)
         related = [self.identities[j] for j in f.related]
-        message = rule.message(f, Quoted(r.item, r.reason or "", r.amount, r.change, r.change_pct), [_who(i) for i in related])
+        zh, en = rule.message(f, Quoted(r.item, r.reason or "", r.amount, r.change, r.change_pct), [_who(i) for i in related])
+        message = en if self.lang == "en" else zh
         ident = doc.identity
         return FindingRow(
             ident.unit, ident.year, ident.source, "corpus", f.code, rule.name, str(rule.severity), message,

@@ -84,7 +84,7 @@ def _nice_step(top: int, ticks: int = 4) -> int:
     return int(10 * k)
 
 
-def rule_bars(counts: list[tuple[str, str, int]], width: int = 520) -> str:
+def rule_bars(counts: list[tuple[str, str, int]], width: int = 520, lang: str = "zh") -> str:
     if not counts:
         return '<p class="mute">No findings.</p>'
     row, label_w = 24, 210
@@ -96,7 +96,7 @@ def rule_bars(counts: list[tuple[str, str, int]], width: int = 520) -> str:
         w = (width - label_w - 60) * n / top
         rule = find_rule(code)
         colour = "#7c3aed" if rule and rule.scope == "corpus" else "#2563eb"
-        label = f"{code} {rule.zh if rule else name}"
+        label = f"{code} {rule.zh if rule and lang == 'zh' else name}"
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" font-size="12" text-anchor="end">{escape(label)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row - 8}" fill="{colour}" rx="2"><title>{escape(name)}: {n}</title></rect>'
                      f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="12">{n}</text>')
@@ -125,7 +125,7 @@ def labels_by_section(counter, labels: list[str], limit: int = 14) -> str:
             cells.append(f'<td class="n" style="background:rgba(37,99,235,{alpha:.2f});{"color:#fff" if alpha > 0.5 else ""}">{n or ""}</td>')
         body.append(f"<tr><td>{escape(s)}</td>{''.join(cells)}<td class=\"n\">{sections[s]}</td></tr>")
     more = f'<p class="mute">{len(sections) - len(rows)} more sections not shown.</p>' if len(sections) > len(rows) else ""
-    return f'<table><tr><th>section 部分</th>{head}<th class="n">all</th></tr>{"".join(body)}</table>{more}'
+    return f'<table><tr><th>部分 section</th>{head}<th class="n">all</th></tr>{"".join(body)}</table>{more}'
 
 
 def _label_zh(label: str) -> str:
@@ -142,7 +142,7 @@ def repeated_table(result, quotes: dict[int, str], identities) -> str:
         examples = "<br>".join(escape(_who(identities[j])) for j in c.sample[:3])
         years = "、".join(str(y) for y in c.years) or "—"
         rows.append(f'<tr><td class="n">{k + 1}</td><td class="q">{escape(shown)}</td><td class="n">{c.documents}</td><td class="n">{c.units}</td><td>{years}</td><td class="mute">{examples}</td></tr>')
-    return ('<table><tr><th class="n">#</th><th>reason 原因</th><th class="n">reports</th><th class="n">units</th><th>years</th><th>e.g.</th></tr>'
+    return ('<table><tr><th class="n">#</th><th>原因 reason</th><th class="n">reports</th><th class="n">units</th><th>years</th><th>e.g.</th></tr>'
             + "".join(rows) + "</table>")
 
 
@@ -152,10 +152,10 @@ def worst_table(worst: list[tuple], links: dict[str, str]) -> str:
     rows = []
     for w in worst:
         cls = "low" if w.score < 40 else "mid" if w.score < 70 else ""
-        link = f'<a href="{escape(links[w.sha256])}">open 打开</a>' if w.sha256 in links else '<span class="mute">—</span>'
+        link = f'<a href="{escape(links[w.sha256])}">打开 open</a>' if w.sha256 in links else '<span class="mute">—</span>'
         rows.append(f'<tr><td class="n score {cls}">{w.score:.1f}</td><td>{escape(w.identity.unit or "?")}</td><td>{w.identity.year or "?"}</td>'
                     f'<td class="n">{w.findings}</td><td class="mute">{escape(w.identity.source)}</td><td>{link}</td></tr>')
-    return ('<table><tr><th class="n">score</th><th>unit 单位</th><th>year</th><th class="n">findings</th><th>source</th><th>page</th></tr>'
+    return ('<table><tr><th class="n">score</th><th>单位 unit</th><th>year</th><th class="n">findings</th><th>source</th><th>page</th></tr>'
             + "".join(rows) + "</table>")
 
 
@@ -165,7 +165,9 @@ def _who(identity) -> str:
     return identity.source
 
 
-def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors: int, rules, labels, note: str = "") -> None:
+def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors: int, rules, labels, note: str = "",
+                    lang: str = "zh") -> None:
+    """The run's overview page; rule names in `lang` ("zh" or "en"), the headings Chinese first."""
     import nlp
 
     scores = list(agg.scores)
@@ -177,27 +179,27 @@ def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors
     rule_counts += [(r.code, r.name, 0) for r in every_corpus_rule if r.code not in shown and (r.code, r.name) in rules]
     med = f"{median(scores):.1f}" if scores else "—"
     cards = [
-        (len(identities), "reports analysed 份报告", ""),
-        (errors, "files failed 个文件失败 (errors.csv)", "bad" if errors else ""),
-        (agg.explanations, "causes 条原因", ""),
-        (med, "median score 中位分", ""),
-        (sum(agg.severity.values()), "findings 个问题", ""),
+        (len(identities), "份报告 reports analysed", ""),
+        (errors, "个文件失败 files failed (errors.csv)", "bad" if errors else ""),
+        (agg.explanations, "条原因 causes", ""),
+        (med, "中位分 median score", ""),
+        (sum(agg.severity.values()), "个问题 findings", ""),
     ]
     for r in every_corpus_rule:
         n = result.count(r.code)
-        cards.append((n, f"{r.code} {r.name.replace('_', ' ')} {r.zh}", "bad" if n and r.severity != "info" else ""))
+        cards.append((n, f"{r.code} {r.zh} {r.name.replace('_', ' ')}", "bad" if n and r.severity != "info" else ""))
     cards_html = "".join(f'<div class="card {cls}"><b>{escape(str(v))}</b><span>{escape(label)}</span></div>' for v, label, cls in cards)
     if errors:
         cards_html += '<div class="card"><b><a href="errors.csv">errors.csv</a></b><span>what failed and why</span></div>'
     html = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="{'en' if lang == 'en' else 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>juesuan batch dashboard 决算说明批量筛查</title><style>{CSS}</style></head>
 <body>
 <header><h1>决算说明批量筛查 · Batch screening</h1><p>{len(identities)} reports · {agg.explanations} causes · tables in documents / explanations / findings (.csv, .parquet, report.xlsx)</p></header>
 <main>
 <div class="cards">{cards_html}</div>
 <section><h2>分数分布 Score distribution<small>reports per 10 points</small></h2>{score_histogram(scores)}</section>
-<section><h2>问题分布 Findings by rule<small>JS8xx: across reports</small></h2>{rule_bars(rule_counts)}</section>
+<section><h2>问题分布 Findings by rule<small>JS8xx: across reports</small></h2>{rule_bars(rule_counts, lang=lang)}</section>
 <section class="wide"><h2>各部分原因类别 Cause labels by section</h2>{labels_by_section(agg.by_section, labels)}</section>
 <section class="wide"><h2>重复最多的原因 Most repeated explanations<small>near-identical reasons across reports</small></h2>{repeated_table(result, agg.quotes, identities)}</section>
 <section class="wide"><h2>得分最低的报告 Worst reports<small>lowest scores first</small></h2>{worst_table(agg.worst_sorted(), links)}</section>

@@ -81,6 +81,7 @@ def run_batch(
     timeout: float | None = None,
     max_memory: float | None = None,
     model="default",
+    lang: str | None = None,
 ) -> BatchSummary:
     """Analyse every report in `inputs` (files, folders, globs, @lists) into
     the folder `out`. Raises `InputError` (one line) when nothing can be
@@ -91,7 +92,9 @@ def run_batch(
     and 2048 MB; 0 is no limit). `model` labels the causes, as for
     `nlp.analyze`: "default" ($JUESUAN_MODEL, else the bundled models/), a
     model directory, a loaded model (saved in a directory: the workers load
-    it from there), or None to leave them unlabelled. The store remembers
+    it from there), or None to leave them unlabelled. `lang` ("zh" or "en";
+    None: the settings' `lang`, else zh) is the language of the findings'
+    messages in the tables, the dashboard and the report pages. The store remembers
     which model made each result: --resume redoes those of another model."""
     from nlp.batch.build import build_outputs, write_summary
     from nlp.batch.engines import make_engine
@@ -111,11 +114,11 @@ def run_batch(
         raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
-    tasks = _Tasks(spec, timeout, max_memory)
+    run_settings = load_settings(None, rules=registry(), lang=lang)
+    tasks = _Tasks(spec, timeout, max_memory, run_settings.lang)
     for path in paths:  # a bad settings file near any input stops the run before it starts
         tasks.settings(path)
     eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
-    run_settings = load_settings(None, rules=registry())
     budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     store = Store(out, resume=resume, model=identity).open()
     try:
@@ -159,10 +162,10 @@ def run_batch(
 
 class _Tasks:
     """Makes the Task of a file: its folder's settings and budget (read
-    once per folder), the run's model."""
+    once per folder), the run's model and language (one run, one language)."""
 
-    def __init__(self, model, timeout, max_memory):
-        self.model, self.timeout, self.max_memory = model, timeout, max_memory
+    def __init__(self, model, timeout, max_memory, lang: str = "zh"):
+        self.model, self.timeout, self.max_memory, self.lang = model, timeout, max_memory, lang
         self._folders: dict[str, tuple] = {}  # folder -> (settings, budget)
 
     def __call__(self, path: str, sha: str, data: bytes):
@@ -178,7 +181,7 @@ class _Tasks:
 
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._folders:
-            settings = load_settings(path, rules=registry())
+            settings = load_settings(path, rules=registry(), lang=self.lang)
             self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
         return self._folders[folder]
 

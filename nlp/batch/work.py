@@ -26,9 +26,9 @@ EXPLANATION_FIELDS = [
 ]
 FINDING_FIELDS = [
     "code", "rule", "severity", "message", "targets", "page", "start", "end",
-    "materiality", "penalty",
+    "materiality", "penalty", "message_en",
 ]
-STORE_FORMAT = 2  # bump when the stored line changes
+STORE_FORMAT = 3  # bump when the stored line changes
 NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 
@@ -150,7 +150,7 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
          f.location.page if f.location else None,
          f.location.start if f.location else None,
          f.location.end if f.location else None,
-         _num(f.materiality), _num(f.penalty)]
+         _num(f.materiality), _num(f.penalty), f.message_en]
         for f in report.findings
     ]
     return {
@@ -213,4 +213,4 @@ def _render(task: Task) -> bytes:
     from nlp.report.html import render_html
 
     report = analyze(read_bytes(task.data, task.source), settings=task.settings, model=task.model)
-    return render_html(report).encode("utf-8")
+    return render_html(report, lang=task.settings.lang if task.settings else "zh").encode("utf-8")

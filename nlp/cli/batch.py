@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from nlp.cli.options import (
     add_budget_options,
     add_gate_options,
+    add_lang_option,
     add_model_options,
     check_writable,
     fail,
@@ -47,6 +48,7 @@ def add_arguments(parser) -> None:
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
     add_model_options(parser, allow_none=True)
     add_budget_options(parser)
+    add_lang_option(parser)
     add_gate_options(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
@@ -76,7 +78,7 @@ def run(args) -> int:
             summary = run_batch(
                 list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
                 scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
-                timeout=args.timeout, max_memory=args.max_memory, model=model,
+                timeout=args.timeout, max_memory=args.max_memory, model=model, lang=args.lang,
             )
     except InputError as e:
         return fail(e)

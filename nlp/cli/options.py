@@ -37,6 +37,13 @@ def add_gate_options(parser) -> None:
     gate.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (2 stays 2)")
 
 
+def add_lang_option(parser) -> None:
+    """--lang: the language of what a person reads (messages, headings)."""
+    parser.add_argument("--lang", choices=["zh", "en"], default=None,
+                        help="language of messages and headings: zh 中文 (default) or en; "
+                             "also lang = \"en\" in juesuan.toml. JSON carries both (message, message_en)")
+
+
 def add_color_option(parser) -> None:
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                         help="colour the text output (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
@@ -104,7 +111,7 @@ def settings_for(path, args=None):
     from nlp.rules import registry
 
     select, ignore = split(getattr(args, "select", None)), split(getattr(args, "ignore", None))
-    return load_settings(path, select, ignore, rules=registry())
+    return load_settings(path, select, ignore, rules=registry(), lang=getattr(args, "lang", None))
 
 
 def check_writable(path: str | None, folder: bool = False) -> None:

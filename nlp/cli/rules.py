@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from nlp.cli.options import add_color_option, fail, terminal_width, use_color
+from nlp.cli.options import add_color_option, add_lang_option, fail, settings_for, terminal_width, use_color
 
 
 def add_parser(commands) -> None:
@@ -12,6 +12,7 @@ def add_parser(commands) -> None:
     rules.add_argument("rule", nargs="?", metavar="RULE",
                        help="a rule code, code prefix or name: explain it (rationale, example, options, how to tune it)")
     add_color_option(rules)
+    add_lang_option(rules)
     rules.set_defaults(run=run)
 
 
@@ -21,13 +22,15 @@ def run(args) -> int:
     from nlp.rules import registry
 
     color, width = use_color(args.color), terminal_width()
-    if args.rule is None:
-        sys.stdout.write(render_rules(registry(), color, width))
-        return 0
     try:
-        check_selectors([args.rule], registry(), "juesuan rules")
+        lang = settings_for(None, args).lang  # --lang, else the current folder's settings
+        if args.rule is not None:
+            check_selectors([args.rule], registry(), "juesuan rules")
     except SettingsError as e:
         return fail(e)
+    if args.rule is None:
+        sys.stdout.write(render_rules(registry(), color, width, lang))
+        return 0
     chosen = [r for r in registry() if args.rule in ("ALL", r.name) or r.code.startswith(args.rule)]
-    sys.stdout.write("\n".join(render_rule(r, color, width) for r in chosen))
+    sys.stdout.write("\n".join(render_rule(r, color, width, lang) for r in chosen))
     return 0

@@ -19,6 +19,7 @@ from nlp.cli.options import (
     add_budget_options,
     add_color_option,
     add_gate_options,
+    add_lang_option,
     add_model_options,
     add_rule_options,
     budget,
@@ -48,6 +49,7 @@ def add_parser(commands) -> None:
     add_rule_options(score)
     score.add_argument("--all", action="store_true", help="show every finding in the text output, not only the worst 25")
     add_color_option(score)
+    add_lang_option(score)
     add_model_options(score, allow_none=True)
     add_budget_options(score)
     add_gate_options(score)
@@ -63,21 +65,26 @@ def run(args) -> int:
         check_selectors(args)
     except InputError as e:
         return fail(e)
-    reports, failed = [], 0
+    reports, langs, failed = [], [], 0
     for path in args.files:
         try:
-            reports.append(_score(path, args))
+            report, lang = _score(path, args)
         except InputError as e:
             fail(e)
             failed += 1
+            continue
+        reports.append(report)
+        langs.append(lang)
+    # One output, one language: --lang, else the first report's settings.
+    lang = langs[0] if langs else "zh"
     if reports:
-        sys.stdout.write(_render(reports, args))
+        sys.stdout.write(_render(reports, args, lang))
     if args.html and reports:
         from nlp.report.html import render_html
 
         try:
             with open(args.html, "w", encoding="utf-8") as f:
-                f.write(render_html(reports[0]))
+                f.write(render_html(reports[0], lang=lang))
         except OSError as e:
             return fail(f"cannot write {args.html} ({e.strerror})")
     if failed:
@@ -97,6 +104,7 @@ def _check_usage(args) -> None:
 
 
 def _score(path: str, args):
+    """The report and the language its settings (and --lang) choose."""
     from nlp.limits import analyze_limited
 
     with _readable(path) as (readable, near):
@@ -106,7 +114,7 @@ def _score(path: str, args):
             report = analyze_limited(readable, budget=limits, settings=settings, model=model_choice(args))
     if path == "-":
         report.source = STDIN
-    return report
+    return report, settings.lang
 
 
 @contextmanager
@@ -130,7 +138,7 @@ def _readable(path: str):
             raise
 
 
-def _render(reports: list, args) -> str:
+def _render(reports: list, args, lang: str) -> str:
     many = len(args.files) > 1
     if args.format == "json":
         data = [r.to_dict() for r in reports] if many else reports[0].to_dict()
@@ -138,26 +146,36 @@ def _render(reports: list, args) -> str:
     if args.format == "csv":
         from nlp.report.tables import to_csv
 
-        return to_csv(reports, args.table or "causes")
+        return to_csv(reports, args.table or "causes", lang)
     if args.format == "sarif":
         from nlp.report.sarif import to_sarif
 
-        return json.dumps(to_sarif(reports), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(to_sarif(reports, lang), ensure_ascii=False, indent=1) + "\n"
     from nlp.report.terminal import render
 
     color, width = use_color(args.color), terminal_width()
-    blocks = [render(r, limit=None if args.all else 25, color=color, width=width) for r in reports]
-    return "\n".join(blocks) + (_summary(reports, len(args.files)) if many else "")
+    blocks = [render(r, limit=None if args.all else 25, color=color, width=width, lang=lang) for r in reports]
+    return "\n".join(blocks) + (_summary(reports, len(args.files), lang) if many else "")
 
 
-def _summary(reports: list, given: int) -> str:
+def _summary(reports: list, given: int, lang: str) -> str:
     """One line after several reports: how many, their scores, their findings."""
+    from nlp.vocabulary import Severity
+
     severities = Counter(f.severity for r in reports for f in r.findings)
     scores = [r.score for r in reports if r.score is not None]
+    lowest = min(reports, key=lambda r: r.score if r.score is not None else 101)
+    total = sum(severities.values())
+    if lang == "zh":
+        parts = [f"{given} 份报告中 {len(reports)} 份已评分"]
+        if scores:
+            parts.append(f"平均 {sum(scores) / len(scores):.1f}，最低 {lowest.score:.1f}（{lowest.source}）")
+        counted = "，".join(f"{Severity(s).zh} {severities[s]}" for s in ("error", "warning", "info") if severities[s])
+        parts.append(f"问题 {total} 个" + (f"（{counted}）" if counted else ""))
+        return "\n" + "；".join(parts) + "\n"
     parts = [f"{len(reports)} of {given} reports scored"]
     if scores:
-        lowest = min(reports, key=lambda r: r.score if r.score is not None else 101)
         parts.append(f"mean {sum(scores) / len(scores):.1f}, lowest {lowest.score:.1f} ({lowest.source})")
     counted = ", ".join(f"{severities[s]} {s}" for s in ("error", "warning", "info") if severities[s])
-    parts.append(f"{sum(severities.values())} findings" + (f" ({counted})" if counted else ""))
+    parts.append(f"{total} findings" + (f" ({counted})" if counted else ""))
     return "\n" + "; ".join(parts) + "\n"

@@ -32,9 +32,44 @@ _DIRECTION_ZH = {Direction.INCREASE: "增加", Direction.DECREASE: "减少", Dir
 _SEVERITY_COLOUR = {Severity.ERROR: "#dc2626", Severity.WARNING: "#d97706", Severity.INFO: "#2563eb"}
 
 
-def render_html(report: Report) -> str:
-    """The HTML page of one analysed report (a complete document, UTF-8)."""
-    return _template().render(**_context(report))
+# The page's own words, in each language (the document's text is as written).
+WORDS = {
+    "zh": {
+        "html_lang": "zh-CN", "pages": "页数", "unpaged": "不分页", "explanations": "说明", "causes": "原因",
+        "missing": "未说明原因的变动", "findings": "问题", "low": "低置信度类别", "score": "/ 100 得分",
+        "parts": "各规则扣分", "rule": "规则", "code": "代码", "count": "问题数", "points": "扣分", "no_points": "未扣分。",
+        "text": "报告原文", "explanation": "说明", "legend": "按第一条原因的类别着色（悬停可见原因、类别和问题）",
+        "change_no_reason": "未说明原因", "no_text": "无文本。", "all": "全选", "none": "全不选",
+        "no_finding": "无问题", "no_finding_title": "没有问题指向的说明", "label": "原因类别", "no_causes": "无原因",
+        "worst_first": "问题（从重到轻）", "showing": "显示 {n} / {m}", "document": "全文", "where_title": "在原文中的页和行",
+        "points_title": "本问题扣去的分数", "no_findings": "无问题。", "id": "编号", "section": "所在部分",
+        "statement": "变动陈述", "change": "变动", "where": "位置", "all_explained": "所有变动都已说明原因。",
+        "footer": "juesuan · 离线生成；本页不从网络加载任何内容", "chart_rules": "各规则问题数", "chart_labels": "各类别原因数",
+        "empty_chart": "无", "cause": "原因{}", "vague": "含糊",
+    },
+    "en": {
+        "html_lang": "en", "pages": "pages", "unpaged": "unpaged", "explanations": "explanations", "causes": "causes",
+        "missing": "changes without a reason", "findings": "findings", "low": "low-confidence labels", "score": "/ 100 score",
+        "parts": "points lost, by rule", "rule": "rule", "code": "code", "count": "findings", "points": "points",
+        "no_points": "No points lost.", "text": "The report", "explanation": "explanation",
+        "legend": "coloured by the first cause's label (hover for the causes, labels and findings)",
+        "change_no_reason": "change without a reason", "no_text": "No text.", "all": "all", "none": "none",
+        "no_finding": "no finding", "no_finding_title": "explanations that no finding names", "label": "label",
+        "no_causes": "no causes", "worst_first": "Findings, worst first", "showing": "showing {n} of {m}",
+        "document": "document", "where_title": "page and line in the input", "points_title": "points of the score this finding took",
+        "no_findings": "No findings.", "id": "id", "section": "section", "statement": "statement", "change": "change",
+        "where": "where", "all_explained": "Every stated change has a reason.",
+        "footer": "juesuan · generated offline; this page loads nothing from the network",
+        "chart_rules": "Findings by rule", "chart_labels": "Causes by label", "empty_chart": "none", "cause": "cause {}",
+        "vague": "vague",
+    },
+}
+
+
+def render_html(report: Report, lang: str = "zh") -> str:
+    """The HTML page of one analysed report (a complete document, UTF-8), its
+    own words and the findings' messages in `lang` ("zh" or "en")."""
+    return _template().render(**_context(report, lang))
 
 
 @lru_cache(maxsize=1)
@@ -59,11 +94,11 @@ def label_key(label: str | None) -> str:
     return label or UNLABELLED
 
 
-def label_name(label: str | None) -> str:
+def label_name(label: str | None, lang: str = "zh") -> str:
     key = label_key(label)
     if key == UNLABELLED:
-        return UNLABELLED_ZH
-    return Label(key).zh if key in LABELS else key
+        return UNLABELLED_ZH if lang == "zh" else "unlabelled"
+    return Label(key).zh if key in LABELS and lang == "zh" else key
 
 
 def label_colour(label: str | None) -> str:
@@ -91,11 +126,14 @@ def rule_title(rule: str) -> str:
     return f"{zh} {rule}" if zh else rule
 
 
-def where(loc) -> str:
+def where(loc, lang: str = "zh") -> str:
     """Page and line in the original input ("第3页第12行", "第212行" unpaged;
-    the offset when the line is not known)."""
+    "p.3 line 12" in English; the offset when the line is not known)."""
     if loc is None:
-        return "全文"
+        return WORDS[lang]["document"]
+    if lang == "en":
+        page = f"p.{loc.page} " if loc.page else ""
+        return f"{page}line {loc.line}" if loc.line else f"{page}@{loc.start}"
     page = f"第{loc.page}页" if loc.page else ""
     return f"{page}第{loc.line}行" if loc.line else f"{page}@{loc.start}"
 
@@ -117,38 +155,41 @@ def _by_target(findings: list[Finding]) -> dict[str, list[Finding]]:
     return by_target
 
 
-def _context(report: Report) -> dict:
+def _context(report: Report, lang: str = "zh") -> dict:
+    words = WORDS[lang]
     findings = _sorted_findings(report.findings)
     by_target = _by_target(findings)
     causes = [c for e in report.explanations for c in e.causes]
     labels = Counter(label_key(c.label) for c in causes)
     score_parts = report.score_parts or {}
-    rules = _RuleCounts(findings, score_parts.get("by_rule", {}))
+    rules = _RuleCounts(findings, score_parts.get("by_rule", {}), lang)
     return {
         "source": report.source,
         "pages": report.pages,
         "score": report.score,
         "score_parts": rules.score_parts(),
         "counts": _counts(report, findings, len(causes)),
-        "findings": [_finding_row(f, score_parts.get("capacity") or 0.0) for f in findings],
+        "findings": [_finding_row(f, score_parts.get("capacity") or 0.0, lang) for f in findings],
         "rule_filters": rules.filters(),
         "has_unflagged": any(not by_target.get(x.id) for x in [*report.explanations, *report.missing]),
-        "label_filters": _label_filters(labels),
-        "label_chart": _label_chart(labels),
-        "rule_chart": bar_chart(rules.bars(), title="Findings by rule"),
-        "missing": [_missing_row(m, by_target) for m in report.missing],
-        "segments": segments(report, by_target),
-        "severity_zh": {s.value: s.zh for s in Severity},
+        "label_filters": _label_filters(labels, lang),
+        "label_chart": _label_chart(labels, lang),
+        "rule_chart": bar_chart(rules.bars(), title=words["chart_rules"]),
+        "missing": [_missing_row(m, by_target, lang) for m in report.missing],
+        "segments": segments(report, by_target, lang),
+        "severity_zh": {s.value: s.zh if lang == "zh" else s.value for s in Severity},
+        "t": words,
     }
 
 
-def _label_chart(counts: Counter) -> dict:
-    return bar_chart([(f["name"], f["count"], f["colour"], "") for f in _label_filters(counts)], title="Causes by label")
+def _label_chart(counts: Counter, lang: str) -> dict:
+    rows = [(f["name"], f["count"], f["colour"], "") for f in _label_filters(counts, lang)]
+    return bar_chart(rows, title=WORDS[lang]["chart_labels"])
 
 
-def _label_filters(counts: Counter) -> list[dict]:
+def _label_filters(counts: Counter, lang: str) -> list[dict]:
     return [
-        {"value": k, "name": label_name(k), "colour": label_colour(k), "count": counts[k]}
+        {"value": k, "name": label_name(k, lang), "colour": label_colour(k), "count": counts[k]}
         for k in sorted(counts, key=_label_order)
     ]
 
@@ -168,27 +209,31 @@ class _RuleCounts:
     """The rules that found something: their findings, codes, worst severity
     and the points they took, for the rule filters and the rule chart."""
 
-    def __init__(self, findings: list[Finding], parts: dict):
-        self.findings = findings
+    def __init__(self, findings: list[Finding], parts: dict, lang: str = "zh"):
+        self.findings, self.lang = findings, lang
         self.parts = parts
         self.counts = Counter(f.rule for f in findings)
         self.codes = {f.rule: f.code for f in findings}
         self.codes.update({rule: p.get("code", self.codes.get(rule, "")) for rule, p in parts.items()})
 
     def score_parts(self) -> list[dict]:
-        parts = ({"rule": r, "title": rule_title(r), "zh": rule_zh(r), **p} for r, p in self.parts.items())
+        parts = ({"rule": r, "title": rule_title(r), "zh": self._name(r), **p} for r, p in self.parts.items())
         return sorted(parts, key=lambda p: (-p.get("points", 0.0), p.get("code", "")))
 
     def filters(self) -> list[dict]:
         rules = sorted(self.counts, key=lambda r: (self.codes.get(r, ""), r))
         return [
-            {"value": r, "code": self.codes.get(r, ""), "title": rule_title(r), "zh": rule_zh(r) or r, "count": self.counts[r]}
+            {"value": r, "code": self.codes.get(r, ""), "title": rule_title(r), "zh": self._name(r), "count": self.counts[r]}
             for r in rules
         ]
 
     def bars(self) -> list[tuple[str, int, str, str]]:
         rules = sorted(self.counts, key=lambda r: (-self.counts[r], self.codes.get(r, "")))
-        return [(f"{self.codes.get(r, '')} {rule_zh(r) or r}", self.counts[r], self._colour(r), self._points(r)) for r in rules]
+        return [(f"{self.codes.get(r, '')} {self._name(r)}", self.counts[r], self._colour(r), self._points(r)) for r in rules]
+
+    def _name(self, rule: str) -> str:
+        """The rule's name as the page's reader reads it."""
+        return (rule_zh(rule) or rule) if self.lang == "zh" else rule
 
     def _colour(self, rule: str) -> str:
         worst = min((Severity(f.severity) for f in self.findings if f.rule == rule), key=lambda s: s.rank, default=Severity.INFO)
@@ -199,31 +244,32 @@ class _RuleCounts:
         return f"−{part['points']:.1f}" if "points" in part else ""
 
 
-def _finding_row(f: Finding, capacity: float) -> dict:
+def _finding_row(f: Finding, capacity: float, lang: str) -> dict:
     return {
         "code": f.code,
         "rule": f.rule,
+        "name": (rule_zh(f.rule) or f.rule) if lang == "zh" else f.rule,
         "severity": f.severity,
-        "message": f.message,
+        "message": f.text(lang),
         "targets": list(dict.fromkeys(f.targets)),
-        "where": where(f.location),
+        "where": where(f.location, lang),
         "penalty": f.penalty,
         # the points of the score this finding took (score_parts' unit)
         "points": 100 * f.penalty / capacity if capacity else 0.0,
     }
 
 
-def _missing_row(m, by_target) -> dict:
+def _missing_row(m, by_target, lang: str) -> dict:
     s = m.statement
     return {
         "id": m.id,
         "section": " › ".join(m.section),
         "item": s.item,
         "statement": s.text,
-        "direction": _DIRECTION_ZH.get(s.direction, s.direction),
+        "direction": _DIRECTION_ZH.get(s.direction, s.direction) if lang == "zh" else s.direction,
         "change": s.change,
         "change_pct": s.change_pct,
-        "where": where(m.location),
+        "where": where(m.location, lang),
         "codes": sorted({f.code for f in by_target.get(m.id, [])}),
     }
 
@@ -246,7 +292,7 @@ class Segment:
     badge: dict | None = None
 
 
-def segments(report: Report, by_target: dict[str, list[Finding]] | None = None) -> list[Segment]:
+def segments(report: Report, by_target: dict[str, list[Finding]] | None = None, lang: str = "zh") -> list[Segment]:
     """The report's text cut into plain runs and highlights, in order, covering
     the whole text exactly once (overlapping spans are clipped to what the
     earlier one left)."""
@@ -275,7 +321,7 @@ def segments(report: Report, by_target: dict[str, list[Finding]] | None = None) 
         if start > pos:
             out.append(Segment(text[pos:start], anchors=pending))
             pending = []
-        out.append(_highlight(text[start:end], kind, item, by_target.get(item.id, []), pending))
+        out.append(_highlight(text[start:end], kind, item, by_target.get(item.id, []), pending, lang))
         pending = []
         pos = end
     if pos < len(text) or pending:
@@ -289,20 +335,20 @@ def _clip(span: tuple[int, int], n: int) -> tuple[int, int]:
     return start, min(max(start, end), n)
 
 
-def _highlight(text: str, kind: str, item, findings: list[Finding], anchors: list[str]) -> Segment:
+def _highlight(text: str, kind: str, item, findings: list[Finding], anchors: list[str], lang: str) -> Segment:
     marks = {
         "rules": " ".join(sorted({f.rule for f in findings}) or [NO_FINDING]),
         "codes": sorted({(f.code, f.severity) for f in findings}),
         "worst": min((f.severity for f in findings), key=_severity_rank, default=None),
-        "lines": [f"{f.code} {f.rule}: {f.message}" for f in findings],
+        "lines": [f"{f.code} {(rule_zh(f.rule) or f.rule) if lang == 'zh' else f.rule}: {f.text(lang)}" for f in findings],
     }
     if kind == "missing":
-        return _missing_segment(text, item, marks, anchors)
-    return _explanation_segment(text, item, marks, anchors)
+        return _missing_segment(text, item, marks, anchors, lang)
+    return _explanation_segment(text, item, marks, anchors, lang)
 
 
-def _missing_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
-    title = [f"{item.id} · change without a reason · 未说明原因", item.statement.item, *marks["lines"]]
+def _missing_segment(text: str, item, marks: dict, anchors: list[str], lang: str) -> Segment:
+    title = [f"{item.id} · {WORDS[lang]['change_no_reason']}", item.statement.item, *marks["lines"]]
     attrs = {
         "id": item.id,
         "class": "hl missing",
@@ -315,7 +361,7 @@ def _missing_segment(text: str, item, marks: dict, anchors: list[str]) -> Segmen
     return Segment(text, "missing", attrs, list(anchors), badge)
 
 
-def _explanation_segment(text: str, item, marks: dict, anchors: list[str]) -> Segment:
+def _explanation_segment(text: str, item, marks: dict, anchors: list[str], lang: str) -> Segment:
     causes = item.causes
     first = causes[0] if causes else None
     attrs = {
@@ -325,7 +371,7 @@ def _explanation_segment(text: str, item, marks: dict, anchors: list[str]) -> Se
         "data-id": item.id,
         "data-labels": " ".join(sorted({label_key(c.label) for c in causes}) or [UNLABELLED]),
         "data-rules": marks["rules"],
-        "title": "\n".join([*_explanation_title(item), *marks["lines"]]),
+        "title": "\n".join([*_explanation_title(item, lang), *marks["lines"]]),
     }
     badge = {
         "id": item.id,
@@ -339,13 +385,14 @@ def _explanation_segment(text: str, item, marks: dict, anchors: list[str]) -> Se
     return Segment(text, "explanation", attrs, list(anchors), badge)
 
 
-def _explanation_title(item) -> list[str]:
+def _explanation_title(item, lang: str) -> list[str]:
     """The hover text's lines: the explanation, then each cause with its label."""
+    words = WORDS[lang]
     title = [f"{item.id} · {item.kind}" + (" · " + ", ".join(item.flags) if item.flags else "")]
     for n, c in enumerate(item.causes, 1):
         conf = f" {c.confidence:.2f}" if c.confidence is not None else ""
-        vague = " · vague 含糊" if c.vague else ""
-        title.append(f"cause {n}: {label_name(c.label)}{conf}{vague} — {c.text}")
+        vague = f" · {words['vague']}" if c.vague else ""
+        title.append(f"{words['cause'].format(n)}: {label_name(c.label, lang)}{conf}{vague} — {c.text}")
     return title
 
 

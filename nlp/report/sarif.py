@@ -8,16 +8,17 @@ from nlp.rules import report_rules
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def to_sarif(reports: Report | list[Report]) -> dict:
+def to_sarif(reports: Report | list[Report], lang: str = "zh") -> dict:
+    """The reports as SARIF, messages and rule descriptions in `lang` ("zh" or "en")."""
     reports = [reports] if isinstance(reports, Report) else reports
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [_run(report) for report in reports],
+        "runs": [_run(report, lang) for report in reports],
     }
 
 
-def _run(report: Report) -> dict:
+def _run(report: Report, lang: str) -> dict:
     from nlp import __version__
 
     rules = report_rules()
@@ -28,7 +29,7 @@ def _run(report: Report) -> dict:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.text(lang)},
             "properties": {"targets": f.targets, "penalty": f.penalty},
         }
         if f.location:
@@ -47,7 +48,7 @@ def _run(report: Report) -> dict:
             "rules": [{
                 "id": r.code,
                 "name": r.name,
-                "shortDescription": {"text": r.summary},
+                "shortDescription": {"text": r.summary if lang == "en" else r.summary_zh},
                 "fullDescription": {"text": r.rationale},
                 "defaultConfiguration": {"level": _LEVEL[r.severity]},
             } for r in rules],

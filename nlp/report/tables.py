@@ -29,9 +29,10 @@ COLUMNS = {
 TABLES = tuple(COLUMNS)
 
 
-def to_csv(reports: Report | list[Report], table: str = "causes") -> str:
+def to_csv(reports: Report | list[Report], table: str = "causes", lang: str = "zh") -> str:
+    """The table; a finding's message in `lang` ("zh" or "en")."""
     reports = [reports] if isinstance(reports, Report) else reports
-    rows = {"causes": cause_rows, "findings": finding_rows, "missing": missing_rows}[table]
+    rows = {"causes": cause_rows, "findings": lambda r: finding_rows(r, lang), "missing": missing_rows}[table]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
@@ -77,13 +78,13 @@ def cause_rows(report: Report) -> list[dict]:
     return rows
 
 
-def finding_rows(report: Report) -> list[dict]:
+def finding_rows(report: Report, lang: str = "zh") -> list[dict]:
     return [{
         "source": report.source,
         "code": f.code,
         "rule": f.rule,
         "severity": f.severity,
-        "message": f.message,
+        "message": f.text(lang),
         "targets": " ".join(f.targets),
         "signal": f.signal,
         "materiality": round(f.materiality, 3),

@@ -8,44 +8,66 @@ from collections import Counter
 
 from nlp.model import Report
 from nlp.score import worst_first
+from nlp.vocabulary import label_zh
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def render(report: Report, limit: int | None = 25, color: bool = False, width: int = 120) -> str:
+# What the terminal report says around the findings, in each language.
+_WORDS = {
+    "zh": {
+        "pages": "，{} 页", "counts": "{} 条说明，{} 条原因，{} 处变动未说明原因，{} 个问题", "score": "得分 {:.1f} / 100",
+        "findings": "问题（从重到轻）", "code": "代码", "where": "位置", "finding": "问题",
+        "more": "… 另有 {} 个问题（用 --all 或 --format json 查看全部）",
+        "summary": "汇总", "rule": "规则", "count": "问题数", "label": "原因类别", "causes": "原因数",
+        "unlabelled": "（未分类）", "low": "{} 条说明含低置信度的原因类别（flag low_confidence）",
+        "document": "全文", "page": "第{}页", "line": "第{}行",
+    },
+    "en": {
+        "pages": ", {} pages", "counts": "{} explanations, {} causes, {} changes without a reason, {} findings",
+        "score": "score {:.1f} / 100",
+        "findings": "Findings, worst first", "code": "code", "where": "where", "finding": "finding",
+        "more": "… {} more (use --all, or --format json)",
+        "summary": "Summary", "rule": "rule", "count": "findings", "label": "cause label", "causes": "causes",
+        "unlabelled": "(unlabelled)", "low": "{} explanations have a cause labelled with low confidence (flag low_confidence)",
+        "document": "document", "page": "p.{}", "line": "line {}",
+    },
+}
+
+
+def render(report: Report, limit: int | None = 25, color: bool = False, width: int = 120, lang: str = "zh") -> str:
+    """The report for a terminal, in `lang` ("zh" or "en")."""
     from rich.table import Table
 
+    w = _WORDS[lang]
     console = _console(color, width)
-    pages = f", {report.pages} pages" if report.pages else ""
+    pages = w["pages"].format(report.pages) if report.pages else ""
     console.print(f"[bold]{report.source}[/bold]{pages}")
     n_causes = sum(len(e.causes) for e in report.explanations)
-    console.print(
-        f"{len(report.explanations)} explanations, {n_causes} causes, {len(report.unexplained_changes)} changes without a reason, "
-        f"{len(report.findings)} findings"
-    )
+    console.print(w["counts"].format(len(report.explanations), n_causes, len(report.unexplained_changes), len(report.findings)))
     if report.score is not None:
-        console.print(f"[bold]score {report.score:.1f} / 100[/bold]  " + _parts(report))
+        console.print(f"[bold]{w['score'].format(report.score)}[/bold]  " + _parts(report, lang))
 
     findings = worst_first(report.findings)
     if findings:
-        table = Table(title="Findings, worst first", show_lines=False, expand=True)
-        table.add_column("code", no_wrap=True)
-        table.add_column("where", no_wrap=True)
-        table.add_column("finding", ratio=1)
+        table = Table(title=w["findings"], show_lines=False, expand=True)
+        table.add_column(w["code"], no_wrap=True)
+        table.add_column(w["where"], no_wrap=True)
+        table.add_column(w["finding"], ratio=1)
         shown = findings if limit is None else findings[:limit]
         for f in shown:
-            table.add_row(f"[{_SEVERITY_STYLE[f.severity]}]{f.code} {f.rule}[/]", _where(f.location), f.message)
+            table.add_row(f"[{_SEVERITY_STYLE[f.severity]}]{f.code} {_rule_name(f.rule, lang)}[/]", _where(f.location, lang), f.text(lang))
         console.print(table)
         if len(shown) < len(findings):
-            console.print(f"… {len(findings) - len(shown)} more (use --all, or --format json)")
+            console.print(w["more"].format(len(findings) - len(shown)))
 
-    by_rule = Counter(f.rule for f in report.findings)
-    by_label = Counter(c.label or "(unlabelled)" for e in report.explanations for c in e.causes)
-    summary = Table(title="Summary", show_header=True)
-    summary.add_column("rule")
-    summary.add_column("findings", justify="right")
-    summary.add_column("cause label")
-    summary.add_column("causes", justify="right")
+    by_rule = Counter(_rule_name(f.rule, lang) for f in report.findings)
+    by_label = Counter(_label(c.label, lang) for e in report.explanations for c in e.causes)
+    summary = Table(title=w["summary"], show_header=True)
+    summary.add_column(w["rule"])
+    summary.add_column(w["count"], justify="right")
+    summary.add_column(w["label"])
+    summary.add_column(w["causes"], justify="right")
     rules, labels = by_rule.most_common(), by_label.most_common()
     for i in range(max(len(rules), len(labels))):
         r = rules[i] if i < len(rules) else ("", "")
@@ -54,13 +76,27 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
     console.print(summary)
     low = sum(1 for e in report.explanations if "low_confidence" in e.flags)
     if low:
-        console.print(f"{low} explanations have a cause labelled with low confidence (flag low_confidence)")
+        console.print(w["low"].format(low))
     return console.export_text(styles=color)
 
 
-def render_rules(rules, color: bool = False, width: int = 120) -> str:
+def _rule_name(name: str, lang: str) -> str:
+    """A rule's name as the reader reads it: Chinese (`zh`), or its English name."""
+    from nlp.rules import find_rule
+
+    rule = find_rule(name)
+    return rule.zh if lang == "zh" and rule else name
+
+
+def _label(label: str | None, lang: str) -> str:
+    if label is None:
+        return _WORDS[lang]["unlabelled"]
+    return label_zh(label) if lang == "zh" else label
+
+
+def render_rules(rules, color: bool = False, width: int = 120, lang: str = "zh") -> str:
     """The rules as a table: code, 中文名, name, severity, on by default, and
-    what each reports where the terminal is wide enough."""
+    what each reports (in `lang`) where the terminal is wide enough."""
     from rich.table import Table
 
     console = _console(color, width)
@@ -73,21 +109,21 @@ def render_rules(rules, color: bool = False, width: int = 120) -> str:
     for r in rules:
         batch = "（批量 batch）" if r.scope == "corpus" else ""
         row = [r.code, r.zh, r.name, f"[{_SEVERITY_STYLE[r.severity]}]{r.severity.zh} {r.severity}[/]",
-               _on(r), f"{batch}{r.summary}"]
+               _on(r), f"{batch}{_summary(r, lang)}"]
         table.add_row(*row[: len(table.columns)])
     console.print(table)
     console.print("详见 juesuan rules JS301（代码或名称 code or name）：理由、示例、选项，及如何在 juesuan.toml 中调整。")
     return _trimmed(console, color)
 
 
-def render_rule(rule, color: bool = False, width: int = 120) -> str:
+def render_rule(rule, color: bool = False, width: int = 120, lang: str = "zh") -> str:
     """One rule explained: what it reports and why, an example, its options
     and how to tune them or turn it off."""
     console = _console(color, width)
     console.print(f"[bold]{rule.code} {rule.zh}[/bold]  {rule.name}")
     console.print(f"级别 severity: [{_SEVERITY_STYLE[rule.severity]}]{rule.severity.zh} {rule.severity}[/]  "
                   f"范围 scope: {_SCOPE[rule.scope]}  默认 default: {_on(rule)}")
-    console.print(rule.summary, markup=False)
+    console.print(_summary(rule, lang), markup=False)
     console.print("\n[bold]理由 rationale[/bold]")
     console.print(rule.rationale, markup=False)
     console.print("\n[bold]示例 example[/bold]")
@@ -106,6 +142,10 @@ def render_rule(rule, color: bool = False, width: int = 120) -> str:
                   markup=False)
     console.print(f"只运行它 only this rule: --select {rule.code}", markup=False)
     return _trimmed(console, color)
+
+
+def _summary(rule, lang: str) -> str:
+    return rule.summary_zh if lang == "zh" else rule.summary
 
 
 def _on(rule) -> str:
@@ -129,16 +169,19 @@ def _toml(value) -> str:
     return repr(value)
 
 
-def _parts(report: Report) -> str:
+def _parts(report: Report, lang: str) -> str:
     parts = (report.score_parts or {}).get("by_rule", {})
-    return "  ".join(f"{rule} −{p['points']:.1f}" for rule, p in sorted(parts.items(), key=lambda kv: -kv[1]["points"]))
+    return "  ".join(f"{_rule_name(rule, lang)} −{p['points']:.1f}" for rule, p in sorted(parts.items(), key=lambda kv: -kv[1]["points"]))
 
 
-def _where(loc) -> str:
+def _where(loc, lang: str = "zh") -> str:
+    w = _WORDS[lang]
     if loc is None:
-        return "document"
-    line = f"line {loc.line}" if loc.line else f"@{loc.start}"
-    return f"p.{loc.page} {line}" if loc.page else line
+        return w["document"]
+    line = w["line"].format(loc.line) if loc.line else f"@{loc.start}"
+    if not loc.page:
+        return line
+    return f"{w['page'].format(loc.page)}{line}" if lang == "zh" else f"{w['page'].format(loc.page)} {line}"
 
 
 def _console(color: bool, width: int):

@@ -2,7 +2,7 @@
 
 Every module of this package holds one rule: a `Rule` subclass with a stable
 `code`, a `name` and its Chinese name `zh`, a `severity`, a one-line
-`summary`, a `rationale` (its docstring), an `example` of what it flags and
+`summary` and its Chinese `summary_zh`, a `rationale` (its docstring), an `example` of what it flags and
 default `options`. The registry finds the rules by walking the package, so a
 new rule is a new module and its tests, nothing else: tests/test_rule_registry.py
 asks every rule for a fixture that fires and one that does not
@@ -12,12 +12,14 @@ folders of reports).
 Rules have one of two scopes:
 
 - `report`: `check(report, options)` yields the `Finding`s of one analysed
-  report, each message quoting its evidence. `run_rules` runs those the
+  report, each message quoting its evidence, worded in Chinese (`message`)
+  and in English (`message_en`), the same figures in both. `run_rules` runs those the
   settings select, in code order.
 - `corpus`: rules over a batch run. `check(shared, options)` is given the
   explanations of several reports whose reasons are near-identical (a list of
   `Sharer`s, found by the batch's near-duplicate index) and yields
-  `CorpusFinding`s; `message(finding, quoted, related)` words one when the
+  `CorpusFinding`s; `message(finding, quoted, related)` words one, as a
+  (Chinese, English) pair, when the
   batch writes its tables, where the reason is read again (a batch does not
   hold the texts of its explanations between its two passes).
 """
@@ -43,6 +45,7 @@ class Rule:
     severity: ClassVar[Severity]
     evidence: ClassVar[Evidence]  # what the finding rests on: weighs and orders it
     summary: ClassVar[str]
+    summary_zh: ClassVar[str]  # the summary in Chinese, shown by `juesuan rules`
     example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}
     scope: ClassVar[str] = "report"  # or "corpus"
@@ -61,15 +64,17 @@ class Rule:
     def finding(
         self,
         message: str,
+        message_en: str,
         targets: Iterable[Explanation | MissingExplanation | str],
         location: Location | None = None,
         signal: str | None = None,
     ) -> Finding:
+        """A finding of this rule, worded in Chinese (`message`) and English (`message_en`)."""
         targets = list(targets)
         ids = [t if isinstance(t, str) else t.id for t in targets]
         if location is None and targets and not isinstance(targets[0], str):
             location = targets[0].location
-        return Finding(self.code, self.name, self.severity, message, ids, location, signal)
+        return Finding(self.code, self.name, self.severity, message, message_en, ids, location, signal)
 
 
 # ------------------------------------------------------------------ corpus data

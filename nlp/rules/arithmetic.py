@@ -20,6 +20,7 @@ class Arithmetic(Rule):
     severity = Severity.ERROR
     evidence = Evidence.FIGURES
     summary = "figures do not add up"
+    summary_zh = "数字加总或比例不符"
     example = "支出决算数为 110.00 万元，比上年增加 10.00 万元，增长 20.00%。"
     options: ClassVar[dict] = {"tolerance": 0.01, "pct_tolerance": 0.01}
 
@@ -27,10 +28,10 @@ class Arithmetic(Rule):
         tol, ptol = options["tolerance"], options["pct_tolerance"]
         statements = [(e, e.statement) for e in report.explanations if e.statement] + [(m, m.statement) for m in report.missing]
         for target, s in statements:
-            for problem in _statement_problems(s, tol, ptol):
-                yield self.finding(f"{s.item or target.id}: {problem}", [target])
-        for problem, start in _share_problems(report.text, tol, ptol):
-            yield self.finding(problem, [], location=report.locate(start))
+            for zh, en in _statement_problems(s, tol, ptol):
+                yield self.finding(f"{s.item or target.id}：{zh}", f"{s.item or target.id}: {en}", [target])
+        for zh, en, start in _share_problems(report.text, tol, ptol):
+            yield self.finding(zh, en, [], location=report.locate(start))
 
 
 def _pct_range(change: float, base: float) -> tuple[float, float] | None:
@@ -52,8 +53,10 @@ def _outside(stated: float, bounds: tuple[float, float] | None, ptol: float) -> 
 
 
 def _statement_problems(s, tol: float, ptol: float):
+    """Each problem of one statement as a (Chinese, English) pair."""
     if s.direction == Direction.DECREASE and s.change_pct is not None and s.change_pct > 100 + ptol:
-        yield f"a fall of {s.change_pct:.2f}% is impossible: nothing falls by more than 100%"
+        yield (f"下降 {s.change_pct:.2f}% 不可能：降幅不会超过 100%",
+               f"a fall of {s.change_pct:.2f}% is impossible: nothing falls by more than 100%")
     elif s.basis == Basis.PRIOR_YEAR:
         if s.amount is not None and s.change is not None:
             yield from _prior_year_problems(s, tol, ptol)
@@ -75,7 +78,8 @@ def _prior_year_problems(s, tol: float, ptol: float):
         return
     base = s.amount - signed if last is None else last
     if base < -tol:
-        yield f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})"
+        yield (f"增加额 {s.change:,.2f} 万元大于本年数 {s.amount:,.2f} 万元（上年将为 {base:,.2f}）",
+               f"an increase of {s.change:,.2f} 万元 is more than this year's {s.amount:,.2f} 万元 (last year would be {base:,.2f})")
     elif s.change_pct is not None and _outside(s.change_pct, _pct_range(s.change, base), ptol):
         if last is None and _fits_another_amount(s, signed, ptol):
             return  # the change is of another amount the statement lists ("购置费 0.00 万元，运行维护费 16.80 万元，比上年减少……")
@@ -87,24 +91,31 @@ def _stated_last_year(text: str) -> float | None:
     return to_wan(m.group("value"), m.group("unit")) if m else None
 
 
-def _wrong_change(s, last: float, ptol: float) -> str:
+def _wrong_change(s, last: float, ptol: float) -> tuple[str, str]:
     actual = s.amount - last
-    said = f"change stated {s.change:,.2f} 万元, but {s.amount:,.2f} − {last:,.2f} = {actual:,.2f} 万元"
+    zh = f"变动额写为 {s.change:,.2f} 万元，但 {s.amount:,.2f} − {last:,.2f} = {actual:,.2f} 万元"
+    en = f"change stated {s.change:,.2f} 万元, but {s.amount:,.2f} − {last:,.2f} = {actual:,.2f} 万元"
     if s.change_pct is not None and last > 0 and not _outside(s.change_pct, _pct_range(abs(actual), last), ptol):
-        said += f", which the stated {s.change_pct:.2f}% fits: the change is the slip"
-    return said
+        zh += f"，所写 {s.change_pct:.2f}% 与 {actual:,.2f} 相符：变动额有误"
+        en += f", which the stated {s.change_pct:.2f}% fits: the change is the slip"
+    return zh, en
 
 
-def _wrong_pct(s, signed: float, base: float, last: float | None) -> str:
+def _wrong_pct(s, signed: float, base: float, last: float | None) -> tuple[str, str]:
     """The stated percentage disagrees: say so, and when this year's amount
     is what cannot be right (a total of 0 beside a change of 1.87%), say that."""
-    said = f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {100 * s.change / base:.2f}%"
+    pct = 100 * s.change / base
+    said = (f"所写 {s.change_pct:.2f}% 与数字不符：变动额 {s.change:,.2f} 占上年 {base:,.2f} 万元的 {pct:.2f}%",
+            f"stated {s.change_pct:.2f}% but {s.change:,.2f} on last year's {base:,.2f} 万元 is {pct:.2f}%")
     if last is None and s.change_pct > 0:
         implied_last = 100 * s.change / s.change_pct
         implied = implied_last + signed
         if abs(implied - s.amount) > max(1.0, 0.5 * implied):
-            said = (f"{s.change:,.2f} 万元 and {s.change_pct:.2f}% give last year {implied_last:,.2f} 万元 and this year "
-                    f"{implied:,.2f} 万元, but the text says this year is {_as_written(s.text, s.amount)}: that amount is the slip")
+            written = _as_written(s.text, s.amount)
+            said = (f"按 {s.change:,.2f} 万元和 {s.change_pct:.2f}% 推算，上年为 {implied_last:,.2f} 万元、本年为 "
+                    f"{implied:,.2f} 万元，但文中本年为 {written}：该金额有误",
+                    f"{s.change:,.2f} 万元 and {s.change_pct:.2f}% give last year {implied_last:,.2f} 万元 and this year "
+                    f"{implied:,.2f} 万元, but the text says this year is {written}: that amount is the slip")
     return said
 
 
@@ -129,6 +140,7 @@ def _fits_another_amount(s, signed: float, ptol: float) -> bool:
 
 
 _WORDS = {Direction.INCREASE: "above", Direction.DECREASE: "below", Direction.NONE: "equal to"}
+_WORDS_ZH = {Direction.INCREASE: "大于", Direction.DECREASE: "小于", Direction.NONE: "等于"}
 
 
 def _words_disagree(s, figures_say: Direction, diff: float, tol: float) -> bool:
@@ -143,14 +155,21 @@ def _budget_problems(s, tol: float, ptol: float):
     diff = round(s.amount - s.compare_amount, 6)
     figures_say = Direction.INCREASE if diff > tol else Direction.DECREASE if diff < -tol else Direction.NONE
     if _words_disagree(s, figures_say, diff, tol):
-        yield f"the text says actual is {_WORDS[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 is {_WORDS[figures_say]} it"
+        yield (f"文中称决算数{_WORDS_ZH[s.direction]}预算数，但决算 {s.amount:,.2f} 万元、预算 {s.compare_amount:,.2f} 万元，"
+               f"实为{_WORDS_ZH[figures_say]}",
+               f"the text says actual is {_WORDS[s.direction]} budget, but {s.amount:,.2f} vs budget {s.compare_amount:,.2f} 万元 "
+               f"is {_WORDS[figures_say]} it")
     if s.compare_amount <= 0:
         return
     if s.change_pct is not None and _outside(s.change_pct, _pct_range(abs(diff), s.compare_amount), ptol):
-        yield f"stated difference rate {s.change_pct:.2f}% but {s.amount:,.2f} vs {s.compare_amount:,.2f} 万元 is {100 * abs(diff) / s.compare_amount:.2f}%"
+        rate = 100 * abs(diff) / s.compare_amount
+        yield (f"所写差异率 {s.change_pct:.2f}% 与数字不符：{s.amount:,.2f} 与 {s.compare_amount:,.2f} 万元相差 {rate:.2f}%",
+               f"stated difference rate {s.change_pct:.2f}% but {s.amount:,.2f} vs {s.compare_amount:,.2f} 万元 is {rate:.2f}%")
     # Amounts too small to give a range leave only 0% to state.
     if s.completion_pct is not None and _outside(s.completion_pct, _pct_range(s.amount, s.compare_amount) or (0.0, 0.0), ptol):
-        yield f"stated completion {s.completion_pct:.2f}% but {s.amount:,.2f} of {s.compare_amount:,.2f} 万元 is {100 * s.amount / s.compare_amount:.2f}%"
+        rate = 100 * s.amount / s.compare_amount
+        yield (f"所写完成率 {s.completion_pct:.2f}% 与数字不符：{s.amount:,.2f} ÷ {s.compare_amount:,.2f} 万元 = {rate:.2f}%",
+               f"stated completion {s.completion_pct:.2f}% but {s.amount:,.2f} of {s.compare_amount:,.2f} 万元 is {rate:.2f}%")
 
 
 # "本年收入 24214.48 万元，其中：财政拨款收入 21520.17 万元，占 88.87%；……"
@@ -159,7 +178,7 @@ _PART = re.compile(r"(?P<name>[\u4e00-\u9fff（）()“”]{2,30}?)(?<![\d.])(?P
 
 
 def _share_problems(text: str, tol: float, ptol: float):
-    """Shares of a total that disagree with the amounts."""
+    """Shares of a total that disagree with the amounts: (Chinese, English, offset)."""
     for total in _TOTAL.finditer(text):
         ends = [e for e in (text.find("。", total.end()), text.find("\n", total.end())) if e >= 0]
         # A list of shares is one sentence; a longer run is not one (and would
@@ -172,7 +191,9 @@ def _share_problems(text: str, tol: float, ptol: float):
             value = to_wan(part.group("value"), part.group("unit"))
             stated = float(part.group("pct"))
             if _outside(stated, _pct_range(value, whole), ptol):
+                name, share = part.group("name").strip("，；"), 100 * value / whole
                 yield (
-                    f"{part.group('name').strip('，；')}: stated share {stated:.2f}% but {value:,.2f} of {whole:,.2f} 万元 is {100 * value / whole:.2f}%",
+                    f"{name}：所写占比 {stated:.2f}% 与数字不符：{value:,.2f} ÷ {whole:,.2f} 万元 = {share:.2f}%",
+                    f"{name}: stated share {stated:.2f}% but {value:,.2f} of {whole:,.2f} 万元 is {share:.2f}%",
                     total.start(),
                 )

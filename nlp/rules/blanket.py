@@ -18,6 +18,7 @@ class Blanket(Rule):
     severity = Severity.WARNING
     evidence = Evidence.STYLE
     summary = "one reason covers a large share of all explanations"
+    summary_zh = "一条原因覆盖大部分说明"
     example = "十条说明中有六条的原因是同一句“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}
     supersedes = ("JS301",)  # the repeated finding on the same group
@@ -28,4 +29,6 @@ class Blanket(Rule):
             covered = len(change_keys(group))
             share = covered / total
             if share > options["share"] and covered >= options["min_items"]:
-                yield self.finding(f"one reason covers {covered} of {total} changes explained ({share:.0%}): {quote(group[0].reason)}", group)
+                reason = quote(group[0].reason)
+                yield self.finding(f"同一原因用于 {total} 项已说明变动中的 {covered} 项（{share:.0%}）：{reason}",
+                                   f"one reason covers {covered} of {total} changes explained ({share:.0%}): {reason}", group)

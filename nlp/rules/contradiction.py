@@ -20,6 +20,7 @@ class Contradiction(Rule):
     severity = Severity.ERROR
     evidence = Evidence.FIGURES
     summary = "reason contradicts its performance-table row"
+    summary_zh = "原因与绩效自评表所填数字矛盾"
     example = "年度指标值 ≥20个，实际完成值 20个，偏差原因：项目论证不足。"
 
     def check(self, report, options):
@@ -28,18 +29,24 @@ class Contradiction(Rule):
             if r is None:
                 continue
             deviation = _deviation(r.target, r.actual)
-            what = f"{r.project} / {r.indicator} (target {r.target}, actual {r.actual})"
+            what = f"{r.project} / {r.indicator}"
+            zh, en = f"{what}（指标值 {r.target}，实际完成值 {r.actual}）", f"{what} (target {r.target}, actual {r.actual})"
+            reason = quote(e.reason)
             if deviation == "none":
-                yield self.finding(f"{what}: target met, yet a deviation reason is given: {quote(e.reason)}", [e])
+                yield self.finding(f"{zh}：已达到指标，却写有偏差原因：{reason}",
+                                   f"{en}: target met, yet a deviation reason is given: {reason}", [e])
             elif deviation == "over" and _SHORT_OF_MONEY.search(e.reason) and r.target.lstrip().startswith(("<", "≤", "＜")):
-                yield self.finding(f"{what}: actual exceeds the ceiling, yet the reason is lack of money: {quote(e.reason)}", [e])
+                yield self.finding(f"{zh}：实际已超过上限，原因却是资金不足：{reason}",
+                                   f"{en}: actual exceeds the ceiling, yet the reason is lack of money: {reason}", [e])
             weight, score = _number(r.weight), _number(r.score)
             if weight is None or score is None:
                 continue
             if score > weight + 1e-9:
-                yield self.finding(f"{what}: score {r.score} is more than the weight {r.weight}", [e])
+                yield self.finding(f"{zh}：得分 {r.score} 超过分值 {r.weight}",
+                                   f"{en}: score {r.score} is more than the weight {r.weight}", [e])
             elif deviation == "none" and score < weight - 1e-9:
-                yield self.finding(f"{what}: target met but scored {r.score} of {r.weight}", [e])
+                yield self.finding(f"{zh}：已达到指标，分值 {r.weight} 却只得 {r.score} 分",
+                                   f"{en}: target met but scored {r.score} of {r.weight}", [e])
 
 
 def _deviation(target: str, actual: str) -> str | None:

@@ -19,6 +19,7 @@ class CopiedAcrossUnits(Rule):
     severity = Severity.WARNING
     evidence = Evidence.STYLE
     summary = "same reason as in another unit's report"
+    summary_zh = "原因与其他单位的报告雷同"
     example = "甲区文化局与乙区文化局的说明都写“运河分馆建成开放，新增物业和安保服务经费”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_chars": 10}
     scope = "corpus"
@@ -36,7 +37,9 @@ class CopiedAcrossUnits(Rule):
             related = sorted({by_unit[u][0] for u in listed if u != s.unit})[:10]
             yield CorpusFinding(self.code, s.document, s.explanation, related, others=len(by_unit) - 1)
 
-    def message(self, finding: CorpusFinding, quoted: Quoted, related: list[str]) -> str:
-        n = finding.others
-        more = f" and {n - 3} more" if n > 3 else ""
-        return f"the same reason is in the reports of {n} other unit{'s' if n > 1 else ''} ({'、'.join(related[:3])}{more}): {quote(quoted.reason)}"
+    def message(self, finding: CorpusFinding, quoted: Quoted, related: list[str]) -> tuple[str, str]:
+        """(Chinese, English)."""
+        n, named, reason = finding.others, "、".join(related[:3]), quote(quoted.reason)
+        more_zh, more_en = (f"等，另有 {n - 3} 个", f" and {n - 3} more") if n > 3 else ("", "")
+        return (f"另有 {n} 个单位的报告写有同一原因（{named}{more_zh}）：{reason}",
+                f"the same reason is in the reports of {n} other unit{'s' if n > 1 else ''} ({named}{more_en}): {reason}")

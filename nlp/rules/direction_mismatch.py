@@ -36,6 +36,7 @@ class DirectionMismatch(Rule):
     severity = Severity.ERROR
     evidence = Evidence.FIGURES
     summary = "cause implies the opposite direction"
+    summary_zh = "原因所示方向与变动相反"
     example = "比上年增加 20.00 万元，主要原因是人员减少。"
 
     def check(self, report, options):
@@ -52,10 +53,13 @@ class DirectionMismatch(Rule):
                 if _about_last_year(c.text):
                     continue
                 up, down = _UP.findall(c.text), _DOWN.findall(c.text)
+                item, cause = s.item or e.id, quote(c.text)
                 if s.direction == Direction.INCREASE and down and not up:
-                    yield self.finding(f"{s.item or e.id} increased but the cause says “{down[0]}”: {quote(c.text)}", [e])
+                    yield self.finding(f"{item}增加，原因却说“{down[0]}”：{cause}",
+                                       f"{item} increased but the cause says “{down[0]}”: {cause}", [e])
                 elif s.direction == Direction.DECREASE and up and not down:
-                    yield self.finding(f"{s.item or e.id} decreased but the cause says “{up[0]}”: {quote(c.text)}", [e])
+                    yield self.finding(f"{item}减少，原因却说“{up[0]}”：{cause}",
+                                       f"{item} decreased but the cause says “{up[0]}”: {cause}", [e])
 
     def _unchanged(self, e):
         """An unchanged item whose reason moves money one way only."""
@@ -64,7 +68,9 @@ class DirectionMismatch(Rule):
         up, down = _UP.findall(e.reason), _DOWN.findall(e.reason)
         if bool(up) != bool(down):
             word = (up or down)[0]
-            yield self.finding(f"{e.statement.item or e.id} is stated as unchanged but the reason says “{word}”: {quote(e.reason)}", [e])
+            item, reason = e.statement.item or e.id, quote(e.reason)
+            yield self.finding(f"{item}称与上年持平，原因却说“{word}”：{reason}",
+                               f"{item} is stated as unchanged but the reason says “{word}”: {reason}", [e])
 
 
 def _figures_disagree(s) -> bool:

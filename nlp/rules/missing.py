@@ -16,6 +16,7 @@ class Missing(Rule):
     severity = Severity.ERROR
     evidence = Evidence.MISSING
     summary = "change stated without any reason"
+    summary_zh = "变动未说明原因"
     example = "办公费支出决算数为 120.50 万元，比上年增加 20.50 万元，增长 20.50%。（其后没有原因）"
     options: ClassVar[dict] = {"min_change": 5.0, "min_pct": 10.0}
 
@@ -31,4 +32,6 @@ class Missing(Rule):
                 continue  # no figures (a template's XXX): nothing to weigh
             if big:
                 figures = f"{s.change:,.2f} 万元" if s.change is not None else f"{s.change_pct:.2f}%"
-                yield self.finding(f"{s.item or '(item not named)'} changed by {figures} with no reason: {quote(s.text)}", [m])
+                text = quote(s.text)
+                yield self.finding(f"{s.item or '（未写明项目）'}变动 {figures}，未说明原因：{text}",
+                                   f"{s.item or '(item not named)'} changed by {figures} with no reason: {text}", [m])

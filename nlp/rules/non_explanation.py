@@ -34,12 +34,14 @@ class NonExplanation(Rule):
     severity = Severity.WARNING
     evidence = Evidence.MISSING
     summary = "reason slot holds no explanation"
+    summary_zh = "原因栏未作解释"
     example = "偏差原因分析：已完成。"
 
     def check(self, report, options):
         for e in report.explanations:
             if e.causes and all(_says_nothing(c.text) for c in e.causes):
-                yield self.finding(f"no explanation in the reason of {_what(e)}: {quote(e.reason)}", [e])
+                reason = quote(e.reason)
+                yield self.finding(f"{_what(e)}的原因未作解释：{reason}", f"no explanation in the reason of {_what(e)}: {reason}", [e])
 
 
 def _says_nothing(cause: str) -> bool:

@@ -29,6 +29,7 @@ class Repeated(Rule):
     severity = Severity.WARNING
     evidence = Evidence.STYLE
     summary = "same reason given for several items"
+    summary_zh = "多个项目原因相同"
     example = "三个科目的原因都是“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_items": 3}
 
@@ -36,8 +37,10 @@ class Repeated(Rule):
         for group in reason_groups(report, options["similarity"]):
             items = _distinct_items(group)
             if len(change_keys(group)) >= options["min_items"]:
-                listed = "、".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
-                yield self.finding(f"the same reason is given for {len(items)} items ({listed}): {quote(group[0].reason)}", group)
+                named, reason = "、".join(items[:5]), quote(group[0].reason)
+                more_zh, more_en = (f"等，另有 {len(items) - 5} 项", f" and {len(items) - 5} more") if len(items) > 5 else ("", "")
+                yield self.finding(f"{len(items)} 个项目（{named}{more_zh}）原因相同：{reason}",
+                                   f"the same reason is given for {len(items)} items ({named}{more_en}): {reason}", group)
 
 
 def reason_groups(report, similarity: float) -> list[list]:

@@ -47,6 +47,7 @@ class Restated(Rule):
     severity = Severity.WARNING
     evidence = Evidence.MISSING
     summary = "reason restates the change"
+    summary_zh = "原因只是复述变动"
     example = "项目支出比上年增加 30.00 万元，主要原因是项目支出增加。"
     options: ClassVar[dict] = {"max_left": 2}
 
@@ -63,7 +64,9 @@ class Restated(Rule):
                 said = _bare(report.text[start : e.statement.end])
                 left = [c for c in left if not _repeats(c.text, said)]
             if not left:
-                yield self.finding(f"reason restates the change to {e.statement.item or 'the item'}: {quote(e.reason)}", [e])
+                reason = quote(e.reason)
+                yield self.finding(f"原因只是复述{e.statement.item or '该项目'}的变动：{reason}",
+                                   f"reason restates the change to {e.statement.item or 'the item'}: {reason}", [e])
 
 
 def _left(text: str, item_parts: list[str]) -> int:

@@ -15,6 +15,7 @@ class StickyAcrossYears(Rule):
     severity = Severity.INFO
     evidence = Evidence.STYLE
     summary = "same reason as the unit's previous year, figures changed"
+    summary_zh = "数字已变，原因与上年报告相同"
     example = "甲局 2023 年与 2024 年都说“古塔修缮工程完工，尾款已付”，变动额却由 5.00 万元变为 8.00 万元。"
     scope = "corpus"
 
@@ -31,12 +32,15 @@ class StickyAcrossYears(Rule):
                         amount, _, change, pct = before.figures
                         yield CorpusFinding(self.code, s.document, s.explanation, [before.document], prior=(year - 1, amount, change, pct))
 
-    def message(self, finding: CorpusFinding, quoted: Quoted, related: list[str]) -> str:
+    def message(self, finding: CorpusFinding, quoted: Quoted, related: list[str]) -> tuple[str, str]:
+        """(Chinese, English)."""
         prior_year, *prior = finding.prior
         now = (quoted.amount, quoted.change, quoted.change_pct)
+        item, reason = quoted.item or finding.explanation, quote(quoted.reason)
         return (
-            f"the reason for {quoted.item or finding.explanation} is the same as in the {prior_year} report "
-            f"while the figures changed ({_figures(*prior)} → {_figures(*now)}): {quote(quoted.reason)}"
+            f"{item}的原因与 {prior_year} 年报告相同，数字却已变化（{_figures(*prior, zh=True)} → {_figures(*now, zh=True)}）：{reason}",
+            f"the reason for {item} is the same as in the {prior_year} report "
+            f"while the figures changed ({_figures(*prior)} → {_figures(*now)}): {reason}",
         )
 
 
@@ -46,9 +50,9 @@ def _figures_changed(a: Sharer, b: Sharer) -> bool:
     return any(abs(x - y) > 0.005 for x, y in both)
 
 
-def _figures(amount, change, pct) -> str:
+def _figures(amount, change, pct, zh: bool = False) -> str:
     if change is not None:
-        return f"change {change:,.2f} 万元"
+        return f"{'变动' if zh else 'change '}{change:,.2f} 万元"
     if amount is not None:
         return f"{amount:,.2f} 万元"
     return f"{pct}%" if pct is not None else "—"

@@ -27,6 +27,7 @@ class TemplateLeftover(Rule):
     severity = Severity.WARNING
     evidence = Evidence.MISSING
     summary = "template placeholder left in"
+    summary_zh = "模板占位符未删改"
     example = "XX单位 2024 年支出 XXX 万元（如持平作持平表述）。"
     options: ClassVar[dict] = {"max_findings": 20}
 
@@ -41,8 +42,9 @@ class TemplateLeftover(Rule):
             placeholders = "、".join(f"“{p}”" for p in dict.fromkeys(m.group(0) for m in found))
             starts = [m.start() for m in found]
             targets = [e for e in report.explanations if any(e.span[0] <= s < e.span[1] for s in starts)]
-            yield self.finding(f"template left in: {placeholders} in “{line[:60]}{'…' if len(line) > 60 else ''}”",
+            shown = f"“{line[:60]}{'…' if len(line) > 60 else ''}”"
+            yield self.finding(f"模板未删改：{shown}中有{placeholders}", f"template left in: {placeholders} in {shown}",
                                targets, location=report.locate(starts[0]))
         if len(by_line) > options["max_findings"]:
             rest = len(by_line) - options["max_findings"]
-            yield self.finding(f"template left in on {rest} more lines", [], location=None)
+            yield self.finding(f"另有 {rest} 行模板未删改", f"template left in on {rest} more lines", [], location=None)

@@ -23,6 +23,7 @@ class Unit(Rule):
     severity = Severity.WARNING
     evidence = Evidence.FIGURES
     summary = "amount in an impossible unit"
+    summary_zh = "金额单位不可能"
     example = "支出 2.70 元，比上年减少 0.30 万元。"
 
     def check(self, report, options):
@@ -36,13 +37,17 @@ class Unit(Rule):
             if small_yuan and larger:
                 m = small_yuan[0]
                 other = units[sorted(larger)[0]]
+                item, said = s.item or target.id, quote(s.text)
                 yield self.finding(
-                    f"{s.item or target.id}: {m.group(0)} beside {other.group(0)} in one change — is it {m.group(1)} 万元? {quote(s.text)}",
+                    f"{item}：同一变动中 {m.group(0)} 与 {other.group(0)} 并列——是否应为 {m.group(1)} 万元？{said}",
+                    f"{item}: {m.group(0)} beside {other.group(0)} in one change — is it {m.group(1)} 万元? {said}",
                     [target], signal="slip",
                 )
             bare = _NO_UNIT.search(text)
             if bare and units:
-                yield self.finding(f"{s.item or target.id}: the change “{bare.group(0)}” has no unit: {quote(s.text)}", [target], signal="missing")
+                item, said = s.item or target.id, quote(s.text)
+                yield self.finding(f"{item}：变动“{bare.group(0)}”没有单位：{said}",
+                                   f"{item}: the change “{bare.group(0)}” has no unit: {said}", [target], signal="missing")
 
 
 def _value(m: re.Match) -> float:

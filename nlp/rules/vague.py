@@ -24,6 +24,7 @@ class Vague(Rule):
     severity = Severity.WARNING
     evidence = Evidence.STYLE
     summary = "cause names nothing verifiable"
+    summary_zh = "原因中没有可核实的内容"
     example = "主要原因是：工作需要。"
     options: ClassVar[dict] = {"short": 20}
 
@@ -34,17 +35,23 @@ class Vague(Rule):
             for n, c in enumerate(e.causes, 1):
                 signals = _signals(c, options)
                 if signals:
-                    where = f"cause {n} of {e.id}" if len(e.causes) > 1 else e.id
+                    where = (f"{e.id}第{n}条原因", f"cause {n} of {e.id}") if len(e.causes) > 1 else (f"{e.id}的原因", e.id)
                     found.setdefault(normalise(c.text), []).append((e, where, c, signals))
         for copies in found.values():
-            _, where, c, signals = copies[0]
+            _, (where_zh, where), c, signals = copies[0]
             if len(copies) > 1:
-                where = f"{len(copies)} explanations ({', '.join(w for _, w, _, _ in copies)})"
+                where_zh = f"{len(copies)} 条说明（{'、'.join(w[0].removesuffix('的原因') for _, w, _, _ in copies)}）的原因"
+                where = f"{len(copies)} explanations ({', '.join(w[1] for _, w, _, _ in copies)})"
+            said, concrete = quote(c.text), f"{specificity(c.text):.1f}"
             yield self.finding(
-                f"vague cause ({', '.join(signals)}; specificity {specificity(c.text):.1f}) in {where}: {quote(c.text)}",
+                f"{where_zh}含糊（{'、'.join(_SIGNAL_ZH[s] for s in signals)}；具体度 {concrete}）：{said}",
+                f"vague cause ({', '.join(signals)}; specificity {concrete}) in {where}: {said}",
                 list({e.id: e for e, _, _, _ in copies}.values()),
                 signal="+".join(signals),
             )
+
+
+_SIGNAL_ZH = {"model": "模型判定", "lexicon": "含糊用语", "specificity": "无具体内容"}
 
 
 def _signals(cause, options) -> list[str]:

@@ -30,6 +30,7 @@ class YearMismatch(Rule):
     severity = Severity.ERROR
     evidence = Evidence.FIGURES
     summary = "another year where the report's own must stand"
+    summary_zh = "应写本年度处写了其他年度"
     example = "（2024年度部门决算中）2023年度部门决算情况说明；截至2023年12月31日，本单位共有车辆5辆。"
 
     def check(self, report, options):
@@ -42,6 +43,7 @@ class YearMismatch(Rule):
                 continue
             targets = [e for e in report.explanations if e.span[0] <= m.start() < e.span[1]]
             yield self.finding(
+                f"本报告为 {year} 年度，文中却写“{m.group(0)}”",
                 f"the report is for {year} but says “{m.group(0)}”",
                 targets, location=report.locate(m.start(), m.end()),
             )

@@ -910,3 +910,8 @@ def test_score_is_within_0_and_100(text):
     score = run(text).score
     assert score is not None
     assert 0 <= score <= 100
+
+
+def test_a_restatement_is_one_finding_not_also_a_vague_one():
+    report = run(prior(ITEM, 100.0, 120.5, "行政运行支出增加"))
+    assert len(found(report, "JS202")) == 1 and found(report, "JS201") == []

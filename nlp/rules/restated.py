@@ -50,6 +50,7 @@ class Restated(Rule):
     summary_zh = "原因只是复述变动"
     example = "项目支出比上年增加 30.00 万元，主要原因是项目支出增加。"
     options: ClassVar[dict] = {"max_left": 2}
+    supersedes = ("JS201",)  # a restatement is vague too: one finding, not two
 
     def check(self, report, options):
         for e in report.explanations:

@@ -19,9 +19,9 @@ class Repeated(Rule):
     in one document. A reason copied across items rarely explains each of them;
     the reader should ask what drove each item. One finding per group, naming
     the items; punctuation, spaces, figures and small edits do not hide a copy.
-    The totals of the report (收入支出总计, 财政拨款收入支出总计, 一般公共预算财政
-    拨款支出) are one change seen at several levels, and the income and the
-    expenditure of one account are twins: each counts as one item."""
+    The totals of the report (收入支出总计, 财政拨款收入支出总计,
+    一般公共预算财政拨款支出) are one change seen at several levels, and the
+    income and the expenditure of one account are twins: each counts as one item."""
 
     code = "JS301"
     name = "repeated"

@@ -190,7 +190,9 @@ def test_rules_explains_one_rule_and_how_to_tune_it(key):
     rule = next(r for r in registry() if r.code == "JS301")
     text = proc.stdout
     assert text.startswith("JS301 原因重复")
-    assert " ".join(rule.rationale.split()[:8]) in " ".join(text.split())
+    assert "".join(rule.rationale_zh.split())[:30] in "".join(text.split())  # Chinese first
+    english = juesuan("rules", key, "--lang", "en").stdout
+    assert " ".join(rule.rationale.split()[:8]) in " ".join(english.split())
     assert rule.example in text
     assert "[repeated]" in text and "similarity = 90.0" in text and "min_items = 3" in text
     assert 'ignore = ["JS301"]' in text

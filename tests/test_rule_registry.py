@@ -100,6 +100,8 @@ def test_every_rule_is_documented(rule):
     assert rule.summary and not rule.summary.endswith(".")
     assert "summary_zh" in vars(type(rule)), "the summary in Chinese, for juesuan rules"
     assert re.search(r"[\u4e00-\u9fff]{2}", rule.summary_zh) and not rule.summary_zh.endswith("。")
+    assert "rationale_zh" in vars(type(rule)) and len(re.findall(r"[\u4e00-\u9fff]", rule.rationale_zh)) > 40, \
+        "the rationale in Chinese, for juesuan rules CODE"
     assert len(rule.rationale) > 80, "the docstring says what the rule flags and why"
     assert re.search(r"[\u4e00-\u9fff]", rule.example), "an example in a report's words"
     assert rule.severity in set(Severity)

@@ -49,7 +49,7 @@ def _run(report: Report, lang: str) -> dict:
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.summary if lang == "en" else r.summary_zh},
-                "fullDescription": {"text": r.rationale},
+                "fullDescription": {"text": r.rationale if lang == "en" else r.rationale_zh},
                 "defaultConfiguration": {"level": _LEVEL[r.severity]},
             } for r in rules],
         }},

@@ -125,7 +125,7 @@ def render_rule(rule, color: bool = False, width: int = 120, lang: str = "zh") -
                   f"范围 scope: {_SCOPE[rule.scope]}  默认 default: {_on(rule)}")
     console.print(_summary(rule, lang), markup=False)
     console.print("\n[bold]理由 rationale[/bold]")
-    console.print(rule.rationale, markup=False)
+    console.print(rule.rationale_zh if lang == "zh" else rule.rationale, markup=False)
     console.print("\n[bold]示例 example[/bold]")
     console.print(rule.example, markup=False)
     console.print("\n[bold]选项 options[/bold]（默认值 defaults）")

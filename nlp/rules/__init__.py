@@ -46,6 +46,7 @@ class Rule:
     evidence: ClassVar[Evidence]  # what the finding rests on: weighs and orders it
     summary: ClassVar[str]
     summary_zh: ClassVar[str]  # the summary in Chinese, shown by `juesuan rules`
+    rationale_zh: ClassVar[str]  # the rationale (the docstring) in Chinese, shown by `juesuan rules CODE`
     example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}
     scope: ClassVar[str] = "report"  # or "corpus"

@@ -21,6 +21,9 @@ class Arithmetic(Rule):
     evidence = Evidence.FIGURES
     summary = "figures do not add up"
     summary_zh = "数字加总或比例不符"
+    rationale_zh = (
+        "说明所写的变动额、变动率、占比或合计与所写金额不符（超出四舍五入的误差），或根本不可能（下降超过100%）；或文字（“决算数大于预算数”）与数字相反。说明依据的数字有误。能判断时，指出是哪一个数字写错：变动额、变动率还是本年金额。"
+    )
     example = "支出决算数为 110.00 万元，比上年增加 10.00 万元，增长 20.00%。"
     options: ClassVar[dict] = {"tolerance": 0.01, "pct_tolerance": 0.01}
 

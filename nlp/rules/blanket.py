@@ -19,6 +19,9 @@ class Blanket(Rule):
     evidence = Evidence.STYLE
     summary = "one reason covers a large share of all explanations"
     summary_zh = "一条原因覆盖大部分说明"
+    rationale_zh = (
+        "一条原因覆盖了报告中大部分已说明的变动，以一句笼统的话代替逐项说明。它是“原因重复”的极端情形，会取代同一组说明上的“原因重复”问题。按变动计数：报告的各级总计算一个变动，同一账户的收入与支出算一个。"
+    )
     example = "十条说明中有六条的原因是同一句“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "share": 0.2, "min_items": 5}
     supersedes = ("JS301",)  # the repeated finding on the same group

@@ -21,6 +21,9 @@ class Contradiction(Rule):
     evidence = Evidence.FIGURES
     summary = "reason contradicts its performance-table row"
     summary_zh = "原因与绩效自评表所填数字矛盾"
+    rationale_zh = (
+        "绩效自评表中某行的偏差原因与该行自己所填的指标值、实际完成值相矛盾：已达到指标却写偏差原因，或实际超出上限却说资金不足。原因与数字不能同时成立。"
+    )
     example = "年度指标值 ≥20个，实际完成值 20个，偏差原因：项目论证不足。"
 
     def check(self, report, options):

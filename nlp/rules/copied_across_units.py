@@ -20,6 +20,9 @@ class CopiedAcrossUnits(Rule):
     evidence = Evidence.STYLE
     summary = "same reason as in another unit's report"
     summary_zh = "原因与其他单位的报告雷同"
+    rationale_zh = (
+        "（批量）同一次批量中，其他单位的报告给出了相同或几乎相同的原因。各单位的情况不同，照抄的原因很少能说明本单位的变动，应追问本单位的真实原因。"
+    )
     example = "甲区文化局与乙区文化局的说明都写“运河分馆建成开放，新增物业和安保服务经费”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_chars": 10}
     scope = "corpus"

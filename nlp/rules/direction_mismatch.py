@@ -37,6 +37,9 @@ class DirectionMismatch(Rule):
     evidence = Evidence.FIGURES
     summary = "cause implies the opposite direction"
     summary_zh = "原因所示方向与变动相反"
+    rationale_zh = (
+        "原因所指方向与变动相反：支出增加却说人员减少、压减开支，或支出减少却说新录用人员、追加资金。只判断方向词一致的原因，不判断讲上年事项（“上年一次性补发……”）或已不再发生事项（“已完工”“本年无”）的原因。称“持平”的项目，原因却只讲减少或只讲增加，也是矛盾，除非说明增减相抵。"
+    )
     example = "比上年增加 20.00 万元，主要原因是人员减少。"
 
     def check(self, report, options):

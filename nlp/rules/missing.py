@@ -17,6 +17,9 @@ class Missing(Rule):
     evidence = Evidence.MISSING
     summary = "change stated without any reason"
     summary_zh = "变动未说明原因"
+    rationale_zh = (
+        "报告写明了重大变动，却没有给出任何原因。每项重大变动都应说明原因，未说明的变动是审查时首先要问的。只报告达到重要性标准（金额或比例，满足其一即可）的变动；称持平或金额相同的项目不需要原因。"
+    )
     example = "办公费支出决算数为 120.50 万元，比上年增加 20.50 万元，增长 20.50%。（其后没有原因）"
     options: ClassVar[dict] = {"min_change": 5.0, "min_pct": 10.0}
 

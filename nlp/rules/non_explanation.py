@@ -35,6 +35,9 @@ class NonExplanation(Rule):
     evidence = Evidence.MISSING
     summary = "reason slot holds no explanation"
     summary_zh = "原因栏未作解释"
+    rationale_zh = (
+        "原因栏里写了字，却没有解释：满意度、“同上”、“无变化”、用途说明（“主要用于……”）或“基本达到预期”之类。看起来有说明，实际上没有原因。"
+    )
     example = "偏差原因分析：已完成。"
 
     def check(self, report, options):

@@ -30,6 +30,9 @@ class Repeated(Rule):
     evidence = Evidence.STYLE
     summary = "same reason given for several items"
     summary_zh = "多个项目原因相同"
+    rationale_zh = (
+        "同一份报告中，几个不同项目给出相同或几乎相同的原因。照抄到各项目的原因很少能分别说明它们，应追问每个项目的真实驱动因素。标点、空格、数字和少量改动不影响判断。报告的各级总计是同一变动在不同层级的体现，同一账户的收入与支出是一对，各算一个项目。"
+    )
     example = "三个科目的原因都是“根据工作安排，相关支出相应增加”。"
     options: ClassVar[dict] = {"similarity": 90.0, "min_items": 3}
 

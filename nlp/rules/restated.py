@@ -48,6 +48,9 @@ class Restated(Rule):
     evidence = Evidence.MISSING
     summary = "reason restates the change"
     summary_zh = "原因只是复述变动"
+    rationale_zh = (
+        "原因只是复述变动（收入减少时写“收入减少”，项目支出增加时写“项目支出增加”），或重复说明本身的文字：去掉项目名称、变动的科目、金额和方向词之后，没有任何内容说明钱为什么变动。它会取代同一说明上的“原因含糊”问题。"
+    )
     example = "项目支出比上年增加 30.00 万元，主要原因是项目支出增加。"
     options: ClassVar[dict] = {"max_left": 2}
     supersedes = ("JS201",)  # a restatement is vague too: one finding, not two

@@ -16,6 +16,9 @@ class StickyAcrossYears(Rule):
     evidence = Evidence.STYLE
     summary = "same reason as the unit's previous year, figures changed"
     summary_zh = "数字已变，原因与上年报告相同"
+    rationale_zh = (
+        "（批量）同一单位本年报告的原因与上年报告相同，而数字已经变了。原因可能确实未变，因此只作提示；但逐年照搬的原因值得核对。"
+    )
     example = "甲局 2023 年与 2024 年都说“古塔修缮工程完工，尾款已付”，变动额却由 5.00 万元变为 8.00 万元。"
     scope = "corpus"
 

@@ -28,6 +28,9 @@ class TemplateLeftover(Rule):
     evidence = Evidence.MISSING
     summary = "template placeholder left in"
     summary_zh = "模板占位符未删改"
+    rationale_zh = (
+        "公开的报告中留有模板的占位符或填写说明（XX单位、××、某某、XXX万元、“（如持平作持平表述）”、“下降（增长）”这样两个方向都保留）：它们所代表的数字、用词或说明从未填写或选定。同一行的占位符算一个问题。"
+    )
     example = "XX单位 2024 年支出 XXX 万元（如持平作持平表述）。"
     options: ClassVar[dict] = {"max_findings": 20}
 

@@ -24,6 +24,9 @@ class Unit(Rule):
     evidence = Evidence.FIGURES
     summary = "amount in an impossible unit"
     summary_zh = "金额单位不可能"
+    rationale_zh = (
+        "同一变动的金额单位不可能都对：万元或亿元旁出现以“元”为单位的小额（“支出2.7元，比上年减少0.30万元”，漏写了“万”），或变动额没有单位。本工具按所写单位读数，不作猜测，把疑点报告给撰写人更正。"
+    )
     example = "支出 2.70 元，比上年减少 0.30 万元。"
 
     def check(self, report, options):

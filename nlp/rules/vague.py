@@ -25,6 +25,9 @@ class Vague(Rule):
     evidence = Evidence.STYLE
     summary = "cause names nothing verifiable"
     summary_zh = "原因中没有可核实的内容"
+    rationale_zh = (
+        "原因没有提到审计人员可以核实的内容：没有项目、政策、事件、单位、文件、数量或日期，只有笼统的说法。三个信号：训练好的含糊模型、含糊用语词表中的短语（且原因中无具体内容）、以及无模型判断时的短原因无具体内容；问题中写明是哪个信号，并给出具体度。同一含糊原因照抄到多条说明，只算一个问题。"
+    )
     example = "主要原因是：工作需要。"
     options: ClassVar[dict] = {"short": 20}
 

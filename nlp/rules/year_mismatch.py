@@ -31,6 +31,9 @@ class YearMismatch(Rule):
     evidence = Evidence.FIGURES
     summary = "another year where the report's own must stand"
     summary_zh = "应写本年度处写了其他年度"
+    rationale_zh = (
+        "报告在应写本年度的地方写了其他年度：2024年度报告中出现“2023年度部门决算情况说明”或“截至2023年12月31日”。这些文字是从上年报告中带过来而未更新的，旁边的数字也可能是上年的。报告年度取标题中出现最多的年度；与上年比较的写法（“与2023年度部门决算相比”）不作为问题。"
+    )
     example = "（2024年度部门决算中）2023年度部门决算情况说明；截至2023年12月31日，本单位共有车辆5辆。"
 
     def check(self, report, options):

@@ -36,30 +36,37 @@ class Vague(Rule):
         found: dict[str, list] = {}
         for e in report.explanations:
             for n, c in enumerate(e.causes, 1):
-                signals = _signals(c, options)
+                concrete = specificity(c.text)
+                signals = _signals(c, concrete, options)
                 if signals:
-                    where = (f"{e.id}第{n}条原因", f"cause {n} of {e.id}") if len(e.causes) > 1 else (f"{e.id}的原因", e.id)
-                    found.setdefault(normalise(c.text), []).append((e, where, c, signals))
+                    place = (e.id, n if len(e.causes) > 1 else None)
+                    found.setdefault(normalise(c.text), []).append((e, place, c, signals, concrete))
         for copies in found.values():
-            _, (where_zh, where), c, signals = copies[0]
-            if len(copies) > 1:
-                where_zh = f"{len(copies)} 条说明（{'、'.join(w[0].removesuffix('的原因') for _, w, _, _ in copies)}）的原因"
-                where = f"{len(copies)} explanations ({', '.join(w[1] for _, w, _, _ in copies)})"
-            said, concrete = quote(c.text), f"{specificity(c.text):.1f}"
+            _, _, c, signals, concrete = copies[0]
+            where_zh, where = _where([place for _, place, _, _, _ in copies])
+            said = quote(c.text)
             yield self.finding(
-                f"{where_zh}含糊（{'、'.join(_SIGNAL_ZH[s] for s in signals)}；具体度 {concrete}）：{said}",
-                f"vague cause ({', '.join(signals)}; specificity {concrete}) in {where}: {said}",
-                list({e.id: e for e, _, _, _ in copies}.values()),
+                f"{where_zh}含糊（{'、'.join(_SIGNAL_ZH[s] for s in signals)}；具体度 {concrete:.1f}）：{said}",
+                f"vague cause ({', '.join(signals)}; specificity {concrete:.1f}) in {where}: {said}",
+                list({e.id: e for e, _, _, _, _ in copies}.values()),
                 signal="+".join(signals),
             )
+
+
+def _where(places: list[tuple[str, int | None]]) -> tuple[str, str]:
+    """Where a cause stands, in Chinese and English: "E3第2条原因" / "cause 2 of E3", or the explanations it was copied to."""
+    zh = [f"{e}第{n}条" if n else e for e, n in places]
+    en = [f"cause {n} of {e}" if n else e for e, n in places]
+    if len(places) == 1:
+        return f"{zh[0]}原因" if places[0][1] else f"{zh[0]}的原因", en[0]
+    return f"{len(places)} 条说明（{'、'.join(zh)}）的原因", f"{len(places)} explanations ({', '.join(en)})"
 
 
 _SIGNAL_ZH = {"model": "模型判定", "lexicon": "含糊用语", "specificity": "无具体内容"}
 
 
-def _signals(cause, options) -> list[str]:
+def _signals(cause, concrete: float, options) -> list[str]:
     signals = []
-    concrete = specificity(cause.text)
     if cause.vague:
         signals.append("model")
     if concrete == 0 and _lexicon_pattern().search(cause.text):

@@ -43,7 +43,10 @@ PUBLISHED = {
     "JS501": "arithmetic",
     "JS502": "unit",
     "JS601": "contradiction",
+    "JS503": "year_mismatch",
     "JS701": "template_leftover",
+    "JS702": "numbering",
+    "JS703": "doubled_punctuation",
     "JS801": "copied_across_units",
     "JS802": "sticky_across_years",
 }

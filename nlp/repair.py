@@ -11,7 +11,8 @@ Steps, in order:
    variation selectors, and combining marks on a figure or a Chinese character
    ("8\u200c5.00 万元" -> "85.00 万元"); line and page separators (\f, \v,
    NEL, U+2028, U+2029) become line breaks, which step 6 joins where a
-   sentence goes on ("主要\u2028原因是" -> "主要原因是");
+   sentence goes on ("主要\u2028原因是" -> "主要原因是"); a TAB outside a
+   table row is a space (`is_table_row`);
 1. compatibility forms to plain ones (full-width digits and letters, Kangxi
    radicals and CJK compatibility ideographs that PDF fonts produce, odd spaces);
 2. running headers, footers and page numbers removed;
@@ -106,7 +107,7 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         page_starts.append(offset)
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
-    mt = _settle(_unhide(MappedText(joined, _identity(len(joined)))))
+    mt = _settle(_untab(_unhide(MappedText(joined, _identity(len(joined))))))
     written, written_at = mt.text, None
     if needs_normalising(written) or FIGURE_IN_WORDS.search(written):
         # Normalised text is repaired again (a gloss removed can leave two
@@ -205,6 +206,26 @@ def _unhide(mt: MappedText) -> MappedText:
 
 def _is_selector(c: str) -> bool:
     return any(lo <= ord(c) <= hi for lo, hi in _SELECTORS)
+
+
+_TABBED_LINE = re.compile(r"^[^\n\t]*\t[^\n]*", re.M)
+_CLAUSE_MARK = re.compile(r"[，。；：,;]")
+
+
+def is_table_row(line: str) -> bool:
+    """Readers give table rows as tab-separated cells. A row has three cells
+    or more (empty ones count: "\t\t受理率\t\t\t"), or two without a clause
+    mark ("项目名称\tXX项目"); a sentence with a tab in it, or indented by one,
+    is not a row ("\t2024年收入……，比上年增加\t85.00万元。")."""
+    inner = line.strip(" \t").count("\t")
+    return line.count("\t") >= 3 or inner >= 2 or (inner == 1 and not _CLAUSE_MARK.search(line))
+
+
+def _untab(mt: MappedText) -> MappedText:
+    """TABs outside table rows as spaces (one for one: the map stays)."""
+    if "\t" not in mt.text:
+        return mt
+    return mt.sub(_TABBED_LINE, lambda m: m.group(0) if is_table_row(m.group(0)) else m.group(0).replace("\t", " "))
 
 
 # -- step 1: compatibility forms -------------------------------------------

@@ -124,3 +124,63 @@ def cases() -> list[Case]:
         for name, text in NO_EVIDENCE.items()
     ]
     return out
+
+
+def measure() -> list[str]:
+    """One row per class for the issue's table: cases, what they gave, the
+    slowest `juesuan score` run, its peak memory (the largest process), and the
+    processes naming the file left after each run."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from collections import defaultdict
+    from pathlib import Path
+
+    rows: dict[str, dict] = defaultdict(lambda: {"cases": 0, "results": set(), "seconds": 0.0, "kb": 0, "left": 0})
+    with tempfile.TemporaryDirectory(prefix="hostile-text-") as folder:
+        for case in cases():
+            path = Path(folder) / case.name
+            path.write_bytes(case.make())
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "nlp", "score", str(path), "--format", "json", "--exit-zero"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            out = proc.stdout.read()
+            usage = os.wait4(proc.pid, 0)[2]  # ru_maxrss: the largest of it and its reaped children
+            row = rows[case.cls]
+            row["cases"] += 1
+            row["seconds"] = max(row["seconds"], time.perf_counter() - t0)
+            row["kb"] = max(row["kb"], usage.ru_maxrss)
+            row["left"] += sum(1 for p in Path("/proc").glob("[0-9]*") if str(path).encode() in _cmdline(p))
+            row["results"].add(_result(json.loads(out)))
+    return [f"{cls} | {r['cases']} | {'; '.join(sorted(r['results']))} | ≤ {r['seconds']:.1f} s | ≤ {r['kb'] / 1024:.0f} MB | {r['left']}"
+            for cls, r in rows.items()]
+
+
+def _result(report: dict) -> str:
+    """What a case gave: not scored, or analysed, with the unexplained change
+    found (a JS101 finding), the trigger's reason kept, the reader's warning."""
+    if report["status"] == "not_scored":
+        return "analysed, not scored"
+    found = ["analysed"]
+    if "JS101" in {f["code"] for f in report["findings"]}:
+        found.append("finding JS101 on the hidden change")
+    if any(e["reason"] == "新增文化惠民演出经费" and e["change"] == 120.3 for e in report["explanations"]):
+        found.append("reason kept")
+    if report["warnings"]:
+        found.append("bad bytes warned")
+    return ", ".join(found)
+
+
+def _cmdline(proc) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+if __name__ == "__main__":  # python -m tests.hostile_text
+    print("class | cases | result | time (slowest) | peak memory | processes left")
+    print("\n".join(measure()))

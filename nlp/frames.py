@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from nlp.vocabulary import LABELS, Basis, Direction, Kind, Severity
+from nlp.vocabulary import LABELS, Basis, Direction, Kind, Severity, Status
 
 # Explanations' flags (README, "flags of an explanation"), and the missing reasons' one.
 FLAGS = ("statement_unparsed", "reason_before_figures", "no_trigger", "same_as_above", "low_confidence")
@@ -31,7 +31,7 @@ MISSING_FLAGS = ("blank_slot",)
 CATEGORIES: dict[str, tuple[str, ...] | None] = {
     "kind": tuple(Kind), "basis": tuple(Basis), "direction": tuple(Direction), "label": LABELS,
     "severity": tuple(Severity), "scope": ("report", "corpus"), "identity_from": ("manifest", "text"),
-    "code": None, "rule": None, "error": None,
+    "code": None, "rule": None, "error": None, "status": tuple(Status),
 }
 FLOATS = {"amount", "compare_amount", "change", "change_pct", "completion_pct", "confidence", "score", "materiality", "penalty"}
 INTS = {"year", "pages", "page", "start", "end", "cause_no"}
@@ -42,6 +42,7 @@ EXPLANATION_COLUMNS = ["source", "explanation", "kind", *STATEMENT, "trigger", "
 CAUSE_COLUMNS = ["source", "explanation", "cause_no", "cause", "label", "confidence", "vague"]
 FINDING_COLUMNS = ["source", "code", "rule", "severity", "message", "message_en", "targets", "signal", "page", "start", "end", "materiality", "penalty"]
 MISSING_COLUMNS = ["source", "id", *STATEMENT, "page", "start", "end", *MISSING_FLAGS]
+DOCUMENT_COLUMNS = ["source", "pages", "score", "status", "status_reason", "warnings"]
 CAUSE_ONLY = ["cause_no", "cause", "label", "confidence", "vague"]  # of a batch's explanations table, one row per cause
 
 
@@ -53,6 +54,7 @@ class Frames:
     causes: object  # one row per cause
     findings: object
     missing: object  # one row per change without a reason
+    document: object = None  # one row: its score, or status not_scored (score <NA>), and the reader's warnings
 
 
 @dataclass
@@ -97,9 +99,11 @@ def report_frames(report) -> Frames:
          **{flag: flag in m.flags for flag in MISSING_FLAGS}}
         for m in report.missing
     ]
+    document = {"source": report.source, "pages": report.pages, "score": report.score, "status": str(report.status),
+                "status_reason": report.status.reason(), "warnings": " | ".join(report.warnings) or None}
     return Frames(
         _frame(explanations, EXPLANATION_COLUMNS), _frame(causes, CAUSE_COLUMNS),
-        _frame(findings, FINDING_COLUMNS), _frame(missing, MISSING_COLUMNS),
+        _frame(findings, FINDING_COLUMNS), _frame(missing, MISSING_COLUMNS), _frame([document], DOCUMENT_COLUMNS),
     )
 
 

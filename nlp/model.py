@@ -8,7 +8,7 @@ from array import array
 from dataclasses import asdict, dataclass, field
 
 from nlp.normalize import GLOSS
-from nlp.vocabulary import Basis, Direction, Kind, Severity
+from nlp.vocabulary import Basis, Direction, Kind, Severity, Status
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,10 @@ class Report:
     explanations: list[Explanation]
     missing: list[MissingExplanation]
     findings: list[Finding] = field(default_factory=list)
-    score: float | None = None
+    score: float | None = None  # None: not scored (see `status`)
     score_parts: dict | None = None
+    # What the reader could not read as it is, one line each (nlp.readers.Source).
+    warnings: list[str] = field(default_factory=list)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -190,6 +192,12 @@ class Report:
     @property
     def text(self) -> str:
         return self.repaired.text if self.repaired else ""
+
+    @property
+    def status(self) -> Status:
+        """Scored, or not: a report in which no change statement was
+        recognised has no evidence to score (nlp.score)."""
+        return Status.SCORED if self.score is not None else Status.NOT_SCORED
 
     def locate(self, start: int, end: int | None = None) -> Location | None:
         if not self.repaired:
@@ -227,7 +235,10 @@ class Report:
             ],
             "findings": [_finding_dict(f) for f in self.findings],
             "score": self.score,
+            "status": str(self.status),
+            "status_reason": self.status.reason(),
             "score_parts": self.score_parts,
+            "warnings": self.warnings,
         }
 
 

@@ -6,6 +6,13 @@ character it came from; so anything found in the repaired text can be pointed
 back to its page and offset in the input.
 
 Steps, in order:
+0. text a reader cannot see removed: format characters (Unicode category Cf:
+   zero-width spaces and joiners, bidi controls, soft hyphens, tags),
+   variation selectors, and combining marks on a figure or a Chinese character
+   ("8\u200c5.00 万元" -> "85.00 万元"); line and page separators (\f, \v,
+   NEL, U+2028, U+2029) become line breaks, which step 6 joins where a
+   sentence goes on ("主要\u2028原因是" -> "主要原因是"); a TAB outside a
+   table row is a space (`is_table_row`);
 1. compatibility forms to plain ones (full-width digits and letters, Kangxi
    radicals and CJK compatibility ideographs that PDF fonts produce, odd spaces);
 2. running headers, footers and page numbers removed;
@@ -15,8 +22,10 @@ Steps, in order:
 6. lines broken inside a sentence joined again ("主要原\n\n因是" -> "主要原因是"),
    but not after a heading, before an outline marker, or around table rows.
 
-Then the text is normalised (nlp.normalize): pinyin glosses removed and
-traditional script made simplified, "決算數(shù)" -> "决算数". The text before
+Then the text is normalised (nlp.normalize): pinyin glosses removed,
+traditional script made simplified, "決算數(shù)" -> "决算数", and amounts and
+percentages in Chinese numerals written as figures, "百分之八十五" -> "85%"
+(nlp.numerals). The text before
 that, as the report writes it, is kept (`RepairedText.written`, nlp.model) for
 quoting.
 """
@@ -30,6 +39,7 @@ from dataclasses import dataclass
 
 from nlp.model import RepairedText
 from nlp.normalize import GLOSS, needs_normalising, simplify
+from nlp.numerals import FIGURE_IN_WORDS, figure_for
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Closing punctuation and characters that continue Chinese text.
@@ -56,7 +66,10 @@ class MappedText:
     text: str
     origin: array
 
-    def sub(self, pattern: re.Pattern, repl) -> MappedText:
+    def sub(self, pattern: re.Pattern, repl, spread: bool = False) -> MappedText:
+        """Each match replaced; `repl` returning the match leaves it. With
+        `spread`, a replacement of another length spans what it replaces
+        (first and last characters on theirs), so a quote of it takes all."""
         pieces: list[str] = []
         origin = array("q")
         last = 0
@@ -70,6 +83,9 @@ class MappedText:
             if len(new) == m.end() - m.start():
                 # One for one ("(" -> "（", a bracket pair widened): each keeps its own.
                 origin.extend(self.origin[m.start() : m.end()])
+            elif new and spread:
+                n, span = len(new), m.end() - m.start()
+                origin.extend(self.origin[m.start() + (span - 1 if i == n - 1 else i * span // n)] for i in range(n))
             elif new:
                 # Replacement characters point at the start of what they replace.
                 anchor = self.origin[min(m.start(), len(self.origin) - 1)] if self.origin else 0
@@ -91,15 +107,15 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
         page_starts.append(offset)
         offset += len(p) + 1  # pages are joined with "\n"
     joined = "\n".join(_strip_running_lines(pages))
-    mt = _settle(MappedText(joined, _identity(len(joined))))
+    mt = _settle(_untab(_unhide(MappedText(joined, _identity(len(joined))))))
     written, written_at = mt.text, None
-    if needs_normalising(written):
+    if needs_normalising(written) or FIGURE_IN_WORDS.search(written):
         # Normalised text is repaired again (a gloss removed can leave two
         # characters a space apart, or unblock a bracket pair), following
         # the map into `written`, until both leave it alone.
         wt = MappedText(written, _identity(len(written)))
         for _ in range(_MAX_ROUNDS):
-            normalised = _plain(wt)
+            normalised = _figures(_plain(wt))
             if normalised is wt:
                 break
             wt = _settle(normalised)
@@ -123,6 +139,12 @@ def _plain(mapped: MappedText) -> MappedText:
     if simple != out.text:
         out = MappedText(simple, out.origin)
     return out
+
+
+def _figures(mapped: MappedText) -> MappedText:
+    """Amounts and percentages in Chinese numerals as figures ("八十五万元" ->
+    "85万元"), each spanning the numeral it replaces."""
+    return mapped.sub(FIGURE_IN_WORDS, lambda m: figure_for(m) or m.group(0), spread=True)
 
 
 def _settle(mt: MappedText) -> MappedText:
@@ -157,24 +179,69 @@ def _compose(outer: array, inner: array) -> array:
     return out
 
 
+# -- step 0: what a reader cannot see ---------------------------------------
+
+# Characters str.splitlines breaks at, besides "\n" and "\r" (gone already).
+_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))  # variation selectors: a glyph variant, same character
+
+
+def _unhide(mt: MappedText) -> MappedText:
+    """`mt` without the characters a reader cannot see, and with line and
+    page separators as line breaks. The characters are told by their Unicode
+    category, among those the text holds (a few thousand at most)."""
+    odd = [c for c in set(mt.text) if c >= "\x7f" or c in _BREAKS]
+    hidden = "".join(c for c in odd if unicodedata.category(c) == "Cf" or _is_selector(c))
+    breaks = "".join(c for c in odd if c in _BREAKS)
+    # A combining mark on a digit or a Chinese character changes nothing a
+    # reader sees there; on a latin letter (a pinyin tone) it is kept.
+    marks = "".join(c for c in odd if unicodedata.category(c) in ("Mn", "Me") and not _is_selector(c))
+    parts = [f"[{re.escape(chars)}]" for chars in (hidden, breaks) if chars]
+    if marks:
+        parts.append(rf"(?<=[\d.%{CJK}])[{re.escape(marks)}]+")
+    if not parts:
+        return mt
+    return mt.sub(re.compile("|".join(parts)), lambda m: "\n" if m.group(0) in breaks else "")
+
+
+def _is_selector(c: str) -> bool:
+    return any(lo <= ord(c) <= hi for lo, hi in _SELECTORS)
+
+
+_TABBED_LINE = re.compile(r"^[^\n\t]*\t[^\n]*", re.M)
+_CLAUSE_MARK = re.compile(r"[，。；：,;]")
+
+
+def is_table_row(line: str) -> bool:
+    """Readers give table rows as tab-separated cells. A row has three cells
+    or more (empty ones count: "\t\t受理率\t\t\t"), or two without a clause
+    mark ("项目名称\tXX项目"); a sentence with a tab in it, or indented by one,
+    is not a row ("\t2024年收入……，比上年增加\t85.00万元。")."""
+    inner = line.strip(" \t").count("\t")
+    return line.count("\t") >= 3 or inner >= 2 or (inner == 1 and not _CLAUSE_MARK.search(line))
+
+
+def _untab(mt: MappedText) -> MappedText:
+    """TABs outside table rows as spaces (one for one: the map stays)."""
+    if "\t" not in mt.text:
+        return mt
+    return mt.sub(_TABBED_LINE, lambda m: m.group(0) if is_table_row(m.group(0)) else m.group(0).replace("\t", " "))
+
+
 # -- step 1: compatibility forms -------------------------------------------
 
 # The wide forms of （），：；！？ (U+FF01, FF08, FF09, FF0C, FF1A, FF1B, FF1F) are
 # kept, so they are left out of the class rather than matched and put back.
 _COMPAT = re.compile(
-    r"[\u00a0\u00ad\u180e\u2000-\u200d\u2028\u2029\u202f\u205f-\u2064\u2e80-\u2fdf\u3000\uf900-\ufaff\ufeff"
+    r"[\u00a0\u2000-\u200a\u202f\u205f\u2e80-\u2fdf\u3000\uf900-\ufaff"
     r"\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e]|\*\*"
 )
 
 
-# Invisible: zero-width space, non-joiner and joiner, word joiner, soft
-# hyphen, Mongolian vowel separator, invisible operators, byte-order mark.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\u180e\u2061\u2062\u2063\u2064\ufeff"
-
 
 def _compat(m: re.Match) -> str:
     c = m.group(0)
-    if c == "**" or c in _INVISIBLE:  # markdown emphasis, invisible characters
+    if c == "**":  # markdown emphasis
         return ""
     return unicodedata.normalize("NFKC", c)
 

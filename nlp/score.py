@@ -13,6 +13,9 @@ by how much the report had to explain.
     a finding about the document as a whole costs w × 1;
     capacity     C = 3 × Σ m(x) over every explanation and unexplained change
     score        = 100 × max(0, 1 − Σ costs / C)
+    not scored   when C = 0: no explanation and no change statement was
+                 recognised, so there is no evidence for a verdict either way
+                 (score None, status "not_scored"; never 100 by default)
 
 So a vague reason for a 5,000 万元 change (m = 4.7) costs three times what
 one for 3 万元 (m = 1.6) does, a figure that contradicts the report costs three
@@ -50,15 +53,16 @@ def worst_first(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (evidence_of(f).rank, -f.penalty, f.code))
 
 
-def score_report(report: Report, findings: list[Finding]) -> tuple[float, dict]:
-    """The score, and its parts; sets each finding's materiality and penalty."""
+def score_report(report: Report, findings: list[Finding]) -> tuple[float | None, dict]:
+    """The score (None: not scored), and its parts; sets each finding's
+    materiality and penalty."""
     weight = {e.id: materiality(e.statement) for e in report.explanations}
     weight.update({m.id: materiality(m.statement) for m in report.missing})
     capacity = _MAX * sum(weight.values())
     _charge(findings, weight)
     by_rule = _by_rule(findings, capacity)
     lost = sum(f.penalty for f in findings)
-    score = round(100 * max(0.0, 1 - lost / capacity), 1) if capacity else (0.0 if findings else 100.0)
+    score = round(100 * max(0.0, 1 - lost / capacity), 1) if capacity else None
     return score, {"capacity": round(capacity, 3), "penalty": round(lost, 3), "by_rule": by_rule}
 
 

@@ -1,7 +1,8 @@
 """Rows of performance self-evaluation tables (项目支出绩效自评表) whose
 deviation column (偏差原因分析及改进措施) holds a reason.
 
-Readers give table rows as lines of tab-separated cells. A data row ends
+Readers give table rows as lines of tab-separated cells (repair keeps a tab
+only in a row: nlp.repair.is_table_row). A data row ends
 with: indicator, target, actual, weight, score, reason; cells before the
 indicator (一级/二级指标) are often empty or merged, so the row is read from
 the weight/score pair of numbers, not by column position.

@@ -111,3 +111,22 @@ class Kind(StrEnum):
 
     NARRATIVE = "narrative"
     PERFORMANCE_TABLE = "performance_table"
+
+
+class Status(StrEnum):
+    """Whether a report was scored. One with no recognised change statement
+    (nothing read, or text that states and explains no change) is not: there
+    is no evidence to give a verdict on, so its score is null, not 100."""
+
+    SCORED = "scored"
+    NOT_SCORED = "not_scored"
+
+    @property
+    def zh(self) -> str:
+        return {"scored": "已评分", "not_scored": "未评分"}[self]
+
+    def reason(self, lang: str = "zh") -> str | None:
+        """Why a report was not scored, in `lang` (None when it was)."""
+        if self is Status.SCORED:
+            return None
+        return "no change statement recognised" if lang == "en" else "未识别到任何变动说明，不予评分"

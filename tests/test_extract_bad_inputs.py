@@ -175,7 +175,7 @@ def test_cli_too_large_message(tmp_path, monkeypatch, capsys):
 # -- not errors ----------------------------------------------------------------
 
 
-def test_report_without_explanations_exits_0_with_an_empty_result(tmp_path):
+def test_report_without_explanations_exits_0_with_an_empty_result_not_scored(tmp_path):
     path = tmp_path / "东港镇社区事务受理服务中心.txt"
     path.write_text(fixture_text("no_explanations.txt"), encoding="utf-8")
     result = run_cli("score", path, "--format", "json")
@@ -183,9 +183,10 @@ def test_report_without_explanations_exits_0_with_an_empty_result(tmp_path):
     assert result.stderr == ""
     data = result.json()
     assert data["explanations"] == [] and data["missing"] == []
+    assert data["score"] is None and data["status"] == "not_scored"
     text = run_cli("score", path)
     assert text.code == 0 and text.stderr == ""
-    assert "0 条说明" in text.stdout
+    assert "0 条说明" in text.stdout and "未评分" in text.stdout
 
 
 def test_pdf_under_the_text_threshold_on_one_page_is_still_read(tmp_path):

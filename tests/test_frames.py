@@ -20,7 +20,7 @@ pd = pytest.importorskip("pandas")
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "城西区文化和旅游局2024年度部门决算.txt"
 KINDS = {
-    "category": {"kind", "basis", "direction", "label", "code", "rule", "severity", "scope", "identity_from", "error"},
+    "category": {"kind", "basis", "direction", "label", "code", "rule", "severity", "scope", "identity_from", "error", "status"},
     "Float64": {"amount", "compare_amount", "change", "change_pct", "completion_pct", "confidence", "score", "materiality", "penalty"},
     "Int64": {"year", "pages", "page", "start", "end", "cause_no"},
     "boolean": {"vague", "statement_unparsed", "reason_before_figures", "no_trigger", "same_as_above", "low_confidence", "blank_slot"},

@@ -901,15 +901,23 @@ def test_by_rule_points_add_up_to_the_lost_points(fixture):
         PERF.read_text(encoding="utf-8"),
         items_report(["工作需要"] * 8),  # everything wrong: floored at 0
         prior(ITEM, 100.0, 120.5),  # only an unexplained change
-        "XX单位2023年度部门决算公开说明",  # no explanations at all, one document-level finding
-        "",
     ],
-    ids=["clean", "mixed", "perf", "all-bad", "only-missing", "no-explanations", "empty"],
+    ids=["clean", "mixed", "perf", "all-bad", "only-missing"],
 )
 def test_score_is_within_0_and_100(text):
     score = run(text).score
     assert score is not None
     assert 0 <= score <= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["XX单位2023年度部门决算公开说明", ""],  # no explanations at all (one document-level finding), nothing
+    ids=["no-explanations", "empty"],
+)
+def test_no_change_statement_is_not_scored(text):
+    report = run(text)
+    assert report.score is None and report.status == "not_scored"
 
 
 def test_a_restatement_is_one_finding_not_also_a_vague_one():

@@ -248,7 +248,8 @@ class _Writer:
         label_counts = s.get("labels", {})
         return (
             [ident.unit, ident.year, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.origin or None,
-             s.get("pages"), s.get("score"), s.get("explanations"), s.get("causes"), s.get("missing"), s.get("findings"), len(doc.corpus_rows)]
+             s.get("pages"), s.get("score"), s.get("status"), s.get("explanations"), s.get("causes"), s.get("missing"),
+             s.get("findings"), len(doc.corpus_rows), " | ".join(s.get("warnings", [])) or None]
             + [label_counts.get(label, 0) for label in self.labels]
             + [rule_counts.get(code, 0) for code, _ in self.rules]
             + [doc.ref.sha256]
@@ -284,6 +285,9 @@ class _Aggregates:
         self.rules: Counter = Counter()
         self.severity: Counter = Counter()
         self._worst: list[tuple[float, int, Worst]] = []
+        # Reports with no change statement recognised: counted apart, never averaged.
+        self.not_scored = 0
+        self.not_scored_shown: list[Worst] = []
         self.explanations = 0
         first = {}
         for k, c in enumerate(result.top):
@@ -295,6 +299,11 @@ class _Aggregates:
         score = doc.summary.get("score")
         if score is not None:
             self.scores.append(score)
+        else:
+            self.not_scored += 1
+            if len(self.not_scored_shown) < WORST:
+                findings = doc.summary.get("findings", 0) + len(doc.corpus_rows)
+                self.not_scored_shown.append(Worst(doc.ref.sha256, doc.identity, findings, None))
         if doc.number in self._worst_docs:
             findings = doc.summary.get("findings", 0) + len(doc.corpus_rows)
             self._worst.append((score, doc.number, Worst(doc.ref.sha256, doc.identity, findings, score)))

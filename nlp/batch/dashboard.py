@@ -159,6 +159,22 @@ def worst_table(worst: list[tuple], links: dict[str, str]) -> str:
             + "".join(rows) + "</table>")
 
 
+def not_scored_section(count: int, shown: list, links: dict[str, str]) -> str:
+    """The reports in which no change statement was recognised: listed, not
+    averaged (their score is null, not 100)."""
+    if not count:
+        return ""
+    rows = []
+    for w in shown:
+        link = f'<a href="{escape(links[w.sha256])}">打开 open</a>' if w.sha256 in links else '<span class="mute">—</span>'
+        rows.append(f'<tr><td>未评分</td><td>{escape(w.identity.unit or "?")}</td><td>{w.identity.year or "?"}</td>'
+                    f'<td class="mute">{escape(w.identity.source)}</td><td>{link}</td></tr>')
+    more = f'<p class="mute">… {count - len(shown)} more in documents.csv (status not_scored)</p>' if count > len(shown) else ""
+    return ('<section class="wide" id="not-scored"><h2>未评分的报告 Not scored<small>未识别到任何变动说明，不予评分 · '
+            'no change statement recognised</small></h2><table><tr><th>状态 status</th><th>单位 unit</th><th>year</th>'
+            '<th>source</th><th>page</th></tr>' + "".join(rows) + f"</table>{more}</section>")
+
+
 def _who(identity) -> str:
     if identity.unit:
         return f"{identity.unit} {identity.year or ''}".strip()
@@ -183,6 +199,7 @@ def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors
         (errors, "个文件失败 files failed (errors.csv)", "bad" if errors else ""),
         (agg.explanations, "条原因 causes", ""),
         (med, "中位分 median score", ""),
+        (agg.not_scored, "份未评分 not scored (no change statement recognised)", "bad" if agg.not_scored else ""),
         (sum(agg.severity.values()), "个问题 findings", ""),
     ]
     for r in every_corpus_rule:
@@ -203,6 +220,7 @@ def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors
 <section class="wide"><h2>各部分原因类别 Cause labels by section</h2>{labels_by_section(agg.by_section, labels)}</section>
 <section class="wide"><h2>重复最多的原因 Most repeated explanations<small>near-identical reasons across reports</small></h2>{repeated_table(result, agg.quotes, identities)}</section>
 <section class="wide"><h2>得分最低的报告 Worst reports<small>lowest scores first</small></h2>{worst_table(agg.worst_sorted(), links)}</section>
+{not_scored_section(agg.not_scored, agg.not_scored_shown, links)}
 </main>
 <footer>juesuan {escape(nlp.__version__)} · scores are per report (juesuan score); {"/".join(r.code for r in every_corpus_rule)} compare the reports of this run.{(" · " + escape(note)) if note else ""}</footer>
 </body></html>

@@ -29,8 +29,9 @@ ROW_GROUP = 5_000
 IDENTITY = [("unit", "str"), ("year", "int"), ("source", "str")]
 SHA256 = ("sha256", "str")
 DOCUMENT_COUNTS = [
-    ("duplicates", "str"), ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("explanations", "int"),
-    ("causes", "int"), ("missing", "int"), ("findings", "int"), ("corpus_findings", "int"),
+    ("duplicates", "str"), ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("status", "str"),
+    ("explanations", "int"), ("causes", "int"), ("missing", "int"), ("findings", "int"), ("corpus_findings", "int"),
+    ("warnings", "str"),
 ]
 EXPLANATION_TYPES = {
     "amount": "float", "compare_amount": "float", "change": "float", "change_pct": "float",
@@ -48,6 +49,7 @@ ERROR_COLUMNS = [("path", "str"), ("error", "str"), ("message", "str"), SHA256]
 HEADERS_ZH = {
     "unit": "单位", "year": "年度", "source": "文件", "sha256": "SHA-256",
     "duplicates": "相同内容的其他文件", "identity_from": "单位年度来源", "pages": "页数", "score": "得分",
+    "status": "评分状态", "warnings": "读取注意",
     "explanation": "说明编号", "kind": "类型", "section": "章节", "item": "项目", "basis": "比较基准",
     "direction": "增减", "trigger": "引导语", "amount": "金额（万元）", "compare_amount": "比较金额（万元）",
     "change": "变动额（万元）", "change_pct": "变动率（%）", "statement": "变动表述", "reason": "原因说明",

@@ -28,7 +28,7 @@ FINDING_FIELDS = [
     "code", "rule", "severity", "message", "targets", "page", "start", "end",
     "materiality", "penalty", "message_en",
 ]
-STORE_FORMAT = 3  # bump when the stored line changes
+STORE_FORMAT = 4  # bump when the stored line changes
 NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 
@@ -160,6 +160,8 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
             "year_text": year,
             "pages": report.pages,
             "score": _num(report.score),
+            "status": str(report.status),
+            "warnings": list(report.warnings),
             "explanations": len(report.explanations),
             "causes": sum(len(e.causes) for e in report.explanations),
             "missing": len(report.unexplained_changes),

@@ -33,7 +33,7 @@ def add_gate_options(parser) -> None:
                       help="exit 1 when a finding is at least this severe (default: warning; info findings are notes, "
                            "never: only --fail-under decides)")
     gate.add_argument("--fail-under", type=_score, metavar="SCORE",
-                      help="also exit 1 when a report scores under SCORE (0-100)")
+                      help="also exit 1 when a report scores under SCORE (0-100), or is not scored (no change statement recognised)")
     gate.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (2 stays 2)")
 
 
@@ -66,11 +66,12 @@ def add_budget_options(parser) -> None:
 
 def gate(args, severities, scores, failed: int = 0) -> int:
     """The exit code of a run that finished: FOUND when a finding is at or
-    above --fail-on, a score is under --fail-under, or a file failed."""
+    above --fail-on, a score is under --fail-under (a report not scored, with
+    no evidence to pass, counts as under), or a file failed."""
     if args.exit_zero:
         return CLEAN
     worst = set(SEVERITIES[: SEVERITIES.index(args.fail_on) + 1]) if args.fail_on != "never" else set()
-    under = args.fail_under is not None and any(s is not None and s < args.fail_under for s in scores)
+    under = args.fail_under is not None and any(s is None or s < args.fail_under for s in scores)
     return FOUND if failed or under or not worst.isdisjoint(severities) else CLEAN
 
 

@@ -79,6 +79,7 @@ def run(args) -> int:
     lang = langs[0] if langs else "zh"
     if reports:
         sys.stdout.write(_render(reports, args, lang))
+        _notices(reports, args, lang)
     if args.html and reports:
         from nlp.report.html import render_html
 
@@ -158,6 +159,19 @@ def _render(reports: list, args, lang: str) -> str:
     return "\n".join(blocks) + (_summary(reports, len(args.files), lang) if many else "")
 
 
+def _notices(reports: list, args, lang: str) -> None:
+    """Beside a CSV table, which has no place for them, on stderr: what a
+    reader could not read and which reports were not scored (text, JSON and
+    SARIF say both themselves)."""
+    if args.format != "csv":
+        return
+    for r in reports:
+        for w in r.warnings:
+            print(f"juesuan: {w}", file=sys.stderr)
+        if r.score is None:
+            print(f"juesuan: {r.source}: {'not scored' if lang == 'en' else '未评分'}: {r.status.reason(lang)}", file=sys.stderr)
+
+
 def _summary(reports: list, given: int, lang: str) -> str:
     """One line after several reports: how many, their scores, their findings."""
     from nlp.vocabulary import Severity
@@ -167,13 +181,13 @@ def _summary(reports: list, given: int, lang: str) -> str:
     lowest = min(reports, key=lambda r: r.score if r.score is not None else 101)
     total = sum(severities.values())
     if lang == "zh":
-        parts = [f"{given} 份报告中 {len(reports)} 份已评分"]
+        parts = [f"{given} 份报告中 {len(scores)} 份已评分" + (f"，{len(reports) - len(scores)} 份未评分" if len(scores) < len(reports) else "")]
         if scores:
             parts.append(f"平均 {sum(scores) / len(scores):.1f}，最低 {lowest.score:.1f}（{lowest.source}）")
         counted = "，".join(f"{Severity(s).zh} {severities[s]}" for s in ("error", "warning", "info") if severities[s])
         parts.append(f"问题 {total} 个" + (f"（{counted}）" if counted else ""))
         return "\n" + "；".join(parts) + "\n"
-    parts = [f"{len(reports)} of {given} reports scored"]
+    parts = [f"{len(scores)} of {given} reports scored" + (f", {len(reports) - len(scores)} not scored" if len(scores) < len(reports) else "")]
     if scores:
         parts.append(f"mean {sum(scores) / len(scores):.1f}, lowest {lowest.score:.1f} ({lowest.source})")
     counted = ", ".join(f"{severities[s]} {s}" for s in ("error", "warning", "info") if severities[s])

@@ -7,7 +7,7 @@ GBK/GB18030 or UTF-16. Every failure is an `InputError` with one line.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.errors import InputError
 
@@ -21,11 +21,14 @@ class Source:
 
     `pages` holds one string per page; `paged` is False for formats that have
     no pages (text, HTML, DOCX), where `pages` has a single element.
+    `warnings` says, one line each, what the reader could not read as it is
+    (bad bytes replaced, ...); the report carries them to every output.
     """
 
     name: str
     pages: list[str]
     paged: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
@@ -72,14 +75,15 @@ def _read_bytes(data: bytes, name: str) -> Source:
         return read_docx(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx or PDF first")
-    from nlp.readers.text import decode
+    from nlp.readers.text import decode_counted, replaced_warning
 
-    text = decode(data, name)
+    text, replaced = decode_counted(data, name)
+    warnings = [replaced_warning(name, replaced)] if replaced else []
     if _looks_like_html(text):
         from nlp.readers.html import html_to_text
 
-        return Source(name, [html_to_text(text, name)], paged=False)
-    return Source(name, [text], paged=False)
+        return Source(name, [html_to_text(text, name)], paged=False, warnings=warnings)
+    return Source(name, [text], paged=False, warnings=warnings)
 
 
 def _looks_like_html(text: str) -> bool:

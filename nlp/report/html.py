@@ -45,7 +45,7 @@ WORDS = {
         "points_title": "本问题扣去的分数", "no_findings": "无问题。", "id": "编号", "section": "所在部分",
         "statement": "变动陈述", "change": "变动", "where": "位置", "all_explained": "所有变动都已说明原因。",
         "footer": "juesuan · 离线生成；本页不从网络加载任何内容", "chart_rules": "各规则问题数", "chart_labels": "各类别原因数",
-        "empty_chart": "无", "cause": "原因{}", "vague": "含糊",
+        "empty_chart": "无", "cause": "原因{}", "vague": "含糊", "not_scored": "未评分", "warnings": "读取时注意",
     },
     "en": {
         "html_lang": "en", "pages": "pages", "unpaged": "unpaged", "explanations": "explanations", "causes": "causes",
@@ -61,7 +61,7 @@ WORDS = {
         "where": "where", "all_explained": "Every stated change has a reason.",
         "footer": "juesuan · generated offline; this page loads nothing from the network",
         "chart_rules": "Findings by rule", "chart_labels": "Causes by label", "empty_chart": "none", "cause": "cause {}",
-        "vague": "vague",
+        "vague": "vague", "not_scored": "not scored", "warnings": "read with warnings",
     },
 }
 
@@ -167,6 +167,8 @@ def _context(report: Report, lang: str = "zh") -> dict:
         "source": report.source,
         "pages": report.pages,
         "score": report.score,
+        "status_reason": report.status.reason(lang),
+        "warnings": report.warnings,
         "score_parts": rules.score_parts(),
         "counts": _counts(report, findings, len(causes)),
         "findings": [_finding_row(f, score_parts.get("capacity") or 0.0, lang) for f in findings],

@@ -41,7 +41,7 @@ def _run(report: Report, lang: str) -> dict:
                 "properties": {"page": f.location.page},
             }]
         results.append(result)
-    return {
+    run = {
         "tool": {"driver": {
             "name": "juesuan",
             "version": __version__,
@@ -55,5 +55,11 @@ def _run(report: Report, lang: str) -> dict:
         }},
         "artifacts": [{"location": {"uri": report.source}}],
         "results": results,
-        "properties": {"score": report.score},
+        "properties": {"score": report.score, "status": str(report.status), "status_reason": report.status.reason(lang)},
     }
+    if report.warnings:  # what the reader could not read as it is
+        run["invocations"] = [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [{"level": "warning", "message": {"text": w}} for w in report.warnings],
+        }]
+    return run

@@ -183,6 +183,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     score: float | None = None
     score_parts: dict | None = None
+    settings: dict | None = None  # the settings that judged it: {"files", "sha256"} (nlp.config.Settings.applied)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -228,6 +229,7 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "score": self.score,
             "score_parts": self.score_parts,
+            "settings": self.settings,
         }
 
 

@@ -22,6 +22,7 @@ from nlp.cli.options import (
     gate,
     model_choice,
     model_warnings,
+    settings_warnings,
 )
 
 
@@ -74,7 +75,7 @@ def run(args) -> int:
     try:
         check_writable(args.out, folder=True)
         model = model_choice(args)
-        with _model_loaded(model):
+        with _model_loaded(model), settings_warnings():
             summary = run_batch(
                 list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
                 scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,

@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", "-j", type=_positive, default=None, metavar="N",
                         help="worker processes (default: the CPU count; with --engine dask and no --scheduler, the local cluster's size)")
     parser.add_argument("--resume", action="store_true",
-                        help="keep what an earlier run in --out finished (by content hash) and do the rest")
+                        help="keep what an earlier run in --out finished (by content hash, with the same model and settings) and do the rest")
     parser.add_argument("--engine", choices=["local", "dask"], default="local",
                         help="local processes (default) or a Dask distributed cluster")
     parser.add_argument("--scheduler", metavar="ADDRESS",

@@ -185,6 +185,7 @@ class Report:
     score_parts: dict | None = None
     # What the reader could not read as it is, one line each (nlp.readers.Source).
     warnings: list[str] = field(default_factory=list)
+    settings: dict | None = None  # the settings that judged it: {"files", "sha256"} (nlp.config.Settings.applied)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -239,6 +240,7 @@ class Report:
             "status_reason": self.status.reason(),
             "score_parts": self.score_parts,
             "warnings": self.warnings,
+            "settings": self.settings,
         }
 
 

@@ -49,6 +49,7 @@ def analyze(
 def judge(report: Report, settings: Settings) -> None:
     """Run the quality rules and score the report (in place)."""
     report.findings = run_rules(report, settings)
+    report.settings = settings.applied()
     report.score, report.score_parts = score_report(report, report.findings)
 
 

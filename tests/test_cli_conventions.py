@@ -72,11 +72,12 @@ def test_unknown_rule_on_the_command_line_is_exit_2(option, value, words):
     ("[limits]\ntimeuot = 5\n", ["[limits]", "'timeuot'", "'timeout'"]),
     ("[limits]\ntimeout = true\n", ["[limits] timeout = True", "a number"]),
 ])
-def test_unknown_or_mistyped_setting_is_exit_2(tmp_path, toml, words):
+def test_unknown_or_mistyped_setting_is_exit_2(tmp_path, monkeypatch, toml, words):
     report = tmp_path / "report.txt"
     report.write_bytes(CLEAN.read_bytes())
     (tmp_path / "juesuan.toml").write_text(toml, encoding="utf-8")
-    one_error_line(juesuan("score", report, "--no-model"), str(tmp_path / "juesuan.toml"), *words)
+    one_error_line(juesuan("score", report, "--no-model", cwd=tmp_path), str(tmp_path / "juesuan.toml"), *words)
+    monkeypatch.chdir(tmp_path)  # the library looks for settings up to the working directory, as the CLI does
     with pytest.raises(nlp.InputError, match=r"juesuan\.toml"):
         analyze(report, model=None)
 
@@ -88,7 +89,7 @@ def test_pyproject_settings_are_checked_by_score_label_export_and_batch(tmp_path
     (tmp_path / "in" / "pyproject.toml").write_text(
         '[project]\nname = "x"\n[tool.juesuan]\nignore = ["vauge"]\n', encoding="utf-8")
     for args in (["score", report, "--no-model"], ["label-export", report], ["batch", report.parent, "-o", tmp_path / "out"]):
-        one_error_line(juesuan(*args), "pyproject.toml", "'vauge'", "'vague'")
+        one_error_line(juesuan(*args, cwd=tmp_path), "pyproject.toml", "'vauge'", "'vague'")
     assert not (tmp_path / "out" / "documents.csv").exists()
 
 
@@ -96,7 +97,7 @@ def test_valid_settings_still_tune_the_rules(tmp_path):
     report = tmp_path / "report.txt"
     report.write_bytes(ERROR.read_bytes())
     (tmp_path / "juesuan.toml").write_text('select = ["JS1"]\n[missing]\nmin_change = 1000.0\nmin_pct = 1000\n', encoding="utf-8")
-    proc = juesuan("score", report, "--no-model", "--format", "json")
+    proc = juesuan("score", report, "--no-model", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["findings"] == []
 
@@ -382,10 +383,10 @@ def test_lang_in_the_settings_and_the_command_line_over_it(tmp_path):
     report = tmp_path / WARNING.name
     report.write_bytes(WARNING.read_bytes())
     (tmp_path / "juesuan.toml").write_text('lang = "en"\n', encoding="utf-8")
-    english = juesuan("score", report, "--no-model")
+    english = juesuan("score", report, "--no-model", cwd=tmp_path)
     assert "Findings, worst first" in english.stdout and "vague cause" in english.stdout, english.stderr
-    assert "问题（从重到轻）" in juesuan("score", report, "--no-model", "--lang", "zh").stdout
+    assert "问题（从重到轻）" in juesuan("score", report, "--no-model", "--lang", "zh", cwd=tmp_path).stdout
     (tmp_path / "juesuan.toml").write_text('lang = "fr"\n', encoding="utf-8")
-    one_error_line(juesuan("score", report, "--no-model"), "lang", "'fr'", "'zh' or 'en'")
+    one_error_line(juesuan("score", report, "--no-model", cwd=tmp_path), "lang", "'fr'", "'zh' or 'en'")
     bad = juesuan("score", report, "--no-model", "--lang", "fr")
     assert bad.returncode == 2 and "--lang: invalid choice: 'fr'" in bad.stderr

@@ -195,11 +195,13 @@ def test_budget_from_the_command_line_the_settings_and_the_defaults():
         budget_from(Settings(rule_options={"limits": {"max_memory": "lots"}}, source="/x/juesuan.toml"))
 
 
-def test_settings_file_sets_the_budget(tmp_path):
+def test_the_users_settings_file_sets_the_budget(tmp_path, monkeypatch):
     from nlp.config import load_settings
     from nlp.rules import registry
 
-    (tmp_path / "juesuan.toml").write_text("[limits]\ntimeout = 7\nmax_memory = 300\n", encoding="utf-8")
+    (tmp_path / "juesuan").mkdir()
+    (tmp_path / "juesuan" / "juesuan.toml").write_text("[limits]\ntimeout = 7\nmax_memory = 300\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # a project file's [limits] is ignored: tests/test_hostile_settings.py
     report = tmp_path / "r.txt"
     report.write_text("x", encoding="utf-8")
     assert budget_from(load_settings(report, rules=registry())) == Budget(7, 300)

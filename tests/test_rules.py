@@ -796,7 +796,8 @@ def _place(folder: Path, name: str = "report.txt") -> Path:
     return target
 
 
-def test_juesuan_toml_next_to_the_input(tmp_path):
+def test_juesuan_toml_next_to_the_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path)
     (tmp_path / "juesuan.toml").write_text(
         'ignore = ["JS1", "template_leftover"]\n\n[arithmetic]\npct_tolerance = 10.0\n', encoding="utf-8"
@@ -808,7 +809,8 @@ def test_juesuan_toml_next_to_the_input(tmp_path):
     assert "JS501" not in codes  # 5-point errors within a 10-point tolerance
 
 
-def test_juesuan_toml_rule_options(tmp_path):
+def test_juesuan_toml_rule_options(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path)
     assert "JS101" in {f.code for f in analyze(path).findings}
     (tmp_path / "juesuan.toml").write_text("[missing]\nmin_change = 50.0\nmin_pct = 50.0\n", encoding="utf-8")
@@ -817,7 +819,8 @@ def test_juesuan_toml_rule_options(tmp_path):
     assert "JS201" in codes  # the rest still run
 
 
-def test_pyproject_tool_juesuan_next_to_the_input(tmp_path):
+def test_pyproject_tool_juesuan_next_to_the_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "reports"\n\n[tool.juesuan]\nselect = ["vague", "JS4"]\n', encoding="utf-8"
@@ -825,13 +828,15 @@ def test_pyproject_tool_juesuan_next_to_the_input(tmp_path):
     assert {f.code for f in analyze(path).findings} == {"JS201", "JS401"}
 
 
-def test_settings_file_in_a_folder_above(tmp_path):
+def test_settings_file_in_a_folder_above(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path / "2023" / "city")
     (tmp_path / "juesuan.toml").write_text('select = ["JS101"]\n', encoding="utf-8")
     assert {f.code for f in analyze(path).findings} == {"JS101"}
 
 
-def test_explicit_settings_override_the_file(tmp_path):
+def test_explicit_settings_override_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path)
     (tmp_path / "juesuan.toml").write_text('select = ["JS101"]\n', encoding="utf-8")
     assert {f.code for f in analyze(path, settings=Settings(select=["vague"])).findings} == {"JS201"}
@@ -844,7 +849,8 @@ def test_explicit_settings_override_the_file(tmp_path):
         ("pyproject.toml", "[tool.juesuan\nselect = 1\n"),
     ],
 )
-def test_broken_settings_file_is_an_input_error(tmp_path, name, content):
+def test_broken_settings_file_is_an_input_error(tmp_path, monkeypatch, name, content):
+    monkeypatch.chdir(tmp_path)  # settings are looked for up to the working directory
     path = _place(tmp_path)
     (tmp_path / name).write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as raised:

@@ -246,10 +246,12 @@ class _Writer:
         rule_counts = Counter(s.get("rules", {}))
         rule_counts.update(f.code for f in corpus_findings)
         label_counts = s.get("labels", {})
+        applied = s.get("settings") or {}
         return (
             [ident.unit, ident.year, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.origin or None,
              s.get("pages"), s.get("score"), s.get("status"), s.get("explanations"), s.get("causes"), s.get("missing"),
-             s.get("findings"), len(doc.corpus_rows), " | ".join(s.get("warnings", [])) or None]
+             s.get("findings"), len(doc.corpus_rows), " | ".join(s.get("warnings", [])) or None,
+             " | ".join(applied.get("files", [])) or None, applied.get("sha256")]
             + [label_counts.get(label, 0) for label in self.labels]
             + [rule_counts.get(code, 0) for code, _ in self.rules]
             + [doc.ref.sha256]

@@ -94,16 +94,15 @@ def run_batch(
     model directory, a loaded model (saved in a directory: the workers load
     it from there), or None to leave them unlabelled. `lang` ("zh" or "en";
     None: the settings' `lang`, else zh) is the language of the findings'
-    messages in the tables, the dashboard and the report pages. The store remembers
-    which model made each result: --resume redoes those of another model."""
+    messages in the tables, the dashboard and the report pages. The settings
+    are the run's, from its root (nlp.batch.settings). The store remembers
+    which model and settings made each result: --resume redoes the others."""
     from nlp.batch.build import build_outputs, write_summary
     from nlp.batch.engines import make_engine
     from nlp.batch.inputs import Manifest, iter_inputs
     from nlp.batch.progress import make_progress
+    from nlp.batch.settings import batch_settings
     from nlp.batch.store import Store
-    from nlp.config import load_settings
-    from nlp.limits import budget_from
-    from nlp.rules import registry
 
     t0 = time.perf_counter()
     paths = list(iter_inputs(inputs, exclude=[out]))
@@ -114,13 +113,10 @@ def run_batch(
         raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
-    run_settings = load_settings(None, rules=registry(), lang=lang)
-    tasks = _Tasks(spec, timeout, max_memory, run_settings.lang)
-    for path in paths:  # a bad settings file near any input stops the run before it starts
-        tasks.settings(path)
+    run_settings = batch_settings(inputs, lang)  # one set for the run, from its root (nlp.batch.settings)
+    tasks = _Tasks(spec, run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
     eng = make_engine(engine, workers, scheduler, model=spec, identity=identity)
-    budget_from(run_settings, timeout, max_memory)  # a bad --timeout stops the run before it starts
-    store = Store(out, resume=resume, model=identity).open()
+    store = Store(out, resume=resume, model=identity, settings=run_settings.digest()).open()
     try:
         run = _Run(paths, store, tasks, t0)
         with eng, make_progress(progress, len(paths), rate=run.rate) as bar:
@@ -161,29 +157,19 @@ def run_batch(
 
 
 class _Tasks:
-    """Makes the Task of a file: its folder's settings and budget (read
-    once per folder), the run's model and language (one run, one language)."""
+    """Makes the Task of a file: the run's settings, budget and model (one
+    run, one set of settings: nlp.batch.settings)."""
 
-    def __init__(self, model, timeout, max_memory, lang: str = "zh"):
-        self.model, self.timeout, self.max_memory, self.lang = model, timeout, max_memory, lang
-        self._folders: dict[str, tuple] = {}  # folder -> (settings, budget)
+    def __init__(self, model, settings, timeout, max_memory):
+        from nlp.limits import budget_from
+
+        self.model, self.settings = model, settings
+        self.budget = budget_from(settings, timeout, max_memory)
 
     def __call__(self, path: str, sha: str, data: bytes):
         from nlp.batch.work import Task
 
-        return Task(sha, path, data, *self.settings(path), model=self.model)
-
-    def settings(self, path: str) -> tuple:
-        """The settings and budget of the file's folder; InputError for a bad settings file."""
-        from nlp.config import load_settings
-        from nlp.limits import budget_from
-        from nlp.rules import registry
-
-        folder = os.path.dirname(os.path.abspath(path))
-        if folder not in self._folders:
-            settings = load_settings(path, rules=registry(), lang=self.lang)
-            self._folders[folder] = (settings, budget_from(settings, self.timeout, self.max_memory))
-        return self._folders[folder]
+        return Task(sha, path, data, self.settings, self.budget, model=self.model)
 
 
 class _Run:
@@ -198,7 +184,7 @@ class _Run:
         self.summary = BatchSummary(inputs=len(paths))
         self.seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
         self.read_errors: list = []  # ErrorRow: files that could not even be read
-        self.redone = 0  # done before with another model: done again
+        self.redone = 0  # done before with another model or other settings: done again
 
     def tasks(self):
         """The files to analyse, read one at a time as the engine asks."""
@@ -228,7 +214,7 @@ class _Run:
             self.summary.skipped += 1
             self.bar.advance()
             return None
-        self.redone += self.store.by_another_model(sha)
+        self.redone += self.store.made_otherwise(sha)
         self.summary.attempted += 1
         return task
 
@@ -288,7 +274,7 @@ def _model(model) -> tuple[str | None, str]:
 def _redone_note(redone: int) -> str:
     if not redone:
         return ""
-    return f"{redone} file(s) analysed before with another model (or an older juesuan) were analysed again with this one"
+    return f"{redone} file(s) analysed before with another model or other settings (or an older juesuan) were analysed again"
 
 
 def _renamed(message: str, old: str, new: str) -> str:

@@ -2,8 +2,8 @@
 
     documents.jsonl  one line per analysed document (its rows; see work.py)
     ledger.jsonl     one line per finished file, written *after* its data:
-                     {"sha256", "ok": true, "offset", "length", "model"} or
-                     {"sha256", "source", "ok": false, "error", "message", "final", "model"}
+                     {"sha256", "ok": true, "offset", "length", "model", "settings"} or
+                     {"sha256", "source", "ok": false, "error", "message", "final", "model", "settings"}
     meta.json        store format and juesuan version
     lock             held (flock) while a run writes here
 
@@ -12,10 +12,12 @@ at any moment loses nothing that finished. On `--resume` the ledger is read
 back (a torn last line is dropped), the data file is cut back to the end of
 the last document the ledger names, and everything the ledger lists as ok —
 or as failed for good (a file that cannot be read) — is skipped, if the
-same model made it: "model" is the identity of the model that labelled the
-causes (nlp.batch.work.model_identity), and a result of another model (or
-of a juesuan that did not record it) is done again, so that one run's
-tables never mix two models. The final tables are always rebuilt from
+same model and the same settings made it: "model" is the identity of the
+model that labelled the causes (nlp.batch.work.model_identity), "settings"
+the digest of the rules and options that judged it (nlp.config.Settings.digest),
+and a result of another model or other settings (or of a juesuan that did
+not record them) is done again, so that one run's tables never mix two
+models or two sets of settings. The final tables are always rebuilt from
 here, so a resumed run gives exactly the output of an uninterrupted one.
 """
 from __future__ import annotations
@@ -44,15 +46,17 @@ class Entry:
     message: str = ""
     final: bool = True
     model: str = ""  # the identity of the model that made it ("": not recorded)
+    settings: str = ""  # the digest of the settings that judged it ("": not recorded)
 
 
 class Store:
-    """`model`: the identity of this run's model, recorded with each result."""
+    """`model` and `settings`: the identity of this run's model and the
+    digest of its settings, recorded with each result."""
 
-    def __init__(self, out: str | os.PathLike, resume: bool = False, model: str = ""):
+    def __init__(self, out: str | os.PathLike, resume: bool = False, model: str = "", settings: str = ""):
         self.dir = Path(out) / STORE_DIR
         self.resume = resume
-        self.model = model
+        self.model, self.settings = model, settings
         self.entries: dict[str, Entry] = {}
         self._data = self._ledger = self._lock = None
 
@@ -111,15 +115,18 @@ class Store:
 
     # -- state
     def is_done(self, sha: str) -> bool:
-        """Finished before with this run's model: analysed, or failed for a
-        reason that will not change (the file cannot be read)."""
+        """Finished before with this run's model and settings: analysed, or
+        failed for a reason that will not change (the file cannot be read)."""
         e = self.entries.get(sha)
-        return e is not None and e.model == self.model and (e.ok or e.final)
+        return e is not None and self._same_run(e) and (e.ok or e.final)
 
-    def by_another_model(self, sha: str) -> bool:
-        """Finished before, but with another model (or not recorded)."""
+    def made_otherwise(self, sha: str) -> bool:
+        """Finished before, but with another model or other settings (or not recorded)."""
         e = self.entries.get(sha)
-        return e is not None and e.model != self.model and (e.ok or e.final)
+        return e is not None and not self._same_run(e) and (e.ok or e.final)
+
+    def _same_run(self, e: Entry) -> bool:
+        return e.model == self.model and e.settings == self.settings
 
     def entry(self, sha: str) -> Entry | None:
         return self.entries.get(sha)
@@ -130,12 +137,14 @@ class Store:
             offset = self._data.tell()
             self._data.write(result.line)
             self._data.flush()
-            entry = Entry(True, offset, len(result.line), model=self.model)
-            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length, "model": self.model}
+            entry = Entry(True, offset, len(result.line), model=self.model, settings=self.settings)
+            rec = {"sha256": result.sha256, "ok": True, "offset": offset, "length": entry.length, "model": self.model,
+                   "settings": self.settings}
         else:
-            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final, model=self.model)
+            entry = Entry(False, source=result.source, error=result.error, message=result.message, final=result.final,
+                          model=self.model, settings=self.settings)
             rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message,
-                   "final": result.final, "model": self.model}
+                   "final": result.final, "model": self.model, "settings": self.settings}
         self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
         self._ledger.flush()
         self.entries[result.sha256] = entry
@@ -198,8 +207,8 @@ def _whole_entries(ledger, data_size: int):
 def _entry(rec: dict) -> Entry:
     if not isinstance(rec["sha256"], str):
         raise TypeError
-    model = str(rec.get("model", ""))
+    model, settings = str(rec.get("model", "")), str(rec.get("settings", ""))
     if rec["ok"]:
-        return Entry(True, int(rec["offset"]), int(rec["length"]), model=model)
+        return Entry(True, int(rec["offset"]), int(rec["length"]), model=model, settings=settings)
     return Entry(False, source=rec.get("source", ""), error=rec.get("error", ""), message=rec.get("message", ""),
-                 final=bool(rec.get("final", True)), model=model)
+                 final=bool(rec.get("final", True)), model=model, settings=settings)

@@ -32,6 +32,7 @@ DOCUMENT_COUNTS = [
     ("duplicates", "str"), ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("status", "str"),
     ("explanations", "int"), ("causes", "int"), ("missing", "int"), ("findings", "int"), ("corpus_findings", "int"),
     ("warnings", "str"),
+    ("settings", "str"), ("settings_sha256", "str"),  # the settings files that judged it, and their digest
 ]
 EXPLANATION_TYPES = {
     "amount": "float", "compare_amount": "float", "change": "float", "change_pct": "float",
@@ -57,6 +58,7 @@ HEADERS_ZH = {
     "flags": "标记", "page": "页", "start": "起", "end": "止",
     "scope": "范围", "code": "规则代码", "rule": "规则", "severity": "严重程度", "message": "问题描述",
     "targets": "涉及说明", "related": "相关报告", "materiality": "重要性", "penalty": "扣分",
+    "settings": "设置文件", "settings_sha256": "设置摘要",
     "path": "文件", "error": "错误类型",
 }
 # Names that mean another thing in another table.

@@ -168,6 +168,7 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
             "findings": len(report.findings),
             "labels": labels,
             "rules": rules,
+            "settings": report.settings,
         },
         "explanations": explanations,
         "findings": findings,

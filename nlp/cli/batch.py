@@ -22,6 +22,7 @@ from nlp.cli.options import (
     gate,
     model_choice,
     model_warnings,
+    settings_warnings,
 )
 
 
@@ -39,7 +40,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", "-j", type=_positive, default=None, metavar="N",
                         help="worker processes (default: the CPU count; with --engine dask and no --scheduler, the local cluster's size)")
     parser.add_argument("--resume", action="store_true",
-                        help="keep what an earlier run in --out finished (by content hash) and do the rest")
+                        help="keep what an earlier run in --out finished (by content hash, with the same model and settings) and do the rest")
     parser.add_argument("--engine", choices=["local", "dask"], default="local",
                         help="local processes (default) or a Dask distributed cluster")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -74,7 +75,7 @@ def run(args) -> int:
     try:
         check_writable(args.out, folder=True)
         model = model_choice(args)
-        with _model_loaded(model):
+        with _model_loaded(model), settings_warnings():
             summary = run_batch(
                 list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
                 scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,

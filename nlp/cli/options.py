@@ -59,9 +59,11 @@ def add_model_options(parser, allow_none: bool = False) -> None:
 def add_budget_options(parser) -> None:
     """--timeout and --max-memory: the per-file budget of nlp.limits."""
     parser.add_argument("--timeout", metavar="SECONDS",
-                        help="give up on a file after this many seconds (default: [limits] timeout in the settings, else 120; 0: no limit)")
+                        help="give up on a file after this many seconds (default: [limits] timeout in your own settings file, "
+                             "$XDG_CONFIG_HOME/juesuan/juesuan.toml, else 120; 0: no limit)")
     parser.add_argument("--max-memory", metavar="MB",
-                        help="give up on a file that needs more memory than this (default: [limits] max_memory, else 2048; 0: no limit)")
+                        help="give up on a file that needs more memory than this (default: [limits] max_memory in your own settings file, "
+                             "else 2048; 0: no limit)")
 
 
 def gate(args, severities, scores, failed: int = 0) -> int:
@@ -106,13 +108,40 @@ def check_selectors(args) -> None:
 
 
 def settings_for(path, args=None):
-    """The settings near `path` (None: the current folder) with --select and
-    --ignore on top, checked against the rule registry (nlp.config)."""
+    """The settings for the report `path` (None: the current folder's; see
+    nlp.config for where they are looked for) with --select, --ignore and
+    --lang on top, checked against the rule registry; their warnings are
+    one line each on stderr."""
     from nlp.config import load_settings
     from nlp.rules import registry
 
     select, ignore = split(getattr(args, "select", None)), split(getattr(args, "ignore", None))
-    return load_settings(path, select, ignore, rules=registry(), lang=getattr(args, "lang", None))
+    with settings_warnings():
+        return load_settings(path, select, ignore, rules=registry(), lang=getattr(args, "lang", None))
+
+
+_WARNED: set[str] = set()  # a warning about a settings file is shown once per run, not once per report
+
+
+@contextmanager
+def settings_warnings():
+    """Print each settings warning (nlp.config.SettingsWarning) once, one
+    line on stderr; other warnings go on as they would."""
+    import warnings
+
+    from nlp.config import SettingsWarning
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for w in seen:
+                if not issubclass(w.category, SettingsWarning):
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+                elif str(w.message) not in _WARNED:
+                    _WARNED.add(str(w.message))
+                    print(f"juesuan: warning: {w.message}", file=sys.stderr)
 
 
 def check_writable(path: str | None, folder: bool = False) -> None:

@@ -42,10 +42,11 @@ Where `os.fork` does not exist (Windows), the work runs in this process
 without limits. A budget of 0 (or None) seconds and megabytes runs it in
 this process too.
 
-The settings (`juesuan.toml` or `[tool.juesuan]` in pyproject.toml) may set
+The user's own settings file ($XDG_CONFIG_HOME/juesuan/juesuan.toml; never
+a project's, which may have come with the reports: nlp.config) may set
 both, overridden by the command line:
 
-    [tool.juesuan.limits]
+    [limits]
     timeout = 120        # seconds per file (0: none)
     max_memory = 2048    # MB per file (0: none)
 """

@@ -16,6 +16,11 @@ never evaluated: no cell of this writer is ever a formula.
 In CSV a text cell starting with = + - @ (or a tab or carriage return) gets a
 leading apostrophe, as OWASP recommends for CSV files opened in a
 spreadsheet, so that a hostile report cannot put a formula in one.
+
+In both, and in the terminal report, a control character of the report's
+text (C0 and C1 but newline and tab, DEL, bidirectional overrides) is
+written out as a visible escape (`visible`: ESC becomes the four characters
+\x1b), so that no terminal, `cat` of a CSV or spreadsheet program obeys it.
 """
 from __future__ import annotations
 
@@ -33,7 +38,8 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Characters XML 1.0 cannot hold; SpreadsheetML writes them as _xHHHH_.
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,11 +50,19 @@ WIDTH_ROWS = 100
 MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
+def visible(text: str) -> str:
+    """`text` with each control character written out: ESC as \\x1b, U+202E as \\u202e."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def csv_cell(v) -> str:
-    """A value as CSV text that no spreadsheet evaluates."""
+    """A value as CSV text that no spreadsheet evaluates and no terminal obeys."""
     if v is None:
         return ""
     if isinstance(v, str):
+        v = visible(v)
         return "'" + v if v.startswith(FORMULA_START) else v
     if isinstance(v, float):
         return repr(v)
@@ -90,8 +104,8 @@ def column_letter(n: int) -> str:
 def _text(v: str) -> str:
     if len(v) > MAX_CHARS:
         v = v[:MAX_CHARS]
-    if _SPECIAL.search(v):  # most cells need neither (one scan instead of four)
-        v = _xml_escape(v)
+    if _SPECIAL.search(v):  # most cells need neither (one scan instead of five)
+        v = _xml_escape(visible(v))
         if _BAD.search(v):
             v = _BAD.sub(lambda m: f"_x{ord(m.group()):04X}_", v)
     if v[:1].isspace() or v[-1:].isspace():

@@ -253,6 +253,18 @@ def pinned_hash() -> str:
     return PINNED_FILE.read_text(encoding="ascii").split()[0]
 
 
+def pin_bundled_model() -> str:
+    """Pin the hash of the bundled models/ as it is now (`python train.py`
+    does this after retraining models/); returns it."""
+    digest = model_hash(BUNDLED_MODEL)
+    PINNED_FILE.write_text(
+        f"{digest}\n"
+        "# model_hash of the bundled models/ (nlp.classifier.model_hash; = `cd models && sha256sum model.json weights.npz | sha256sum`).\n"
+        "# `python train.py` rewrites this file when it retrains models/; a bundled model that does not match is refused.\n",
+        encoding="ascii")
+    return digest
+
+
 def _bundled_locations() -> set[Path]:
     return {BUNDLED_MODEL.resolve(), (Path(sys.prefix) / "share" / "juesuan" / "models").resolve()}
 

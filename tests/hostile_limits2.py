@@ -104,12 +104,13 @@ def xxe_in_strings() -> bytes:
 
 # Report text that would drive a terminal: clear the screen, close a rich
 # tag that is not open, make a hyperlink, colour, ring the bell, OSC 8.
-TERMINAL_PAYLOAD = "\x1b[2J\x1b[H[/][link=http://x]点击[/link][bold red]红字[/bold red]\x07\x1b]8;;http://evil\x1b\\链接\x1b]8;;\x1b\\\x9b31m"
+TERMINAL_PAYLOAD = "\x07\x1b[2J[/][link=http://x]点击[/link]\x1b]8;;http://evil\x1b\\链接\x1b]8;;\x1b\\\x9b31m"
 
 
 def terminal_report() -> bytes:
-    return (REPORT_TEXT.replace("新增文化惠民演出经费", "新增文化惠民演出经费" + TERMINAL_PAYLOAD)
-            .replace("压减非急需支出", "压减[/]非急需支出\x1b[31m")).encode("utf-8")
+    # Vague reasons, so that findings quote them in the terminal report.
+    return (REPORT_TEXT.replace("新增文化惠民演出经费", "工作需要" + TERMINAL_PAYLOAD)
+            .replace("压减非急需支出", "工作需要[bold red]其他[/]\x1b[31m")).encode("utf-8")
 
 
 # (file name, what it is, builder): the workbooks train.py --data must refuse in one line.

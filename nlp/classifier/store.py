@@ -364,7 +364,7 @@ def _load(path: Path) -> Model:
         vague=heads.get("vague"),
         info={"trained_with": meta.get("trained_with", {}), **meta.get("info", {})},
         path=where,
-        warnings=_pin_warnings(where, model_file.parent) + _version_warnings(model_file, meta.get("trained_with") or {}),
+        warnings=_version_warnings(model_file, meta.get("trained_with") or {}) + _pin_warnings(where, model_file.parent),
     )
 
 

@@ -22,6 +22,15 @@ when present (none of them is a training line; see the model card for what
 else they were used for).
 Deterministic: the same data gives the same model files and scores.
 
+The data files are read in a child process under a budget (--timeout,
+--max-memory; as `juesuan score` reads a report): a labelled file must be a
+regular file of at most 64 MB, an XLSX is read without its declared
+dimension and without any DTD or entity (nlp.sheets.read_xlsx). A file that
+cannot be read, or runs over the budget, stops the run with one line
+(exit 2). Retraining the default models/ also pins its new hash in
+nlp/data/bundled_model.sha256 (commit both): juesuan refuses a bundled model
+whose hash is not the pinned one.
+
 The work is done in training/ (data, fit, evaluate, card); this file reads
 the command line and says what happened.
 """
@@ -33,6 +42,7 @@ import time
 from pathlib import Path
 
 from nlp.errors import InputError
+from nlp.limits import Budget, BudgetExceeded, run_limited
 from training.card import summary  # training/ is not installed: Python finds it beside this file
 from training.data import REAL_PATTERNS, read_data
 from training.fit import save, train
@@ -51,15 +61,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--real", default=str(REAL_PATTERNS), help="real-pattern causes trained on with the corpus, weighted, when the file is present (default: ../shared/real_patterns/statements.jsonl; not with --no-corpus)")
     parser.add_argument("--no-real", action="store_true", help="train without the real-pattern causes")
     parser.add_argument("--no-gold", action="store_true", help="skip the real-text check")
+    parser.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
+                        help="time allowed for reading the data (default: 120; 0: no limit)")
+    parser.add_argument("--max-memory", type=float, default=2048, metavar="MB",
+                        help="memory allowed for reading the data (default: 2048; 0: no limit)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
+    if not (args.timeout >= 0 and args.max_memory >= 0):
+        return _error("--timeout 和 --max-memory 须为 0（不限）或正数 / must be 0 (no limit) or positive")
     try:
-        data = read_data(Path(args.corpus), args.data, use_corpus=not args.no_corpus, lexicon_file=args.lexicon,
-                         real_file=None if args.no_real or args.no_corpus else Path(args.real))
+        data = run_limited(read_data, Path(args.corpus), args.data, use_corpus=not args.no_corpus, lexicon_file=args.lexicon,
+                           real_file=None if args.no_real or args.no_corpus else Path(args.real),
+                           budget=Budget(args.timeout or None, args.max_memory or None),
+                           name=", ".join(args.data) or args.corpus)
+    except BudgetExceeded as e:
+        return _error(f"读取训练数据超出限制 / reading the data ran over its budget: {e}")
     except InputError as e:
         return _error(str(e))
     if data.overridden:
@@ -84,9 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if trained.model.vague is None:
         print("no vague model: the data needs both vague and specific rows", file=sys.stderr)
     out = Path(args.out)
-    save(trained, out)
+    digest, pinned = save(trained, out)
     seconds = time.perf_counter() - started
     print("\n".join(summary(trained.metrics, out, seconds, trained.seconds["label"], trained.seconds["vague"])))
+    if pinned:
+        print(f"model hash {digest}: pinned as the bundled model's in nlp/data/bundled_model.sha256 (commit it with models/)")
+    else:
+        print(f"model hash {digest} (juesuan names it when it loads this model: --model {out})")
     return 0
 
 

@@ -16,6 +16,11 @@ never evaluated: no cell of this writer is ever a formula.
 In CSV a text cell starting with = + - @ (or a tab or carriage return) gets a
 leading apostrophe, as OWASP recommends for CSV files opened in a
 spreadsheet, so that a hostile report cannot put a formula in one.
+
+In both, and in the terminal report, a control character of the report's
+text (C0 and C1 but newline and tab, DEL, bidirectional overrides) is
+written out as a visible escape (`visible`: ESC becomes the four characters
+\x1b), so that no terminal, `cat` of a CSV or spreadsheet program obeys it.
 """
 from __future__ import annotations
 
@@ -27,13 +32,16 @@ import unicodedata
 import zipfile
 from xml.sax.saxutils import escape as _xml_escape
 
+from nlp.errors import InputError
+
 MAX_ROWS = 1_048_576
 MAX_CHARS = 32_767
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Characters XML 1.0 cannot hold; SpreadsheetML writes them as _xHHHH_.
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,11 +52,19 @@ WIDTH_ROWS = 100
 MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
+def visible(text: str) -> str:
+    """`text` with each control character written out: ESC as \\x1b, U+202E as \\u202e."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def csv_cell(v) -> str:
-    """A value as CSV text that no spreadsheet evaluates."""
+    """A value as CSV text that no spreadsheet evaluates and no terminal obeys."""
     if v is None:
         return ""
     if isinstance(v, str):
+        v = visible(v)
         return "'" + v if v.startswith(FORMULA_START) else v
     if isinstance(v, float):
         return repr(v)
@@ -90,8 +106,8 @@ def column_letter(n: int) -> str:
 def _text(v: str) -> str:
     if len(v) > MAX_CHARS:
         v = v[:MAX_CHARS]
-    if _SPECIAL.search(v):  # most cells need neither (one scan instead of four)
-        v = _xml_escape(v)
+    if _SPECIAL.search(v):  # most cells need neither (one scan instead of five)
+        v = _xml_escape(visible(v))
         if _BAD.search(v):
             v = _BAD.sub(lambda m: f"_x{ord(m.group()):04X}_", v)
     if v[:1].isspace() or v[-1:].isspace():
@@ -276,3 +292,194 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
+
+
+# ------------------------------------------------------------------ reading
+
+MAX_READ_COLUMNS = 64  # a labelled-data sheet has a handful of columns; a cell beyond is refused
+_NUMBER = re.compile(r"-?\d+")
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def read_xlsx(source, name: str, *, max_columns: int = MAX_READ_COLUMNS):
+    """The rows of an XLSX file's first worksheet: (row number, values) for
+    each row that has a cell, the values padded with "" up to the row's
+    last cell (numbers as int or float, booleans as bool, text as str).
+
+    Streams the sheet's XML and never looks at its declared dimension, so a
+    4 KB file with one cell at XFD1048576 costs what its bytes cost; a cell
+    beyond `max_columns` is refused. The XML is read with expat, and a
+    DTD or an entity declaration (XXE, "billion laughs") is refused before
+    any is expanded. Raises InputError (one line naming the file). Check
+    the zip first (nlp.readers.zipguard)."""
+    from xml.parsers import expat
+
+    try:
+        with zipfile.ZipFile(source) as z:
+            members = set(z.namelist())
+            book = _target(z, members, name, "_rels/.rels", "", "/officeDocument") or "xl/workbook.xml"
+            folder = book.rsplit("/", 1)[0] + "/" if "/" in book else ""
+            rels = f"{folder}_rels/{book.rsplit('/', 1)[-1]}.rels"
+            sheet = _first_sheet(z, members, name, book, rels, folder)
+            strings = _target(z, members, name, rels, folder, "/sharedStrings")
+            shared = _shared_strings(z, name, strings) if strings in members else []
+            yield from _sheet_rows(z, name, sheet, shared, max_columns)
+    except expat.ExpatError as e:
+        raise InputError(f"{name}: XLSX 文件的 XML 已损坏 / not a readable .xlsx file (XML: {expat.ErrorString(e.code)})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError) as e:
+        raise InputError(f"{name}: 不是可读的 XLSX 文件 / not a readable .xlsx file ({type(e).__name__})") from None
+
+
+def _parse(z, name: str, member: str, start=None, end=None, data=None):
+    """Feed `member` to expat in blocks, calling start(tag, attrs) and
+    end(tag) with namespace-free names and data(text); yields after each
+    block, so that a caller can hand on what is complete."""
+    from xml.parsers import expat
+
+    def refuse(*_):
+        raise InputError(f"{name}: XLSX 的 {member} 含有 DTD 或实体声明，拒绝读取 / declares a DTD or entities "
+                         "(XXE or entity expansion); refused")
+
+    p = expat.ParserCreate(namespace_separator="}")
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    p.StartDoctypeDeclHandler = p.EntityDeclHandler = p.ExternalEntityRefHandler = refuse
+    if start:
+        p.StartElementHandler = lambda tag, attrs: start(tag.rsplit("}", 1)[-1], {k.rsplit("}", 1)[-1]: v for k, v in attrs.items()})
+    if end:
+        p.EndElementHandler = lambda tag: end(tag.rsplit("}", 1)[-1])
+    if data:
+        p.CharacterDataHandler = data
+    with z.open(member) as f:
+        while block := f.read(1 << 16):
+            p.Parse(block, False)
+            yield
+    p.Parse(b"", True)
+    yield
+
+
+def _attributes(z, name: str, member: str, tag: str) -> list[dict]:
+    found = []
+    for _ in _parse(z, name, member, start=lambda t, a: found.append(a) if t == tag else None):
+        pass
+    return found
+
+
+def _target(z, members, name: str, rels: str, folder: str, kind: str) -> str | None:
+    """The member a relationship of type …`kind` in `rels` points at."""
+    if rels not in members:
+        return None
+    for a in _attributes(z, name, rels, "Relationship"):
+        if a.get("Type", "").endswith(kind):
+            return _member(folder, a.get("Target", ""))
+    return None
+
+
+def _member(folder: str, target: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else folder + target)
+
+
+def _first_sheet(z, members, name: str, book: str, rels: str, folder: str) -> str:
+    sheets = _attributes(z, name, book, "sheet") if book in members else []
+    targets = {a.get("Id"): a.get("Target", "") for a in _attributes(z, name, rels, "Relationship")} if rels in members else {}
+    sheet = _member(folder, targets[sheets[0]["id"]]) if sheets and sheets[0].get("id") in targets else "xl/worksheets/sheet1.xml"
+    if sheet not in members:
+        raise InputError(f"{name}: XLSX 文件中没有工作表 / no worksheet in this .xlsx file")
+    return sheet
+
+
+def _shared_strings(z, name: str, member: str) -> list[str]:
+    """The shared strings: each <si>'s text runs, without phonetic guides (rPh)."""
+    strings, parts, where = [], [], []
+
+    def start(tag, _):
+        where.append(tag)
+        if tag == "si":
+            parts.clear()
+
+    def end(tag):
+        where.pop()
+        if tag == "si":
+            strings.append("".join(parts))
+
+    def data(text):
+        if where and where[-1] == "t" and "rPh" not in where:
+            parts.append(text)
+
+    for _ in _parse(z, name, member, start, end, data):
+        pass
+    return strings
+
+
+def _sheet_rows(z, name: str, member: str, shared: list[str], max_columns: int):
+    done: list = []
+    row: dict[int, object] = {}
+    cell: dict = {}
+    state = {"row": 0, "col": -1, "in": None}
+    text: list[str] = []
+
+    def start(tag, a):
+        if tag == "row":
+            state["row"] = int(a["r"]) if a.get("r", "").isdigit() else state["row"] + 1
+            state["col"] = -1
+            row.clear()
+        elif tag == "c":
+            ref = _REF.match(a.get("r", ""))
+            col = _column(ref.group(1)) if ref else state["col"] + 1
+            if col >= max_columns:
+                raise InputError(f"{name}: 单元格 {a.get('r') or col + 1} 超出读取范围（最多 {max_columns} 列）/ "
+                                 f"a cell beyond column {max_columns}, the limit for labelled data; refused")
+            state["col"] = col
+            cell.clear()
+            cell["t"] = a.get("t", "n")
+            text.clear()
+        elif tag in ("v", "t"):
+            state["in"] = tag
+
+    def end(tag):
+        if tag in ("v", "t"):
+            state["in"] = None
+        elif tag == "c":
+            row[state["col"]] = _value(cell["t"], "".join(text), shared, name)
+        elif tag == "row" and row:
+            values = [""] * (max(row) + 1)
+            for i, v in row.items():
+                values[i] = v
+            done.append((state["row"], values))
+
+    def data(chunk):
+        if state["in"]:
+            text.append(chunk)
+
+    for _ in _parse(z, name, member, start, end, data):
+        yield from done
+        done.clear()
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _value(kind: str, text: str, shared: list[str], name: str):
+    if kind == "s":
+        try:
+            return shared[int(text)]
+        except (ValueError, IndexError):
+            raise InputError(f"{name}: XLSX 单元格引用了不存在的共享字符串 / a cell refers to a shared string that is not there") from None
+    if kind in ("inlineStr", "str", "e"):
+        return text
+    if kind == "b":
+        return text.strip() == "1"
+    if not text:
+        return ""
+    if _NUMBER.fullmatch(text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text

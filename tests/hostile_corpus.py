@@ -594,6 +594,7 @@ def cases() -> list[Case]:
         Case("oversized.txt", "garbage", "a 60 MB file (sparse)", lambda: None, "error", ["too large"], size=60 << 20),
         *__import__("tests.hostile_text", fromlist=["cases"]).cases(),
         *__import__("tests.hostile_settings", fromlist=["cases"]).cases(),
+        *__import__("tests.hostile_limits2", fromlist=["cases"]).cases(),
     ]
 
 

@@ -240,7 +240,7 @@ def test_tables_csv_parquet_xlsx_and_formula_safety(tmp_path):
     with open(tmp_path / "things.csv", encoding="utf-8-sig", newline="") as f:
         got = list(csv.reader(f))
     assert got[0] == ["text", "n", "x", "b"]
-    assert [g[0] for g in got[1:]] == ["'=HYPERLINK(\"http://example.invalid\",\"点我\")", "'+1", "'-cmd", "'@SUM(A1)", "正常文本 with\x01control"]
+    assert [g[0] for g in got[1:]] == ["'=HYPERLINK(\"http://example.invalid\",\"点我\")", "'+1", "'-cmd", "'@SUM(A1)", "正常文本 with\\x01control"]
     assert got[2][1:] == ["", "", ""]
     table = pq.read_table(tmp_path / "things.parquet")
     assert table.column("text").to_pylist()[0].startswith("=HYPERLINK")  # data kept as is

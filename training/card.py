@@ -42,7 +42,9 @@ def render_card(metrics: dict, directory: Path) -> str:
     """MODEL_CARD.md for the model saved in `directory` (its files' sha256
     close the card: the loader checks them)."""
     cv = metrics["cv"]
-    label, vague = cv["label"], cv["vague"]
+    # Too few rows to cross-validate leave the label scores empty: the card says so, as blanks.
+    label = {"calibration": {}, "per_label": {}, "confusion": {"labels": [], "matrix": []}, **cv["label"]}
+    vague = cv["vague"]
     labels = [str(name) for name in LABELS]
     return _environment().get_template("MODEL_CARD.md.j2").render(
         data=metrics["data"],

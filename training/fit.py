@@ -6,7 +6,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, save_model
+from nlp.classifier import (
+    CAUSE_PARAMS,
+    VAGUE_PARAMS,
+    CauseClassifier,
+    Model,
+    VagueClassifier,
+    model_hash,
+    pin_bundled_model,
+    save_model,
+)
+from nlp.classifier.store import BUNDLED_MODEL
 from nlp.features import split_context
 from training.card import render_card
 from training.data import TrainingData, weighted_rows
@@ -61,11 +71,17 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
     return Trained(model, metrics, {"label": seconds_label, "vague": seconds_vague})
 
 
-def save(trained: Trained, out: Path) -> None:
-    """model.json + weights.npz, metrics.json and MODEL_CARD.md in `out`."""
+def save(trained: Trained, out: Path) -> tuple[str, bool]:
+    """model.json + weights.npz, metrics.json and MODEL_CARD.md in `out`;
+    (the model's hash, whether it was pinned as the bundled model's: when
+    `out` is the bundled models/, nlp/data/bundled_model.sha256 is rewritten,
+    since juesuan refuses a bundled model whose hash is not the pinned one)."""
     save_model(trained.model, out)
     (out / "metrics.json").write_text(json.dumps(trained.metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(render_card(trained.metrics, out), encoding="utf-8")
+    if Path(out).resolve() == BUNDLED_MODEL.resolve():
+        return pin_bundled_model(), True
+    return model_hash(out), False
 
 
 def _params(head) -> dict:

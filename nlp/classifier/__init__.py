@@ -11,6 +11,8 @@ The package, lowest first:
 * `store` — a fitted `Model` saved as plain data (model.json + weights.npz,
   hashes in MODEL_CARD.md) and loaded back with its integrity checks,
   without scikit-learn and without executing anything from the files;
+  `model_hash` is a model directory's identity (the bundled one's is pinned
+  in nlp/data/bundled_model.sha256);
 * `labelled` — labelled rows read from CSV/JSONL/XLSX, and causes exported
   for people to label;
 * here — the public API: `classify`, `label_report`, `render_table` and the
@@ -43,6 +45,9 @@ from nlp.classifier.store import (
     _canonical,
     card_files,
     load_model,
+    model_hash,
+    pin_bundled_model,
+    pinned_hash,
     resolve_model_path,
     save_model,
 )
@@ -72,6 +77,9 @@ __all__ = [
     "export_rows",
     "label_report",
     "load_model",
+    "model_hash",
+    "pin_bundled_model",
+    "pinned_hash",
     "rank_for_labelling",
     "read_labelled",
     "render_table",

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from nlp.classifier.store import DEFAULT, load_model
 from nlp.errors import InputError
 from nlp.readers.text import decode
 from nlp.readers.zipguard import check_zip
-from nlp.sheets import Workbook, csv_cell, header_columns, unguarded
+from nlp.sheets import Workbook, csv_cell, header_columns, read_xlsx, unguarded
 
 _ALIASES = {
     "text": ("text", "cause", "原因", "文本"),
@@ -78,10 +79,20 @@ def read_labelled(paths, into: LabelledData | None = None) -> LabelledData:
     return data
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a labelled file of 100,000 causes is ~20 MB
+
+
 def _records(path: Path):
     name = str(path)
-    if not path.is_file():
-        raise InputError(f"{name}: no such file")
+    try:
+        info = path.stat()
+    except OSError:
+        raise InputError(f"{name}: 没有这个文件 / no such file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{name}: 不是普通文件（目录、管道或设备）/ not a regular file; refused")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"{name}: 文件过大（{info.st_size} 字节，上限 {MAX_FILE_BYTES // 2**20} MB）/ "
+                         "too large for a labelled-data file; refused")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         yield from _jsonl_records(path, name)
@@ -119,21 +130,8 @@ def _csv_rows(path: Path, name: str):
 
 
 def _xlsx_rows(path: Path, name: str):
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - a dependency
-        raise InputError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
-    check_zip(path, name, kind="zip/XLSX")  # bombs and ../ paths, before openpyxl opens it
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - zipfile/openpyxl raise many kinds for a damaged file
-        raise InputError(f"{name}: not a readable .xlsx file ({type(e).__name__})") from None
-    try:
-        ws = wb.worksheets[0]
-        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
-            yield n, ["" if v is None else v for v in row]
-    finally:
-        wb.close()
+    check_zip(path, name, kind="zip/XLSX")  # bombs and ../ paths, before the sheet is read
+    yield from read_xlsx(path, name)
 
 
 def _table_records(rows, name: str):

@@ -8,6 +8,12 @@ hashes, and rebuilds the estimators without importing scikit-learn and
 without executing anything from the files. A model that fails any check is
 refused with one line (`ModelError`); other library versions only warn
 (`ModelVersionWarning`).
+
+The bundled model's hash (`model_hash`) is pinned in the package
+(nlp/data/bundled_model.sha256, written by `python train.py` when it
+retrains models/): a bundled model that does not match is refused, since a
+forger can recompute the checksum and the card but not this package; a
+model directory of the user's own loads with a warning naming its hash.
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
 MAX_MODEL_BYTES = 64 * 1024 * 1024
 CARD_FILE = "MODEL_CARD.md"
+PINNED_FILE = Path(__file__).resolve().parents[1] / "data" / "bundled_model.sha256"
 # "- `weights.npz`: sha256 `<64 hex>`", one line per file of the model card.
 _CARD_HASH = re.compile(r"^- `(model\.json|weights\.npz)`: sha256 `([0-9a-f]{64})`", re.M)
 
@@ -51,7 +58,8 @@ class ModelError(InputError):
 
 
 class ModelVersionWarning(UserWarning):
-    """The model was trained with other library versions; it still loads."""
+    """The model loads, with something to say: it was trained with other
+    library versions, or it is not the bundled model (its hash is named)."""
 
 
 @dataclass
@@ -211,6 +219,56 @@ def resolve_model_path(model=DEFAULT) -> Path:
     return Path(model)
 
 
+def model_hash(model=DEFAULT) -> str:
+    """The identity of a model directory: "sha256:<hex>" of the sha256sum
+    listing of its two files, i.e. what
+    `cd models && sha256sum model.json weights.npz | sha256sum` prints.
+    Any change to either file changes it. `model`: DEFAULT, a directory, its
+    model.json, or a loaded `Model`. Raises `ModelError` (one line) when a
+    file cannot be read."""
+    if isinstance(model, Model):
+        model = model.path
+    path = resolve_model_path(model)
+    folder = path if path.is_dir() else path.parent
+    listing = []
+    for name in (MODEL_FILE, WEIGHTS_FILE):
+        try:
+            digest = _file_sha256(folder / name)
+        except OSError as e:
+            raise ModelError(f"{folder}: cannot read {name} ({e.strerror or type(e).__name__})") from None
+        listing.append(f"{digest}  {name}\n")
+    return "sha256:" + hashlib.sha256("".join(listing).encode("ascii")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pinned_hash() -> str:
+    """The hash of the bundled model this package was released with."""
+    return PINNED_FILE.read_text(encoding="ascii").split()[0]
+
+
+def pin_bundled_model() -> str:
+    """Pin the hash of the bundled models/ as it is now (`python train.py`
+    does this after retraining models/); returns it."""
+    digest = model_hash(BUNDLED_MODEL)
+    PINNED_FILE.write_text(
+        f"{digest}\n"
+        "# model_hash of the bundled models/ (nlp.classifier.model_hash; = `cd models && sha256sum model.json weights.npz | sha256sum`).\n"
+        "# `python train.py` rewrites this file when it retrains models/; a bundled model that does not match is refused.\n",
+        encoding="ascii")
+    return digest
+
+
+def _bundled_locations() -> set[Path]:
+    return {BUNDLED_MODEL.resolve(), (Path(sys.prefix) / "share" / "juesuan" / "models").resolve()}
+
+
 _CACHE: dict = {}
 
 
@@ -306,8 +364,23 @@ def _load(path: Path) -> Model:
         vague=heads.get("vague"),
         info={"trained_with": meta.get("trained_with", {}), **meta.get("info", {})},
         path=where,
-        warnings=_version_warnings(model_file, meta.get("trained_with") or {}),
+        warnings=_version_warnings(model_file, meta.get("trained_with") or {}) + _pin_warnings(where, model_file.parent),
     )
+
+
+def _pin_warnings(where: str, folder: Path) -> list[str]:
+    """Refuse a bundled model that is not the one pinned in the package;
+    warn, naming its hash, about a model of the user's own."""
+    digest, pinned = model_hash(folder), pinned_hash()
+    if digest == pinned:
+        return []
+    if folder.resolve() in _bundled_locations():
+        raise ModelError(
+            f"{where}: 附带的模型已被改动（{digest}，本版 juesuan 固定为 {pinned}），拒绝使用 / "
+            "the bundled model is not the one this juesuan was released with: restore models/, "
+            "or after `python train.py` keep the nlp/data/bundled_model.sha256 it writes"
+        )
+    return [f"{where}: 使用自己的模型 {digest}（不是附带的模型 / your own model, not the bundled one)"]
 
 
 def _check_card(where: str, model_file: Path, meta_bytes: bytes, weights: bytes) -> None:

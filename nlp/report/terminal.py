@@ -1,13 +1,19 @@
 """The terminal report: score, worst findings first with their evidence and
 location, then counts by rule and by cause label; and the rules, listed or
 explained (`juesuan rules`). Rich, plain without colour; the command line
-decides the colour and the width."""
+decides the colour and the width.
+
+Everything that comes from the report (its file name, the evidence quoted in
+findings) is shown as text, never obeyed: control characters become visible
+escapes (`nlp.sheets.visible`) and rich markup is escaped, so that an ESC[2J clears no
+screen, `[/]` crashes nothing and `[link=…]` makes no hyperlink."""
 from __future__ import annotations
 
 from collections import Counter
 
 from nlp.model import Report
 from nlp.score import worst_first
+from nlp.sheets import visible
 from nlp.vocabulary import label_zh
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -45,7 +51,7 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
     w = _WORDS[lang]
     console = _console(color, width)
     pages = w["pages"].format(report.pages) if report.pages else ""
-    console.print(f"[bold]{report.source}[/bold]{pages}")
+    console.print(f"[bold]{_safe(report.source)}[/bold]{pages}")
     n_causes = sum(len(e.causes) for e in report.explanations)
     console.print(w["counts"].format(len(report.explanations), n_causes, len(report.unexplained_changes), len(report.findings)))
     if report.score is not None:
@@ -63,7 +69,7 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
         table.add_column(w["finding"], ratio=1)
         shown = findings if limit is None else findings[:limit]
         for f in shown:
-            table.add_row(f"[{_SEVERITY_STYLE[f.severity]}]{f.code} {_rule_name(f.rule, lang)}[/]", _where(f.location, lang), f.text(lang))
+            table.add_row(f"[{_SEVERITY_STYLE[f.severity]}]{f.code} {_rule_name(f.rule, lang)}[/]", _where(f.location, lang), _safe(f.text(lang)))
         console.print(table)
         if len(shown) < len(findings):
             console.print(w["more"].format(len(findings) - len(shown)))
@@ -79,12 +85,19 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
     for i in range(max(len(rules), len(labels))):
         r = rules[i] if i < len(rules) else ("", "")
         lab = labels[i] if i < len(labels) else ("", "")
-        summary.add_row(r[0], str(r[1]), lab[0], str(lab[1]))
+        summary.add_row(r[0], str(r[1]), _safe(lab[0]), str(lab[1]))
     console.print(summary)
     low = sum(1 for e in report.explanations if "low_confidence" in e.flags)
     if low:
         console.print(w["low"].format(low))
     return console.export_text(styles=color)
+
+
+def _safe(text: str) -> str:
+    """Text from the report, for a rich markup string: shown as it is."""
+    from rich.markup import escape
+
+    return escape(visible(str(text)))
 
 
 def _rule_name(name: str, lang: str) -> str:

@@ -174,6 +174,22 @@ class MissingExplanation:
     flags: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HiddenText:
+    """Text in the input that a reader of the rendered report never sees: left
+    out of the text analysed, and reported (rule JS901).
+
+    `why` says what hides it: "display:none", "visibility:hidden", "hidden"
+    (the attribute), "opacity:0", "svg", "w:vanish", "Tr 3" (invisible render
+    mode), "white", "tiny" (under 1 pt), "off-page"."""
+
+    text: str
+    why: str
+    page: int | None = None  # 1-based, for paged input
+    where: str = ""  # a short pointer into the input: "<div>", "第 12 段"
+    at: int | None = None  # offset into its page's text as read, where it would have been
+
+
 @dataclass
 class Report:
     source: str
@@ -183,6 +199,10 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     score: float | None = None
     score_parts: dict | None = None
+    # What the reader skipped or could not read (one line each, Chinese first),
+    # and the text it found hidden: from `nlp.readers.Source`.
+    warnings: list[str] = field(default_factory=list)
+    hidden: list[HiddenText] = field(default_factory=list)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -228,6 +248,8 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "score": self.score,
             "score_parts": self.score_parts,
+            "warnings": self.warnings,
+            "hidden": [asdict(h) for h in self.hidden],
         }
 
 

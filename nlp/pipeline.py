@@ -107,6 +107,8 @@ def analyze_source(doc: Source) -> Report:
         explanations=explanations,
         missing=missing,
         repaired=repaired,
+        warnings=list(doc.warnings),
+        hidden=list(doc.hidden),
     )
 
 

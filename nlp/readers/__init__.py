@@ -7,9 +7,11 @@ GBK/GB18030 or UTF-16. Every failure is an `InputError` with one line.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from nlp.errors import InputError
+from nlp.model import HiddenText
 
 MAX_BYTES = 50 * 1024 * 1024  # a final-account report is a few MB at most
 MAX_CHARS = 10_000_000  # of text read from a file; a long report has ~500,000
@@ -21,11 +23,16 @@ class Source:
 
     `pages` holds one string per page; `paged` is False for formats that have
     no pages (text, HTML, DOCX), where `pages` has a single element.
+    `warnings` says, one line each, what the reader skipped or could not
+    read; `hidden` holds the text it left out because a reader of the
+    rendered report never sees it.
     """
 
     name: str
     pages: list[str]
     paged: bool
+    warnings: list[str] = field(default_factory=list)
+    hidden: list[HiddenText] = field(default_factory=list)
 
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
@@ -76,12 +83,19 @@ def _read_bytes(data: bytes, name: str) -> Source:
 
     text = decode(data, name)
     if _looks_like_html(text):
-        from nlp.readers.html import html_to_text
+        from nlp.readers.html import read_html
 
-        return Source(name, [html_to_text(text, name)], paged=False)
+        return read_html(text, name)
     return Source(name, [text], paged=False)
 
 
+# A page that starts with markup (after a BOM, an XML declaration, comments),
+# or names <html>/<body> in its first 64 KB (a long head of scripts or comments).
+_MARKUP_START = re.compile(r"\ufeff?\s*(?:<\?xml[^>]{0,200}>\s*|<!--.{0,4000}?-->\s*){0,20}"
+                           r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>/]", re.IGNORECASE | re.DOTALL)
+
+
 def _looks_like_html(text: str) -> bool:
-    head = text[:2048].lower()
-    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head) or "<p>" in head
+    head = text[:65536].lower()
+    return (bool(_MARKUP_START.match(text[:65536])) or "<html" in head or "<!doctype html" in head
+            or ("<body" in head and "</" in head) or "<p>" in head[:2048])

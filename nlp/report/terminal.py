@@ -21,7 +21,7 @@ _WORDS = {
         "more": "… 另有 {} 个问题（用 --all 或 --format json 查看全部）",
         "summary": "汇总", "rule": "规则", "count": "问题数", "label": "原因类别", "causes": "原因数",
         "unlabelled": "（未分类）", "low": "{} 条说明含低置信度的原因类别（flag low_confidence）",
-        "document": "全文", "page": "第{}页", "line": "第{}行",
+        "document": "全文", "page": "第{}页", "line": "第{}行", "warning": "注意：{}",
     },
     "en": {
         "pages": ", {} pages", "counts": "{} explanations, {} causes, {} changes without a reason, {} findings",
@@ -30,13 +30,14 @@ _WORDS = {
         "more": "… {} more (use --all, or --format json)",
         "summary": "Summary", "rule": "rule", "count": "findings", "label": "cause label", "causes": "causes",
         "unlabelled": "(unlabelled)", "low": "{} explanations have a cause labelled with low confidence (flag low_confidence)",
-        "document": "document", "page": "p.{}", "line": "line {}",
+        "document": "document", "page": "p.{}", "line": "line {}", "warning": "note: {}",
     },
 }
 
 
 def render(report: Report, limit: int | None = 25, color: bool = False, width: int = 120, lang: str = "zh") -> str:
     """The report for a terminal, in `lang` ("zh" or "en")."""
+    from rich.markup import escape
     from rich.table import Table
 
     w = _WORDS[lang]
@@ -47,6 +48,8 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
     console.print(w["counts"].format(len(report.explanations), n_causes, len(report.unexplained_changes), len(report.findings)))
     if report.score is not None:
         console.print(f"[bold]{w['score'].format(report.score)}[/bold]  " + _parts(report, lang))
+    for line in report.warnings:  # what the reader skipped; its words may quote the file
+        console.print(w["warning"].format(escape(line)), style="yellow")
 
     findings = worst_first(report.findings)
     if findings:

@@ -25,7 +25,9 @@ import zlib
 
 import nlp.readers as readers
 from nlp.errors import InputError
+from nlp.model import HiddenText
 from nlp.readers import Source
+from nlp.readers.pdf_hidden import hidden_objects, split_text
 
 _MIN_CHARS_PER_PAGE = 20  # below this on average the PDF has no text layer
 MAX_PAGES = 2_000  # a final-account report has 20 to 200
@@ -53,11 +55,20 @@ def read_pdf(data: bytes, name: str) -> Source:
         if count > MAX_PAGES:
             raise InputError(f"{name}: PDF has {count} pages (the limit is {MAX_PAGES}); refused")
         pages = []
+        hidden: list[HiddenText] = []
+        hidden_boxes: dict[int, list] = {}  # page index -> boxes of its hidden text, for the table reader
         chars = 0
         for i in range(count):
             page = pdf[i]
             textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            objects = hidden_objects(page)
+            if objects:
+                text, pieces = split_text(textpage, objects)
+                hidden += [HiddenText(" ".join(t.split()), why, page=i + 1, at=at) for at, why, t in pieces if t.strip()]
+                hidden_boxes[i] = [b for _, b in objects.values()]
+            else:
+                text = textpage.get_text_range()
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
             page.close()
             chars += len(text)
@@ -73,31 +84,55 @@ def read_pdf(data: bytes, name: str) -> Source:
     if sum(len(p.strip()) for p in pages) < _MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(f"{name}: PDF has no text layer (scanned images?); run OCR on it first")
     table_pages = [i for i, text in enumerate(pages) if "偏差原因" in text]
-    if table_pages:
-        pages = _with_tables(data, pages, table_pages)
-    return Source(name, pages, paged=True)
+    warnings = []
+    if table_pages and not _with_tables(data, pages, table_pages, hidden_boxes):
+        warnings.append(f"绩效自评表未能按表格读取（{len(table_pages)} 页），按正文读 tables read as plain text")
+    if hidden:
+        whys = "、".join(dict.fromkeys(h.why for h in hidden))
+        pages_with = len({h.page for h in hidden})
+        warnings.append(f"{pages_with} 页上有 {len(hidden)} 处读者看不到的文字（{whys}）未计入分析 hidden text left out")
+    return Source(name, pages, paged=True, warnings=warnings, hidden=hidden)
 
 
-def _with_tables(data: bytes, pages: list[str], indexes: list[int]) -> list[str]:
-    """Append the page's table rows as tab-separated lines after its text."""
+def _with_tables(data: bytes, pages: list[str], indexes: list[int], hidden: dict[int, list]) -> bool:
+    """Append the page's table rows as tab-separated lines after its text
+    (in place); False when pdfplumber could not read them. Each page is
+    closed once read: pdfplumber keeps every object of a page it has read
+    until then (a 2,000-page report grew past 2 GB)."""
     import io
 
     import pdfplumber
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i in indexes:
-                rows = []
-                for table in pdf.pages[i].extract_tables():
-                    for row in table:
-                        cells = [(c or "").replace("\n", "") for c in row]
-                        if any(cells):
-                            rows.append("\t".join(cells))
-                if rows:
-                    pages[i] = pages[i] + "\n" + "\n".join(rows) + "\n"
+        with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in indexes]) as pdf:
+            for i, page in zip(indexes, pdf.pages):
+                try:
+                    boxes = hidden.get(i)
+                    if boxes:  # what pdfium found hidden is left out of the cells too
+                        height = page.height
+                        page = page.filter(lambda o, boxes=boxes, height=height: not _in_boxes(o, boxes, height))
+                    rows = []
+                    for table in page.extract_tables():
+                        for row in table:
+                            cells = [(c or "").replace("\n", "") for c in row]
+                            if any(cells):
+                                rows.append("\t".join(cells))
+                    if rows:
+                        pages[i] = pages[i] + "\n" + "\n".join(rows) + "\n"
+                finally:
+                    page.close()
     except Exception:  # noqa: BLE001 - the plain text is still usable without tables
-        pass
-    return pages
+        return False
+    return True
+
+
+def _in_boxes(obj: dict, boxes: list, height: float) -> bool:
+    """A pdfplumber char whose centre is in one of pdfium's boxes (PDF space, y up)."""
+    if obj.get("object_type") != "char":
+        return False
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = height - (obj["top"] + obj["bottom"]) / 2
+    return any(left <= x <= right and bottom <= y <= top for left, bottom, right, top in boxes)
 
 
 def check_streams(data: bytes, name: str) -> int:

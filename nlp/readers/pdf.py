@@ -9,7 +9,8 @@ Hostile PDFs: pdfium decodes streams lazily, as pages are read, so a
 decompression bomb would only show once it has filled the memory. Before
 pdfium sees the file, `check_streams` inflates every Flate stream that text
 extraction may decode (all but images, which are never rendered here),
-counting and discarding the output, and refuses the file when one stream
+following its filter chain through ASCIIHex, ASCII85 and Flate steps
+([/AHx /Fl], [/Fl /Fl]), counting and discarding the output, and refuses the file when one stream
 inflates past `MAX_STREAM_BYTES`, or past `BOMB_RATIO` times its size once
 over 16 MB, or all of them together past `MAX_INFLATED_BYTES`. Then the
 page count (`MAX_PAGES`) and the characters read (`nlp.readers.MAX_CHARS`)
@@ -20,6 +21,7 @@ no action (links, launch, submit) of a PDF; nothing is fetched.
 """
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 
@@ -36,7 +38,12 @@ MAX_INFLATED_BYTES = 512 * 1024 * 1024  # all inflated streams together
 BOMB_RATIO = 1_000  # inflated/compressed, for streams over 16 MB inflated
 _RATIO_FROM = 16 * 1024 * 1024
 _STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
-_FLATE = re.compile(rb"/(?:FlateDecode|Fl)(?![A-Za-z])")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]{0,400}\]|/[A-Za-z0-9]+)")
+_NAME = re.compile(rb"/([A-Za-z0-9]+)")
+_FLATE = {b"FlateDecode", b"Fl"}
+_HEX = {b"ASCIIHexDecode", b"AHx"}
+_A85 = {b"ASCII85Decode", b"A85"}
+_SPACE = re.compile(rb"[\s\x00]+")
 _IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 
 
@@ -154,10 +161,11 @@ def check_streams(data: bytes, name: str) -> int:
         obj = head.rfind(b"obj")
         head = head[obj + 3 :] if obj >= 0 else head
         pos = previous_end = end + len(b"endstream")
-        if not _FLATE.search(head) or _IMAGE.search(head):
+        filters = _filters(head)
+        if not _FLATE & set(filters) or _IMAGE.search(head):
             continue
         compressed = end - m.end()
-        inflated = _inflated_size(data, m.end(), end, min(MAX_STREAM_BYTES, MAX_INFLATED_BYTES - total) + 1)
+        inflated = _decoded_size(data, m.end(), end, filters, min(MAX_STREAM_BYTES, MAX_INFLATED_BYTES - total) + 1)
         total += inflated
         if inflated > MAX_STREAM_BYTES:
             raise InputError(f"{name}: a PDF stream inflates past {MAX_STREAM_BYTES // 2**20} MB; refused as a possible decompression bomb")
@@ -169,31 +177,106 @@ def check_streams(data: bytes, name: str) -> int:
                 "refused as a possible decompression bomb")
 
 
-def _inflated_size(data: bytes, start: int, end: int, cap: int) -> int:
-    """Bytes that zlib makes of data[start:end], stopping once past `cap`;
-    what does not inflate (another filter, damage) counts as what it gave."""
-    d = zlib.decompressobj()
-    size = 0
+def _filters(head: bytes) -> list[bytes]:
+    """The names of a stream's /Filter, in the order they are undone."""
+    m = _FILTER.search(head)
+    return _NAME.findall(m.group(1)) if m else []
+
+
+def _decoded_size(data: bytes, start: int, end: int, filters: list[bytes], cap: int) -> int:
+    """The most bytes any Flate step of the stream's filter chain makes of
+    data[start:end] (the ASCII steps before and between undone on the way,
+    streamed), stopping once past `cap`. The chain is followed up to its last
+    Flate step or its first filter not undone here (LZW, RunLength, ...: left
+    to the time and memory budget); what does not decode (damage) counts as
+    what it gave."""
+    while filters and filters[-1] not in _FLATE:
+        filters = filters[:-1]
+    sizes: list[int] = []
+    chunks = _raw_chunks(data, start, end)
+    for name in filters:
+        if name in _FLATE:
+            sizes.append(0)
+            chunks = _inflate(chunks, sizes, len(sizes) - 1, cap)
+        elif name in _HEX:
+            chunks = _unhex(chunks)
+        elif name in _A85:
+            chunks = _un85(chunks)
+        else:
+            break
+    for _ in chunks:
+        if max(sizes, default=0) > cap:
+            break
+    return max(sizes, default=0)
+
+
+def _raw_chunks(data: bytes, start: int, end: int):
     view = memoryview(data)[start:end]
     step = 1 << 16
+    for i in range(0, len(view), step):
+        yield view[i : i + step]
+
+
+def _inflate(chunks, sizes: list[int], slot: int, cap: int):
+    """zlib's output of `chunks`, 1 MB at a time, its size kept in sizes[slot]."""
+    d = zlib.decompressobj()
     try:
-        for i in range(0, len(view), step):
-            chunk = view[i : i + step]
+        for chunk in chunks:
             while chunk:
                 out = d.decompress(chunk, 1 << 20)
-                size += len(out)
-                if size > cap:
-                    return size
+                sizes[slot] += len(out)
+                yield out
+                if sizes[slot] > cap or d.eof:
+                    return
                 chunk = d.unconsumed_tail
-                if d.eof:
-                    return size
         while not d.eof:  # output still buffered in the decompressor
             out = d.decompress(b"", 1 << 20)
             if not out:
-                break
-            size += len(out)
-            if size > cap:
-                return size
+                return
+            sizes[slot] += len(out)
+            yield out
+            if sizes[slot] > cap:
+                return
     except zlib.error:
-        pass
-    return size
+        return
+
+
+def _unhex(chunks):
+    """ASCIIHexDecode, streamed: whitespace skipped, '>' ends it."""
+    carry = b""
+    for chunk in chunks:
+        text = carry + _SPACE.sub(b"", bytes(chunk))
+        end = text.find(b">")
+        if end >= 0:
+            text = text[:end]
+        even = len(text) - len(text) % 2
+        try:
+            yield bytes.fromhex(text[:even].decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return
+        carry = text[even:]
+        if end >= 0:
+            break
+
+
+def _un85(chunks):
+    """ASCII85Decode, streamed: whitespace skipped, 'z' is four zeros, '~>' ends it."""
+    carry = b""
+    for chunk in chunks:
+        text = carry + _SPACE.sub(b"", bytes(chunk)).replace(b"z", b"!!!!!")
+        end = text.find(b"~>")
+        if end >= 0:
+            text = text[:end]
+        whole = len(text) - len(text) % 5
+        try:
+            yield base64.a85decode(text[:whole])
+        except ValueError:
+            return
+        carry = text[whole:]
+        if end >= 0:
+            break
+    if len(carry) > 1:
+        try:
+            yield base64.a85decode(carry + b"u" * (5 - len(carry)))[: len(carry) - 1]
+        except ValueError:
+            return

@@ -592,6 +592,7 @@ def cases() -> list[Case]:
         Case("empty.pdf", "garbage", "an empty file", lambda: b"", "error", ["empty"]),
         Case("whitespace.txt", "garbage", "spaces, tabs and ideographic spaces only", lambda: " \t\n\u3000 \n".encode() * 100, "error", ["empty"]),
         Case("oversized.txt", "garbage", "a 60 MB file (sparse)", lambda: None, "error", ["too large"], size=60 << 20),
+        *__import__("tests.hostile_readers", fromlist=["cases"]).cases(),
     ]
 
 

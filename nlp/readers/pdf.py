@@ -97,7 +97,7 @@ def read_pdf(data: bytes, name: str) -> Source:
     if hidden:
         whys = "、".join(dict.fromkeys(h.why for h in hidden))
         pages_with = len({h.page for h in hidden})
-        warnings.append(f"{pages_with} 页上有 {len(hidden)} 处读者看不到的文字（{whys}）未计入分析 hidden text left out")
+        warnings.append(f"{len(hidden)} 处隐藏文字（{whys}；在 {pages_with} 页上）未计入分析 hidden text left out")
     return Source(name, pages, paged=True, warnings=warnings, hidden=hidden)
 
 

@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import zlib
+from collections import defaultdict
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: the repository's tests package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.hostile_corpus import REPORT_LINES, Case, _cjk_font, _simple_pdf, docx_with
 
@@ -263,3 +273,47 @@ def cases() -> list[Case]:
     return out
 
 
+
+
+def measure() -> None:
+    """Each case through `juesuan score --format json` in its own process,
+    under /usr/bin/time: a table row per class (results, slowest time,
+    largest peak RSS, processes still running that name the file afterwards)."""
+    rows: dict[str, list] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as folder:
+        for case in cases():
+            path = Path(folder) / case.name
+            path.write_bytes(case.make())
+            done = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "nlp", "score", str(path),
+                                   "--format", "json", "--exit-zero"], capture_output=True)
+            *said, timing = done.stderr.decode("utf-8", "replace").rstrip("\n").split("\n")
+            said = [line for line in said if not line.startswith("Command exited with non-zero status")]  # /usr/bin/time's
+            seconds, kilobytes = (float(x) for x in timing.split())
+            if done.returncode == 2:
+                result = "clean error" if len(said) == 1 and "Traceback" not in said[0] else "UNCLEAN error"
+            else:
+                codes = {f["code"] for f in json.loads(done.stdout)["findings"]}
+                result = "finding" if "JS901" in codes else "analysed"
+            rows[case.cls].append((result, seconds, kilobytes / 1024, _running(str(path))))
+    print("class | cases | result | time (max s) | peak memory (max MB) | processes left")
+    for cls, found in rows.items():
+        results = ", ".join(f"{sum(1 for r, *_ in found if r == kind)} {kind}" for kind in dict.fromkeys(r for r, *_ in found))
+        print(f"{cls} | {len(found)} | {results} | {max(f[1] for f in found):.1f} | {max(f[2] for f in found):.0f} | "
+              f"{sum(f[3] for f in found)}")
+
+
+def _running(name: str) -> int:
+    """Processes whose command line names `name`."""
+    n = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    n += name.encode() in f.read()
+            except OSError:
+                pass
+    return n
+
+
+if __name__ == "__main__":
+    measure()

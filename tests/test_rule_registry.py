@@ -46,6 +46,7 @@ PUBLISHED = {
     "JS701": "template_leftover",
     "JS801": "copied_across_units",
     "JS802": "sticky_across_years",
+    "JS901": "hidden_text",
 }
 
 

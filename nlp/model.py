@@ -179,9 +179,11 @@ class HiddenText:
     """Text in the input that a reader of the rendered report never sees: left
     out of the text analysed, and reported (rule JS901).
 
-    `why` says what hides it: "display:none", "visibility:hidden", "hidden"
-    (the attribute), "opacity:0", "svg", "w:vanish", "Tr 3" (invisible render
-    mode), "white", "tiny" (under 1 pt), "off-page"."""
+    `why` says what hides it: HTML "display:none", "visibility:hidden",
+    "opacity:0", "hidden" (the attribute), "template", "svg"; DOCX "w:vanish";
+    PDF "Tr 3" / "Tr 7" (invisible render modes), "transparent", "background"
+    (the colour of what lies under it), "off-page"; DOCX and PDF "white";
+    all three "tiny" (under 1 pt)."""
 
     text: str
     why: str

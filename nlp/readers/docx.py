@@ -170,10 +170,10 @@ class _Reader:
         """A cell of a row of several as one line: its paragraphs run
         together, a nested table's cells separated by spaces."""
         inner = _Reader(self.styles, self.coloured_page)
-        inner.length = self.length
+        inner.length, inner.paragraphs = self.length, self.paragraphs
         inner.blocks(tc, shaded)
         self.hidden += inner.hidden
-        self.paragraphs += inner.paragraphs
+        self.paragraphs = inner.paragraphs
         self.deleted += inner.deleted
         self.images += inner.images
         self.embedded += inner.embedded

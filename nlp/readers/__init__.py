@@ -91,11 +91,20 @@ def _read_bytes(data: bytes, name: str) -> Source:
 
 # A page that starts with markup (after a BOM, an XML declaration, comments),
 # or names <html>/<body> in its first 64 KB (a long head of scripts or comments).
-_MARKUP_START = re.compile(r"\ufeff?\s*(?:<\?xml[^>]{0,200}>\s*|<!--.{0,4000}?-->\s*){0,20}"
-                           r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>/]", re.IGNORECASE | re.DOTALL)
+_FIRST_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>/]")
 
 
 def _looks_like_html(text: str) -> bool:
     head = text[:65536].lower()
-    return (bool(_MARKUP_START.match(text[:65536])) or "<html" in head or "<!doctype html" in head
+    return (_starts_with_markup(head) or "<html" in head or "<!doctype html" in head
             or ("<body" in head and "</" in head) or "<p>" in head[:2048])
+
+
+def _starts_with_markup(head: str) -> bool:
+    rest = head.lstrip("\ufeff \t\r\n")
+    while rest.startswith(("<?xml", "<!--")):
+        end = rest.find("?>" if rest.startswith("<?") else "-->")
+        if end < 0:
+            return False
+        rest = rest[end + 2 :].lstrip("> \t\r\n")
+    return bool(_FIRST_TAG.match(rest))

@@ -24,7 +24,6 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section"
 _DROPPED = "//script|//style|//noscript"
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _SIZE = re.compile(r"([\d.]+)\s*(px|pt|em|rem|%)?$")
-_CSS_RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][\w-]*)?((?:[.#][\w-]+)*)$")
 
 
@@ -70,7 +69,9 @@ def _hiding_selectors(root) -> dict[str, str]:
     found: dict[str, str] = {}
     for style in root.iter("style"):
         css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.DOTALL)
-        for selectors, body in _CSS_RULE.findall(css):
+        for block in css.split("}"):
+            selectors, _, body = block.rpartition("{")  # "@media print { .x { display:none" -> ".x ", "display:none"
+            selectors = selectors.rpartition("{")[2]
             why = _hiding_style(body)
             if why:
                 found.update((s.strip().lower(), why) for s in selectors.split(",") if _SIMPLE_SELECTOR.match(s.strip()))

@@ -22,6 +22,7 @@ _STROKED = {1, 5}  # render modes that only stroke the glyphs
 _NEAR = 24  # colour distance (sum over r, g, b) under which text and ground look the same
 _MAX_DEPTH = 8  # forms within forms
 _MAX_GROUND = 2_000  # painted boxes kept per page (the latest)
+_GROUND_MIN = 2.0  # points: a filled path narrower than this is a line, not a ground for text
 MIN_POINTS = 1.0
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -53,8 +54,8 @@ def _scan(R, count, get, matrix, depth, box, hidden, ground) -> None:
                 hidden[ctypes.cast(obj, ctypes.c_void_p).value] = (why, bounds)
         elif kind == R.FPDF_PAGEOBJ_IMAGE:
             ground.append((bounds, None))
-        elif kind == R.FPDF_PAGEOBJ_PATH:
-            fill = _path_fill(R, obj)
+        elif kind == R.FPDF_PAGEOBJ_PATH and min(bounds[2] - bounds[0], bounds[3] - bounds[1]) >= _GROUND_MIN:
+            fill = _path_fill(R, obj)  # (a thin one is a rule or a border: no text stands on it)
             if fill is not None:
                 ground.append((bounds, fill))
         elif kind == R.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:

@@ -174,6 +174,24 @@ class MissingExplanation:
     flags: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HiddenText:
+    """Text in the input that a reader of the rendered report never sees: left
+    out of the text analysed, and reported (rule JS901).
+
+    `why` says what hides it: HTML "display:none", "visibility:hidden",
+    "opacity:0", "hidden" (the attribute), "template", "svg"; DOCX "w:vanish";
+    PDF "Tr 3" / "Tr 7" (invisible render modes), "transparent", "background"
+    (the colour of what lies under it), "off-page"; DOCX and PDF "white";
+    all three "tiny" (under 1 pt)."""
+
+    text: str
+    why: str
+    page: int | None = None  # 1-based, for paged input
+    where: str = ""  # a short pointer into the input: "<div>", "第 12 段"
+    at: int | None = None  # offset into its page's text as read, where it would have been
+
+
 @dataclass
 class Report:
     source: str
@@ -183,8 +201,10 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     score: float | None = None  # None: not scored (see `status`)
     score_parts: dict | None = None
-    # What the reader could not read as it is, one line each (nlp.readers.Source).
+    # What the reader skipped or could not read (one line each, Chinese first),
+    # and the text it found hidden: from `nlp.readers.Source`.
     warnings: list[str] = field(default_factory=list)
+    hidden: list[HiddenText] = field(default_factory=list)
     settings: dict | None = None  # the settings that judged it: {"files", "sha256"} (nlp.config.Settings.applied)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
@@ -241,6 +261,7 @@ class Report:
             "score_parts": self.score_parts,
             "warnings": self.warnings,
             "settings": self.settings,
+            "hidden": [asdict(h) for h in self.hidden],
         }
 
 

@@ -109,6 +109,7 @@ def analyze_source(doc: Source) -> Report:
         missing=missing,
         repaired=repaired,
         warnings=list(doc.warnings),
+        hidden=list(doc.hidden),
     )
 
 

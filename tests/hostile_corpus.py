@@ -595,6 +595,7 @@ def cases() -> list[Case]:
         *__import__("tests.hostile_text", fromlist=["cases"]).cases(),
         *__import__("tests.hostile_settings", fromlist=["cases"]).cases(),
         *__import__("tests.hostile_limits2", fromlist=["cases"]).cases(),
+        *__import__("tests.hostile_readers", fromlist=["cases"]).cases(),
     ]
 
 

@@ -12,7 +12,9 @@ def test_every_rule_fires_on_the_example():
     report = analyze(EXAMPLE)
     fired = {f.code for f in report.findings}
     fired |= {code for f in report.findings for code in find_rule(f.code).supersedes}
-    assert {r.code for r in report_rules()} <= fired, sorted({r.code for r in report_rules()} - fired)
+    # Plain text cannot hide text: JS901 (hidden_text) fires on the HTML of its fixture, not on the example.
+    expected = {r.code for r in report_rules()} - {"JS901"}
+    assert expected <= fired, sorted(expected - fired)
     assert 0 < report.score < 100
 
 

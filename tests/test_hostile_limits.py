@@ -344,7 +344,7 @@ def test_html_walk_has_no_recursion_limit():
         el = etree.SubElement(el, "div")
     el.text = "主要原因是人员增加"
     out: list[str] = []
-    _walk(root, out)
+    _walk(root, out, [], {})
     assert "主要原因是人员增加" in "".join(out)
 
 

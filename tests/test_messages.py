@@ -33,7 +33,7 @@ def test_each_message_quotes_the_report(rule):
     report = analyze(str(path), settings=Settings())
     hits = [f for f in report.findings if f.code == rule.code]
     assert hits
-    said = _plain(report.text)
+    said = _plain(report.text + "".join(h.text for h in report.hidden))  # JS901 quotes what the reader left out
     for finding in hits:
         for message in _messages(finding):
             quotes = [q.rstrip("…") for q in QUOTED.findall(message)]

@@ -49,6 +49,7 @@ PUBLISHED = {
     "JS703": "doubled_punctuation",
     "JS801": "copied_across_units",
     "JS802": "sticky_across_years",
+    "JS901": "hidden_text",
 }
 
 

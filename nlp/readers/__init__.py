@@ -7,9 +7,11 @@ GBK/GB18030 or UTF-16. Every failure is an `InputError` with one line.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from nlp.errors import InputError
+from nlp.model import HiddenText
 
 MAX_BYTES = 50 * 1024 * 1024  # a final-account report is a few MB at most
 MAX_CHARS = 10_000_000  # of text read from a file; a long report has ~500,000
@@ -21,14 +23,16 @@ class Source:
 
     `pages` holds one string per page; `paged` is False for formats that have
     no pages (text, HTML, DOCX), where `pages` has a single element.
-    `warnings` says, one line each, what the reader could not read as it is
-    (bad bytes replaced, ...); the report carries them to every output.
+    `warnings` says, one line each, what the reader skipped or could not
+    read as it is (bad bytes replaced, ...); `hidden` holds the text it left
+    out because a reader of the rendered report never sees it.
     """
 
     name: str
     pages: list[str]
     paged: bool
     warnings: list[str] = field(default_factory=list)
+    hidden: list[HiddenText] = field(default_factory=list)
 
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
@@ -80,12 +84,30 @@ def _read_bytes(data: bytes, name: str) -> Source:
     text, replaced = decode_counted(data, name)
     warnings = [replaced_warning(name, replaced)] if replaced else []
     if _looks_like_html(text):
-        from nlp.readers.html import html_to_text
+        from nlp.readers.html import read_html
 
-        return Source(name, [html_to_text(text, name)], paged=False, warnings=warnings)
+        source = read_html(text, name)
+        source.warnings[:0] = warnings
+        return source
     return Source(name, [text], paged=False, warnings=warnings)
 
 
+# A page that starts with markup (after a BOM, an XML declaration, comments),
+# or names <html>/<body> in its first 64 KB (a long head of scripts or comments).
+_FIRST_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>/]")
+
+
 def _looks_like_html(text: str) -> bool:
-    head = text[:2048].lower()
-    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head) or "<p>" in head
+    head = text[:65536].lower()
+    return (_starts_with_markup(head) or "<html" in head or "<!doctype html" in head
+            or ("<body" in head and "</" in head) or "<p>" in head[:2048])
+
+
+def _starts_with_markup(head: str) -> bool:
+    rest = head.lstrip("\ufeff \t\r\n")
+    while rest.startswith(("<?xml", "<!--")):
+        end = rest.find("?>" if rest.startswith("<?") else "-->")
+        if end < 0:
+            return False
+        rest = rest[end + 2 :].lstrip("> \t\r\n")
+    return bool(_FIRST_TAG.match(rest))

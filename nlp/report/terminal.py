@@ -27,7 +27,7 @@ _WORDS = {
         "more": "… 另有 {} 个问题（用 --all 或 --format json 查看全部）",
         "summary": "汇总", "rule": "规则", "count": "问题数", "label": "原因类别", "causes": "原因数",
         "unlabelled": "（未分类）", "low": "{} 条说明含低置信度的原因类别（flag low_confidence）",
-        "document": "全文", "page": "第{}页", "line": "第{}行", "warning": "注意：",
+        "document": "全文", "page": "第{}页", "line": "第{}行", "warning": "注意：{}",
         "not_scored": "[bold]未评分[/bold]：{}",
     },
     "en": {
@@ -37,7 +37,7 @@ _WORDS = {
         "more": "… {} more (use --all, or --format json)",
         "summary": "Summary", "rule": "rule", "count": "findings", "label": "cause label", "causes": "causes",
         "unlabelled": "(unlabelled)", "low": "{} explanations have a cause labelled with low confidence (flag low_confidence)",
-        "document": "document", "page": "p.{}", "line": "line {}", "warning": "warning:",
+        "document": "document", "page": "p.{}", "line": "line {}", "warning": "note: {}",
         "not_scored": "[bold]not scored[/bold]: {}",
     },
 }
@@ -58,8 +58,8 @@ def render(report: Report, limit: int | None = 25, color: bool = False, width: i
         console.print(f"[bold]{w['score'].format(report.score)}[/bold]  " + _parts(report, lang))
     else:
         console.print(w["not_scored"].format(report.status.reason(lang)))
-    for warning in report.warnings:
-        console.print(f"[yellow]{w['warning']}[/yellow] {escape(warning)}")
+    for line in report.warnings:  # what the reader skipped; its words may quote the file
+        console.print(w["warning"].format(escape(line)), style="yellow")
 
     findings = worst_first(report.findings)
     if findings:

@@ -183,6 +183,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     score: float | None = None
     score_parts: dict | None = None
+    # The statements (决算报表) read from its tables: nlp.accounts.Statement
+    tables: list = field(default_factory=list)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -228,6 +230,7 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "score": self.score,
             "score_parts": self.score_parts,
+            "tables": [t.to_dict() for t in self.tables],
         }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from nlp.accounts import read_statements, text_tables
 from nlp.config import Settings, load_settings
 from nlp.explanations import find_explanations
 from nlp.model import Cause, Explanation, MissingExplanation, Report
@@ -107,6 +108,8 @@ def analyze_source(doc: Source) -> Report:
         explanations=explanations,
         missing=missing,
         repaired=repaired,
+        # a PDF's ruled tables; text, DOCX and HTML write theirs as tab-separated lines
+        tables=read_statements(doc.tables or text_tables(doc.pages[0] if not doc.paged else "")),
     )
 
 

@@ -7,7 +7,7 @@ GBK/GB18030 or UTF-16. Every failure is an `InputError` with one line.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.errors import InputError
 
@@ -26,6 +26,7 @@ class Source:
     name: str
     pages: list[str]
     paged: bool
+    tables: list = field(default_factory=list)  # nlp.accounts.raw.RawTable, the PDF's statement tables
 
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:

@@ -72,10 +72,13 @@ def read_pdf(data: bytes, name: str) -> Source:
         raise InputError(f"{name}: PDF has no pages")
     if sum(len(p.strip()) for p in pages) < _MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(f"{name}: PDF has no text layer (scanned images?); run OCR on it first")
+    from nlp.accounts.raw import pdf_tables
+
+    tables = pdf_tables(data, pages)
     table_pages = [i for i, text in enumerate(pages) if "偏差原因" in text]
     if table_pages:
         pages = _with_tables(data, pages, table_pages)
-    return Source(name, pages, paged=True)
+    return Source(name, pages, paged=True, tables=tables)
 
 
 def _with_tables(data: bytes, pages: list[str], indexes: list[int]) -> list[str]:

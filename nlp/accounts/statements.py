@@ -65,6 +65,18 @@ class Statement:
         rx = re.compile(pattern)
         return next((r for r in self.rows if (side is None or r.side == side) and rx.search(_flat(r.name))), None)
 
+    def cite(self, row: Row | None, column: str | None) -> tuple[str, str]:
+        """Where a cell is, in Chinese and English: the table, row, column, page."""
+        page = row.page if row is not None and row.page else (self.pages[0] if self.pages else None)
+        row_name = (row.name or row.code or f"第{row.row}行") if row is not None else ""
+        zh = self.title + (f"“{row_name}”行" if row_name else "") + (f"“{column}”列" if column else "")
+        en = f"the {self.title}" + (f", row “{row_name}”" if row_name else "") + (f", column “{column}”" if column else "")
+        if page:
+            zh, en = zh + f"（第{page}页）", en + f" (page {page})"
+        elif row is not None:
+            zh, en = zh + f"（表第{row.row}行）", en + f" (table row {row.row})"
+        return zh, en
+
     def to_dict(self) -> dict:
         return {
             "form": self.form, "title": self.title, "pages": self.pages, "columns": self.columns,

@@ -43,18 +43,16 @@ def squeeze(text: str) -> str:
 
 def form_of(caption: str) -> tuple[Form, str] | None:
     """The form whose title the caption holds, and the caption's line that
-    holds it (the title as written); None when no form's title is there."""
-    best = None
-    for line in caption.split("\n"):
-        flat = squeeze(line)
-        for form in FORMS:
-            for title in (form.title, *form.aliases):
-                if title in flat and (best is None or len(title) > best[0]):
-                    best = (len(title), form, line.strip())
-    if best is None:  # a title broken over lines
-        flat = squeeze(caption)
-        for form in FORMS:
-            for title in (form.title, *form.aliases):
-                if title in flat and (best is None or len(title) > best[0]):
-                    best = (len(title), form, form.title)
-    return (best[1], best[2]) if best else None
+    holds it (the title as written): the line nearest the table that holds
+    one, the longest title in it; None when no form's title is there."""
+    for line in reversed(caption.split("\n")):
+        best = _longest(squeeze(line))
+        if best is not None:
+            return best, line.strip()
+    best = _longest(squeeze(caption))  # a title broken over lines
+    return (best, best.title) if best else None
+
+
+def _longest(flat: str) -> Form | None:
+    found = [(len(t), f) for f in FORMS for t in (f.title, *f.aliases) if t in flat]
+    return max(found, key=lambda x: x[0])[1] if found else None

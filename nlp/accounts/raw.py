@@ -118,11 +118,12 @@ def text_tables(text: str) -> list[RawTable]:
                 start = n
             rows.append([" ".join(c.split()) for c in line.split("\t")])
             continue
+        if not line.strip():
+            continue  # HTML's rows come apart by blank lines
         if rows:
             found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
             rows, above = [], []
-        if line.strip():
-            above.append(line.strip())
+        above.append(line.strip())
     if rows:
         found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
     return found

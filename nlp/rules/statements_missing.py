@@ -49,9 +49,13 @@ class StatementsMissing(Rule):
 
 
 def _noted_empty(flat: str, form) -> bool:
-    """The form's title followed closely by an empty-table note."""
+    """The form's title, not inside a longer one's (支出决算表 in
+    政府性基金预算财政拨款收入支出决算表), followed closely by an empty-table note."""
+    longer = [t for f in FORMS if f is not form for t in (f.title, *f.aliases)]
     for title in (form.title, *form.aliases):
         for m in re.finditer(re.escape(title), flat):
-            if _EMPTY_NOTE.search(flat, m.end(), m.end() + 80):
+            inside = any(m.start() >= t.find(title) and flat.startswith(t, m.start() - t.find(title))
+                         for t in longer if title in t and t != title)
+            if not inside and _EMPTY_NOTE.search(flat, m.end(), m.end() + 80):
                 return True
     return False

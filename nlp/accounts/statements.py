@@ -19,6 +19,7 @@ _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\d*\.\d+$")
 _CODE = re.compile(r"^\d{2,7}$")
 _LEVELS = {"类", "款", "项"}
 _TOTAL = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合计)")
+_ITEM = re.compile(r"^[一二三四五六七八九十]+、")  # "一、一般公共预算财政拨款收入": a row, not a header
 _NIL = {"", "-", "—", "－", "/", "——"}
 
 
@@ -129,7 +130,7 @@ def _data_start(rows: list[list[str]]) -> int:
     """The first row that is not header: one with an amount or a code, else
     (an empty table) the first of the blank and total rows at the end."""
     for r, row in enumerate(rows):
-        if any(_is_amount(c) or _CODE.match(c) for c in row):
+        if any(_is_amount(c) or _CODE.match(c) or _ITEM.match(c) for c in row):
             return r
     r = len(rows)
     while r > 0 and all(not c or _TOTAL.match(_flat(c)) or c in _LEVELS for c in rows[r - 1]):

@@ -41,7 +41,7 @@ class NarrativeTotals(Rule):
             table_en = f"{stated.table_value:,.2f}" if stated.row is not None else "an empty table (0)"
             quoted = report.text[stated.start:stated.end].replace("\n", "")
             yield self.finding(
-                f"正文（{at_zh}）“{quoted}”与{cell_zh} {table} 不符，{stated.claim.label}相差 {abs(stated.value - stated.table_value):,.2f} 万元",
+                f"正文（{at_zh}）“{quoted}”与{cell_zh}所列 {table} 不符，{stated.claim.label}相差 {abs(stated.value - stated.table_value):,.2f} 万元",
                 f"the narrative ({at_en}) states “{quoted}” but {cell_en} holds {table_en}: "
                 f"{stated.claim.label} differs by {abs(stated.value - stated.table_value):,.2f} 万元",
                 [], location=where, signal=stated.claim.form,

@@ -16,7 +16,7 @@ CLEAN = "上海市普陀区财政局2024年度部门决算.pdf"
 PLANNING = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 SOCIAL = "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
 TEMPLATE = "附件2：部门决算模板.pdf"
-FIGURES_RULES = ("JS504", "JS505")
+FIGURES_RULES = ("JS504", "JS505", "JS506", "JS507")
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ class StatementsDisagree(Rule):
             right_zh, right_en = "与".join(c[0] for c in cited), " plus ".join(c[1] for c in cited)
             total = "之和" if len(cited) > 1 else ""
             yield self.finding(
-                f"{left_zh}为 {d.found:,.2f}，与{right_zh}{total} {d.expected:,.2f} 不符，相差 {abs(d.found - d.expected):,.2f} 万元",
+                f"{left_zh}为 {d.found:,.2f}，与{right_zh}{total}所列 {d.expected:,.2f} 不符，相差 {abs(d.found - d.expected):,.2f} 万元",
                 f"{left_en} is {d.found:,.2f} but {right_en} is {d.expected:,.2f}, a difference of {abs(d.found - d.expected):,.2f} 万元",
                 [], location=None, signal=d.left[0].form,
             )

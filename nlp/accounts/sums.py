@@ -112,16 +112,17 @@ def _three_public(statement: Statement) -> list[Mismatch]:
     out = []
     for row in statement.rows:
         for kind in ("预算", "决算"):
-            cols = [c for c in statement.columns if kind in c]
-            total = next((c for c in cols if "合计" in c), None)
-            trip = next((c for c in cols if "出国" in c), None)
-            car = next((c for c in cols if "小计" in c or ("公务用车购置及运行" in c)), None)
-            host = next((c for c in cols if "接待" in c), None)
+            # "公务用车购置及运行维护费/公务用车购置费/预算数": the item is the part before 预算数
+            item = {c: (c.split("/")[-2] if "/" in c else c) for c in statement.columns if kind in c.split("/")[-1]}
+            total = next((c for c, i in item.items() if "合计" in i), None)
+            trip = next((c for c, i in item.items() if "出国" in i), None)
+            car = next((c for c, i in item.items() if i == "小计" or "购置及运行" in i), None)
+            host = next((c for c, i in item.items() if "接待" in i), None)
             if total and trip and car and host:
                 out += _check(statement, row, total, [_v(row, trip), _v(row, car), _v(row, host)],
                               "因公出国（境）费、公务用车购置及运行维护费、公务接待费之和", "the sum of its three items")
-            buy = next((c for c in cols if "购置费" in c and "运行" not in c), None)
-            run = next((c for c in cols if "运行" in c and "购置及" not in c and c != car), None)
+            buy = next((c for c, i in item.items() if "购置费" in i and "及" not in i), None)
+            run = next((c for c, i in item.items() if "运行" in i and "购置" not in i), None)
             if car and buy and run:
                 out += _check(statement, row, car, [_v(row, buy), _v(row, run)], "公务用车购置费与运行维护费之和",
                               "the sum of car purchase and running")

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from nlp.accounts.ruled import caption, page_grids
 
-# A statement page carries its unit under the title; "第二部分…决算表" opens them.
-_STATEMENT_PAGE = re.compile(r"单位\s*[:：]\s*(?:万?元|千元)|决算(?:总)?表|“?三公”?经费")
+# A statement page carries its unit under the title; a page that opens a part
+# of the report ("第三部分 …情况说明") does not continue a statement.
+_UNIT = re.compile(r"单位\s*[:：]\s*(?:万?元|千元)")
+_PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+_RUNS_OVER = 2  # pages a statement may run over onto
 _CONTINUED_TOP = 0.2  # a continued table starts in the top fifth of its page
 _TITLE_LINE = re.compile(r"决算(?:总)?表|三公")
 
@@ -37,10 +40,17 @@ class RawTable:
 
 
 def statement_pages(texts: list[str]) -> list[int]:
-    """Indexes of pages that may hold statements: those with a statement
-    title or unit line, and the page after each (a table runs over)."""
-    found = {i for i, t in enumerate(texts) if _STATEMENT_PAGE.search(re.sub(r"\s+", "", t))}
-    return sorted(found | {i + 1 for i in found if i + 1 < len(texts)})
+    """Indexes of pages that may hold statements: those with a unit line
+    ("单位：万元"), and up to `_RUNS_OVER` pages after each (a table runs
+    over) until a page opens a new part."""
+    found = {i for i, t in enumerate(texts) if _UNIT.search(t)}
+    after = set()
+    for i in found:
+        for j in range(i + 1, min(i + 1 + _RUNS_OVER, len(texts))):
+            if j in found or _PART.match(texts[j]):
+                break
+            after.add(j)
+    return sorted(found | after)
 
 
 def pdf_tables(data: bytes, texts: list[str]) -> list[RawTable]:

@@ -25,6 +25,7 @@ def reports():
 
 
 # form: (row, side, column words), and per PDF (pages, the total); None: blank (an empty table)
+# (the 财政局 PDF's 财政拨款收入支出决算总表 runs onto page 14 with one empty row)
 TOTALS = {
     "summary": (("^总计$", 0, ()), {CLEAN: ([6, 7], 2995.39), PLANTED: ([7], 2995.39), PLANNING: ([7], 9859.38),
                                    SOCIAL: ([5], 307.82), TEMPLATE: ([5], None)}),
@@ -32,7 +33,7 @@ TOTALS = {
                                                 PLANNING: ([8, 9], 9746.50), SOCIAL: ([6, 7], 307.82), TEMPLATE: ([6], None)}),
     "expenditure": (("^合计$", None, ("本年支出合计",)), {CLEAN: ([10, 11], 2940.05), PLANNING: ([10, 11], 9759.38),
                                                      SOCIAL: ([8, 9], 307.82), TEMPLATE: ([7], None)}),
-    "appropriation_summary": (("^总计$", 0, ()), {CLEAN: ([12, 13], 2961.68), PLANTED: ([10, 11], 2961.68),
+    "appropriation_summary": (("^总计$", 0, ()), {CLEAN: ([12, 13, 14], 2961.68), PLANTED: ([10, 11], 2961.68),
                                                  PLANNING: ([12, 13], 9746.50), SOCIAL: ([10, 11], 307.82),
                                                  TEMPLATE: ([8, 9], None)}),
     "general_expenditure": (("^合计$", None, ("合计",)), {CLEAN: ([15], 2940.05), PLANTED: ([12], 2940.05),

@@ -85,7 +85,7 @@ def figures_findings(report):
 def test_the_planted_errors_are_found(reports):
     messages = [f.message for f in figures_findings(reports[PLANTED])]
     assert len(messages) == 3, messages
-    assert messages[0].startswith("缺少支出决算表")
+    assert messages[0].startswith("缺少支出决算表：报告公开了其余 8 张标准决算报表，“收入决算表”之后没有这一张")
     assert "“收入支出总计0万元”与收入支出决算总表“总计”行“收入/决算数”列（第7页）所列 2,995.39 不符" in messages[1] and "2,995.39" in messages[1]
     assert "0.95" in messages[2] and "三公" in messages[2] and "空表" in messages[2]
     located = figures_findings(reports[PLANTED])[1].location

@@ -68,15 +68,17 @@ def _hierarchy(statement: Statement) -> list[Mismatch]:
         if not children:
             continue
         for column in parent.values:
+            codes = "、".join(c.code for c in children[:4])
+            more = len(children) > 4
             out += _check(statement, parent, column, [_v(c, column) for c in children],
-                          f"下级科目（{'、'.join(c.code for c in children[:4])}{'等' if len(children) > 4 else ''}）之和",
-                          f"the sum of its {len(children)} sub-items")
+                          f"下级科目（{codes}{'等' if more else ''}）之和",
+                          f"the sum of its sub-items ({codes.replace('、', ', ')}{', …' if more else ''})")
     for total in (r for r in statement.rows if r.name in ("合计", "总计") and not r.code):
         classes = [r for r in coded if r.side == total.side and r.level == 1]
         if classes:
             for column in total.values:
                 out += _check(statement, total, column, [_v(c, column) for c in classes],
-                              "各类科目之和", f"the sum of its {len(classes)} classes")
+                              "各类科目之和", "the sum of its classes")
     return out
 
 

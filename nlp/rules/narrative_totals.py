@@ -39,7 +39,9 @@ class NarrativeTotals(Rule):
             cell_zh, cell_en = stated.statement.cite(stated.row, stated.column)
             table = f"{stated.table_value:,.2f}" if stated.row is not None else "空表（0）"
             table_en = f"{stated.table_value:,.2f}" if stated.row is not None else "an empty table (0)"
-            quoted = report.text[stated.start:stated.end].replace("\n", "")
+            start = stated.start + len(report.text[stated.start:stated.end]) - len(
+                report.text[stated.start:stated.end].lstrip("；;。，,：: \n"))
+            quoted = report.repaired.quote(start, stated.end) if report.repaired else report.text[start:stated.end]
             yield self.finding(
                 f"正文（{at_zh}）“{quoted}”与{cell_zh}所列 {table} 不符，{stated.claim.label}相差 {abs(stated.value - stated.table_value):,.2f} 万元",
                 f"the narrative ({at_en}) states “{quoted}” but {cell_en} holds {table_en}: "

@@ -6,7 +6,7 @@ from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
 # An empty statement may be left out if the report says so where it would stand.
-_EMPTY_NOTE = re.compile(r"本表为空表|故本表无数据|本表无数据|无[^。\n]{0,40}故[^。\n]{0,10}空表")
+_EMPTY_NOTE = re.compile(r"为空表|故本表无数据|本表无数据|无[^。\n]{0,40}故[^。\n]{0,10}空表")
 
 
 class StatementsMissing(Rule):
@@ -35,15 +35,19 @@ class StatementsMissing(Rule):
     def check(self, report, options):
         if not report.tables:
             return
-        present = {t.form for t in report.tables}
+        present = {t.form: t for t in report.tables}
         flat = squeeze(report.text)
-        for form in FORMS:
+        for n, form in enumerate(FORMS):
             if not form.required or form.key in present or _noted_empty(flat, form):
                 continue
+            # the statement it would follow (or precede), quoted as the report titles it
+            before = [present[f.key] for f in reversed(FORMS[:n]) if f.key in present]
+            near = before[0] if before else next(present[f.key] for f in FORMS[n + 1 :] if f.key in present)
+            where = "之后" if before else "之前"
             yield self.finding(
-                f"缺少{form.title}：报告公开了 {len(present)} 张标准决算报表，没有这一张，也没有空表说明",
-                f"the {form.title} is missing: the report publishes {len(present)} standard statements but not this one, "
-                "and no note says it is empty",
+                f"缺少{form.title}：报告公开了其余 {len(present)} 张标准决算报表，“{near.title}”{where}没有这一张，也没有空表说明",
+                f"the {form.title} is missing: the report publishes {len(present)} other standard statements, "
+                f"but not this one {'after' if where == '之后' else 'before'} “{near.title}”, and no note says it is empty",
                 [], location=None, signal=form.key,
             )
 

@@ -13,6 +13,10 @@ reader of unruled tables would start, before grouping words into rows and
 columns) and the grids read from pdfium's lines and characters
 (nlp.accounts.ruled, what the reader uses).
 
+A third compares the two spreadsheet readers on a generated workbook of the
+nine statements (60 rows each): python-calamine (what the reader uses) and
+openpyxl (read-only, cached values).
+
 Input: ../shared/real_pdfs (skipped when absent). Prints a table, exits 0.
 Run:  python bench/bench_statements.py
 """
@@ -68,6 +72,36 @@ def _finders(path) -> tuple[float, float, float, int]:
     return timings[0], timings[1], timings[2], len(pages)
 
 
+def _workbooks() -> tuple[float, float]:
+    """Seconds to read every cell of a generated workbook: calamine, openpyxl."""
+    import io
+
+    import openpyxl
+    import python_calamine
+
+    book = openpyxl.Workbook()
+    for n in range(9):
+        sheet = book.create_sheet(f"表{n + 1}")
+        sheet.append([f"表{n + 1} 决算表"])
+        for r in range(60):
+            sheet.append([f"{201 + r}", f"科目{r}", *[round(1000 + r * 1.37 + c, 2) for c in range(6)]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    timings = []
+    for read in (
+        lambda: [python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(s).to_python()
+                 for s in python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names],
+        lambda: [list(s.iter_rows(values_only=True))
+                 for s in openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets],
+    ):
+        start = time.perf_counter()
+        for _ in range(RUNS):
+            read()
+        timings.append((time.perf_counter() - start) / RUNS)
+    return timings[0], timings[1]
+
+
 def main() -> int:
     if not PDFS.exists():
         print("../shared/real_pdfs is not here; nothing to measure")
@@ -92,6 +126,10 @@ def main() -> int:
     for path in paths:
         tables, words, grids, count = _finders(path)
         print(f"{path.name[:28]:<32}{count:>6}{tables:>21.2f}{words:>9.2f}{grids:>16.2f}")
+    print()
+    calamine, openpyxl = _workbooks()
+    print(f"{'workbook of nine statements':<32}{'calamine s':>11}{'openpyxl s':>12}{'ratio':>7}")
+    print(f"{'(generated, 9 × 61 rows)':<32}{calamine:>11.3f}{openpyxl:>12.3f}{openpyxl / calamine:>7.1f}")
     return 0
 
 

@@ -113,3 +113,41 @@ def test_html_tables_are_read(tmp_path):
                     encoding="utf-8")
     (statement,) = analyze(str(path), model=None).tables
     assert statement.form == "summary" and statement.find("本年支出合计").values == {"决算数": 5.0}
+
+
+def _workbook(path, sheets):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows, merges in sheets:
+        sheet = book.create_sheet(title[:31])
+        for row in rows:
+            sheet.append(row)
+        for cells in merges:
+            sheet.merge_cells(cells)
+    book.save(str(path))
+
+
+def test_xlsx_statements_are_read_alone(tmp_path):
+    path = tmp_path / "statements.xlsx"
+    _workbook(path, [
+        ("表1", [["收入支出决算总表", None, None, None], ["单位：万元"], ["收入", None, "支出", None],
+                 ["项目", "决算数", "项目", "决算数"], ["一、一般公共预算财政拨款收入", 100.0, "一、一般公共服务支出", 100],
+                 ["本年收入合计", 100.0, "本年支出合计", 100.0], ["总计", 100.0, "总计", 100.0]], ["A1:D1", "A3:B3", "C3:D3"]),
+        ("国有资本经营预算", [["国有资本经营预算财政拨款收入支出决算表"], ["科目编码", "科目名称", "本年收入", "本年支出"],
+                      [None, "合计", None, None]], []),
+    ])
+    report = analyze(str(path), model=None)
+    summary, capital = report.tables
+    assert (summary.form, summary.title, summary.columns) == ("summary", "收入支出决算总表", ["收入/决算数", "支出/决算数"])
+    assert summary.find("^总计$", side=1).values == {"支出/决算数": 100.0}
+    assert capital.form == "state_capital" and capital.empty and capital.find("^合计$") is not None
+
+
+def test_a_workbook_that_is_not_one_is_refused(tmp_path):
+    from nlp.errors import InputError
+    from nlp.readers import read_bytes
+
+    with pytest.raises(InputError, match=r"spreadsheet|zip"):
+        read_bytes(b"PK\x03\x04" + b"xl/workbook.xml" + b"\x00" * 200, "broken.xlsx")

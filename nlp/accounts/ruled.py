@@ -45,9 +45,10 @@ def page_grids(page, textpage) -> tuple[list[Grid], list[tuple[float, float, str
     chars = _chars(textpage)
     if len(horizontal) < 2 or len(vertical) < 2:
         return [], chars
+    rows, columns = _lines_at(horizontal), _lines_at(vertical)
     grids = []
-    for ys in _tables(horizontal, vertical):
-        grid = _grid(ys, horizontal, vertical, chars)
+    for ys in _tables(rows, columns):
+        grid = _grid(ys, rows, columns, chars)
         if grid is not None:
             grids.append(grid)
     inside = [(g.bottom - _NEAR, g.top + _NEAR) for g in grids]
@@ -74,31 +75,37 @@ def _levels(values: list[float]) -> list[float]:
     return out
 
 
-def _tables(horizontal, vertical) -> list[list[float]]:
+def _lines_at(segments: list[tuple[float, float, float]]) -> dict[float, list[tuple[float, float]]]:
+    """The ruled lines: for each position (those within _NEAR taken as one),
+    the stretches its segments cover, pieces that touch merged into one."""
+    levels = _levels([s[0] for s in segments])
+    pieces: dict[float, list[tuple[float, float]]] = {level: [] for level in levels}
+    for pos, a, b in segments:
+        pieces[levels[bisect_right(levels, pos) - 1]].append((a, b))
+    lines = {}
+    for level, spans in pieces.items():
+        merged: list[list[float]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1] + _NEAR:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        lines[level] = [(a, b) for a, b in merged]
+    return lines
+
+
+def _tables(rows, columns) -> list[list[float]]:
     """The heights of each table's horizontal lines, top first: a table
     ends where no vertical line crosses from one height to the next (a
     line drawn in pieces, cell by cell, counts whole)."""
-    ys = _levels([h[0] for h in horizontal])[::-1]
-    columns = [_spans(vertical, x) for x in _levels([v[0] for v in vertical])]
+    ys = sorted(rows, reverse=True)
     groups = [[ys[0]]]
     for upper, lower in itertools.pairwise(ys):
-        if any(a <= lower + _NEAR and b >= upper - _NEAR for spans in columns for a, b in spans):
+        if any(a <= lower + _NEAR and b >= upper - _NEAR for spans in columns.values() for a, b in spans):
             groups[-1].append(lower)
         else:
             groups.append([lower])
     return [g for g in groups if len(g) >= 2]
-
-
-def _spans(segments: list[tuple[float, float, float]], at: float) -> list[tuple[float, float]]:
-    """The stretches covered by the segments on the line at `at`, merged."""
-    pieces = sorted((a, b) for pos, a, b in segments if abs(pos - at) <= _NEAR)
-    merged: list[list[float]] = []
-    for a, b in pieces:
-        if merged and a <= merged[-1][1] + _NEAR:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
 
 
 def _covers(spans, lo: float, hi: float) -> bool:
@@ -106,16 +113,15 @@ def _covers(spans, lo: float, hi: float) -> bool:
     return any(a - _NEAR <= mid <= b + _NEAR for a, b in spans)
 
 
-def _grid(ys: list[float], horizontal, vertical, chars) -> Grid | None:
+def _grid(ys: list[float], h_lines, v_lines, chars) -> Grid | None:
     top, bottom = ys[0], ys[-1]
-    inside = [v for v in vertical if v[2] >= bottom - _NEAR and v[1] <= top + _NEAR]
-    xs = _levels([v[0] for v in inside])
+    xs = sorted(x for x, spans in v_lines.items() if any(b >= bottom - _NEAR and a <= top + _NEAR for a, b in spans))
     if len(xs) < 2:
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
     # a border between two slots, or none: then one cell over both
-    v_spans = [_spans(inside, x) for x in xs]
-    h_spans = [_spans(horizontal, y) for y in ys]
+    v_spans = [v_lines[x] for x in xs]
+    h_spans = [h_lines[y] for y in ys]
     parent = list(range(rows * cols))
 
     def root(i: int) -> int:

@@ -67,10 +67,18 @@ def _read_bytes(data: bytes, name: str) -> Source:
         from nlp.readers.pdf import read_pdf
 
         return read_pdf(data, name)
+    if head.startswith(b"PK\x03\x04") and b"xl/workbook.xml" in data:
+        from nlp.readers.xlsx import read_workbook
+
+        return read_workbook(data, name)
     if head.startswith(b"PK\x03\x04"):
         from nlp.readers.docx import read_docx
 
         return read_docx(data, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data:
+        from nlp.readers.xlsx import read_workbook
+
+        return read_workbook(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx or PDF first")
     from nlp.readers.text import decode

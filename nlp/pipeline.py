@@ -38,6 +38,8 @@ def analyze(
     else:
         doc = read(source)
     report = analyze_source(doc)
+    if not report.tables and text is None and not isinstance(source, Source):
+        report.tables = statements_beside(source)
     if model is not None:
         from nlp.classifier import label_report
 
@@ -45,6 +47,24 @@ def analyze(
     near = None if text is not None or isinstance(source, Source) else source
     judge(report, settings or load_settings(near, rules=registry()))
     return report
+
+
+def statements_beside(path: str | os.PathLike) -> list:
+    """The statements of a workbook published beside the report, under the
+    same name (报告.pdf and 报告.xlsx or 报告.xls), when the report has none."""
+    from pathlib import Path
+
+    from nlp.errors import InputError
+
+    for suffix in (".xlsx", ".xls", ".XLSX", ".XLS"):
+        beside = Path(path).with_suffix(suffix)
+        if beside != Path(path) and beside.is_file():
+            try:
+                book = read(beside)
+            except InputError:
+                return []
+            return read_statements(book.tables or text_tables(book.pages[0] if not book.paged else ""))
+    return []
 
 
 def judge(report: Report, settings: Settings) -> None:

@@ -6,6 +6,7 @@ import pytest
 from nlp import analyze
 from nlp.accounts import BY_KEY, FORMS, amount, read_statements, text_tables
 from nlp.accounts.forms import form_of
+from nlp.config import Settings
 
 T = "\t"
 
@@ -151,3 +152,12 @@ def test_a_workbook_that_is_not_one_is_refused(tmp_path):
 
     with pytest.raises(InputError, match=r"spreadsheet|zip"):
         read_bytes(b"PK\x03\x04" + b"xl/workbook.xml" + b"\x00" * 200, "broken.xlsx")
+
+
+def test_a_workbook_beside_the_report_gives_its_statements(tmp_path):
+    (tmp_path / "某局.txt").write_text("某局2024年度部门决算\n本年收入合计90.00万元。\n", encoding="utf-8")
+    _workbook(tmp_path / "某局.xlsx", [("表1", [["收入支出决算总表"], ["收入", "决算数", "支出", "决算数"],
+                                             ["本年收入合计", 100.0, "本年支出合计", 100.0]], [])])
+    report = analyze(str(tmp_path / "某局.txt"), model=None, settings=Settings())
+    assert [t.form for t in report.tables] == ["summary"]
+    assert [f.code for f in report.findings if f.code == "JS505"] == ["JS505"]  # 90.00 in the text, 100.00 beside it

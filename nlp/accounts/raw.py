@@ -3,10 +3,10 @@ cell texts with the words above it (where the title is) and its page.
 
 A merged cell's text stands in every slot of the grid it covers, across and
 down, as python-docx gives a Word table: a column's header is then the cells
-above it, whatever spans it. Readers give them from a PDF (the lines
-and characters of the pages that hold statements, `nlp.accounts.ruled`: the
-reports' statements are ruled tables), and from text, DOCX and HTML, whose readers write a table row
-as a line of tab-separated cells (`text_tables`).
+above it, whatever spans it. They come from a PDF (the lines and characters
+of the pages that hold statements, `nlp.accounts.ruled`: the statements are
+ruled tables), and from text, DOCX, HTML and workbooks, whose readers write
+a table row as a line of tab-separated cells (`text_tables`).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _UNIT = re.compile(r"单位\s*[:：]\s*(?:万?元|千元)")
 _PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _RUNS_OVER = 2  # pages a statement may run over onto
 _CONTINUED_TOP = 0.2  # a continued table starts in the top fifth of its page
-_TITLE_LINE = re.compile(r"决算(?:总)?表|三公")
+_TITLE_LINE = re.compile(r"决算(?:总)?表|三公")  # an empty table under a title is still kept
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.accounts.forms import Form, form_of
+from nlp.accounts.forms import form_of
 from nlp.accounts.raw import RawTable
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\d*\.\d+$")
@@ -208,5 +208,3 @@ def _row(cells: list[str], side, s: int, page: int | None, number: int) -> Row |
 def form_by_key(statements: list[Statement], key: str) -> Statement | None:
     return next((s for s in statements if s.form == key), None)
 
-
-__all__ = ["Form", "Row", "Statement", "amount", "form_by_key", "read_statements"]

@@ -33,11 +33,8 @@ class Grid:
 def page_grids(page, textpage) -> tuple[list[Grid], list[tuple[float, float, str]]]:
     """The page's ruled tables, top to bottom, and its characters outside
     them as (y, x, char), for the caption above each."""
-    import pypdfium2.raw as pdfium_c
-
     horizontal, vertical = [], []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        x0, y0, x1, y1 = obj.get_bounds()
+    for x0, y0, x1, y1 in _path_bounds(page):
         if x1 - x0 <= _THIN < y1 - y0:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif y1 - y0 <= _THIN < x1 - x0:
@@ -53,6 +50,30 @@ def page_grids(page, textpage) -> tuple[list[Grid], list[tuple[float, float, str
             grids.append(grid)
     inside = [(g.bottom - _NEAR, g.top + _NEAR) for g in grids]
     return grids, [c for c in chars if not any(lo <= c[0] <= hi for lo, hi in inside)]
+
+
+def _path_bounds(page, depth: int = 3) -> list[tuple[float, float, float, float]]:
+    """The boxes of the page's paths, those inside form objects too, read
+    through pdfium's C API (its Python wrappers cost more than the reading)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = []
+    todo = [(pdfium_c.FPDFPage_CountObjects(page.raw), lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i), 0)]
+    while todo:
+        count, get, level = todo.pop()
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                    out.append((left.value, bottom.value, right.value, top.value))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < depth:
+                todo.append((pdfium_c.FPDFFormObj_CountObjects(obj),
+                             lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j), level + 1))
+    return out
 
 
 def _chars(textpage) -> list[tuple[float, float, str]]:

@@ -74,3 +74,11 @@ def test_two_statements_that_disagree(tmp_path):
     assert messages == ["一般公共预算财政拨款支出决算表“合计”行“基本支出”列（表第6行）为 80.00，与一般公共预算财政拨款基本支出决算表"
                         "“人员经费合计”行“决算数”列（表第4行）与一般公共预算财政拨款基本支出决算表“公用经费合计”行“决算数”列（表第4行）"
                         "之和所列 70.00 不符，相差 10.00 万元"]
+
+
+def test_an_item_named_by_its_codes_is_held_to_its_row(tmp_path):
+    text = report().replace("支出决算为80.00万元", "支出决算为82.00万元")
+    (finding,) = [f for f in findings(tmp_path, text, "JS505") if f.signal == "item"]
+    assert finding.message.startswith("正文（第13行）“一般公共服务支出（类）财政事务（款）行政运行（项）”决算数 82.00 万元"
+                                      "与一般公共预算财政拨款支出决算表“行政运行”行“合计”列（表第4行）所列 80.00 不符")
+    assert finding.targets == ["E2"] and finding.location.line == 13

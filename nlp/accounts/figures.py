@@ -84,3 +84,23 @@ def _column(statement: Statement, row: Row | None, claim: Claim) -> str | None:
     if not claim.column:
         return names[0] if names else None
     return next((n for n in names if all(w in n for w in claim.column)), None)
+
+
+_ITEM = re.compile(r"^(?P<kind>[^（(]+)[（(]类[）)](?P<section>[^（(]+)[（(]款[）)](?P<item>[^（(]+)[（(]项[）)]$")
+
+
+def item_row(statement: Statement, item: str) -> Row | None:
+    """The 项 row that an item named "一般公共服务支出（类）财政事务（款）
+    行政运行（项）" stands for: its 类, the 款 under it, the 项 under that,
+    each by name; None when the names do not lead to one."""
+    m = _ITEM.match(re.sub(r"\s+", "", item))
+    if m is None:
+        return None
+    code, row = "", None
+    for level, name in enumerate((m.group("kind"), m.group("section"), m.group("item")), 1):
+        row = next((r for r in statement.rows
+                    if r.level == level and r.code.startswith(code) and re.sub(r"\s+", "", r.name) == name), None)
+        if row is None:
+            return None
+        code = row.code
+    return row

@@ -161,3 +161,4 @@ def test_a_workbook_beside_the_report_gives_its_statements(tmp_path):
     report = analyze(str(tmp_path / "某局.txt"), model=None, settings=Settings())
     assert [t.form for t in report.tables] == ["summary"]
     assert [f.code for f in report.findings if f.code == "JS505"] == ["JS505"]  # 90.00 in the text, 100.00 beside it
+

@@ -18,6 +18,11 @@ from dataclasses import dataclass
 
 _THIN = 3.0  # a line is a path at most this thick
 _NEAR = 2.0  # points within which two lines are one
+# A statement page has a few hundred border segments and a grid of a few
+# hundred slots; far more is not a statement (a chart, a hostile page) and
+# is not read, so that no page costs more than a few milliseconds.
+MAX_SEGMENTS = 5_000
+MAX_SLOTS = 20_000
 
 
 @dataclass
@@ -40,7 +45,7 @@ def page_grids(page, textpage) -> tuple[list[Grid], list[tuple[float, float, str
         elif y1 - y0 <= _THIN < x1 - x0:
             horizontal.append(((y0 + y1) / 2, x0, x1))
     chars = _chars(textpage)
-    if len(horizontal) < 2 or len(vertical) < 2:
+    if len(horizontal) < 2 or len(vertical) < 2 or len(horizontal) + len(vertical) > MAX_SEGMENTS:
         return [], chars
     rows, columns = _lines_at(horizontal), _lines_at(vertical)
     grids = []
@@ -140,6 +145,8 @@ def _grid(ys: list[float], h_lines, v_lines, chars) -> Grid | None:
     if len(xs) < 2:
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
+    if rows * cols > MAX_SLOTS:
+        return None
     # a border between two slots, or none: then one cell over both
     v_spans = [v_lines[x] for x in xs]
     h_spans = [h_lines[y] for y in ys]

@@ -206,6 +206,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     hidden: list[HiddenText] = field(default_factory=list)
     settings: dict | None = None  # the settings that judged it: {"files", "sha256"} (nlp.config.Settings.applied)
+    # The statements (决算报表) read from its tables: nlp.accounts.Statement
+    tables: list = field(default_factory=list)
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
@@ -262,6 +264,7 @@ class Report:
             "warnings": self.warnings,
             "settings": self.settings,
             "hidden": [asdict(h) for h in self.hidden],
+            "tables": [t.to_dict() for t in self.tables],
         }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from nlp.accounts import read_statements, text_tables
 from nlp.config import Settings, load_settings
 from nlp.explanations import find_explanations
 from nlp.model import Cause, Explanation, MissingExplanation, Report
@@ -37,6 +38,8 @@ def analyze(
     else:
         doc = read(source)
     report = analyze_source(doc)
+    if not report.tables and text is None and not isinstance(source, Source):
+        report.tables = statements_beside(source)
     if model is not None:
         from nlp.classifier import label_report
 
@@ -44,6 +47,24 @@ def analyze(
     near = None if text is not None or isinstance(source, Source) else source
     judge(report, settings or load_settings(near, rules=registry()))
     return report
+
+
+def statements_beside(path: str | os.PathLike) -> list:
+    """The statements of a workbook published beside the report, under the
+    same name (报告.pdf and 报告.xlsx or 报告.xls), when the report has none."""
+    from pathlib import Path
+
+    from nlp.errors import InputError
+
+    for suffix in (".xlsx", ".xls", ".XLSX", ".XLS"):
+        beside = Path(path).with_suffix(suffix)
+        if beside != Path(path) and beside.is_file():
+            try:
+                book = read(beside)
+            except InputError:
+                return []
+            return read_statements(book.tables or text_tables(book.pages[0] if not book.paged else ""))
+    return []
 
 
 def judge(report: Report, settings: Settings) -> None:
@@ -110,6 +131,8 @@ def analyze_source(doc: Source) -> Report:
         repaired=repaired,
         warnings=list(doc.warnings),
         hidden=list(doc.hidden),
+        # a PDF's ruled tables; text, DOCX and HTML write theirs as tab-separated lines
+        tables=read_statements(doc.tables or text_tables(doc.pages[0] if not doc.paged else "")),
     )
 
 

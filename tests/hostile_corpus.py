@@ -524,7 +524,7 @@ def cases() -> list[Case]:
         Case("pdf_named.docx", "renamed", "a PDF named .docx", lambda: pdf, "ok", min_explanations=3),
         Case("html_named.pdf", "renamed", "an HTML page named .pdf", lambda: html.encode(), "ok", min_explanations=3),
         Case("text_named.docx", "renamed", "a UTF-8 text named .docx", lambda: REPORT_TEXT.encode(), "ok", min_explanations=3),
-        Case("spreadsheet_named.docx", "renamed", "an XLSX named .docx", xlsx_bytes, "error", ["not a word document"]),
+        Case("spreadsheet_named.docx", "renamed", "an XLSX named .docx: read as the workbook it is (issue 17)", xlsx_bytes, "ok"),
         Case("png_named.pdf", "renamed", "a PNG image named .pdf", lambda: _png(64, 64), "error", ["binary"]),
         Case("legacy_doc_named.docx", "renamed", "a legacy .doc named .docx", lambda: OLE + b"Microsoft Word" * 100, "error", ["legacy"]),
         Case("zip_of_reports_named.pdf", "renamed", "a zip of reports named .pdf", lambda: _zip([("a.pdf", pdf), ("b.docx", docx)]), "error", ["not a word document"]),

@@ -59,7 +59,13 @@ def test_readme_line_numbers(lines):
     assert at(208).startswith("8.XX单位")
     assert "36.50 元" in at(210) and "4.50 万元" in at(210)
     assert "截至 2023 年 12 月 31 日" in at(212)
-    assert len(lines) - 1 == 226
+    # the statements (第四部分, issue 17)
+    assert at(241) == "收入决算表" and at(246) == "财政拨款收入支出决算总表"
+    assert at(251).split("\t")[2:5] == ["九、卫生健康支出", "350.00", "305.00"]
+    assert at(259).endswith("2,789.56") and at(262).endswith("2,789.65")
+    assert at(269).split("\t")[2] == "2,981.40" and "2,918.40" in at(115)
+    assert "决算表为空表" in at(139)
+    assert len(lines) - 1 == 282
 
 
 def test_vague_and_specific_reasons_are_extracted(report):

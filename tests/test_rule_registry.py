@@ -44,6 +44,8 @@ PUBLISHED = {
     "JS502": "unit",
     "JS601": "contradiction",
     "JS503": "year_mismatch",
+    "JS504": "statements_missing",
+    "JS505": "narrative_totals",
     "JS701": "template_leftover",
     "JS702": "numbering",
     "JS703": "doubled_punctuation",

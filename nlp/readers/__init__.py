@@ -33,6 +33,7 @@ class Source:
     paged: bool
     warnings: list[str] = field(default_factory=list)
     hidden: list[HiddenText] = field(default_factory=list)
+    tables: list = field(default_factory=list)  # nlp.accounts.raw.RawTable, the PDF's statement tables
 
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
@@ -73,10 +74,18 @@ def _read_bytes(data: bytes, name: str) -> Source:
         from nlp.readers.pdf import read_pdf
 
         return read_pdf(data, name)
+    if head.startswith(b"PK\x03\x04") and b"xl/workbook.xml" in data:
+        from nlp.readers.xlsx import read_workbook
+
+        return read_workbook(data, name)
     if head.startswith(b"PK\x03\x04"):
         from nlp.readers.docx import read_docx
 
         return read_docx(data, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data:
+        from nlp.readers.xlsx import read_workbook
+
+        return read_workbook(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx or PDF first")
     from nlp.readers.text import decode_counted, replaced_warning

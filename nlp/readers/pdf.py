@@ -90,6 +90,9 @@ def read_pdf(data: bytes, name: str) -> Source:
         raise InputError(f"{name}: PDF has no pages")
     if sum(len(p.strip()) for p in pages) < _MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(f"{name}: PDF has no text layer (scanned images?); run OCR on it first")
+    from nlp.accounts.raw import pdf_tables
+
+    tables = pdf_tables(data, pages)
     table_pages = [i for i, text in enumerate(pages) if "偏差原因" in text]
     warnings = []
     if table_pages and not _with_tables(data, pages, table_pages, hidden_boxes):
@@ -98,7 +101,7 @@ def read_pdf(data: bytes, name: str) -> Source:
         whys = "、".join(dict.fromkeys(h.why for h in hidden))
         pages_with = len({h.page for h in hidden})
         warnings.append(f"{len(hidden)} 处隐藏文字（{whys}；在 {pages_with} 页上）未计入分析 hidden text left out")
-    return Source(name, pages, paged=True, warnings=warnings, hidden=hidden)
+    return Source(name, pages, paged=True, warnings=warnings, hidden=hidden, tables=tables)
 
 
 def _with_tables(data: bytes, pages: list[str], indexes: list[int], hidden: dict[int, list]) -> bool:

@@ -1,0 +1,106 @@
+"""Totals the narrative states, and where each stands in the statements.
+
+Each `Claim` is a wording of the narrative ("收入支出总计2995.39万元") and the
+cell of a statement that must hold the same figure (the 总计 row of the
+收入支出决算总表). The wordings are data: a maintainer adds one here. A
+wording is matched in the normalised text, the figure right after it
+("为", "是" or a colon between them at most), so that "收入支出总计减少
+56.95万元" (a change, not the total) is not read as a total.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.accounts.statements import Row, Statement, form_by_key
+
+_FIGURE = r"(?:为|是|[:：])?\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*万元"
+
+
+@dataclass(frozen=True)
+class Claim:
+    label: str  # what the narrative states, in its words
+    wording: str  # a regex for the words before the figure
+    form: str  # the statement's key
+    row: str  # a regex for the row's name
+    column: tuple[str, ...] = ()  # words of the column's header; () the side's first column
+    side: int | None = None
+
+
+CLAIMS = (
+    Claim("收入支出总计", r"(?<!财政拨款)收入支出总计", "summary", r"^总计$", side=0),
+    Claim("本年收入合计", r"本年收入合计", "summary", r"^本年收入合计", side=0),
+    Claim("本年支出合计", r"本年支出合计", "summary", r"^本年支出合计", side=1),
+    Claim("基本支出", r"本年支出合计[^。]{0,40}?其中[：:]\s*基本支出", "expenditure", r"^合计$", ("基本支出",)),
+    Claim("项目支出", r"本年支出合计[^。]{0,80}?[；;，,]\s*项目支出", "expenditure", r"^合计$", ("项目支出",)),
+    Claim("财政拨款收入支出总计", r"财政拨款收入支出总计", "appropriation_summary", r"^总计$", side=0),
+    Claim("一般公共预算财政拨款支出", r"(?<!相比，)一般公共预算财政拨款支出", "general_expenditure", r"^合计$", ("合计",)),
+    Claim("一般公共预算财政拨款基本支出", r"一般公共预算财政拨款基本支出", "general_expenditure", r"^合计$", ("基本支出",)),
+    Claim("人员经费", r"其中[：:]\s*人员经费", "basic_expenditure", r"^人员经费(?:合计)?$"),
+    Claim("公用经费", r"[；;。]\s*公用经费", "basic_expenditure", r"^公用经费(?:合计)?$"),
+    Claim("“三公”经费年初预算", r"“?三公”?经费财政拨款支出年初预算", "three_public", r"", ("合计", "预算")),
+    Claim("“三公”经费支出决算", r"“?三公”?经费财政拨款支出年初预算为[\d.,]+万元[，,]\s*支出决算", "three_public", r"", ("合计", "决算")),
+)
+
+
+@dataclass
+class Stated:
+    """A total the narrative states, and the statement's figure for it."""
+
+    claim: Claim
+    value: float  # as stated, 万元
+    start: int  # offsets of the stated words and figure in the text
+    end: int
+    statement: Statement
+    row: Row | None  # None: the statement is empty (no row at all)
+    column: str | None
+    table_value: float  # blank cells and an empty statement count 0
+
+    @property
+    def differs(self) -> bool:
+        return abs(self.value - self.table_value) > 0.01 + 1e-9
+
+
+def stated_totals(text: str, statements: list[Statement]) -> list[Stated]:
+    """Each total the narrative states whose statement the report has."""
+    found = []
+    for claim in CLAIMS:
+        statement = form_by_key(statements, claim.form)
+        if statement is None:
+            continue
+        for m in re.finditer(claim.wording + _FIGURE, text):
+            row = statement.find(claim.row, claim.side) if statement.rows else None
+            if row is None and not statement.empty:
+                continue  # the row is not there to compare with
+            column = _column(statement, row, claim)
+            cell = row.values.get(column) if row is not None and column else None
+            value = float(m.group("value").replace(",", ""))
+            found.append(Stated(claim, value, m.start(), m.end(), statement, row, column, cell or 0.0))
+    return found
+
+
+def _column(statement: Statement, row: Row | None, claim: Claim) -> str | None:
+    names = list(row.values) if row is not None else statement.columns
+    if not claim.column:
+        return names[0] if names else None
+    return next((n for n in names if all(w in n for w in claim.column)), None)
+
+
+_ITEM = re.compile(r"^(?P<kind>[^（(]+)[（(]类[）)](?P<section>[^（(]+)[（(]款[）)](?P<item>[^（(]+)[（(]项[）)]$")
+
+
+def item_row(statement: Statement, item: str) -> Row | None:
+    """The 项 row that an item named "一般公共服务支出（类）财政事务（款）
+    行政运行（项）" stands for: its 类, the 款 under it, the 项 under that,
+    each by name; None when the names do not lead to one."""
+    m = _ITEM.match(re.sub(r"\s+", "", item))
+    if m is None:
+        return None
+    code, row = "", None
+    for level, name in enumerate((m.group("kind"), m.group("section"), m.group("item")), 1):
+        row = next((r for r in statement.rows
+                    if r.level == level and r.code.startswith(code) and re.sub(r"\s+", "", r.name) == name), None)
+        if row is None:
+            return None
+        code = row.code
+    return row

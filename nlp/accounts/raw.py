@@ -1,0 +1,118 @@
+"""Tables as the reader finds them, before they are recognised: a grid of
+cell texts with the words above it (where the title is) and its page.
+
+A merged cell's text stands in every slot of the grid it covers, across and
+down, as python-docx gives a Word table: a column's header is then the cells
+above it, whatever spans it. They come from a PDF (the lines and characters
+of the pages that hold statements, `nlp.accounts.ruled`: the statements are
+ruled tables), and from text, DOCX, HTML and workbooks, whose readers write
+a table row as a line of tab-separated cells (`text_tables`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.accounts.ruled import caption, page_grids
+
+# A statement page carries its unit under the title; a page that opens a part
+# of the report ("第三部分 …情况说明") does not continue a statement.
+_UNIT = re.compile(r"单位\s*[:：]\s*(?:万?元|千元)")
+_PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+_RUNS_OVER = 2  # pages a statement may run over onto
+_CONTINUED_TOP = 0.2  # a continued table starts in the top fifth of its page
+_TITLE_LINE = re.compile(r"决算(?:总)?表|三公")  # an empty table under a title is still kept
+
+
+@dataclass
+class RawTable:
+    """A table as read: `rows` of cell texts (merged cells repeated), the
+    text above it since the page's top or the table before (`caption`, where
+    its title is), its page (1-based; None unpaged) and whether it starts at
+    the top of a page that follows a statement (`continued`: it may be the
+    rest of the table before, which has no title of its own)."""
+
+    rows: list[list[str]]
+    caption: str = ""
+    page: int | None = None
+    continued: bool = False
+    line: int | None = None  # 1-based line of the first row in unpaged text
+
+
+def statement_pages(texts: list[str]) -> list[int]:
+    """Indexes of pages that may hold statements: those with a unit line
+    ("单位：万元"), and up to `_RUNS_OVER` pages after each (a table runs
+    over) until a page opens a new part."""
+    found = {i for i, t in enumerate(texts) if _UNIT.search(t)}
+    after = set()
+    for i in found:
+        for j in range(i + 1, min(i + 1 + _RUNS_OVER, len(texts))):
+            if j in found or _PART.match(texts[j]):
+                break
+            after.add(j)
+    return sorted(found | after)
+
+
+def pdf_tables(data: bytes, texts: list[str]) -> list[RawTable]:
+    """The ruled tables of a PDF's statement pages (`texts`: each page's
+    text, to choose them without reading the others)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return []
+    try:
+        return _pdf_tables(pdf, statement_pages(texts))
+    except pdfium.PdfiumError:
+        return []  # the text is still read without the statements
+    finally:
+        pdf.close()
+
+
+def _pdf_tables(pdf, pages: list[int]) -> list[RawTable]:
+    found: list[RawTable] = []
+    previous = -2
+    for i in pages:
+        page = pdf[i]
+        textpage = page.get_textpage()
+        try:
+            grids, outside = page_grids(page, textpage)
+            height = page.get_height()
+        finally:
+            textpage.close()
+            page.close()
+        above = height
+        for n, grid in enumerate(grids):
+            words = caption(outside, grid.top, above).strip()
+            continued = n == 0 and previous == i - 1 and grid.top > (1 - _CONTINUED_TOP) * height and not words
+            if any(any(c for c in r) for r in grid.cells) or _TITLE_LINE.search(words) or continued:
+                found.append(RawTable(grid.cells, words, i + 1, continued))
+            above = grid.bottom
+        if found and found[-1].page == i + 1:
+            previous = i
+    return found
+
+
+def text_tables(text: str) -> list[RawTable]:
+    """Tables written as lines of tab-separated cells (text, DOCX, HTML),
+    each with the lines above it since the table before as its caption."""
+    found: list[RawTable] = []
+    above: list[str] = []
+    rows: list[list[str]] = []
+    start = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        if "\t" in line:
+            if not rows:
+                start = n
+            rows.append([" ".join(c.split()) for c in line.split("\t")])
+            continue
+        if not line.strip():
+            continue  # HTML's rows come apart by blank lines
+        if rows:
+            found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
+            rows, above = [], []
+        above.append(line.strip())
+    if rows:
+        found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
+    return found

@@ -1,0 +1,84 @@
+"""The figures rules on the statements (JS504–JS507), each on the invented
+report of tests/fixtures/rules/statements_report.py and its near misses."""
+import pytest
+
+from nlp import analyze
+from nlp.config import Settings
+from tests.fixtures.rules.statements_report import report
+
+
+def findings(tmp_path, text, code):
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    return [f for f in analyze(str(path), model=None, settings=Settings()).findings if f.code == code]
+
+
+def test_the_whole_report_passes_every_figures_rule(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(report(), encoding="utf-8")
+    result = analyze(str(path), model=None, settings=Settings())
+    assert len(result.tables) == 8  # the 政府性基金 table is its note
+    assert [f.message for f in result.findings if f.code in ("JS504", "JS505", "JS506", "JS507")] == []
+
+
+def test_a_missing_statement_is_named(tmp_path):
+    (finding,) = findings(tmp_path, report(leave_out=("three_public",)), "JS504")
+    assert finding.message.startswith("缺少财政拨款三公经费支出决算表") and finding.severity == "error"
+
+
+def test_a_missing_statement_with_its_empty_note_passes(tmp_path):
+    text = report(leave_out=("state_capital",)) + "国有资本经营预算财政拨款收入支出决算表\n本表为空表。\n"
+    assert findings(tmp_path, text, "JS504") == []
+
+
+def test_a_report_without_statements_is_not_judged(tmp_path):
+    assert findings(tmp_path, "某局2024年度部门决算\n本年支出合计100.00万元。\n", "JS504") == []
+
+
+def test_a_total_in_the_narrative_is_held_to_its_cell(tmp_path):
+    (finding,) = findings(tmp_path, report(total="0"), "JS505")
+    assert finding.message == ("正文（第5行）“收入支出总计0万元”与收入支出决算总表“总计”行“决算数”列（表第5行）所列 110.00 不符，"
+                               "收入支出总计相差 110.00 万元")
+    assert finding.location.line == 5
+
+
+@pytest.mark.parametrize("stated, fires", [("110.01", False), ("109.99", False), ("110.02", True), ("1,100.00", True)])
+def test_a_cent_is_rounding(tmp_path, stated, fires):
+    assert bool(findings(tmp_path, report(total=stated), "JS505")) is fires
+
+
+def test_a_budget_stated_for_an_emptied_table(tmp_path):
+    empty = "财政拨款“三公”经费支出决算表\n单位：万元\n" + "\t".join(["合计", "合计", "公务接待费", "公务接待费"]) + "\n" + \
+        "\t".join(["预算数", "决算数", "预算数", "决算数"]) + "\n" + "\t".join([""] * 4) + "\n"
+    text = report(leave_out=("three_public",)) + empty
+    messages = [f.message for f in findings(tmp_path, text, "JS505")]
+    assert len(messages) == 2 and "空表（0）" in messages[0] and "1.00" in messages[0]  # budget 1.00, actual 0.50
+
+
+def test_a_sum_that_fails_names_its_cell_and_parts(tmp_path):
+    text = report(change=("20106\t财政事务\t100.00\t100.00", "20106\t财政事务\t101.00\t100.00"))
+    messages = [f.message for f in findings(tmp_path, text, "JS506")]
+    assert messages[0].startswith("收入决算表“一般公共服务支出”行“本年收入合计”列（表第3行）为 100.00，而下级科目（20106）之和为 101.00")
+    assert any("“财政事务”行“本年收入合计”列" in m and "下级科目（2010601、2010607）之和为 100.00" in m for m in messages)
+
+
+def test_a_three_public_total_is_its_three_items(tmp_path):
+    text = report(change=("\n1.00\t0.50\t0.00\t0.00\t0.00\t0.00\t1.00\t0.50", "\n1.00\t0.50\t0.00\t0.00\t0.00\t0.00\t1.00\t0.40"))
+    (finding,) = findings(tmp_path, text, "JS506")
+    assert "“合计/决算数”列" in finding.message and "公务接待费之和为 0.40" in finding.message
+
+
+def test_two_statements_that_disagree(tmp_path):
+    text = report(change=("人员经费合计\t\t70.00", "人员经费合计\t\t60.00"))
+    messages = [f.message for f in findings(tmp_path, text, "JS507")]
+    assert messages == ["一般公共预算财政拨款支出决算表“合计”行“基本支出”列（表第6行）为 80.00，与一般公共预算财政拨款基本支出决算表"
+                        "“人员经费合计”行“决算数”列（表第4行）与一般公共预算财政拨款基本支出决算表“公用经费合计”行“决算数”列（表第4行）"
+                        "之和所列 70.00 不符，相差 10.00 万元"]
+
+
+def test_an_item_named_by_its_codes_is_held_to_its_row(tmp_path):
+    text = report().replace("支出决算为80.00万元", "支出决算为82.00万元")
+    (finding,) = [f for f in findings(tmp_path, text, "JS505") if f.signal == "item"]
+    assert finding.message.startswith("正文（第13行）“一般公共服务支出（类）财政事务（款）行政运行（项）”决算数 82.00 万元"
+                                      "与一般公共预算财政拨款支出决算表“行政运行”行“合计”列（表第4行）所列 80.00 不符")
+    assert finding.targets == ["E2"] and finding.location.line == 13

@@ -19,6 +19,7 @@ import csv
 import glob
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,26 @@ def _from_list(path: str) -> Iterator[str]:
         if not os.path.isabs(line) and not os.path.exists(line) and os.path.exists(os.path.join(here, line)):
             line = os.path.join(here, line)
         yield from _expand(line, listed=True)
+
+
+def shown(text: str) -> str:
+    """A path, or a message naming one, as the outputs write it: valid
+    Unicode, unchanged when it is. A file name that is not UTF-8 (GBK names
+    from a Windows zip) reaches Python surrogate-escaped (os.fsdecode); each
+    byte that does not decode is written \\xNN, so that the CSV, XLSX,
+    Parquet and HTML outputs can hold it; `name_bytes` gives the bytes back.
+    (The results store keeps the name itself, as JSON \\udcXX escapes.)"""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate not from a file name
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def name_bytes(text: str) -> bytes:
+    """The original bytes of a name that `shown` escaped: each \\xNN is
+    that byte. (A name that was UTF-8 is os.fsencode(text).)"""
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), text.encode("utf-8"))
 
 
 class Manifest:

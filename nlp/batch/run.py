@@ -141,7 +141,7 @@ def run_batch(
             docs, errors = run.outcomes()
 
             def render(worst):
-                return _render_pages(eng, out, worst, run.make_task)
+                return _render_pages(eng, out, [(sha, [run.real.get(p, p) for p in ps]) for sha, ps in worst], run.make_task)
 
             built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
     finally:
@@ -199,6 +199,7 @@ class _Run:
         self.seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
         self.read_errors: list = []  # ErrorRow: files that could not even be read
         self.redone = 0  # done before with another model: done again
+        self.real: dict[str, str] = {}  # a path as the outputs show it -> the path
 
     def tasks(self):
         """The files to analyse, read one at a time as the engine asks."""
@@ -249,16 +250,20 @@ class _Run:
         the store; a file with the same bytes as a failed one fails the same
         way."""
         from nlp.batch.build import DocRef, ErrorRow
+        from nlp.batch.inputs import shown
 
-        docs, errors = [], list(self.read_errors)
+        # Names as the tables write them (nlp.batch.inputs.shown); `real` maps them back.
+        errors = [ErrorRow(shown(e.path), e.error, shown(e.message), e.sha256) for e in self.read_errors]
+        docs = []
         for sha, ps in self.seen.items():
             entry = self.store.entry(sha)
             if entry is None:
                 continue
+            self.real.update((shown(p), p) for p in ps)
             if entry.ok:
-                docs.append(DocRef(sha, ps, entry))
+                docs.append(DocRef(sha, [shown(p) for p in ps], entry))
             else:
-                errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
+                errors.extend(ErrorRow(shown(p), entry.error, shown(_renamed(entry.message, entry.source, p)), sha) for p in ps)
         self.summary.failed = len(errors)
         return docs, errors
 
@@ -305,19 +310,15 @@ class _ReadError(InputError):
 
 
 def _read(path: str) -> bytes:
-    """The bytes of an input file, or an InputError (with .kind, the error
-    class for errors.csv) naming it."""
+    """The bytes of an input file (a regular file, at most MAX_BYTES: a FIFO
+    or a link to /dev/zero is refused before a byte is read), or an
+    InputError (with .kind, the error class for errors.csv) naming it."""
+    from nlp.readers import file_bytes
+
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise _ReadError(f"{path}: file too large ({size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB)", "InputError")
-        with open(path, "rb") as f:
-            return f.read()
-    except _ReadError:
-        raise
-    except OSError as e:
-        kind = "IsADirectoryError" if os.path.isdir(path) else type(e).__name__
-        raise _ReadError(f"{path}: cannot open ({e.strerror or e})", kind) from None
+        return file_bytes(path, MAX_BYTES)
+    except InputError as e:
+        raise _ReadError(str(e), getattr(e, "kind", "InputError")) from None
 
 
 def _preload_outputs() -> None:

@@ -129,7 +129,8 @@ def _analyse(task: Task) -> bytes:
     record = document_record(report, unit, year)
     record["sha256"] = task.sha256
     record["source"] = task.source
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    return line.encode("utf-8", "backslashreplace")  # a name that is not UTF-8: JSON \udcXX escapes, read back exactly
 
 
 def document_record(report, unit: str | None, year: int | None) -> dict:
@@ -208,9 +209,10 @@ def render_task(task: Task) -> Result:
 
 
 def _render(task: Task) -> bytes:
+    from nlp.batch.inputs import shown
     from nlp.pipeline import analyze
     from nlp.readers import read_bytes
     from nlp.report.html import render_html
 
-    report = analyze(read_bytes(task.data, task.source), settings=task.settings, model=task.model)
+    report = analyze(read_bytes(task.data, shown(task.source)), settings=task.settings, model=task.model)
     return render_html(report, lang=task.settings.lang if task.settings else "zh").encode("utf-8")

@@ -42,14 +42,12 @@ def add_parsers(commands) -> None:
 def run_classify(args) -> int:
     from nlp.classifier import classify, render_table
     from nlp.errors import InputError
+    from nlp.readers import file_bytes
     from nlp.readers.text import decode
 
     try:
-        if args.file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as f:
-                data = f.read()
+        # A regular file, bounded (a FIFO or a link to /dev/zero is refused at once).
+        data = sys.stdin.buffer.read() if args.file == "-" else file_bytes(args.file)
         lines = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
         causes = [_cause(line, n, args.file) for n, line in enumerate(lines, 1)]
         with model_warnings():
@@ -116,6 +114,7 @@ def _analyse_all(args, model) -> list:
     budget, as `score` does; a file that cannot be read or runs over its
     budget is one line on stderr and is left out (a bad settings file stops
     the command)."""
+    from nlp.batch.inputs import shown
     from nlp.config import SettingsError
     from nlp.errors import InputError
     from nlp.limits import AnalysisCrashed, BudgetExceeded, analyze_limited
@@ -124,11 +123,13 @@ def _analyse_all(args, model) -> list:
     for path in args.files:
         try:
             settings = settings_for(path)
-            reports.append(analyze_limited(path, budget=budget(args, settings), settings=settings, model=model))
+            report = analyze_limited(path, budget=budget(args, settings), settings=settings, model=model)
+            report.source = shown(report.source)  # a name that is not UTF-8: \xNN escapes (nlp.batch.inputs.shown)
+            reports.append(report)
         except SettingsError:
             raise
         except (BudgetExceeded, AnalysisCrashed) as e:  # the sandbox's line, as `score` prints it, says "skipped"
-            print(f"juesuan: warning: {e}", file=sys.stderr)
+            print(f"juesuan: warning: {shown(str(e))}", file=sys.stderr)
         except InputError as e:
-            print(f"juesuan: warning: {e} (skipped)", file=sys.stderr)
+            print(f"juesuan: warning: {shown(str(e))} (skipped)", file=sys.stderr)
     return reports

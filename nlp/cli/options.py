@@ -159,8 +159,10 @@ def split(value: str | None) -> list[str] | None:
 
 
 def fail(error) -> int:
-    """One line on stderr, exit code 2."""
-    print(f"juesuan: error: {error}", file=sys.stderr)
+    """One line on stderr, exit code 2 (a file name that is not UTF-8 with \\xNN escapes)."""
+    from nlp.batch.inputs import shown
+
+    print(f"juesuan: error: {shown(str(error))}", file=sys.stderr)
     return ERROR
 
 

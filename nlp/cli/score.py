@@ -112,8 +112,9 @@ def _score(path: str, args):
         limits = budget(args, settings)
         with model_warnings():
             report = analyze_limited(readable, budget=limits, settings=settings, model=model_choice(args))
-    if path == "-":
-        report.source = STDIN
+    from nlp.batch.inputs import shown
+
+    report.source = STDIN if path == "-" else shown(report.source)  # a name that is not UTF-8: \xNN escapes
     return report, settings.lang
 
 

@@ -12,6 +12,7 @@ dashboard.html are rebuilt from the store.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -82,6 +83,7 @@ def run_batch(
     max_memory: float | None = None,
     model="default",
     lang: str | None = None,
+    follow_symlinks: bool = False,
 ) -> BatchSummary:
     """Analyse every report in `inputs` (files, folders, globs, @lists) into
     the folder `out`. Raises `InputError` (one line) when nothing can be
@@ -95,23 +97,38 @@ def run_batch(
     it from there), or None to leave them unlabelled. `lang` ("zh" or "en";
     None: the settings' `lang`, else zh) is the language of the findings'
     messages in the tables, the dashboard and the report pages. The store remembers
-    which model made each result: --resume redoes those of another model."""
+    which model made each result: --resume redoes those of another model.
+    `follow_symlinks`: read links in the input folders that point out of
+    them (nlp.batch.inputs; by default they are rows of errors.csv).
+
+    Only regular files are read, at most MAX_BYTES each (a FIFO or a link to
+    /dev/zero is an error row at once). What cannot be written (the disk is
+    full, the folder is read-only) is an InputError naming the file, and no
+    `.part` file is left; what finished stays in the store for --resume."""
+    from nlp.batch.inputs import Manifest, iter_inputs
+
+    t0 = time.perf_counter()
+    _check_out(out, inputs)
+    paths = list(iter_inputs(inputs, exclude=[out], follow_symlinks=follow_symlinks))
+    if not paths:
+        raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
+    book = Manifest(manifest)
+    try:
+        return _run_batch(paths, out, book, t0, workers=workers, resume=resume, engine=engine, scheduler=scheduler,
+                          progress=progress, timeout=timeout, max_memory=max_memory, model=model, lang=lang)
+    except OSError as e:
+        raise _cannot_write(out, e) from None
+
+
+def _run_batch(paths, out, book, t0, *, workers, resume, engine, scheduler, progress, timeout, max_memory, model, lang) -> BatchSummary:
     from nlp.batch.build import build_outputs, write_summary
     from nlp.batch.engines import make_engine
-    from nlp.batch.inputs import Manifest, iter_inputs
     from nlp.batch.progress import make_progress
     from nlp.batch.store import Store
     from nlp.config import load_settings
     from nlp.limits import budget_from
     from nlp.rules import registry
 
-    t0 = time.perf_counter()
-    paths = list(iter_inputs(inputs, exclude=[out]))
-    if not paths:
-        raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
-    book = Manifest(manifest)
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
     run_settings = load_settings(None, rules=registry(), lang=lang)
@@ -144,6 +161,9 @@ def run_batch(
                 return _render_pages(eng, out, [(sha, [run.real.get(p, p) for p in ps]) for sha, ps in worst], run.make_task)
 
             built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
+    except BaseException:  # the disk is full, Ctrl-C: no half-written output stays (the store is kept)
+        _remove_parts(out)
+        raise
     finally:
         store.close()
     summary = run.summary
@@ -156,8 +176,51 @@ def run_batch(
     summary.out["summary.json"] = os.path.join(out, "summary.json")
     from dataclasses import asdict
 
-    write_summary(summary.out["summary.json"], asdict(summary))
+    try:
+        write_summary(summary.out["summary.json"], asdict(summary))
+    except OSError:
+        _remove_parts(out)
+        raise
     return summary
+
+
+def _check_out(out: str, inputs: list[str]) -> None:
+    """The results folder can be made and holds no input: InputError, before any work."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"无法写入 {out}：已存在且不是文件夹；{out}: exists and is not a folder")
+    top = os.path.realpath(out) + os.sep
+    for spec in inputs:
+        if not spec.startswith("@") and os.path.isfile(spec) and os.path.realpath(spec).startswith(top):
+            raise InputError(f"输入文件 {spec} 在结果文件夹 {out} 中，可能被覆盖：请换一个结果文件夹；"
+                             f"the input {spec} lies in the results folder {out}, where it could be overwritten: give another --out")
+
+
+def _cannot_write(out: str, e: OSError) -> InputError:
+    """One line for an output that could not be written."""
+    import errno
+
+    where = e.filename or out
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        zh = "磁盘已满"
+    elif e.errno == errno.EROFS:
+        zh = "只读文件系统"
+    else:
+        zh = "写入失败"
+    return InputError(f"无法写入 {where}：{zh}，结果未写完（已完成的分析保存在 {out}，腾出空间后加 --resume 继续）；"
+                      f"cannot write {where}: {e.strerror or e}; what finished is kept for --resume")
+
+
+def _remove_parts(out: str) -> None:
+    """The half-written outputs (name.part) of a run that stopped: gone."""
+    for folder in (out, os.path.join(out, "reports")):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 class _Tasks:
@@ -210,7 +273,12 @@ class _Run:
 
     def _task(self, path: str):
         from nlp.batch.build import ErrorRow
+        from nlp.batch.inputs import Refused
 
+        if isinstance(path, Refused):
+            self.read_errors.append(ErrorRow(path, "SymlinkRefused", path.reason))
+            self.bar.advance(failed=True)
+            return None
         try:
             data = _read(path)
             sha = hashlib.sha256(data).hexdigest()

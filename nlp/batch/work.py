@@ -65,8 +65,9 @@ def analyse_task(task: Task) -> Result:
     except InputError as e:
         # Over budget is worth trying again on --resume (with a larger
         # --timeout or --max-memory), and so is a model that could not be
-        # loaded here; a bad file would fail the same way.
-        final = not isinstance(e, (BudgetExceeded, ModelError))
+        # loaded here, or an analysis killed from outside (the OOM killer:
+        # nlp.limits.AnalysisCrashed.killed); a bad file would fail the same way.
+        final = not isinstance(e, (BudgetExceeded, ModelError)) and not getattr(e, "killed", False)
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=final, seconds=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)

@@ -9,6 +9,7 @@ from nlp.cli.options import (
     add_budget_options,
     add_model_options,
     budget,
+    check_not_input,
     check_writable,
     fail,
     model_choice,
@@ -89,6 +90,7 @@ def run_label_export(args) -> int:
     try:
         budget(args, None)  # a bad --timeout or --max-memory stops the command before any work
         check_writable(args.output)
+        check_not_input(args.output, args.files)
         with model_warnings():
             model = load_model(model_choice(args))
     except InputError as e:

@@ -23,6 +23,7 @@ from nlp.cli.options import (
     add_model_options,
     add_rule_options,
     budget,
+    check_not_input,
     check_selectors,
     check_writable,
     fail,
@@ -62,6 +63,7 @@ def run(args) -> int:
     try:
         _check_usage(args)
         check_writable(args.html)
+        check_not_input(args.html, args.files)
         check_selectors(args)
     except InputError as e:
         return fail(e)

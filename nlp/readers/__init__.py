@@ -50,7 +50,7 @@ def file_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise _kind(InputError(f"{name}: 无法打开；cannot open ({e.strerror or e})"), type(e).__name__) from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         st = os.fstat(fd)
         kind = stat.S_IFMT(st.st_mode)
         if kind == stat.S_IFDIR:
@@ -58,7 +58,10 @@ def file_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
         if kind != stat.S_IFREG:
             zh, en = _KINDS.get(kind, ("特殊文件", "a special file"))
             raise _kind(InputError(f"{name}: 不是普通文件（{zh}），不读取；not a regular file ({en})"), "NotARegularFile")
-        data = f.read(limit + 1) if st.st_size <= limit else b""
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1) if st.st_size <= limit else b""
+    finally:
+        os.close(fd)
     if st.st_size > limit or len(data) > limit:  # a file that grew while it was read is as large as that
         size = max(st.st_size, len(data)) / 2**20
         raise InputError(f"{name}: 文件过大（{size:.1f} MB，上限 {limit / 2**20:.0f} MB）；"

@@ -229,7 +229,7 @@ def batch_run(corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile_batch")
     # Named one by one in a list: a folder walk would skip .bin, .dat, .elf.
     listing = out.parent / "hostile_inputs.txt"
-    listing.write_text("\n".join([str(p) for p, _ in written] + [str(folder / "good_report.txt"), str(folder / "good_example.txt")]), encoding="utf-8")
+    listing.write_text("\n".join([str(p) for p, _ in written] + [str(folder / "good_report.txt"), str(folder / "good_example.txt")]), encoding="utf-8", errors="surrogateescape")
     t0 = time.perf_counter()
     summary = run_batch(["@" + str(listing)], str(out), workers=2, progress=False, timeout=SECONDS, max_memory=MEGABYTES)
     return out, summary, time.perf_counter() - t0

@@ -121,7 +121,7 @@ def _from_list(path: str, follow: bool = False, lists: tuple[str, ...] = ()) -> 
     if key in lists:
         raise InputError(f"@{path}: 文件列表包含了自身（循环引用）；the file list includes itself (a cycle of @lists)")
     try:
-        with open(path, encoding="utf-8-sig") as f:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:  # names that are not UTF-8 stay the bytes they are
             lines = f.read().splitlines()
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read the file list ({getattr(e, 'strerror', None) or e})") from None

@@ -163,9 +163,10 @@ def _run_batch(paths, out, book, t0, *, workers, resume, engine, scheduler, prog
             built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
     except BaseException:  # the disk is full, Ctrl-C: no half-written output stays (the store is kept)
         _remove_parts(out)
+        with contextlib.suppress(OSError):  # the first error is the one to tell
+            store.close()
         raise
-    finally:
-        store.close()
+    store.close()
     summary = run.summary
     summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
     summary.corpus = built.corpus

@@ -43,12 +43,14 @@ def add_parsers(commands) -> None:
 def run_classify(args) -> int:
     from nlp.classifier import classify, render_table
     from nlp.errors import InputError
-    from nlp.readers import file_bytes
+    from nlp.readers import MAX_BYTES, file_bytes
     from nlp.readers.text import decode
 
     try:
-        # A regular file, bounded (a FIFO or a link to /dev/zero is refused at once).
-        data = sys.stdin.buffer.read() if args.file == "-" else file_bytes(args.file)
+        # A regular file, bounded (a FIFO or a link to /dev/zero is refused at once); stdin bounded too.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1) if args.file == "-" else file_bytes(args.file)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"<stdin>: 输入过大（上限 {MAX_BYTES >> 20} MB）；too large (the limit is {MAX_BYTES >> 20} MB)")
         lines = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
         causes = [_cause(line, n, args.file) for n, line in enumerate(lines, 1)]
         with model_warnings():

@@ -129,11 +129,12 @@ def _readable(path: str):
         yield path, path
         return
     from nlp.errors import InputError
+    from nlp.readers import MAX_BYTES
 
     with tempfile.TemporaryDirectory(prefix="juesuan-") as folder:
         saved = os.path.join(folder, "stdin")
         with open(saved, "wb") as f:
-            f.write(sys.stdin.buffer.read())
+            f.write(sys.stdin.buffer.read(MAX_BYTES + 1))  # bounded (< /dev/zero): one byte over is refused as too large
         try:
             yield saved, None
         except InputError as e:

@@ -29,7 +29,6 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from nlp.errors import InputError
 from nlp.sheets import header_columns
@@ -120,11 +119,12 @@ def _from_list(path: str, follow: bool = False, lists: tuple[str, ...] = ()) -> 
     key = os.path.realpath(path)
     if key in lists:
         raise InputError(f"@{path}: 文件列表包含了自身（循环引用）；the file list includes itself (a cycle of @lists)")
-    try:
-        with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:  # names that are not UTF-8 stay the bytes they are
-            lines = f.read().splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read the file list ({getattr(e, 'strerror', None) or e})") from None
+    from nlp.readers import file_bytes
+
+    try:  # a regular file, bounded; names that are not UTF-8 stay the bytes they are
+        lines = file_bytes(path).decode("utf-8", "surrogateescape").removeprefix("\ufeff").splitlines()
+    except InputError as e:
+        raise InputError(f"{path}: cannot read the file list ({str(e).removeprefix(path + ': ')})") from None
     here = os.path.dirname(path)
     for line in lines:
         line = line.strip()
@@ -186,11 +186,12 @@ class Manifest:
 
     def _load(self, path: str) -> None:
         from nlp.batch.identity import clean_unit
+        from nlp.readers import file_bytes
 
         try:
-            data = Path(path).read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+            data = file_bytes(path)
+        except InputError as e:
+            raise InputError(f"{path}: cannot read the manifest ({str(e).removeprefix(path + ': ')})") from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:

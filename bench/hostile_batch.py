@@ -46,8 +46,8 @@ def timed(*args) -> tuple[int, float, int, str]:
     return int(rc), float(seconds), int(kb) // 1024, last.decode("utf-8", "replace")[:90]
 
 
-def row(cls: str, cases: str, result: str, seconds: float, mb: int, left: str = "–") -> None:
-    print(f"| {cls} | {cases} | {result} | {seconds:.1f} s | {mb} MB | {left} |")
+def row(cls: str, cases: str, result: str, seconds: float, mb: int | None, left: str = "–") -> None:
+    print(f"| {cls} | {cases} | {result} | {seconds:.1f} s | {'–' if mb is None else f'{mb} MB'} | {left} |")
 
 
 def killed_run(tmp: Path, sig: int, command: list[str]) -> tuple[int, float, int]:
@@ -103,11 +103,11 @@ def main() -> None:
         reports(folder, 10)
         for sig, what in ((signal.SIGKILL, "kill -9"), (signal.SIGTERM, "SIGTERM")):
             before, s, left = killed_run(tmp, sig, ["batch", str(folder), "-o", str(tmp / f"o_{what}"), "--no-progress", "-j", "2"])
-            row("signals", f"batch of 10, {what} of the client mid-run", f"{before} processes before", s, 0, str(left))
+            row("signals", f"batch of 10, {what} of the client mid-run", f"{before} processes before", s, None, str(left))
         big = tmp / "big.txt"
         big.write_text(text * 120, encoding="utf-8")
         before, s, left = killed_run(tmp, signal.SIGKILL, ["score", str(big), "--no-model"])
-        row("signals", "score, kill -9 mid-analysis", f"{before} processes before", s, 0, str(left))
+        row("signals", "score, kill -9 mid-analysis", f"{before} processes before", s, None, str(left))
         # a sandbox child killed from outside (the OOM killer): retried on --resume
         one = tmp / "one"
         one.mkdir()
@@ -127,7 +127,7 @@ def main() -> None:
             os.kill(pid, signal.SIGKILL)
         proc.wait(120)
         errors = (tmp / "o3" / "errors.csv").read_text(encoding="utf-8-sig").count("killed from outside")
-        row("signals", "sandbox child SIGKILLed from outside", f"{errors} AnalysisCrashed row, not final", time.perf_counter() - t0, 0,
+        row("signals", "sandbox child SIGKILLed from outside", f"{errors} AnalysisCrashed row, not final", time.perf_counter() - t0, None,
             str(processes_left(proc.pid)))
         rc, s, mb, _ = timed("batch", one, "-o", tmp / "o3", "--no-progress", "-j", "1", "--no-model", "--resume")
         row("signals", "… then --resume", f"analysed (exit {rc}), errors.csv empty: "

@@ -58,6 +58,7 @@ class Case:
     words: list[str] = field(default_factory=list)  # the error message contains each (lower case)
     min_explanations: int = 0  # an "ok" result must find at least this many
     size: int | None = None  # a sparse file of this size instead of make()'s bytes
+    place: Callable[[Path], None] | None = None  # makes the path itself (a FIFO, a link) instead of make()'s bytes
 
 
 # ------------------------------------------------------------------ builders
@@ -496,6 +497,8 @@ KB = 1024
 
 
 def cases() -> list[Case]:
+    from tests import hostile_batch  # imports Case from here
+
     rng = random.Random(11)
     pdf = report_pdf(3)
     docx = report_docx()
@@ -596,6 +599,7 @@ def cases() -> list[Case]:
         *__import__("tests.hostile_settings", fromlist=["cases"]).cases(),
         *__import__("tests.hostile_limits2", fromlist=["cases"]).cases(),
         *__import__("tests.hostile_readers", fromlist=["cases"]).cases(),
+        *hostile_batch.cases(),
     ]
 
 
@@ -607,7 +611,9 @@ def write_corpus(folder: str | os.PathLike) -> list[tuple[Path, Case]]:
     out = []
     for case in cases():
         path = folder / case.name
-        if case.size is not None:
+        if case.place is not None:
+            case.place(path)
+        elif case.size is not None:
             with open(path, "wb") as f:
                 f.write(REPORT_TEXT.encode("utf-8"))
                 f.truncate(case.size)
@@ -615,8 +621,8 @@ def write_corpus(folder: str | os.PathLike) -> list[tuple[Path, Case]]:
             path.write_bytes(case.make())
         out.append((path, case))
     (folder / "cases.json").write_text(json.dumps(
-        [{"name": c.name, "class": c.cls, "what": c.what, "expect": c.expect, "words": c.words, "bytes": p.stat().st_size} for p, c in out],
-        ensure_ascii=False, indent=1), encoding="utf-8")
+        [{"name": c.name, "class": c.cls, "what": c.what, "expect": c.expect, "words": c.words, "bytes": p.lstat().st_size} for p, c in out],
+        ensure_ascii=False, indent=1), encoding="utf-8", errors="backslashreplace")  # a name that is not UTF-8: \udcXX
     return out
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 from nlp.batch.work import Result, Task, analyse_task
@@ -24,11 +27,52 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_init() -> None:
-    """Per worker process: ignore Ctrl-C (the client stops the run). The
+def _worker_init(client: int) -> None:
+    """Per worker process: ignore Ctrl-C and SIGTERM (the client stops the
+    run, and kills its workers), and die with the `client` process. The
     pipeline and the model are already loaded: workers are forked from a
     server that imported nlp.batch.warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with(client)
+
+
+def _die_with(pid: int) -> None:
+    """End this process when process `pid` ends, however it ends (kill -9).
+
+    A worker's parent is the fork server, not the client, so a death signal
+    tied to the parent would not do; and the server lives as long as any
+    worker does, while a worker waits on its task queue for ever: without
+    this, kill -9 of the client leaves the server, the workers, their
+    sandbox children and the resource tracker alive for good. When the
+    worker goes, its sandbox child goes (nlp.limits: PR_SET_PDEATHSIG), then
+    the fork server and the resource tracker (nobody holds their pipes)."""
+    try:
+        fd = os.pidfd_open(pid)  # Linux 5.3: readable when the process ends
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:  # pragma: no cover - not Linux
+            while os.getppid() != 1 and _alive(pid):
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="juesuan-die-with-client", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class LocalEngine:
@@ -59,7 +103,7 @@ class LocalEngine:
         # the client (the progress bar's) is copied into a worker.
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["nlp.batch.warm"])
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
 
     def close(self, cancel: bool = False) -> None:
         pool, self._pool = self._pool, None
@@ -130,7 +174,7 @@ def _terminate(pool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
-            p.terminate()
+            p.kill()  # workers ignore SIGTERM (the client handles it)
     for p in processes:
         p.join(timeout=5)
 

@@ -12,6 +12,14 @@ folder does); one named in a list gets its row in errors.csv, as a file that
 cannot be read does. A file named directly is always taken; in
 folders only the extensions below are, so that spreadsheets and images that
 sit beside the reports do not fill errors.csv.
+
+Symbolic links: a link found in a folder (or by a glob) is read when it
+points inside that folder; one that points out of it (to /etc/shadow, to
+another department's folder) is not followed but is a row of errors.csv,
+unless asked (`follow_symlinks`, `juesuan batch --follow-symlinks`). A file
+named on the command line or in a list is read wherever it points: the user
+named it. Links to folders are never walked into. An @list that includes
+itself, directly or through other lists, is an `InputError`.
 """
 from __future__ import annotations
 
@@ -19,8 +27,8 @@ import csv
 import glob
 import io
 import os
+import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from nlp.errors import InputError
 from nlp.sheets import header_columns
@@ -29,44 +37,75 @@ REPORT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml",
 _GLOB_CHARS = set("*?[")
 
 
-def iter_inputs(specs: list[str], exclude: list[str] = ()) -> Iterator[str]:
+def iter_inputs(specs: list[str], exclude: list[str] = (), follow_symlinks: bool = False) -> Iterator[str]:
     """Input paths in order, each once; nothing under the `exclude` folders
-    (the results folder, when it lies inside an input folder)."""
+    (the results folder, when it lies inside an input folder). A symbolic
+    link found in a folder or by a glob that points out of that folder comes
+    as a `Refused` path, unless `follow_symlinks`."""
     seen: set[str] = set()
     skip = [os.path.realpath(e) + os.sep for e in exclude]
     for spec in specs:
-        for path in _expand(spec):
+        for path in _expand(spec, follow=follow_symlinks):
             key = os.path.realpath(path)
             if key not in seen and not any(key.startswith(s) for s in skip):
                 seen.add(key)
                 yield path
 
 
-def _expand(spec: str, listed: bool = False) -> Iterator[str]:
+class Refused(str):
+    """An input path that is not to be read; `reason` says why, in one line
+    naming it (a row of errors.csv)."""
+
+    reason = ""
+
+
+def _expand(spec: str, listed: bool = False, follow: bool = False, lists: tuple[str, ...] = ()) -> Iterator[str]:
     if spec.startswith("@"):
-        yield from _from_list(spec[1:])
+        yield from _from_list(spec[1:], follow, lists)
     elif os.path.isdir(spec):
-        yield from _walk(spec)
+        yield from _walk(spec, follow)
     elif os.path.exists(spec) or os.path.islink(spec):
         yield spec
     elif _GLOB_CHARS & set(spec):
+        root = _glob_root(spec)
         for path in sorted(glob.glob(spec, recursive=True)):
             if os.path.isdir(path):
-                yield from _walk(path)
+                yield from _walk(path, follow)
             elif _is_report_name(path):
-                yield path
+                yield _inside(path, root, follow)
     elif listed:
         yield spec
     else:
         raise InputError(f"{spec}: no such file or folder")
 
 
-def _walk(folder: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: str, follow: bool = False) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):  # links to folders are not walked into
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
         for name in sorted(files):
             if _is_report_name(name):
-                yield os.path.join(root, name)
+                yield _inside(os.path.join(root, name), folder, follow)
+
+
+def _inside(path: str, root: str, follow: bool) -> str:
+    """`path`, found under `root`; a Refused path if it is a symbolic link
+    to something outside `root` (to /etc/shadow, to another department's
+    folder) and links are not to be followed."""
+    if follow or not os.path.islink(path):
+        return path
+    target, top = os.path.realpath(path), os.path.realpath(root)
+    if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
+        return path
+    refused = Refused(path)
+    refused.reason = (f"{path}: 符号链接指向输入文件夹之外（{target}），不读取（--follow-symlinks 可读取）；"
+                      f"a symbolic link out of the input folder ({target}): not followed (--follow-symlinks follows it)")
+    return refused
+
+
+def _glob_root(pattern: str) -> str:
+    """The folder a glob searches: its part before the first wildcard."""
+    head = pattern[: min(pattern.index(c) for c in _GLOB_CHARS if c in pattern)]
+    return os.path.dirname(head) or "."
 
 
 def _is_report_name(name: str) -> bool:
@@ -76,12 +115,16 @@ def _is_report_name(name: str) -> bool:
     return os.path.splitext(base)[1].lower() in REPORT_EXTENSIONS
 
 
-def _from_list(path: str) -> Iterator[str]:
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read the file list ({getattr(e, 'strerror', None) or e})") from None
+def _from_list(path: str, follow: bool = False, lists: tuple[str, ...] = ()) -> Iterator[str]:
+    key = os.path.realpath(path)
+    if key in lists:
+        raise InputError(f"@{path}: 文件列表包含了自身（循环引用）；the file list includes itself (a cycle of @lists)")
+    from nlp.readers import file_bytes
+
+    try:  # a regular file, bounded; names that are not UTF-8 stay the bytes they are
+        lines = file_bytes(path).decode("utf-8", "surrogateescape").removeprefix("\ufeff").splitlines()
+    except InputError as e:
+        raise InputError(f"{path}: cannot read the file list ({str(e).removeprefix(path + ': ')})") from None
     here = os.path.dirname(path)
     for line in lines:
         line = line.strip()
@@ -90,7 +133,27 @@ def _from_list(path: str) -> Iterator[str]:
         # Relative paths: from the current folder, else from the list's folder.
         if not os.path.isabs(line) and not os.path.exists(line) and os.path.exists(os.path.join(here, line)):
             line = os.path.join(here, line)
-        yield from _expand(line, listed=True)
+        yield from _expand(line, listed=True, follow=follow, lists=(*lists, key))
+
+
+def shown(text: str) -> str:
+    """A path, or a message naming one, as the outputs write it: valid
+    Unicode, unchanged when it is. A file name that is not UTF-8 (GBK names
+    from a Windows zip) reaches Python surrogate-escaped (os.fsdecode); each
+    byte that does not decode is written \\xNN, so that the CSV, XLSX,
+    Parquet and HTML outputs can hold it; `name_bytes` gives the bytes back.
+    (The results store keeps the name itself, as JSON \\udcXX escapes.)"""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate not from a file name
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def name_bytes(text: str) -> bytes:
+    """The original bytes of a name that `shown` escaped: each \\xNN is
+    that byte. (A name that was UTF-8 is os.fsencode(text).)"""
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), text.encode("utf-8"))
 
 
 class Manifest:
@@ -123,11 +186,12 @@ class Manifest:
 
     def _load(self, path: str) -> None:
         from nlp.batch.identity import clean_unit
+        from nlp.readers import file_bytes
 
         try:
-            data = Path(path).read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+            data = file_bytes(path)
+        except InputError as e:
+            raise InputError(f"{path}: cannot read the manifest ({str(e).removeprefix(path + ': ')})") from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -12,6 +12,7 @@ dashboard.html are rebuilt from the store.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -82,6 +83,7 @@ def run_batch(
     max_memory: float | None = None,
     model="default",
     lang: str | None = None,
+    follow_symlinks: bool = False,
 ) -> BatchSummary:
     """Analyse every report in `inputs` (files, folders, globs, @lists) into
     the folder `out`. Raises `InputError` (one line) when nothing can be
@@ -96,21 +98,36 @@ def run_batch(
     None: the settings' `lang`, else zh) is the language of the findings'
     messages in the tables, the dashboard and the report pages. The settings
     are the run's, from its root (nlp.batch.settings). The store remembers
-    which model and settings made each result: --resume redoes the others."""
+    which model and settings made each result: --resume redoes the others.
+    `follow_symlinks`: read links in the input folders that point out of
+    them (nlp.batch.inputs; by default they are rows of errors.csv).
+
+    Only regular files are read, at most MAX_BYTES each (a FIFO or a link to
+    /dev/zero is an error row at once). What cannot be written (the disk is
+    full, the folder is read-only) is an InputError naming the file, and no
+    `.part` file is left; what finished stays in the store for --resume."""
+    from nlp.batch.inputs import Manifest, iter_inputs
+
+    t0 = time.perf_counter()
+    _check_out(out, inputs)
+    paths = list(iter_inputs(inputs, exclude=[out], follow_symlinks=follow_symlinks))
+    if not paths:
+        raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
+    book = Manifest(manifest)
+    try:
+        return _run_batch(inputs, paths, out, book, t0, workers=workers, resume=resume, engine=engine, scheduler=scheduler,
+                          progress=progress, timeout=timeout, max_memory=max_memory, model=model, lang=lang)
+    except OSError as e:
+        raise _cannot_write(out, e) from None
+
+
+def _run_batch(inputs, paths, out, book, t0, *, workers, resume, engine, scheduler, progress, timeout, max_memory, model, lang) -> BatchSummary:
     from nlp.batch.build import build_outputs, write_summary
     from nlp.batch.engines import make_engine
-    from nlp.batch.inputs import Manifest, iter_inputs
     from nlp.batch.progress import make_progress
     from nlp.batch.settings import batch_settings
     from nlp.batch.store import Store
 
-    t0 = time.perf_counter()
-    paths = list(iter_inputs(inputs, exclude=[out]))
-    if not paths:
-        raise InputError(f"no input files found in {' '.join(inputs) or '(nothing given)'}")
-    book = Manifest(manifest)
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise InputError(f"{out}: exists and is not a folder")
     os.makedirs(out, exist_ok=True)
     spec, identity = _model(model)
     run_settings = batch_settings(inputs, lang)  # one set for the run, from its root (nlp.batch.settings)
@@ -137,11 +154,15 @@ def run_batch(
             docs, errors = run.outcomes()
 
             def render(worst):
-                return _render_pages(eng, out, worst, run.make_task)
+                return _render_pages(eng, out, [(sha, [run.real.get(p, p) for p in ps]) for sha, ps in worst], run.make_task)
 
             built = build_outputs(out, store, docs, errors, book, run_settings, render=render)
-    finally:
-        store.close()
+    except BaseException:  # the disk is full, Ctrl-C: no half-written output stays (the store is kept)
+        _remove_parts(out)
+        with contextlib.suppress(OSError):  # the first error is the one to tell
+            store.close()
+        raise
+    store.close()
     summary = run.summary
     summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
     summary.corpus = built.corpus
@@ -152,8 +173,51 @@ def run_batch(
     summary.out["summary.json"] = os.path.join(out, "summary.json")
     from dataclasses import asdict
 
-    write_summary(summary.out["summary.json"], asdict(summary))
+    try:
+        write_summary(summary.out["summary.json"], asdict(summary))
+    except OSError:
+        _remove_parts(out)
+        raise
     return summary
+
+
+def _check_out(out: str, inputs: list[str]) -> None:
+    """The results folder can be made and holds no input: InputError, before any work."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"无法写入 {out}：已存在且不是文件夹；{out}: exists and is not a folder")
+    top = os.path.realpath(out) + os.sep
+    for spec in inputs:
+        if not spec.startswith("@") and os.path.isfile(spec) and os.path.realpath(spec).startswith(top):
+            raise InputError(f"输入文件 {spec} 在结果文件夹 {out} 中，可能被覆盖：请换一个结果文件夹；"
+                             f"the input {spec} lies in the results folder {out}, where it could be overwritten: give another --out")
+
+
+def _cannot_write(out: str, e: OSError) -> InputError:
+    """One line for an output that could not be written."""
+    import errno
+
+    where = e.filename or out
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        zh = "磁盘已满"
+    elif e.errno == errno.EROFS:
+        zh = "只读文件系统"
+    else:
+        zh = "写入失败"
+    return InputError(f"无法写入 {where}：{zh}，结果未写完（已完成的分析保存在 {out}，腾出空间后加 --resume 继续）；"
+                      f"cannot write {where}: {e.strerror or e}; what finished is kept for --resume")
+
+
+def _remove_parts(out: str) -> None:
+    """The half-written outputs (name.part) of a run that stopped: gone."""
+    for folder in (out, os.path.join(out, "reports")):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 class _Tasks:
@@ -185,6 +249,7 @@ class _Run:
         self.seen: dict[str, list[str]] = {}  # sha -> paths with these bytes, this run
         self.read_errors: list = []  # ErrorRow: files that could not even be read
         self.redone = 0  # done before with another model or other settings: done again
+        self.real: dict[str, str] = {}  # a path as the outputs show it -> the path
 
     def tasks(self):
         """The files to analyse, read one at a time as the engine asks."""
@@ -195,7 +260,12 @@ class _Run:
 
     def _task(self, path: str):
         from nlp.batch.build import ErrorRow
+        from nlp.batch.inputs import Refused
 
+        if isinstance(path, Refused):
+            self.read_errors.append(ErrorRow(path, "SymlinkRefused", path.reason))
+            self.bar.advance(failed=True)
+            return None
         try:
             data = _read(path)
             sha = hashlib.sha256(data).hexdigest()
@@ -235,16 +305,20 @@ class _Run:
         the store; a file with the same bytes as a failed one fails the same
         way."""
         from nlp.batch.build import DocRef, ErrorRow
+        from nlp.batch.inputs import shown
 
-        docs, errors = [], list(self.read_errors)
+        # Names as the tables write them (nlp.batch.inputs.shown); `real` maps them back.
+        errors = [ErrorRow(shown(e.path), e.error, shown(e.message), e.sha256) for e in self.read_errors]
+        docs = []
         for sha, ps in self.seen.items():
             entry = self.store.entry(sha)
             if entry is None:
                 continue
+            self.real.update((shown(p), p) for p in ps)
             if entry.ok:
-                docs.append(DocRef(sha, ps, entry))
+                docs.append(DocRef(sha, [shown(p) for p in ps], entry))
             else:
-                errors.extend(ErrorRow(p, entry.error, _renamed(entry.message, entry.source, p), sha) for p in ps)
+                errors.extend(ErrorRow(shown(p), entry.error, shown(_renamed(entry.message, entry.source, p)), sha) for p in ps)
         self.summary.failed = len(errors)
         return docs, errors
 
@@ -291,19 +365,15 @@ class _ReadError(InputError):
 
 
 def _read(path: str) -> bytes:
-    """The bytes of an input file, or an InputError (with .kind, the error
-    class for errors.csv) naming it."""
+    """The bytes of an input file (a regular file, at most MAX_BYTES: a FIFO
+    or a link to /dev/zero is refused before a byte is read), or an
+    InputError (with .kind, the error class for errors.csv) naming it."""
+    from nlp.readers import file_bytes
+
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise _ReadError(f"{path}: file too large ({size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB)", "InputError")
-        with open(path, "rb") as f:
-            return f.read()
-    except _ReadError:
-        raise
-    except OSError as e:
-        kind = "IsADirectoryError" if os.path.isdir(path) else type(e).__name__
-        raise _ReadError(f"{path}: cannot open ({e.strerror or e})", kind) from None
+        return file_bytes(path, MAX_BYTES)
+    except InputError as e:
+        raise _ReadError(str(e), getattr(e, "kind", "InputError")) from None
 
 
 def _preload_outputs() -> None:

@@ -145,7 +145,8 @@ class Store:
                           model=self.model, settings=self.settings)
             rec = {"sha256": result.sha256, "ok": False, "source": result.source, "error": result.error, "message": result.message,
                    "final": result.final, "model": self.model, "settings": self.settings}
-        self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
+        # A file name that is not UTF-8 is kept exactly: its surrogates as JSON \udcXX escapes.
+        self._ledger.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"))
         self._ledger.flush()
         self.entries[result.sha256] = entry
 

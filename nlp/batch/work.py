@@ -65,8 +65,9 @@ def analyse_task(task: Task) -> Result:
     except InputError as e:
         # Over budget is worth trying again on --resume (with a larger
         # --timeout or --max-memory), and so is a model that could not be
-        # loaded here; a bad file would fail the same way.
-        final = not isinstance(e, (BudgetExceeded, ModelError))
+        # loaded here, or an analysis killed from outside (the OOM killer:
+        # nlp.limits.AnalysisCrashed.killed); a bad file would fail the same way.
+        final = not isinstance(e, (BudgetExceeded, ModelError)) and not getattr(e, "killed", False)
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=final, seconds=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
         return Result(task.sha256, task.source, False, error=type(e).__name__, message=one_line(e), final=False, seconds=time.perf_counter() - t0)
@@ -129,7 +130,8 @@ def _analyse(task: Task) -> bytes:
     record = document_record(report, unit, year)
     record["sha256"] = task.sha256
     record["source"] = task.source
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    return line.encode("utf-8", "backslashreplace")  # a name that is not UTF-8: JSON \udcXX escapes, read back exactly
 
 
 def document_record(report, unit: str | None, year: int | None) -> dict:
@@ -211,9 +213,10 @@ def render_task(task: Task) -> Result:
 
 
 def _render(task: Task) -> bytes:
+    from nlp.batch.inputs import shown
     from nlp.pipeline import analyze
     from nlp.readers import read_bytes
     from nlp.report.html import render_html
 
-    report = analyze(read_bytes(task.data, task.source), settings=task.settings, model=task.model)
+    report = analyze(read_bytes(task.data, shown(task.source)), settings=task.settings, model=task.model)
     return render_html(report, lang=task.settings.lang if task.settings else "zh").encode("utf-8")

@@ -5,10 +5,11 @@ finding at or above --fail-on, a report under --fail-under, or a file that
 could not be analysed (a row of errors.csv: the run finished, its tables are
 written, and something needs a look, as ruff reports a file it cannot parse);
 2 a mistyped path, no input found, or the run cannot start (one line on
-stderr); 130 interrupted (rerun with --resume).
+stderr); 130 interrupted by Ctrl-C, 143 by SIGTERM (rerun with --resume).
 """
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import contextmanager
 
@@ -47,6 +48,9 @@ def add_arguments(parser) -> None:
                         help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster")
     parser.add_argument("--manifest", metavar="CSV",
                         help="CSV of path or sha256, unit, year: overrides the unit and year read from the text")
+    parser.add_argument("--follow-symlinks", action="store_true",
+                        help="read symbolic links in the input folders that point out of them "
+                             "(default: such a link is a row of errors.csv, not followed)")
     add_model_options(parser, allow_none=True)
     add_budget_options(parser)
     add_lang_option(parser)
@@ -72,6 +76,8 @@ def run(args) -> int:
     from nlp.batch.run import run_batch
     from nlp.errors import InputError
 
+    stopped: list[str] = []
+    previous = signal.signal(signal.SIGTERM, _interrupt(stopped))
     try:
         check_writable(args.out, folder=True)
         model = model_choice(args)
@@ -80,12 +86,17 @@ def run(args) -> int:
                 list(args.inputs), args.out, workers=args.workers, resume=args.resume, engine=args.engine,
                 scheduler=args.scheduler, manifest=args.manifest, progress=args.progress,
                 timeout=args.timeout, max_memory=args.max_memory, model=model, lang=args.lang,
+                follow_symlinks=args.follow_symlinks,
             )
     except InputError as e:
         return fail(e)
     except KeyboardInterrupt:
-        print(f"juesuan: interrupted; what finished is kept in {args.out} — run the same command with --resume to go on", file=sys.stderr)
-        return 130
+        why = stopped[0] if stopped else "Ctrl-C"
+        print(f"juesuan: 已中断（{why}），已完成的结果保存在 {args.out}，加 --resume 重跑同一命令即可继续；"
+              f"interrupted ({why}): what finished is kept in {args.out}, run the same command with --resume to go on", file=sys.stderr)
+        return 143 if stopped else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(summary.line(), file=sys.stderr)
     if summary.failed:
         print(f"juesuan: {summary.failed} file(s) could not be analysed: see {summary.out.get('errors.csv')}", file=sys.stderr)
@@ -98,6 +109,17 @@ def run(args) -> int:
         print(f"juesuan: {not_scored} 份报告未评分（未识别到任何变动说明）；{not_scored} report(s) not scored: "
               f"see {summary.out.get('documents.csv')} (status not_scored)", file=sys.stderr)
     return gate(args, severities, scores, failed=summary.failed)
+
+
+def _interrupt(stopped: list[str]):
+    """SIGTERM (a service stopping, `kill`) stops the run as Ctrl-C does:
+    what finished stays in the store, the workers are ended, one line."""
+
+    def handler(signum, frame):
+        stopped.append("SIGTERM")
+        raise KeyboardInterrupt
+
+    return handler
 
 
 def _outcome(out: dict) -> tuple[set[str], list[float | None]]:

@@ -9,6 +9,7 @@ from nlp.cli.options import (
     add_budget_options,
     add_model_options,
     budget,
+    check_not_input,
     check_writable,
     fail,
     model_choice,
@@ -42,14 +43,14 @@ def add_parsers(commands) -> None:
 def run_classify(args) -> int:
     from nlp.classifier import classify, render_table
     from nlp.errors import InputError
+    from nlp.readers import MAX_BYTES, file_bytes
     from nlp.readers.text import decode
 
     try:
-        if args.file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as f:
-                data = f.read()
+        # A regular file, bounded (a FIFO or a link to /dev/zero is refused at once); stdin bounded too.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1) if args.file == "-" else file_bytes(args.file)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"<stdin>: 输入过大（上限 {MAX_BYTES >> 20} MB）；too large (the limit is {MAX_BYTES >> 20} MB)")
         lines = [line.strip() for line in decode(data, args.file).splitlines() if line.strip()] if data else []
         causes = [_cause(line, n, args.file) for n, line in enumerate(lines, 1)]
         with model_warnings():
@@ -91,6 +92,7 @@ def run_label_export(args) -> int:
     try:
         budget(args, None)  # a bad --timeout or --max-memory stops the command before any work
         check_writable(args.output)
+        check_not_input(args.output, args.files)
         with model_warnings():
             model = load_model(model_choice(args))
     except InputError as e:
@@ -116,6 +118,7 @@ def _analyse_all(args, model) -> list:
     budget, as `score` does; a file that cannot be read or runs over its
     budget is one line on stderr and is left out (a bad settings file stops
     the command)."""
+    from nlp.batch.inputs import shown
     from nlp.config import SettingsError
     from nlp.errors import InputError
     from nlp.limits import AnalysisCrashed, BudgetExceeded, analyze_limited
@@ -124,11 +127,13 @@ def _analyse_all(args, model) -> list:
     for path in args.files:
         try:
             settings = settings_for(path)
-            reports.append(analyze_limited(path, budget=budget(args, settings), settings=settings, model=model))
+            report = analyze_limited(path, budget=budget(args, settings), settings=settings, model=model)
+            report.source = shown(report.source)  # a name that is not UTF-8: \xNN escapes (nlp.batch.inputs.shown)
+            reports.append(report)
         except SettingsError:
             raise
         except (BudgetExceeded, AnalysisCrashed) as e:  # the sandbox's line, as `score` prints it, says "skipped"
-            print(f"juesuan: warning: {e}", file=sys.stderr)
+            print(f"juesuan: warning: {shown(str(e))}", file=sys.stderr)
         except InputError as e:
-            print(f"juesuan: warning: {e} (skipped)", file=sys.stderr)
+            print(f"juesuan: warning: {shown(str(e))} (skipped)", file=sys.stderr)
     return reports

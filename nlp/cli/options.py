@@ -149,20 +149,49 @@ def check_writable(path: str | None, folder: bool = False) -> None:
     create): InputError now, before any work, rather than after it."""
     from nlp.errors import InputError
 
+    def refuse(zh: str, en: str):
+        return InputError(f"无法写入 {path}：{zh}；cannot write {path}: {en}")
+
     if not path or path == "-":
         return
     where = os.path.abspath(path)
     if os.path.exists(where):
         if os.path.isdir(where) != folder:
-            raise InputError(f"cannot write {path}: {'not' if folder else 'it is'} a folder")
+            raise refuse("不是文件夹", "not a folder") if folder else refuse("它是文件夹", "it is a folder")
     else:
         where = os.path.dirname(where)
         while folder and not os.path.exists(where):  # a results folder is made with its parents
             where = os.path.dirname(where)
         if not os.path.isdir(where):
-            raise InputError(f"cannot write {path}: {where} is not a folder" if os.path.exists(where) else f"cannot write {path}: no folder {where}")
+            if os.path.exists(where):
+                raise refuse(f"{where} 不是文件夹", f"{where} is not a folder")
+            raise refuse(f"没有文件夹 {where}", f"no folder {where}")
+    if read_only(where):
+        raise refuse(f"{where} 在只读文件系统上", f"{where} is on a read-only file system")
     if not os.access(where, os.W_OK):
-        raise InputError(f"cannot write {path}: permission denied")
+        raise refuse("没有写权限", "permission denied")
+
+
+def read_only(path: str) -> bool:
+    """Is `path` on a file system mounted read-only? (root may write
+    anywhere else, so os.access does not tell.)"""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def check_not_input(output: str | None, inputs: list[str]) -> None:
+    """An output file must not be one of the inputs (`--html report.html`
+    given report.html): InputError, before any work."""
+    from nlp.errors import InputError
+
+    if not output or output == "-" or not os.path.exists(output):
+        return
+    for path in inputs:
+        if path != "-" and os.path.exists(path) and os.path.samefile(output, path):
+            raise InputError(f"不会覆盖输入文件 {path}：请换一个输出路径；{output} is an input file: "
+                             "refusing to overwrite it, give another output path")
 
 
 def model_choice(args):
@@ -189,8 +218,10 @@ def split(value: str | None) -> list[str] | None:
 
 
 def fail(error) -> int:
-    """One line on stderr, exit code 2."""
-    print(f"juesuan: error: {error}", file=sys.stderr)
+    """One line on stderr, exit code 2 (a file name that is not UTF-8 with \\xNN escapes)."""
+    from nlp.batch.inputs import shown
+
+    print(f"juesuan: error: {shown(str(error))}", file=sys.stderr)
     return ERROR
 
 

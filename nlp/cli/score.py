@@ -23,6 +23,7 @@ from nlp.cli.options import (
     add_model_options,
     add_rule_options,
     budget,
+    check_not_input,
     check_selectors,
     check_writable,
     fail,
@@ -62,6 +63,7 @@ def run(args) -> int:
     try:
         _check_usage(args)
         check_writable(args.html)
+        check_not_input(args.html, args.files)
         check_selectors(args)
     except InputError as e:
         return fail(e)
@@ -113,8 +115,9 @@ def _score(path: str, args):
         limits = budget(args, settings)
         with model_warnings():
             report = analyze_limited(readable, budget=limits, settings=settings, model=model_choice(args))
-    if path == "-":
-        report.source = STDIN
+    from nlp.batch.inputs import shown
+
+    report.source = STDIN if path == "-" else shown(report.source)  # a name that is not UTF-8: \xNN escapes
     return report, settings.lang
 
 
@@ -127,11 +130,12 @@ def _readable(path: str):
         yield path, path
         return
     from nlp.errors import InputError
+    from nlp.readers import MAX_BYTES
 
     with tempfile.TemporaryDirectory(prefix="juesuan-") as folder:
         saved = os.path.join(folder, "stdin")
         with open(saved, "wb") as f:
-            f.write(sys.stdin.buffer.read())
+            f.write(sys.stdin.buffer.read(MAX_BYTES + 1))  # bounded (< /dev/zero): one byte over is refused as too large
         try:
             yield saved, None
         except InputError as e:

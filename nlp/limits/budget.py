@@ -28,7 +28,16 @@ class BudgetExceeded(InputError):
 
 class AnalysisCrashed(InputError):
     """The process analysing the file died (a crash in a native library on a
-    malformed file): the file is reported, the run goes on."""
+    malformed file): the file is reported, the run goes on. `killed`: it was
+    killed from outside (SIGKILL from the OOM killer, SIGTERM), not by the
+    file, so that a batch tries it again on --resume."""
+
+    def __init__(self, message: str, killed: bool = False):
+        super().__init__(message)
+        self.killed = killed
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.killed))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ def serve(down: int, up: int, budget: Budget, base_kb: int | None, fn, first: tu
     replying)."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and SIGTERM
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _die_with_parent()
         _set_limits(budget, base_kb)
         call = first

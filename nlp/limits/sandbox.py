@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import time
 
@@ -12,6 +13,10 @@ from nlp.errors import InputError
 from nlp.limits.budget import AnalysisCrashed, Budget, BudgetExceeded, out_of_memory, out_of_time
 from nlp.limits.child import load_prctl, serve
 from nlp.limits.process import TIMEOUT, how, kill, near_memory_limit, reap, receive, send, vm_kb
+
+# Signals a child does not send itself: another process (the OOM killer, a
+# person) ended it. Its file is not to blame, and a batch tries it again.
+_FROM_OUTSIDE = {signal.SIGKILL, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT}
 
 
 def run_limited(fn, *args, budget: Budget | None = None, name: str = "<input>", **kwargs):
@@ -122,6 +127,10 @@ class Sandbox:
         status, rusage = reap(pid)
         if near_memory_limit(status, rusage, self.budget.megabytes):
             return out_of_memory(name, self.budget)
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _FROM_OUTSIDE:
+            return AnalysisCrashed(f"{name}: 分析进程被外部终止（{how(status)}，可能是系统内存不足），不是文件的问题，可重试；"
+                                   f"the analysis process was killed from outside ({how(status)}: the system's OOM killer?), "
+                                   "not by the file: worth trying again", killed=True)
         return AnalysisCrashed(f"{name}: the analysis process died ({how(status)}); the file is probably malformed; skipped")
 
     def _count(self, outcome: str, size_kb: int | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 from nlp.errors import InputError
@@ -38,20 +39,47 @@ class Source:
 
 def read(path: str | os.PathLike, max_bytes: int | None = None) -> Source:
     name = os.fspath(path)
-    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    return read_bytes(file_bytes(name, max_bytes), name)
+
+
+_KINDS = {stat.S_IFIFO: ("命名管道", "a FIFO"), stat.S_IFCHR: ("字符设备", "a character device"),
+          stat.S_IFBLK: ("块设备", "a block device"), stat.S_IFSOCK: ("套接字", "a socket")}
+
+
+def file_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file, at most `max_bytes` (default MAX_BYTES),
+    or an InputError naming it. Opened without blocking and checked on the
+    open descriptor: a FIFO, a device (a link to /dev/zero), a socket or a
+    folder is refused before a byte is read, and the read stops one byte
+    past the limit whatever the size said."""
+    name = os.fspath(path)
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     try:
-        size = os.path.getsize(name)
-        if size > max_bytes:
-            raise InputError(f"{name}: file too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)")
-        with open(name, "rb") as f:
-            data = f.read()
-    except InputError:
-        raise
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a report file") from None
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
-        raise InputError(f"{name}: cannot open ({e.strerror or e})") from None
-    return read_bytes(data, name)
+        raise _kind(InputError(f"{name}: 无法打开；cannot open ({e.strerror or e})"), type(e).__name__) from None
+    try:
+        st = os.fstat(fd)
+        kind = stat.S_IFMT(st.st_mode)
+        if kind == stat.S_IFDIR:
+            raise _kind(InputError(f"{name}: 是文件夹，不是报告文件；is a directory, not a report file"), "IsADirectoryError")
+        if kind != stat.S_IFREG:
+            zh, en = _KINDS.get(kind, ("特殊文件", "a special file"))
+            raise _kind(InputError(f"{name}: 不是普通文件（{zh}），不读取；not a regular file ({en})"), "NotARegularFile")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1) if st.st_size <= limit else b""
+    finally:
+        os.close(fd)
+    if st.st_size > limit or len(data) > limit:  # a file that grew while it was read is as large as that
+        size = max(st.st_size, len(data)) / 2**20
+        raise InputError(f"{name}: 文件过大（{size:.1f} MB，上限 {limit / 2**20:.0f} MB）；"
+                         f"file too large ({size:.1f} MB; the limit is {limit / 2**20:.0f} MB)")
+    return data
+
+
+def _kind(error: InputError, kind: str) -> InputError:
+    error.kind = kind  # the error class a batch's errors.csv shows
+    return error
 
 
 def read_bytes(data: bytes, name: str = "<bytes>") -> Source:

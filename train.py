@@ -25,7 +25,7 @@ Deterministic: the same data gives the same model files and scores.
 The data files are read in a child process under a budget (--timeout,
 --max-memory; as `juesuan score` reads a report): a labelled file must be a
 regular file of at most 64 MB, an XLSX is read without its declared
-dimension and without any DTD or entity (nlp.sheets.read_xlsx). A file that
+dimension and without any DTD or entity (nlp.xlsx.read_xlsx). A file that
 cannot be read, or runs over the budget, stops the run with one line
 (exit 2). Retraining the default models/ also pins its new hash in
 nlp/data/bundled_model.sha256 (commit both): juesuan refuses a bundled model

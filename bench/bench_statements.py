@@ -14,8 +14,8 @@ columns) and the grids read from pdfium's lines and characters
 (nlp.accounts.ruled, what the reader uses).
 
 A third compares the two spreadsheet readers on a generated workbook of the
-nine statements (60 rows each): python-calamine (what the reader uses) and
-openpyxl (read-only, cached values).
+nine statements (60 rows each): ours (nlp.xlsx, streaming, what the reader
+uses) and openpyxl (read-only, cached values).
 
 Input: ../shared/real_pdfs (skipped when absent). Prints a table, exits 0.
 Run:  python bench/bench_statements.py
@@ -73,11 +73,12 @@ def _finders(path) -> tuple[float, float, float, int]:
 
 
 def _workbooks() -> tuple[float, float]:
-    """Seconds to read every cell of a generated workbook: calamine, openpyxl."""
+    """Seconds to read every cell of a generated workbook: nlp.xlsx, openpyxl."""
     import io
 
     import openpyxl
-    import python_calamine
+
+    from nlp.xlsx import read_sheets
 
     book = openpyxl.Workbook()
     for n in range(9):
@@ -90,8 +91,7 @@ def _workbooks() -> tuple[float, float]:
     data = buffer.getvalue()
     timings = []
     for read in (
-        lambda: [python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(s).to_python()
-                 for s in python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names],
+        lambda: read_sheets(io.BytesIO(data), "bench.xlsx"),
         lambda: [list(s.iter_rows(values_only=True))
                  for s in openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets],
     ):
@@ -127,9 +127,9 @@ def main() -> int:
         tables, words, grids, count = _finders(path)
         print(f"{path.name[:28]:<32}{count:>6}{tables:>21.2f}{words:>9.2f}{grids:>16.2f}")
     print()
-    calamine, openpyxl = _workbooks()
-    print(f"{'workbook of nine statements':<32}{'calamine s':>11}{'openpyxl s':>12}{'ratio':>7}")
-    print(f"{'(generated, 9 × 61 rows)':<32}{calamine:>11.3f}{openpyxl:>12.3f}{openpyxl / calamine:>7.1f}")
+    ours, openpyxl = _workbooks()
+    print(f"{'workbook of nine statements':<32}{'nlp.xlsx s':>11}{'openpyxl s':>12}{'ratio':>7}")
+    print(f"{'(generated, 9 × 61 rows)':<32}{ours:>11.3f}{openpyxl:>12.3f}{openpyxl / ours:>7.1f}")
     return 0
 
 

@@ -51,12 +51,12 @@ def analyze(
 
 def statements_beside(path: str | os.PathLike) -> list:
     """The statements of a workbook published beside the report, under the
-    same name (报告.pdf and 报告.xlsx or 报告.xls), when the report has none."""
+    same name (报告.pdf and 报告.xlsx), when the report has none."""
     from pathlib import Path
 
     from nlp.errors import InputError
 
-    for suffix in (".xlsx", ".xls", ".XLSX", ".XLS"):
+    for suffix in (".xlsx", ".XLSX"):
         beside = Path(path).with_suffix(suffix)
         if beside != Path(path) and beside.is_file():
             try:

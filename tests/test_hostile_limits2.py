@@ -94,7 +94,7 @@ def test_a_workbook_reads_as_openpyxl_reads_it(tmp_path):
     """Shared strings, inline strings, booleans, numbers, a formula's cached
     value and a gap in the rows: the same rows as openpyxl gives."""
     openpyxl = pytest.importorskip("openpyxl")
-    from nlp.sheets import read_xlsx
+    from nlp.xlsx import read_xlsx
 
     rows = GOOD_ROWS + ('<row r="5"><c r="A5"><v>42</v></c><c r="B5"><v>1.5</v></c>'
                         '<c r="D5" t="str"><f>A5&amp;"x"</f><v>42x</v></c></row>')

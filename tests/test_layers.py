@@ -17,7 +17,7 @@ import pytest
 NLP = Path(__file__).resolve().parent.parent / "nlp"
 
 LAYERS = (
-    {"errors", "vocabulary", "grouping", "resources", "config", "sheets"},  # words, settings, helpers
+    {"errors", "vocabulary", "grouping", "resources", "config", "sheets", "xlsx"},  # words, settings, helpers
     {"model", "frames", "readers", "repair", "normalize", "numerals", "accounts"},  # text in, plain data
     {"outline", "statements", "triggers", "reasons", "explanations", "explained", "untriggered", "unexplained",
      "tables", "features", "specificity", "similarity"},  # reading the text

@@ -20,7 +20,8 @@ from nlp.classifier.store import DEFAULT, load_model
 from nlp.errors import InputError
 from nlp.readers.text import decode
 from nlp.readers.zipguard import check_zip
-from nlp.sheets import Workbook, csv_cell, header_columns, read_xlsx, unguarded
+from nlp.sheets import Workbook, csv_cell, header_columns, unguarded
+from nlp.xlsx import read_xlsx
 
 _ALIASES = {
     "text": ("text", "cause", "原因", "文本"),

@@ -110,12 +110,8 @@ def _read_bytes(data: bytes, name: str) -> Source:
         from nlp.readers.docx import read_docx
 
         return read_docx(data, name)
-    if head.startswith(b"\xd0\xcf\x11\xe0") and b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data:
-        from nlp.readers.xlsx import read_workbook
-
-        return read_workbook(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx or PDF first")
+        raise InputError(f"{name}: legacy Word/Excel (OLE) file; save it as .docx, .xlsx or PDF first")
     from nlp.readers.text import decode_counted, replaced_warning
 
     text, replaced = decode_counted(data, name)

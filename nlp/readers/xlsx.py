@@ -1,15 +1,17 @@
-"""Spreadsheets (XLSX, XLS) with python-calamine, the Rust calamine reader:
-the statements (决算报表) some departments publish as a workbook beside the
-PDF, or alone. About five times faster than openpyxl on the same workbook
-(bench/bench_statements.py), and it reads the old binary .xls too.
+"""Spreadsheets (XLSX): the statements (决算报表) some departments publish
+as a workbook beside the PDF, or alone.
 
-Each sheet becomes lines of text: its name, then its rows, a row with one
-filled cell as a line (a title, 单位：万元), a row with more as tab-separated
-cells, a merged cell's text in every slot it covers. The statements are
-then read as in text, DOCX and HTML (`nlp.accounts.raw.text_tables`). An
-XLSX is a zip and is checked first (`nlp.readers.zipguard`); nothing it
-links to is fetched, and no formula is evaluated (the cached values are
-read).
+Read with our streaming reader (nlp.xlsx), which keeps only the cells that
+are there, so a small file with one cell at XFD1048576 costs what its bytes
+cost, and refuses DTDs and entities. Each sheet becomes lines of text: its
+name, then its rows, a row with one filled cell as a line (a title,
+单位：万元), a row with more as tab-separated cells, a merged cell's text in
+every slot it covers, one blank line for any run of empty rows. The
+statements are then read as in text, DOCX and HTML
+(`nlp.accounts.raw.text_tables`). An XLSX is a zip and is checked first
+(`nlp.readers.zipguard`); nothing it links to is fetched, and no formula is
+evaluated (the cached values are read). The old binary .xls is not read:
+save it as .xlsx.
 """
 from __future__ import annotations
 
@@ -18,43 +20,49 @@ import io
 from nlp.errors import InputError
 from nlp.readers import Source
 from nlp.readers.zipguard import check_zip
+from nlp.xlsx import MAX_READ_COLUMNS, SheetData, read_sheets
+
+_MERGED_ROWS = 50
 
 
 def read_workbook(data: bytes, name: str) -> Source:
-    import python_calamine
-
-    if data.startswith(b"PK"):
-        check_zip(data, name, kind="zip/XLSX")
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        lines = []
-        for sheet_name in book.sheet_names:
-            sheet = book.get_sheet_by_name(sheet_name)
-            lines += [sheet_name, *_lines(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []), ""]
-    except Exception as e:  # noqa: BLE001 - calamine raises its own kinds
-        raise InputError(f"{name}: unreadable spreadsheet ({type(e).__name__})") from None
+    check_zip(data, name, kind="zip/XLSX")
+    lines = []
+    for sheet in read_sheets(io.BytesIO(data), name):
+        lines += [sheet.title, *_lines(sheet), ""]
     text = "\n".join(lines)
     if not text.strip():
-        raise InputError(f"{name}: spreadsheet has no text")
+        raise InputError(f"{name}: 表格中没有文字 / spreadsheet has no text")
     return Source(name, [text], paged=False)
 
 
-def _lines(rows: list[list], merged) -> list[str]:
-    cells = [[_cell(v) for v in row] for row in rows]
-    for (r0, c0), (r1, c1) in merged:
-        if r0 < len(cells) and c0 < len(cells[r0]):
-            text = cells[r0][c0]
-            for r in range(r0, min(r1 + 1, len(cells))):
-                for c in range(c0, min(c1 + 1, len(cells[r]))):
-                    cells[r][c] = text
+def _lines(sheet: SheetData) -> list[str]:
+    cells = {number - 1: [_cell(v) for v in values] for number, values in sheet.rows}
+    for r0, c0, r1, c1 in sheet.merged:
+        first = cells.get(r0, [])
+        text = first[c0] if c0 < len(first) else ""
+        c1 = min(c1, MAX_READ_COLUMNS - 1)
+        # A merged range fills the rows that are there, and the few under its
+        # first that a spreadsheet program leaves out (a merge down a header).
+        rows = range(r0, r1 + 1) if r1 - r0 < _MERGED_ROWS else [r for r in cells if r0 <= r <= r1]
+        for r in rows:
+            row = cells.setdefault(r, [])
+            row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = text
     out = []
     in_table = False  # a table runs from a row of several cells to a blank row
-    for row in cells:
+    previous = -1
+    for r in sorted(cells):
+        row = cells[r]
         distinct = set(row) - {""}
-        if not distinct:
+        if r > previous + 1 or not distinct:
             in_table = False
             out.append("")
-        elif len(distinct) == 1 and not in_table:
+        previous = r
+        if not distinct:
+            continue
+        if len(distinct) == 1 and not in_table:
             out.append(distinct.pop())  # a title, 单位：万元
         else:
             in_table = True
@@ -63,8 +71,7 @@ def _lines(rows: list[list], merged) -> list[str]:
 
 
 def _cell(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}" if round(value, 2) == value else repr(value)
+    # A number cell is an amount (a code such as 2010301 is written as text, to keep its zeros).
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.2f}" if round(value, 2) == value else repr(float(value))
     return " ".join(str(value).split())

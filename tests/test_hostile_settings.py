@@ -303,7 +303,7 @@ def test_the_users_file_is_checked_by_the_same_schema(tmp_path, own_user_folder,
     code, _, err = in_process(["score", report, "--no-model"], tmp_path, monkeypatch, capsys)
     one_error_line(code, err, str(own_user_folder), "ignore = 'JS701'")
     own_user_folder.write_text('ignore = ["JS1"]\n', encoding="utf-8")
-    (tmp_path / "juesuan.toml").write_text('ignore = ["JS2", "JS3", "JS4", "JS5", "JS6", "JS7"]\n', encoding="utf-8")
+    (tmp_path / "juesuan.toml").write_text('ignore = ["JS2", "JS3", "JS4", "JS5", "JS6", "JS7", "JS9"]\n', encoding="utf-8")
     code, _, err = in_process(["score", report, "--no-model"], tmp_path, monkeypatch, capsys)
     one_error_line(code, err, str(own_user_folder), str(tmp_path / "juesuan.toml"), NO_RULE)  # both files named
 

@@ -8,12 +8,10 @@ one bad file never stops a run.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 # Positional columns of the rows kept in the store (short lines, fast to
 # write); `nlp.batch.tables` adds the document's identity when it builds the
@@ -99,16 +97,14 @@ def _sandbox(fn, task: Task):
 
 
 def model_identity(model) -> str:
-    """What the store keeps of the model that labelled a document: the
-    sha256 of its model.json (which holds the checksum of its weights), or
-    NO_MODEL. `model` is a loaded nlp.classifier.Model or None."""
+    """What the store keeps of the model that labelled a document: its
+    `nlp.classifier.model_hash` (both files), or NO_MODEL. `model` is a
+    loaded nlp.classifier.Model or None."""
     if model is None:
         return NO_MODEL
-    from nlp.classifier import MODEL_FILE
+    from nlp.classifier import model_hash
 
-    path = Path(model.path)
-    file = path / MODEL_FILE if path.is_dir() else path
-    return "sha256:" + hashlib.sha256(file.read_bytes()).hexdigest()
+    return model_hash(model)
 
 
 def one_line(e: BaseException, limit: int = 300) -> str:

@@ -136,7 +136,7 @@ def train(path: Path, args, tmp: Path) -> Run:
     """A labelled-data file of the corpus through `train.py --data` (no corpus, no gold)."""
     code, _, err, seconds, peak, left = measured(
         [sys.executable, str(REPO / "train.py"), "--data", str(path), "--no-corpus", "--no-gold", "--out", str(tmp / "model"),
-         "--timeout", str(args.timeout), "--max-memory", str(args.max_memory)], args.timeout + SLACK + 60, tmp)
+         "--timeout", str(args.timeout), "--max-memory", str(args.max_memory)], args.timeout + SLACK + 60, tmp / "work")
     lines = err.strip().splitlines()
     if code is None:
         result = "timeout"
@@ -152,20 +152,23 @@ def train(path: Path, args, tmp: Path) -> Run:
 def batch(written, args, tmp: Path) -> tuple[dict, float, float, int, str]:
     """Every file through one `juesuan batch`: per class (documents, errors,
     lost), seconds, peak MB, processes left, and how it ended."""
+    from nlp.batch.inputs import shown
+
     listing = tmp / "files.txt"  # by name: a folder scan takes only report extensions
-    listing.write_text("".join(f"{p}\n" for p, _ in written), encoding="utf-8")
+    listing.write_bytes(b"".join(os.fsencode(p) + b"\n" for p, _ in written))  # names that are not UTF-8 as their bytes
     out = tmp / "batch"
     code, _, err, seconds, peak, left = measured(
         juesuan("batch", "@" + str(listing), "--out", out, "-j", "2", "--no-progress", "--exit-zero",
                 "--timeout", args.timeout, "--max-memory", args.max_memory),
-        len(written) * (args.timeout + 5) + 120, tmp)
+        len(written) * (args.timeout + 5) + 120, tmp / "work")
     ended = "killed by the watchdog" if code is None else f"exit {code}" + (" (traceback)" if "Traceback" in err else "")
     docs, errors = _rows(out / "documents.csv"), _rows(out / "errors.csv")
     documents = {d.get("source") for d in docs} | {p for d in docs for p in (d.get("duplicates") or "").split() if p}
     failed = {e.get("path") for e in errors}
     per = collections.defaultdict(lambda: [0, 0, 0])
     for path, case in written:
-        slot = 0 if str(path) in documents else 1 if str(path) in failed else 2
+        name = shown(str(path))  # as the tables write it (\xNN for bytes that are not UTF-8)
+        slot = 0 if name in documents else 1 if name in failed else 2
         per[case.cls][slot] += 1
     return per, seconds, peak, left, ended
 
@@ -191,10 +194,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="hostile_table_") as tmp:
         tmp = Path(tmp)
+        # Commands run from a folder of their own: the corpus holds hostile settings files,
+        # which a run from the corpus folder would read as its own (and be stopped by).
+        (tmp / "work").mkdir()
         written = [(p, c) for p, c in write_corpus(tmp / "in") if not args.only or c.cls in args.only]
         classes = list(dict.fromkeys(c.cls for _, c in written))
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            runs = list(pool.map(lambda pc: (pc[1], score(pc[0], pc[1], args, tmp)), written))
+            runs = list(pool.map(lambda pc: (pc[1], score(pc[0], pc[1], args, tmp / "work")), written))
         per_batch = None if args.no_batch else batch(written, args, tmp)
         trains = [(c, train(p, args, tmp)) for p, c in written if p.suffix.lower() in DATA_SUFFIXES]
 

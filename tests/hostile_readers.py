@@ -51,8 +51,9 @@ def _p(*runs: str) -> str:
     return f"<w:p>{''.join(runs)}</w:p>"
 
 
-def _docx(special: str, styles_extra: str = "") -> bytes:
-    """The little report with `special` (body XML) after its lines."""
+def _docx(special: str, styles_extra: str = "", parts: dict[str, bytes] | None = None) -> bytes:
+    """The little report with `special` (body XML) after its lines, and
+    `parts` (word/header1.xml, word/footnotes.xml ...) beside it."""
     body = "".join(_p(_r(line)) for line in REPORT_LINES) + special
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_NS}><w:body>{body}'
            '<w:sectPr/></w:body></w:document>').encode()
@@ -62,7 +63,7 @@ def _docx(special: str, styles_extra: str = "") -> bytes:
 
         styles = dict(_docx_members())["word/styles.xml"].decode("utf-8")
         replace["word/styles.xml"] = styles.replace("</w:styles>", styles_extra + "</w:styles>").encode("utf-8")
-    return docx_with(replace=replace)
+    return docx_with(replace=replace, extra=list((parts or {}).items()))
 
 
 def _cell(inner: str) -> str:
@@ -96,6 +97,33 @@ DOCX_SEEN = {
     "field_result.docx": ("the reason the result of a field (its code not read)",
                           _p(_r(STATEMENT), '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DOCPROPERTY 原因 </w:instrText></w:r>'
                              '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _r(REASON) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')),
+}
+
+
+
+def _part(root: str, inner: str) -> bytes:
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{root} {_NS}>{inner}</w:{root}>'.encode()
+
+
+def _notes(kind: str, text: str) -> bytes:
+    """word/footnotes.xml or endnotes.xml as Word writes it: the separator and
+    continuation notes first (here holding a word, which must not be read),
+    then note 1."""
+    return _part(f"{kind}s", f'<w:{kind} w:type="separator" w:id="-1">{_p(_r("分隔线"), "<w:r><w:separator/></w:r>")}</w:{kind}>'
+                 f'<w:{kind} w:type="continuationSeparator" w:id="0">{_p(_r("续分隔线"), "<w:r><w:continuationSeparator/></w:r>")}</w:{kind}>'
+                 f'<w:{kind} w:id="1">{_p(f"<w:r><w:{kind}Ref/></w:r>", _r(text))}</w:{kind}>')
+
+
+# Text in parts other than the body: (what, body XML, parts); read after the body.
+DOCX_SEEN_PARTS = {
+    "footnote.docx": ("the reason in a footnote to the statement",
+                      _p(_r(STATEMENT), '<w:r><w:footnoteReference w:id="1"/></w:r>'),
+                      {"word/footnotes.xml": _notes("footnote", REASON)}),
+    "endnote.docx": ("the reason in an endnote to the statement",
+                     _p(_r(STATEMENT), '<w:r><w:endnoteReference w:id="1"/></w:r>'),
+                     {"word/endnotes.xml": _notes("endnote", REASON)}),
+    "footer.docx": ("the statement and its reason in a footer",
+                    "", {"word/footer1.xml": _part("ftr", _p(_r(STATEMENT + REASON)))}),
 }
 
 _HIDDEN_STYLE = ('<w:style w:type="character" w:customStyle="1" w:styleId="Hid"><w:name w:val="Hid"/>'
@@ -248,6 +276,8 @@ def cases() -> list[Case]:
     out = []
     for name, (what, xml) in DOCX_SEEN.items():
         out.append(Case(f"seen_{name}", "docx_unseen_parts", what, lambda xml=xml: _docx(xml), "ok", min_explanations=4))
+    for name, (what, xml, parts) in DOCX_SEEN_PARTS.items():
+        out.append(Case(f"seen_{name}", "docx_unseen_parts", what, lambda xml=xml, parts=parts: _docx(xml, parts=parts), "ok", min_explanations=4))
     for name, (what, xml, styles, _why) in DOCX_HIDDEN.items():
         out.append(Case(f"hidden_{name}", "docx_hidden", what, lambda xml=xml, styles=styles: _docx(xml, styles), "ok", min_explanations=3))
     for name, (what, special, _why) in HTML_HIDDEN.items():

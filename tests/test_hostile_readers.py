@@ -22,6 +22,7 @@ REAL_PDFS = Path(__file__).resolve().parents[2] / "shared" / "real_pdfs"
 
 SEEN = {
     **{f"seen_{n}": (lambda xml=xml: H._docx(xml)) for n, (_, xml) in H.DOCX_SEEN.items()},
+    **{f"seen_{n}": (lambda xml=xml, parts=parts: H._docx(xml, parts=parts)) for n, (_, xml, parts) in H.DOCX_SEEN_PARTS.items()},
     **{f"seen_{n}": (lambda special=special: H._html(special)) for n, (_, special) in H.HTML_SEEN.items()},
     "seen_xhtml.html": H.xhtml,
     "seen_late_html.txt": H.late_html,
@@ -61,6 +62,11 @@ def test_text_a_reader_sees_is_read_wherever_the_file_keeps_it(name, tmp_path):
     path.write_bytes(data)
     code, out = _score_json(path)
     assert code == 0 and any(H.ITEM in (e["item"] or "") and "新录用公务员" in e["reason"] for e in out["explanations"])
+
+
+def test_separator_notes_are_not_text():
+    report = analyze(read_bytes(H._docx(*H.DOCX_SEEN_PARTS["footnote.docx"][1:2], parts=H.DOCX_SEEN_PARTS["footnote.docx"][2]), "f.docx"), model=None)
+    assert "分隔线" not in report.text and report.text.count("新录用公务员3名") == 1
 
 
 def test_a_text_box_is_read_once():

@@ -7,7 +7,10 @@ rows, cells or runs); text boxes (w:txbxContent, their lines after the
 paragraph that anchors them; of an mc:AlternateContent only the first branch
 that holds text, so a text box is not read twice); hyperlinks, smart tags,
 custom XML, simple and complex fields (their result, not their code) and
-tracked insertions. Left out: tracked deletions (w:del, w:moveFrom), and text
+tracked insertions; then the headers, footers, footnotes and endnotes
+(word/header*.xml, footer*.xml, footnotes.xml, endnotes.xml, in that order,
+after the body, through the same walk; the separator lines between body and
+notes are not text). Left out: tracked deletions (w:del, w:moveFrom), and text
 a reader never sees — runs formatted hidden (w:vanish, directly or through a
 character or paragraph style or the document defaults), smaller than 1 pt,
 or white with no shading under it — which goes to `Source.hidden`. Each thing
@@ -21,6 +24,8 @@ entities and fetches nothing that the document links to.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 from nlp.errors import InputError
 from nlp.model import HiddenText
@@ -36,6 +41,10 @@ _WRAPPERS = {f"{_W}{t}" for t in ("sdtContent", "customXml", "smartTag", "hyperl
 _DELETED = {f"{_W}del", f"{_W}moveFrom"}
 _OFF = {"0", "false", "off"}
 _WHITE = {"FFFFFF", "white"}
+# Parts other than the body that hold text a reader sees, in the order they are read.
+_PARTS = (re.compile(r"word/header(\d*)\.xml"), re.compile(r"word/footer(\d*)\.xml"),
+          re.compile(r"word/(footnotes)\.xml"), re.compile(r"word/(endnotes)\.xml"))
+_NOT_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
 def read_docx(data: bytes, name: str) -> Source:
@@ -51,10 +60,33 @@ def read_docx(data: bytes, name: str) -> Source:
         raise InputError(f"{name}: corrupt DOCX file ({type(e).__name__})") from None
     reader = _Reader(_Styles(styles), coloured_page=document.element.find(f"{_W}background") is not None)
     reader.blocks(document.element.body)
+    for part in _other_parts(data, names, name):
+        reader.blocks(part)
     text = "\n".join(reader.lines)
     if not text.strip():
         raise InputError(f"{name}: DOCX has no text" + ("（其余文字都是隐藏的）" if reader.hidden else ""))
     return Source(name, [text], paged=False, warnings=reader.warnings(), hidden=reader.hidden)
+
+
+def _other_parts(data: bytes, names: list[str], name: str) -> list:
+    """The roots to walk after the body: each header and footer (w:hdr,
+    w:ftr), and each footnote and endnote that is not a separator."""
+    from docx.oxml.parser import parse_xml  # resolves no entities, fetches nothing
+
+    roots = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for pattern in _PARTS:
+            found = sorted((m for m in map(pattern.fullmatch, names) if m), key=lambda m: (len(m.group(1)), m.group(1)))
+            for m in found:
+                try:
+                    root = parse_xml(z.read(m.group(0)))
+                except Exception as e:  # noqa: BLE001 - lxml and zipfile raise many kinds
+                    raise InputError(f"{name}: corrupt DOCX file ({m.group(0)}: {type(e).__name__})") from None
+                if root.tag in (f"{_W}footnotes", f"{_W}endnotes"):
+                    roots += [note for note in root if note.get(f"{_W}type") not in _NOT_NOTES]
+                else:
+                    roots.append(root)
+    return roots
 
 
 def _on(el) -> bool:

@@ -6,6 +6,7 @@ through `juesuan score` and `juesuan batch`."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import pytest
@@ -225,6 +226,14 @@ def test_not_scored_in_every_output_of_score(not_scored_file, tmp_path):
     assert sarif["runs"][0]["properties"] == {"score": None, "status": "not_scored", "status_reason": "未识别到任何变动说明，不予评分"}
     table = run_cli("score", path, "--no-model", "--format", "csv")
     assert "未评分" in table.stderr and str(path) in table.stderr
+    assert table.stdout.lstrip("\ufeff").count("\n") == 1  # the causes table: its header, no row (no cause to list)
+    scored = tmp_path / "scored.txt"
+    scored.write_text(report(UNEXPLAINED), encoding="utf-8")
+    documents = run_cli("score", path, scored, "--no-model", "--format", "csv", "--table", "documents", "--lang", "en", "--exit-zero")
+    row, other = list(csv.DictReader(io.StringIO(documents.stdout.lstrip("\ufeff"))))
+    assert (row["source"], row["score"], row["status"], row["status_reason"]) == (str(path), "", "not_scored", "no change statement recognised")
+    assert other["status"] == "scored" and float(other["score"]) < 100 and other["status_reason"] == ""
+    assert documents.code == 0 and documents.stderr == ""  # the table says it: nothing beside it
 
 
 def test_not_scored_fails_fail_under(not_scored_file):
@@ -253,4 +262,6 @@ def test_not_scored_in_the_batch_outputs(tmp_path):
     assert "未评分的报告" in dashboard and "prose_only.txt" in dashboard
     documents = read_results(out).documents
     assert set(documents.loc[documents["score"].isna(), "status"]) == {"not_scored"}
-    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["documents"] == 5
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["documents"], summary["not_scored"]) == (5, 3)
+    assert "3 of 5 reports not scored" in run.stderr

@@ -50,6 +50,7 @@ class ErrorRow:
 class Built:
     paths: dict[str, str] = field(default_factory=dict)
     documents: int = 0
+    not_scored: int = 0  # of the documents: no change statement recognised
     explanations: int = 0
     findings: int = 0
     corpus: dict = field(default_factory=dict)
@@ -126,6 +127,7 @@ def build_outputs(out: str, store, docs: list[DocRef], errors: list[ErrorRow], m
         lap("tables")
 
     built.documents, built.explanations, built.findings = (t.rows for t in tables[:3])
+    built.not_scored = writer.agg.not_scored
     for t in tables:
         for kind, path in t.paths.items():
             built.paths[f"{t.name}.{kind}"] = path

@@ -36,6 +36,7 @@ class BatchSummary:
     analyse_seconds: float = 0.0  # of which analysing (the rest: tables, corpus rules, dashboard)
     first_result_seconds: float = 0.0  # until the first result came back (workers starting, model loading)
     documents: int = 0  # rows in documents
+    not_scored: int = 0  # of the documents: no change statement recognised, no score
     explanations: int = 0  # rows in explanations
     findings: int = 0  # rows in findings
     corpus: dict = field(default_factory=dict)  # corpus rule counts and index statistics
@@ -55,6 +56,8 @@ class BatchSummary:
 
     def line(self) -> str:
         parts = [f"{self.done} analysed", f"{self.skipped} skipped (done before)"]
+        if self.not_scored:
+            parts.append(f"{self.not_scored} of {self.documents} reports not scored")
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicate files")
         parts.append(f"{self.failed} failed")
@@ -165,6 +168,7 @@ def _run_batch(inputs, paths, out, book, t0, *, workers, resume, engine, schedul
     store.close()
     summary = run.summary
     summary.documents, summary.explanations, summary.findings = built.documents, built.explanations, built.findings
+    summary.not_scored = built.not_scored
     summary.corpus = built.corpus
     summary.build_seconds = built.seconds
     summary.note = "; ".join(filter(None, [built.worst_pages_note, _redone_note(run.redone)]))

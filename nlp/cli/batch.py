@@ -104,9 +104,8 @@ def run(args) -> int:
         print(f"juesuan: note: {summary.note}", file=sys.stderr)
     print(summary.out.get("dashboard.html", args.out))
     severities, scores = _outcome(summary.out)
-    not_scored = sum(s is None for s in scores)
-    if not_scored:
-        print(f"juesuan: {not_scored} 份报告未评分（未识别到任何变动说明）；{not_scored} report(s) not scored: "
+    if n := summary.not_scored:
+        print(f"juesuan: {n} 份报告未评分（未识别到任何变动说明）；{n} report(s) not scored: "
               f"see {summary.out.get('documents.csv')} (status not_scored)", file=sys.stderr)
     return gate(args, severities, scores, failed=summary.failed)
 

@@ -45,7 +45,7 @@ def add_parser(commands) -> None:
     score.add_argument("files", nargs="+", metavar="FILE",
                        help="report files: PDF, DOCX, HTML or text (UTF-8, GBK, UTF-16); - reads one from stdin")
     score.add_argument("--format", choices=["text", "json", "csv", "sarif"], default="text", help="output format (default: text)")
-    score.add_argument("--table", choices=TABLES, help="with --format csv: one row per cause (default), finding or change without a reason")
+    score.add_argument("--table", choices=TABLES, help="with --format csv: one row per cause (default), finding, change without a reason, or report (documents: its score or not_scored)")
     score.add_argument("--html", metavar="OUT.html", help="also write a self-contained HTML report (one input file)")
     add_rule_options(score)
     score.add_argument("--all", action="store_true", help="show every finding in the text output, not only the worst 25")
@@ -164,10 +164,10 @@ def _render(reports: list, args, lang: str) -> str:
 
 
 def _notices(reports: list, args, lang: str) -> None:
-    """Beside a CSV table, which has no place for them, on stderr: what a
-    reader could not read and which reports were not scored (text, JSON and
-    SARIF say both themselves)."""
-    if args.format != "csv":
+    """Beside a CSV table other than `documents`, which has no place for them,
+    on stderr: what a reader could not read and which reports were not scored
+    (text, JSON, SARIF and the documents table say both themselves)."""
+    if args.format != "csv" or args.table == "documents":
         return
     for r in reports:
         for w in r.warnings:

@@ -5,6 +5,9 @@ that Excel reads the Chinese), chosen with `--table`:
                an explanation with no cause is one row, cause_no 0)
     findings   one row per finding, the document's own (no location) included
     missing    one row per change stated without a reason
+    documents  one row per report: its score, or status not_scored (score
+               blank) and why, and what the reader left out (the columns of
+               `Report.to_frames().document` and of a batch's documents table)
 
 Booleans are `true`/`false`, as label-export writes them; no cell can become
 a formula in a spreadsheet (`nlp.sheets.csv_cell`)."""
@@ -13,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 
+from nlp.frames import DOCUMENT_COLUMNS
 from nlp.model import Cause, Report
 from nlp.sheets import csv_cell
 
@@ -25,6 +29,7 @@ COLUMNS = {
     "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "line", "start", "end",
                  "materiality", "penalty"],
     "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "line", "start", "end"],
+    "documents": DOCUMENT_COLUMNS,
 }
 TABLES = tuple(COLUMNS)
 
@@ -32,7 +37,8 @@ TABLES = tuple(COLUMNS)
 def to_csv(reports: Report | list[Report], table: str = "causes", lang: str = "zh") -> str:
     """The table; a finding's message in `lang` ("zh" or "en")."""
     reports = [reports] if isinstance(reports, Report) else reports
-    rows = {"causes": cause_rows, "findings": lambda r: finding_rows(r, lang), "missing": missing_rows}[table]
+    rows = {"causes": cause_rows, "findings": lambda r: finding_rows(r, lang), "missing": missing_rows,
+            "documents": lambda r: [document_row(r, lang)]}[table]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
@@ -102,6 +108,12 @@ def missing_rows(report: Report) -> list[dict]:
         "flags": " ".join(m.flags),
         **_location(m.location),
     } for m in report.missing]
+
+
+def document_row(report: Report, lang: str = "zh") -> dict:
+    return {"source": report.source, "pages": report.pages,
+            "score": report.score, "status": report.status,
+            "status_reason": report.status.reason(lang), "warnings": " | ".join(report.warnings) or None}
 
 
 def _statement(s) -> dict:

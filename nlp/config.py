@@ -176,7 +176,7 @@ def check_some_rule(settings: Settings, rules: Sequence, where: list[str]) -> No
 
 def check_lang(value, where: str) -> None:
     if value not in LANGS:
-        raise SettingsError(f"{where} = {value!r}: expected {' or '.join(map(repr, LANGS))}")
+        raise SettingsError(f"{where} = {value!r}: 应为 {' 或 '.join(map(repr, LANGS))} — expected {' or '.join(map(repr, LANGS))}")
 
 
 def check_table(table: dict, rules: Sequence, where: str = "") -> None:
@@ -193,17 +193,20 @@ def check_table(table: dict, rules: Sequence, where: str = "") -> None:
         elif key in TOP_LEVEL or key in by_name:
             schema = TOP_LEVEL[key] if key in TOP_LEVEL else by_name[key].options
             if not isinstance(value, dict):
-                raise SettingsError(f"{where}{key} = {value!r}: expected a table [{key}]")
+                raise SettingsError(f"{where}{key} = {value!r}: 应为一个表 [{key}] — expected a table [{key}]")
             for option, given in value.items():
                 if option not in schema:
-                    raise SettingsError(f"{where}[{key}] unknown option {option!r}{_hint(option, schema, key)}")
+                    zh, en = _hint(option, schema, key)
+                    raise SettingsError(f"{where}[{key}] 未知选项 {option!r}{zh} — unknown option {option!r}{en}")
                 _check_type(given, schema[option], f"{where}[{key}] {option}")
                 if key == "limits" and given < 0:
-                    raise SettingsError(f"{where}[limits] {option} = {given!r}: expected 0 (no limit) or a positive number")
+                    raise SettingsError(f"{where}[limits] {option} = {given!r}: 应为 0（不设限）或正数 — expected 0 (no limit) or a positive number")
         else:
             code = next((r.name for r in rules if r.code == key.upper()), None)
-            hint = f" (rule options go in a table named after the rule: [{code}])" if code else _hint(key, [*TOP_LEVEL, *by_name])
-            raise SettingsError(f"{where}unknown {'table' if isinstance(value, dict) else 'key'} {key!r}{hint}")
+            zh, en = (f"（规则的选项写在以规则名命名的表中：[{code}]）", f" (rule options go in a table named after the rule: [{code}])") if code \
+                else _hint(key, [*TOP_LEVEL, *by_name])
+            table = isinstance(value, dict)
+            raise SettingsError(f"{where}未知的{'表' if table else '键'} {key!r}{zh} — unknown {'table' if table else 'key'} {key!r}{en}")
 
 
 def check_selectors(patterns: Iterable[str], rules: Sequence, where: str) -> None:
@@ -214,32 +217,34 @@ def check_selectors(patterns: Iterable[str], rules: Sequence, where: str) -> Non
         folded = pattern.upper() if pattern.upper() == ALL or any(r.code.startswith(pattern.upper()) for r in rules) else None
         folded = folded or next((r.name for r in rules if r.name == pattern.lower()), None)
         choices = [ALL, *(r.code for r in rules), *(r.name for r in rules)]
-        hint = f" (did you mean {folded!r}? case matters)" if folded else _hint(pattern, choices)
-        raise SettingsError(f"{where}: unknown rule {pattern!r}{hint}; `juesuan rules` lists them")
+        zh, en = (f"（是否想写 {folded!r}？区分大小写）", f" (did you mean {folded!r}? case matters)") if folded else _hint(pattern, choices)
+        raise SettingsError(f"{where}: 未知规则 {pattern!r}{zh}，`juesuan rules` 列出全部规则 — unknown rule {pattern!r}{en}; `juesuan rules` lists them")
 
 
 def _check_type(value, default, where: str) -> None:
     """`default` is a rule's default value (its type is the option's) or a type."""
     kind = default if isinstance(default, type) else type(default)
     if kind is float:
-        ok, wanted = isinstance(value, int | float) and not isinstance(value, bool), "a number"
+        ok, (zh, en) = isinstance(value, int | float) and not isinstance(value, bool), ("数", "a number")
     elif kind is int:
-        ok, wanted = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+        ok, (zh, en) = isinstance(value, int) and not isinstance(value, bool), ("整数", "a whole number")
     else:
-        ok, wanted = isinstance(value, kind), {str: "a string", bool: "true or false", list: "a list"}.get(kind, kind.__name__)
+        names = {str: ("字符串", "a string"), bool: ("true 或 false", "true or false"), list: ("列表", "a list")}
+        ok, (zh, en) = isinstance(value, kind), names.get(kind, (kind.__name__, kind.__name__))
     if not ok:
-        raise SettingsError(f"{where} = {value!r}: expected {wanted}")
+        raise SettingsError(f"{where} = {value!r}: 应为{zh} — expected {en}")
     if kind in (float, int) and not math.isfinite(value):
-        raise SettingsError(f"{where} = {value!r}: expected a finite number")
+        raise SettingsError(f"{where} = {value!r}: 应为有限的数 — expected a finite number")
 
 
-def _hint(word: str, choices: Iterable[str], table: str | None = None) -> str:
+def _hint(word: str, choices: Iterable[str], table: str | None = None) -> tuple[str, str]:
+    """A hint for an unknown word, in Chinese and in English (both "" if none)."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
-        return f" (did you mean {close[0]!r}?)"
+        return f"（是否想写 {close[0]!r}？）", f" (did you mean {close[0]!r}?)"
     if table is not None:
-        return f" ([{table}] takes {', '.join(choices) or 'no options'})"
-    return ""
+        return f"（[{table}] 可用的选项：{'、'.join(choices) or '无'}）", f" ([{table}] takes {', '.join(choices) or 'no options'})"
+    return "", ""
 
 
 def _start(near) -> Path:
@@ -276,7 +281,7 @@ def _table(path: Path, name: str) -> dict | None:
     tool = data.get("tool", {})
     table = tool.get("juesuan") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
-        raise SettingsError(f"{path}: [tool.juesuan] must be a table")
+        raise SettingsError(f"{path}: [tool.juesuan] 应为一个表 — [tool.juesuan] must be a table")
     return table
 
 
@@ -287,6 +292,6 @@ def _parse(path: Path, mtime_ns: int, size: int) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e:
-        raise InputError(f"{path}: bad settings file ({e})") from None
+        raise InputError(f"{path}: 设置文件无法读取 — bad settings file ({e})") from None
     except RecursionError:
-        raise InputError(f"{path}: bad settings file (nested too deeply)") from None
+        raise InputError(f"{path}: 设置文件嵌套过深 — bad settings file (nested too deeply)") from None

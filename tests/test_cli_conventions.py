@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -45,6 +46,12 @@ def one_error_line(proc, *words) -> None:
     assert all(w in proc.stderr for w in words), proc.stderr
 
 
+def chinese_first(proc) -> None:
+    """The message in Chinese, then " — " and the same in English."""
+    chinese, _, english = proc.stderr.partition(" — ")
+    assert english and re.search(r"[\u4e00-\u9fff]", chinese) and not re.search(r"[\u4e00-\u9fff]", english), proc.stderr
+
+
 # ------------------------------------------------------------ strict settings
 
 
@@ -57,6 +64,7 @@ def one_error_line(proc, *words) -> None:
 def test_unknown_rule_on_the_command_line_is_exit_2(option, value, words):
     proc = juesuan("score", CLEAN, option, value, "--no-model")
     one_error_line(proc, *words)
+    chinese_first(proc)
     assert proc.stdout == ""
 
 
@@ -76,7 +84,9 @@ def test_unknown_or_mistyped_setting_is_exit_2(tmp_path, monkeypatch, toml, word
     report = tmp_path / "report.txt"
     report.write_bytes(CLEAN.read_bytes())
     (tmp_path / "juesuan.toml").write_text(toml, encoding="utf-8")
-    one_error_line(juesuan("score", report, "--no-model", cwd=tmp_path), str(tmp_path / "juesuan.toml"), *words)
+    proc = juesuan("score", report, "--no-model", cwd=tmp_path)
+    one_error_line(proc, str(tmp_path / "juesuan.toml"), *words)
+    chinese_first(proc)
     monkeypatch.chdir(tmp_path)  # the library looks for settings up to the working directory, as the CLI does
     with pytest.raises(nlp.InputError, match=r"juesuan\.toml"):
         analyze(report, model=None)

@@ -103,7 +103,8 @@ def test_a_native_crash_ends_the_child_only():
     with pytest.raises(AnalysisCrashed) as info:
         run_limited(_segfault, budget=SMALL, name="evil.pdf")
     assert isinstance(info.value, InputError)
-    assert str(info.value).startswith("evil.pdf: ") and "SIGSEGV" in str(info.value) and "\n" not in str(info.value)
+    assert str(info.value).startswith("evil.pdf: 分析进程异常退出") and "SIGSEGV" in str(info.value) and "\n" not in str(info.value)
+    assert str(info.value).index("已跳过") < str(info.value).index("probably malformed; skipped")  # Chinese first, the English kept
 
 
 def test_errors_come_back_as_they_were_raised():

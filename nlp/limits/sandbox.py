@@ -131,7 +131,8 @@ class Sandbox:
             return AnalysisCrashed(f"{name}: 分析进程被外部终止（{how(status)}，可能是系统内存不足），不是文件的问题，可重试；"
                                    f"the analysis process was killed from outside ({how(status)}: the system's OOM killer?), "
                                    "not by the file: worth trying again", killed=True)
-        return AnalysisCrashed(f"{name}: the analysis process died ({how(status)}); the file is probably malformed; skipped")
+        return AnalysisCrashed(f"{name}: 分析进程异常退出（{how(status)}），文件可能已损坏，已跳过；"
+                               f"the analysis process died ({how(status)}); the file is probably malformed; skipped")
 
     def _count(self, outcome: str, size_kb: int | None) -> None:
         """One more call served: retire the child when it ran out of memory,

@@ -125,7 +125,8 @@ def statement_rows(stored: list) -> list[list]:
     head = [form, known.title if known else None, title]
     out = []
     for code, name, side, row, page, cells in rows:
-        at = [code or None, Row(code, name, {}, page, row, side).level, name or None, side, page if page is not None else (pages[0] if pages else None), line, row]
+        page = page if page is not None else (pages[0] if pages else None)
+        at = [code or None, Row(code, name, {}, page, row, side).level, name or None, side, page, line, row]
         out.extend([*head, *at, columns[i], value] for i, value in cells)
         if not cells:
             out.append([*head, *at, None, None])

@@ -1,7 +1,7 @@
 """Reports and batch results as pandas DataFrames with typed columns.
 
     report.to_frames().causes              # one report: explanations, causes, findings, missing
-    nlp.read_results("results/").causes    # a batch: documents, explanations, causes, findings, errors
+    nlp.read_results("results/").causes    # a batch: documents, explanations, causes, findings, errors, statements
 
 Both give the same columns the same dtypes, so that code written on one
 report runs on a corpus: `category` for the closed vocabularies (kind, basis,
@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from nlp.accounts import BY_KEY
 from nlp.vocabulary import LABELS, Basis, Direction, Kind, Severity, Status
 
 # Explanations' flags (README, "flags of an explanation"), and the missing reasons' one.
@@ -31,8 +32,11 @@ MISSING_FLAGS = ("blank_slot",)
 CATEGORIES: dict[str, tuple[str, ...] | None] = {
     "kind": tuple(Kind), "basis": tuple(Basis), "direction": tuple(Direction), "label": LABELS,
     "severity": tuple(Severity), "scope": ("report", "corpus"), "identity_from": ("manifest", "text"),
-    "code": None, "rule": None, "error": None, "status": tuple(Status),
+    "code": None, "rule": None, "error": None, "status": tuple(Status), "form": tuple(BY_KEY),
 }
+# Columns of a table that share a name with a vocabulary but are text there:
+# a statement row's `code` is an account code (2010601), not a rule's.
+TEXT_IN = {"statements": {"code"}}
 FLOATS = {"amount", "compare_amount", "change", "change_pct", "completion_pct", "confidence", "score", "materiality", "penalty"}
 INTS = {"year", "pages", "page", "start", "end", "cause_no"}
 BOOLS = {"vague", *FLAGS, *MISSING_FLAGS}
@@ -67,6 +71,7 @@ class Results:
     causes: object
     findings: object
     errors: object
+    statements: object  # one row per statement cell (决算报表; docs/batch.md)
 
 
 def report_frames(report) -> Frames:
@@ -114,15 +119,15 @@ def read_results(out: str | os.PathLike) -> Results:
     import pyarrow.parquet as pq
 
     tables = {}
-    for name in ("documents", "explanations", "findings", "errors"):
+    for name in ("documents", "explanations", "findings", "errors", "statements"):
         path = os.path.join(out, f"{name}.parquet")
         if not os.path.exists(path):
             raise FileNotFoundError(f"{path}: not a batch's results folder (juesuan batch --out)")
-        tables[name] = _typed(pq.read_table(path))
+        tables[name] = _typed(pq.read_table(path), TEXT_IN.get(name, set()))
     rows = _with_flags(tables["explanations"])
     explanations = rows[rows["cause_no"] <= 1].drop(columns=CAUSE_ONLY).reset_index(drop=True)
     causes = rows.loc[rows["cause_no"] >= 1, ["unit", "year", "source", "explanation", *CAUSE_ONLY, "sha256"]].reset_index(drop=True)
-    return Results(tables["documents"], explanations, causes, tables["findings"], tables["errors"])
+    return Results(tables["documents"], explanations, causes, tables["findings"], tables["errors"], tables["statements"])
 
 
 def _statement(s, section: list[str], item: str | None = None) -> dict:
@@ -168,9 +173,10 @@ def _category(name: str, values):
     return pd.CategoricalDtype([*known, *sorted(found - set(known))])
 
 
-def _typed(table):
+def _typed(table, text: set[str] = frozenset()):
     """An Arrow table of the batch as a DataFrame: its storage types (int64,
-    double, bool, string) as the nullable dtypes, its vocabularies as categories."""
+    double, bool, string) as the nullable dtypes, its vocabularies as
+    categories (but the columns in `text`)."""
     import pandas as pd
     import pyarrow as pa
 
@@ -178,7 +184,7 @@ def _typed(table):
     for field in table.schema:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             column = frame[field.name].astype("string")
-            frame[field.name] = column.astype(_category(field.name, column)) if field.name in CATEGORIES else column
+            frame[field.name] = column.astype(_category(field.name, column)) if field.name in CATEGORIES and field.name not in text else column
     return frame
 
 

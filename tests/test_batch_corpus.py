@@ -29,7 +29,7 @@ from tests.synthetic import report_text, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(glob.glob(str(REPO / "tests" / "fixtures" / "*.txt"))) + sorted(glob.glob(str(REPO / "examples" / "*.txt")))
-TABLES = ["documents.csv", "explanations.csv", "findings.csv", "errors.csv"]
+TABLES = ["documents.csv", "explanations.csv", "findings.csv", "statements.csv", "errors.csv"]
 FORMULA = '=HYPERLINK("http://example.invalid","点击查看")，新增设备采购'
 
 
@@ -106,7 +106,7 @@ def test_tables_agree(local_run):
         causes = sum(int(n) for col, n in d.items() if col.startswith("label_"))
         assert causes == int(d["causes"])
     wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert wb.sheetnames == ["documents", "explanations", "findings", "errors"]
+    assert wb.sheetnames == ["documents", "explanations", "findings", "statements", "errors"]
     assert wb["explanations"].max_row == len(expl) + 1
 
 
@@ -116,12 +116,12 @@ def test_tables_start_with_whose_report_and_end_with_its_hash(local_run):
     from nlp.batch.tables import header_zh
 
     out, _ = local_run
-    for name in TABLES[:3]:
+    for name in TABLES[:4]:
         with open(out / name, encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f))
         assert header[:3] == ["unit", "year", "source"] and header[-1] == "sha256", name
     wb = openpyxl.load_workbook(out / "report.xlsx")
-    for name in ("documents", "explanations", "findings", "errors"):
+    for name in ("documents", "explanations", "findings", "statements", "errors"):
         ws = wb[name]
         with open(out / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
             english = next(csv.reader(f))
@@ -220,7 +220,7 @@ def _same_outputs(a, b):
         assert (Path(a) / name).read_bytes() == (Path(b) / name).read_bytes(), name
     import pyarrow.parquet as pq
 
-    for name in ("documents", "explanations", "findings", "errors"):
+    for name in ("documents", "explanations", "findings", "statements", "errors"):
         assert pq.read_table(Path(a) / f"{name}.parquet").equals(pq.read_table(Path(b) / f"{name}.parquet")), name
     assert sorted(os.listdir(Path(a) / "reports")) == sorted(os.listdir(Path(b) / "reports"))
 

@@ -29,6 +29,10 @@ from nlp.vocabulary import LABELS
 
 WORST = 20
 UNLABELLED = "unlabelled"  # the store's key for causes without a label
+# The rules that hold a report to its statements: tables missing (JS504);
+# text, sums or tables that disagree (JS505, JS506, JS507).
+DISAGREE = {"JS505", "JS506", "JS507"}
+RECONCILIATION = {"JS504", *DISAGREE}
 
 
 @dataclass
@@ -80,6 +84,7 @@ class Document:
     summary: dict  # the stored record's "document"
     rows: list[ExplanationRow]
     findings: list[StoredFinding]
+    statements: list = field(default_factory=list)  # as stored: nlp.batch.work.statement_record
     corpus_rows: list[FindingRow] = field(default_factory=list)
 
 
@@ -163,19 +168,20 @@ def _first_pass(reader, docs: list[DocRef], manifest, corpus: Corpus, progress) 
 
 
 def _second_pass(reader, docs: list[DocRef], writer: _Writer, result: CorpusResult, errors: list[ErrorRow]) -> tuple:
-    """The tables, closed: documents, explanations, findings, errors."""
+    """The tables, closed: documents, explanations, findings, statements, errors."""
     for n, d in enumerate(docs):
         rec = reader.read(d.entry)
         document = Document(
             n, d, writer.identities[n], rec["document"],
             [ExplanationRow._make(r) for r in rec["explanations"]],
             [StoredFinding._make(f) for f in rec["findings"]],
+            rec["statements"],
         )
         writer.write(document, result.findings.get(n, []))
     t_err = T.Table(writer.out, "errors", T.ERROR_COLUMNS, writer.book)
     for e in sorted(errors, key=lambda e: (e.path, e.sha256)):
         t_err.write([e.path, e.error, e.message, e.sha256 or None])
-    tables = (writer.documents, writer.explanations, writer.findings, t_err)
+    tables = (writer.documents, writer.explanations, writer.findings, writer.statements, t_err)
     for t in tables:
         t.close()
     return tables
@@ -198,7 +204,7 @@ def _rule_columns(settings) -> list[tuple[str, str]]:
 
 
 class _Writer:
-    """Pass 2: each document's rows into the three tables, with its corpus
+    """Pass 2: each document's rows into the four tables, with its corpus
     findings joined in, and the dashboard's numbers gathered on the way."""
 
     def __init__(self, out: str, book, labels: list[str], rules: list[tuple[str, str]], identities: list[Identity], agg: _Aggregates,
@@ -206,6 +212,7 @@ class _Writer:
         self.documents = T.Table(out, "documents", T.document_columns(labels, rules), book)
         self.explanations = T.Table(out, "explanations", T.explanation_columns(), book)
         self.findings = T.Table(out, "findings", T.FINDING_COLUMNS, book)
+        self.statements = T.Table(out, "statements", T.STATEMENT_COLUMNS, book)
         self.out, self.book = out, book
         self.labels, self.rules, self.identities, self.agg = labels, rules, identities, agg
         self.lang = lang  # the language of the findings' messages
@@ -230,6 +237,9 @@ class _Writer:
                                            f.targets, None, f.page, f.start, f.end, f.materiality, f.penalty, doc.ref.sha256))
         for row in doc.corpus_rows:
             self.findings.write(row)
+        for stored in doc.statements:
+            for cells in T.statement_rows(stored):
+                self.statements.write([ident.unit, ident.year, ident.source, *cells, doc.ref.sha256])
         self.agg.add(doc)
 
     def _corpus_row(self, doc: Document, f: CorpusFinding, r: ExplanationRow) -> FindingRow:
@@ -252,7 +262,7 @@ class _Writer:
         return (
             [ident.unit, ident.year, ident.source, " | ".join(doc.ref.paths[1:]) or None, ident.origin or None,
              s.get("pages"), s.get("score"), s.get("status"), s.get("explanations"), s.get("causes"), s.get("missing"),
-             s.get("findings"), len(doc.corpus_rows), " | ".join(s.get("warnings", [])) or None,
+             s.get("findings"), len(doc.corpus_rows), s.get("statements"), " | ".join(s.get("warnings", [])) or None,
              " | ".join(applied.get("files", [])) or None, applied.get("sha256")]
             + [label_counts.get(label, 0) for label in self.labels]
             + [rule_counts.get(code, 0) for code, _ in self.rules]
@@ -298,6 +308,10 @@ class _Aggregates:
             first.setdefault(c.first[0], []).append((k, c.first[1]))
         self._first = first
         self.quotes: dict[int, str] = {}
+        # The statements (决算报表): reports with any read, and reports by what
+        # the reconciliation rules found (code: reports with it).
+        self.with_statements = 0
+        self.reconciled: Counter = Counter()
 
     def add(self, doc: Document) -> None:
         score = doc.summary.get("score")
@@ -317,6 +331,10 @@ class _Aggregates:
         for f in [*doc.findings, *doc.corpus_rows]:
             self.rules[(f.code, f.rule)] += 1
             self.severity[f.severity] += 1
+        self.with_statements += bool(doc.summary.get("statements"))
+        codes = {f.code for f in doc.findings}
+        self.reconciled.update(codes & RECONCILIATION)
+        self.reconciled["disagree"] += bool(codes & DISAGREE)
         for k, eid in self._first.get(doc.number, []):
             r = next((r for r in doc.rows if r.explanation == eid), None)
             if r is not None:

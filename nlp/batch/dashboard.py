@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from statistics import median
 
+from nlp.batch.build import DISAGREE
 from nlp.rules import corpus_rules, find_rule
 from nlp.vocabulary import UNLABELLED_ZH, label_zh
 
@@ -175,6 +176,27 @@ def not_scored_section(count: int, shown: list, links: dict[str, str]) -> str:
             '<th>source</th><th>page</th></tr>' + "".join(rows) + f"</table>{more}</section>")
 
 
+def statements_section(agg, reports: int, lang: str = "zh") -> str:
+    """The reports held to their statements (决算报表): how many had any read,
+    how many disagree with their text or within and between the tables
+    (JS505–JS507), how many lack tables (JS504); counted by report."""
+    def line(label: str, n: int, bad: bool = True) -> str:
+        cls = ' class="n low"' if bad and n else ' class="n"'
+        return f"<tr><td>{escape(label)}</td><td{cls}>{n}</td></tr>"
+
+    def rule(code: str) -> str:
+        r = find_rule(code)
+        return f"{code} {(r.name.replace('_', ' ') if lang == 'en' else r.zh) if r else ''}"
+
+    rows = [line("读到决算报表的报告 reports with statements read", agg.with_statements, bad=False),
+            line("报表与正文或报表之间不符的报告 reports whose statements disagree (JS505/JS506/JS507)", agg.reconciled["disagree"])]
+    rows += [line(f"　其中 of which {rule(code)}", agg.reconciled[code]) for code in sorted(DISAGREE)]
+    rows.append(line(f"报表缺失的报告 reports missing statements ({rule('JS504')})", agg.reconciled["JS504"]))
+    return ('<section id="statements"><h2>报表核对 Statements vs text<small>'
+            f'{reports} 份报告 reports · statements.csv, findings.csv</small></h2>'
+            '<table><tr><th>报告 reports</th><th class="n">份数 count</th></tr>' + "".join(rows) + "</table></section>")
+
+
 def _who(identity) -> str:
     if identity.unit:
         return f"{identity.unit} {identity.year or ''}".strip()
@@ -212,11 +234,12 @@ def write_dashboard(path: str, agg, identities, links: dict[str, str], *, errors
 <html lang="{'en' if lang == 'en' else 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>juesuan batch dashboard 决算说明批量筛查</title><style>{CSS}</style></head>
 <body>
-<header><h1>决算说明批量筛查 · Batch screening</h1><p>{len(identities)} reports · {agg.explanations} causes · tables in documents / explanations / findings (.csv, .parquet, report.xlsx)</p></header>
+<header><h1>决算说明批量筛查 · Batch screening</h1><p>{len(identities)} reports · {agg.explanations} causes · tables in documents / explanations / findings / statements (.csv, .parquet, report.xlsx)</p></header>
 <main>
 <div class="cards">{cards_html}</div>
 <section><h2>分数分布 Score distribution<small>reports per 10 points</small></h2>{score_histogram(scores)}</section>
 <section><h2>问题分布 Findings by rule<small>JS8xx: across reports</small></h2>{rule_bars(rule_counts, lang=lang)}</section>
+{statements_section(agg, len(identities), lang)}
 <section class="wide"><h2>各部分原因类别 Cause labels by section</h2>{labels_by_section(agg.by_section, labels)}</section>
 <section class="wide"><h2>重复最多的原因 Most repeated explanations<small>near-identical reasons across reports</small></h2>{repeated_table(result, agg.quotes, identities)}</section>
 <section class="wide"><h2>得分最低的报告 Worst reports<small>lowest scores first</small></h2>{worst_table(agg.worst_sorted(), links)}</section>

@@ -16,6 +16,7 @@ import os
 import re
 from collections import namedtuple
 
+from nlp.accounts import BY_KEY, Row
 from nlp.batch.work import EXPLANATION_FIELDS, FINDING_FIELDS
 from nlp.rules import find_rule
 from nlp.sheets import csv_cell
@@ -31,6 +32,7 @@ SHA256 = ("sha256", "str")
 DOCUMENT_COUNTS = [
     ("duplicates", "str"), ("identity_from", "str"), ("pages", "int"), ("score", "float"), ("status", "str"),
     ("explanations", "int"), ("causes", "int"), ("missing", "int"), ("findings", "int"), ("corpus_findings", "int"),
+    ("statements", "int"),  # the statements (决算报表) read: 0 shows a report that had none
     ("warnings", "str"),
     ("settings", "str"), ("settings_sha256", "str"),  # the settings files that judged it, and their digest
 ]
@@ -42,6 +44,18 @@ FINDING_COLUMNS = [
     *IDENTITY, ("scope", "str"), ("code", "str"), ("rule", "str"), ("severity", "str"), ("message", "str"),
     ("targets", "str"), ("related", "str"), ("page", "int"), ("start", "int"), ("end", "int"),
     ("materiality", "float"), ("penalty", "float"), SHA256,
+]
+# The statements (决算报表), long: one row per cell (a statement row and one of
+# its amount columns). Each form has columns of its own (决算数; 合计/基本支出/
+# 项目支出; twelve 三公 columns named by stacked headers) and provinces vary
+# them, so a fixed set would drop or misplace columns; long keeps every
+# header as written in one table, and pandas pivots a form back
+# (`pivot(index=[..., "row", "side"], columns="column", values="value")`).
+# A row without amount columns keeps one line with column and value empty.
+STATEMENT_COLUMNS = [
+    *IDENTITY, ("form", "str"), ("form_zh", "str"), ("title", "str"), ("code", "str"), ("level", "int"),
+    ("name", "str"), ("side", "int"), ("page", "int"), ("line", "int"), ("row", "int"),
+    ("column", "str"), ("value", "float"), SHA256,
 ]
 ERROR_COLUMNS = [("path", "str"), ("error", "str"), ("message", "str"), SHA256]
 
@@ -60,11 +74,14 @@ HEADERS_ZH = {
     "targets": "涉及说明", "related": "相关报告", "materiality": "重要性", "penalty": "扣分",
     "settings": "设置文件", "settings_sha256": "设置摘要",
     "path": "文件", "error": "错误类型",
+    "form": "报表", "form_zh": "报表名称", "title": "报表标题", "level": "级次", "name": "科目名称", "side": "栏",
+    "line": "文本行", "row": "表内行", "column": "列", "value": "金额（万元）",
 }
 # Names that mean another thing in another table.
 HEADERS_ZH_BY_TABLE = {
     "documents": {"explanations": "说明数", "causes": "原因数", "missing": "缺少说明数", "findings": "问题数",
-                  "corpus_findings": "跨报告问题数"},
+                  "corpus_findings": "跨报告问题数", "statements": "报表数"},
+    "statements": {"code": "科目编码"},
     "explanations": {"findings": "本报告问题", "corpus_findings": "跨报告问题"},
     "errors": {"message": "错误信息"},
 }
@@ -98,6 +115,22 @@ ExplanationRow = namedtuple("ExplanationRow", EXPLANATION_FIELDS)
 StoredFinding = namedtuple("StoredFinding", FINDING_FIELDS)
 # A row of findings.csv.
 FindingRow = namedtuple("FindingRow", [name for name, _ in FINDING_COLUMNS])
+
+
+def statement_rows(stored: list) -> list[list]:
+    """The cells of one stored statement (nlp.batch.work.statement_record)
+    as rows of STATEMENT_COLUMNS, without the identity and sha256."""
+    form, title, pages, line, columns, rows = stored
+    known = BY_KEY.get(form)
+    head = [form, known.title if known else None, title]
+    out = []
+    for code, name, side, row, page, cells in rows:
+        page = page if page is not None else (pages[0] if pages else None)
+        at = [code or None, Row(code, name, {}, page, row, side).level, name or None, side, page, line, row]
+        out.extend([*head, *at, columns[i], value] for i, value in cells)
+        if not cells:
+            out.append([*head, *at, None, None])
+    return out
 
 
 def _to_str(v):

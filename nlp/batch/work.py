@@ -26,7 +26,11 @@ FINDING_FIELDS = [
     "code", "rule", "severity", "message", "targets", "page", "start", "end",
     "materiality", "penalty", "message_en",
 ]
-STORE_FORMAT = 4  # bump when the stored line changes
+# A statement (决算报表) as the store keeps it: [form, title, pages, line,
+# columns, rows], each row [code, name, side, row, page, cells] with cells
+# [[column index, amount], ...] for the columns the row has (a two-sided
+# table's sides have columns of their own; None: a blank cell).
+STORE_FORMAT = 5  # bump when the stored line changes
 NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 
@@ -164,13 +168,22 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
             "causes": sum(len(e.causes) for e in report.explanations),
             "missing": len(report.unexplained_changes),
             "findings": len(report.findings),
+            "statements": len(report.tables),
             "labels": labels,
             "rules": rules,
             "settings": report.settings,
         },
         "explanations": explanations,
         "findings": findings,
+        "statements": [statement_record(s) for s in report.tables],
     }
+
+
+def statement_record(statement) -> list:
+    """One nlp.accounts.Statement in the store's compact form (STORE_FORMAT)."""
+    index = {name: i for i, name in enumerate(statement.columns)}
+    rows = [[r.code, r.name, r.side, r.row, r.page, [[index[c], _num(v)] for c, v in r.values.items()]] for r in statement.rows]
+    return [statement.form, statement.title, statement.pages, statement.line, statement.columns, rows]
 
 
 def explanation_rows(rows: list[dict]) -> list[list]:

@@ -43,13 +43,15 @@ def chinese_number(text: str) -> str | None:
     whole, _, fraction = text.partition("点")
     if any(c not in _DIGITS for c in fraction) or (_ and not fraction):
         return None
-    value = _integer(whole)
+    value = integer(whole)
     if value is None:
         return None
     return str(value) + ("." + "".join(str(_DIGITS[c]) for c in fraction) if fraction else "")
 
 
-def _integer(text: str) -> int | None:
+def integer(text: str) -> int | None:
+    """The whole number a Chinese numeral writes ("二十三" -> 23, "一二〇" -> 120),
+    or None when its value is not certain."""
     if not text:
         return None
     if all(c in _DIGITS for c in text):

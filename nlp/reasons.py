@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from nlp.numerals import integer
 from nlp.repair import is_heading
 from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
 from nlp.triggers import find_triggers
@@ -155,20 +156,6 @@ def _clause_stop(text: str, i: int, c: str) -> int | None:
     return None
 
 
-_NUMERALS = "一二三四五六七八九"
-
-
-def chinese_number(numeral: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十一 -> 11, 二十 -> 20, 二十三 -> 23 (up to 99)."""
-    m = re.fullmatch(r"([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)", numeral)
-    if not m or not numeral:
-        return None
-    tens, ten, units = m.groups()
-    if not ten:
-        return _NUMERALS.index(units or tens) + 1 if (tens or units) and not (tens and units) else None
-    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
-
-
 def _marker(text: str, i: int) -> tuple[str, int] | None:
     """The enumeration marker at i as (style, number), e.g. ("x、", 2) for 二、."""
     m = ENUM_START.match(text[i : i + 6]) or ENUM_ANY.match(text[i : i + 6])
@@ -180,7 +167,7 @@ def _marker(text: str, i: int) -> tuple[str, int] | None:
         return re.sub(r"\d+", "n", token), int(digits.group(0))
     numeral = re.search("[一二三四五六七八九十]+", token)
     if numeral and not token.startswith("第"):
-        value = chinese_number(numeral.group(0))
+        value = integer(numeral.group(0))
         return token.replace(numeral.group(0), "x"), value or 0
     circled = re.match("[①-⑳]", token)
     if circled:

@@ -53,21 +53,16 @@ def statement_pages(texts: list[str]) -> list[int]:
     return sorted(found | after)
 
 
-def pdf_tables(data: bytes, texts: list[str]) -> list[RawTable]:
-    """The ruled tables of a PDF's statement pages (`texts`: each page's
-    text, to choose them without reading the others)."""
+def pdf_tables(pdf, texts: list[str]) -> list[RawTable]:
+    """The ruled tables of a PDF's statement pages. `pdf`: the reader's open
+    pypdfium2 document (not parsed a second time); `texts`: each page's
+    text, to choose the statement pages without reading the others."""
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return []
     try:
         return _pdf_tables(pdf, statement_pages(texts))
     except pdfium.PdfiumError:
         return []  # the text is still read without the statements
-    finally:
-        pdf.close()
 
 
 def _pdf_tables(pdf, pages: list[int]) -> list[RawTable]:

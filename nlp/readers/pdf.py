@@ -50,6 +50,8 @@ _IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 def read_pdf(data: bytes, name: str) -> Source:
     import pypdfium2 as pdfium
 
+    from nlp.accounts.raw import pdf_tables
+
     check_streams(data, name)
     try:
         pdf = pdfium.PdfDocument(data)
@@ -82,6 +84,7 @@ def read_pdf(data: bytes, name: str) -> Source:
             if chars > readers.MAX_CHARS:
                 raise InputError(readers.too_much_text(name, chars) + " after " + f"{i + 1} of {count} pages")
             pages.append(text)
+        tables = pdf_tables(pdf, pages)  # the statements (决算报表), while the document is open
     except pdfium.PdfiumError as e:
         raise InputError(f"{name}: corrupt PDF ({e})") from None
     finally:
@@ -90,9 +93,6 @@ def read_pdf(data: bytes, name: str) -> Source:
         raise InputError(f"{name}: PDF has no pages")
     if sum(len(p.strip()) for p in pages) < _MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(f"{name}: PDF has no text layer (scanned images?); run OCR on it first")
-    from nlp.accounts.raw import pdf_tables
-
-    tables = pdf_tables(data, pages)
     table_pages = [i for i, text in enumerate(pages) if "偏差原因" in text]
     warnings = []
     if table_pages and not _with_tables(data, pages, table_pages, hidden_boxes):

@@ -1,7 +1,7 @@
 import re
 from dataclasses import dataclass
 
-from nlp.reasons import chinese_number
+from nlp.numerals import integer
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
@@ -44,7 +44,7 @@ def _runs(text: str) -> list[list[_Item]]:
             runs.append(open_runs.pop(deeper))
         if m is not None:
             n = m.group("n")
-            number = int(n) if n.isdigit() else chinese_number(n)
+            number = int(n) if n.isdigit() else integer(n)
             if number:
                 open_runs.setdefault(level, []).append(_Item(start, m.group(0).strip(), number))
     return runs + list(open_runs.values())

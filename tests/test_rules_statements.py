@@ -37,9 +37,12 @@ def test_a_report_without_statements_is_not_judged(tmp_path):
 
 def test_a_total_in_the_narrative_is_held_to_its_cell(tmp_path):
     (finding,) = findings(tmp_path, report(total="0"), "JS505")
-    assert finding.message == ("正文（第5行）“收入支出总计0万元”与收入支出决算总表“总计”行“决算数”列（表第5行）所列 110.00 不符，"
+    assert finding.message == ("正文（第5行）“收入支出总计0万元”与收入支出决算总表第5行“总计”“决算数”列（文件第26行）所列 110.00 不符，"
                                "收入支出总计相差 110.00 万元")
-    assert finding.location.line == 5
+    assert finding.location.line == 5  # the narrative's line; the cell's is the row's own line in the file
+    assert (finding.cell.table, finding.cell.row, finding.cell.name, finding.cell.column, finding.cell.line) == (
+        "收入支出决算总表", 5, "总计", "决算数", 26)
+    assert report(total="0").split("\n")[25].startswith("总计\t110.00")
 
 
 @pytest.mark.parametrize("stated, fires", [("110.01", False), ("109.99", False), ("110.02", True), ("1,100.00", True)])
@@ -58,8 +61,9 @@ def test_a_budget_stated_for_an_emptied_table(tmp_path):
 def test_a_sum_that_fails_names_its_cell_and_parts(tmp_path):
     text = report(change=("20106\t财政事务\t100.00\t100.00", "20106\t财政事务\t101.00\t100.00"))
     messages = [f.message for f in findings(tmp_path, text, "JS506")]
-    assert messages[0].startswith("收入决算表“一般公共服务支出”行“本年收入合计”列（表第3行）为 100.00，而下级科目（20106）之和为 101.00")
-    assert any("“财政事务”行“本年收入合计”列" in m and "下级科目（2010601、2010607）之和为 100.00" in m for m in messages)
+    assert messages[0].startswith("收入决算表第3行“201 一般公共服务支出”“本年收入合计”列（文件第32行）为 100.00，"
+                                  "而下级科目（20106）之和为 101.00")
+    assert any("第4行“20106 财政事务”“本年收入合计”列（文件第33行）" in m and "下级科目（2010601、2010607）之和为 100.00" in m for m in messages)
 
 
 def test_a_three_public_total_is_its_three_items(tmp_path):
@@ -71,14 +75,14 @@ def test_a_three_public_total_is_its_three_items(tmp_path):
 def test_two_statements_that_disagree(tmp_path):
     text = report(change=("人员经费合计\t\t70.00", "人员经费合计\t\t60.00"))
     messages = [f.message for f in findings(tmp_path, text, "JS507")]
-    assert messages == ["一般公共预算财政拨款支出决算表“合计”行“基本支出”列（表第6行）为 80.00，与一般公共预算财政拨款基本支出决算表"
-                        "“人员经费合计”行“决算数”列（表第4行）与一般公共预算财政拨款基本支出决算表“公用经费合计”行“决算数”列（表第4行）"
-                        "之和所列 70.00 不符，相差 10.00 万元"]
+    assert messages == ["一般公共预算财政拨款支出决算表第6行“合计”“基本支出”列（文件第60行）为 80.00，与一般公共预算财政拨款基本支出决算表"
+                        "第4行“人员经费合计”“决算数”列（文件第67行）与一般公共预算财政拨款基本支出决算表第4行“公用经费合计”“决算数”列"
+                        "（文件第67行）之和所列 70.00 不符，相差 10.00 万元"]
 
 
 def test_an_item_named_by_its_codes_is_held_to_its_row(tmp_path):
     text = report().replace("支出决算为80.00万元", "支出决算为82.00万元")
     (finding,) = [f for f in findings(tmp_path, text, "JS505") if f.signal == "item"]
     assert finding.message.startswith("正文（第13行）“一般公共服务支出（类）财政事务（款）行政运行（项）”决算数 82.00 万元"
-                                      "与一般公共预算财政拨款支出决算表“行政运行”行“合计”列（表第4行）所列 80.00 不符")
+                                      "与一般公共预算财政拨款支出决算表第4行“2010601 行政运行”“合计”列（文件第58行）所列 80.00 不符")
     assert finding.targets == ["E2"] and finding.location.line == 13

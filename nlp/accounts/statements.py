@@ -92,8 +92,8 @@ class Statement:
     def to_dict(self) -> dict:
         return {
             "form": self.form, "title": self.title, "pages": self.pages, "columns": self.columns,
-            "rows": [{"code": r.code, "name": r.name, "side": r.side, "row": r.row, "page": r.page, "values": r.values}
-                     for r in self.rows],
+            "rows": [{"code": r.code, "name": r.name, "side": r.side, "row": r.row, "page": r.page, "values": r.values,
+                      "at": _place_dict(r.at)} for r in self.rows],
         }
 
 
@@ -217,6 +217,11 @@ def _row(cells: list[str], side, s: int, page: int | None, number: int, at: Plac
     if not code and not name and all(v is None for v in values.values()):
         return None
     return Row(code, name, values, page, number, s, at)
+
+
+def _place_dict(at: Place | None) -> dict:
+    """A row's place in JSON: what the input says of it ({"line": 34}, {"sheet": "表1", "sheet_row": 7})."""
+    return {k: v for k, v in vars(at).items() if v is not None} if at else {}
 
 
 def _letters(j: int) -> str:

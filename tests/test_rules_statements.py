@@ -86,3 +86,23 @@ def test_an_item_named_by_its_codes_is_held_to_its_row(tmp_path):
     assert finding.message.startswith("正文（第13行）“一般公共服务支出（类）财政事务（款）行政运行（项）”决算数 82.00 万元"
                                       "与一般公共预算财政拨款支出决算表第4行“2010601 行政运行”“合计”列（文件第58行）所列 80.00 不符")
     assert finding.targets == ["E2"] and finding.location.line == 13
+
+
+def test_a_table_contradiction_is_hard_evidence_shown_first(tmp_path):
+    """Issue 17: a statement that does not add up ranks with the figures,
+    above a change left unexplained (which costs more here) and a vague
+    reason, in the terminal report as in the ranking."""
+    from nlp.report.terminal import render
+    from nlp.score import evidence_of
+
+    text = report(change=("20106\t财政事务\t100.00\t100.00", "20106\t财政事务\t101.00\t100.00"))
+    text = text.replace("主要原因是新增信息化建设项目。", "主要原因是工作需要。")
+    text = text.replace("七、财政拨款", "（二）其他支出比上年增加5.00万元，增长5.00%。\n七、财政拨款")
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    result = analyze(str(path))
+    codes = {f.code: f for f in result.findings}
+    assert {"JS506", "JS101", "JS201"} <= set(codes)
+    assert str(evidence_of(codes["JS506"])) == "figures" and codes["JS101"].penalty > codes["JS506"].penalty
+    shown = render(result, width=400)
+    assert shown.index("JS506") < shown.index("JS101") < shown.index("JS201")

@@ -35,6 +35,49 @@ def test_a_report_without_statements_is_not_judged(tmp_path):
     assert findings(tmp_path, "某局2024年度部门决算\n本年支出合计100.00万元。\n", "JS504") == []
 
 
+WHOLE = "示例局2024年度部门决算\n\n第一部分 示例局概况\n一、部门概况\n主要职能是……\n\n"
+NARRATIVE_ONLY = report().split("第二部分")[0]  # the 情况说明, no statement
+
+
+def test_a_whole_report_that_publishes_no_statement(tmp_path):
+    (finding,) = findings(tmp_path, WHOLE + NARRATIVE_ONLY, "JS504")
+    assert finding.message.startswith("没有决算报表：报告有部门概况和决算情况说明，是完整的决算报告，却没有九张标准决算报表中的任何一张")
+    assert finding.signal == "none" and finding.message_en.startswith("no statements:")
+
+
+def test_a_report_that_announces_its_statements_and_has_none(tmp_path):
+    text = NARRATIVE_ONLY + "\n第二部分 示例局2024年度部门决算表\n（无）\n"
+    (finding,) = findings(tmp_path, text, "JS504")
+    assert "报告列有“第二部分示例局2024年度部门决算表”" in finding.message  # quoted as repaired
+    assert finding.location.line == text.split("\n").index("第二部分 示例局2024年度部门决算表") + 1
+    listed = NARRATIVE_ONLY + "\n附表\n收入支出决算总表\n收入决算表\n支出决算表\n"
+    (finding,) = findings(tmp_path, listed, "JS504")
+    assert "报告列出了 3 张标准报表的名称" in finding.message
+
+
+@pytest.mark.parametrize("text", [
+    WHOLE + NARRATIVE_ONLY + "\n第四部分 部门决算报表（见附表）\n",  # published apart
+    WHOLE + NARRATIVE_ONLY + "\n收入支出决算总表\n单位：万元\n收入 决算数 支出 决算数\n",  # there, not as a table
+    NARRATIVE_ONLY,  # an excerpt: the 情况说明 alone
+])
+def test_statements_apart_unreadable_or_an_excerpt_are_not_judged(tmp_path, text):
+    assert findings(tmp_path, text, "JS504") == []
+
+
+def test_an_empty_statement_without_its_note(tmp_path):
+    text = report(change=("\n注：本部门无国有资本经营预算财政拨款收入和支出，故本表无数据。", ""))
+    (finding,) = findings(tmp_path, text, "JS504")
+    line = text.split("\n").index("\t合计\t\t\t\t") + 1
+    assert finding.message == f"国有资本经营预算财政拨款收入支出决算表（文件第{line}行）为空表，却没有空表说明（如“本部门无……，故本表无数据”）"
+    assert (finding.cell.table, finding.cell.line, finding.signal) == ("国有资本经营预算财政拨款收入支出决算表", line, "state_capital")
+    # noted in the narrative instead, or every statement empty (a blank form): nothing
+    noted = text.replace("七、财政拨款", "本部门无国有资本经营预算财政拨款收入，国有资本经营预算财政拨款收入支出决算表为空表。\n七、财政拨款")
+    assert findings(tmp_path, noted, "JS504") == []
+    blank = "\n".join(ln if "\t" not in ln else "\t".join("" if c[:1].isdigit() else c for c in ln.split("\t"))
+                      for ln in text.split("\n"))
+    assert findings(tmp_path, blank, "JS504") == []
+
+
 def test_a_total_in_the_narrative_is_held_to_its_cell(tmp_path):
     (finding,) = findings(tmp_path, report(total="0"), "JS505")
     assert finding.message == ("正文（第5行）“收入支出总计0万元”与收入支出决算总表第5行“总计”“决算数”列（文件第26行）所列 110.00 不符，"

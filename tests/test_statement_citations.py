@@ -12,6 +12,7 @@ import pytest
 
 from nlp import analyze
 from nlp.config import Settings
+from nlp.report.html import render_html
 from nlp.report.sarif import to_sarif
 from nlp.report.tables import to_csv
 from tests.fixtures.rules.statements_report import report
@@ -102,6 +103,9 @@ def test_the_cell_travels_to_json_sarif_and_csv(tmp_path):
     assert where["physicalLocation"]["artifactLocation"]["uri"] == str(path)
     (row,) = csv.DictReader(io.StringIO(to_csv(result, "findings")))
     assert (row["table"], row["table_row"], row["table_column"], row["table_at"]) == ("收入支出决算总表", "3", "决算数", "'收支总表'!B5")
+    page = render_html(result)
+    assert 'data-cell="收入支出决算总表第3行“本年收入合计”“决算数”列（&#39;收支总表&#39;!B5）"' in page
+    assert "<span class=\"where\" title=" in page and "&#39;收支总表&#39;!B5</span>" in page  # where the finding is: the cell
 
 
 def test_a_narrative_total_has_two_locations_in_sarif(tmp_path):

@@ -28,8 +28,9 @@ _TITLE_LINE = re.compile(r"决算(?:总)?表|三公")  # an empty table under a 
 class Place:
     """Where a table row is in the input, as the input can say it: its page
     (PDF), its line in the file (text), its sheet and row number there
-    (XLSX), or its table's number among the document's tables (DOCX, HTML,
-    whose lines are the reader's, not the file's)."""
+    (XLSX), or its table's number among the document's tables of several
+    columns, in order (DOCX, HTML: their lines are the reader's, not the
+    file's; a one-cell layout table is read as paragraphs and not counted)."""
 
     page: int | None = None
     line: int | None = None

@@ -76,11 +76,9 @@ class Statement:
         at = (row.at if row is not None else None) or self.at or Place()
         page = at.page or (row.page if row is not None else None) or (self.pages[0] if self.pages else None)
         ref = None
-        if at.sheet is not None and row is not None:
-            j = self.column_at.get((row.side, column)) if column else None
+        if at.sheet is not None:  # the cell, C7; the whole row, 7:7, when no column is named
+            j = self.column_at.get((row.side, column)) if row is not None and column else None
             ref = f"{_letters(j)}{at.sheet_row}" if j is not None else f"{at.sheet_row}:{at.sheet_row}"
-        elif at.sheet is not None:
-            ref = f"{at.sheet_row}:{at.sheet_row}"
         return Cell(self.title, row.row if row is not None else 0, row.name if row is not None else "",
                     row.code if row is not None else "", column, page, at.line, at.sheet, ref, at.table)
 

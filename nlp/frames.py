@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 
 from nlp.accounts import BY_KEY
+from nlp.errors import InputError
 from nlp.vocabulary import LABELS, Basis, Direction, Kind, Severity, Status
 
 # Explanations' flags (README, "flags of an explanation"), and the missing reasons' one.
@@ -112,12 +113,20 @@ def report_frames(report) -> Frames:
     )
 
 
+# A batch run's store, in its results folder (nlp.batch.store), and the
+# format of its lines: the batch writes it, read_results reads no other.
+STORE_DIR = ".juesuan-batch"
+STORE_FORMAT = 5  # bump when the stored line changes
+
+
 def read_results(out: str | os.PathLike) -> Results:
     """The tables a batch run wrote to `out` (its .parquet files), typed as
     `Report.to_frames()`; the explanations table (one row per cause) is split
-    into explanations and causes."""
+    into explanations and causes. A folder written by another juesuan (its
+    store in another format) is an InputError saying how to redo it."""
     import pyarrow.parquet as pq
 
+    _check_format(out)
     tables = {}
     for name in ("documents", "explanations", "findings", "errors", "statements"):
         path = os.path.join(out, f"{name}.parquet")
@@ -128,6 +137,24 @@ def read_results(out: str | os.PathLike) -> Results:
     explanations = rows[rows["cause_no"] <= 1].drop(columns=CAUSE_ONLY).reset_index(drop=True)
     causes = rows.loc[rows["cause_no"] >= 1, ["unit", "year", "source", "explanation", *CAUSE_ONLY, "sha256"]].reset_index(drop=True)
     return Results(tables["documents"], explanations, causes, tables["findings"], tables["errors"], tables["statements"])
+
+
+def _check_format(out: str | os.PathLike) -> None:
+    import json
+
+    try:
+        with open(os.path.join(out, STORE_DIR, "meta.json"), encoding="utf-8") as f:
+            found = json.load(f).get("format")
+    except (OSError, ValueError, AttributeError):
+        return  # no store: the tables say whether this is a results folder
+    if found == STORE_FORMAT:
+        return
+    older = not isinstance(found, int) or found < STORE_FORMAT
+    zh, en = ("较早", "an older") if older else ("较新", "a newer")
+    raise InputError(
+        f"{out}: 由{zh}版本的 juesuan 写出（存储格式 {found}，本版本读取 {STORE_FORMAT}），请用本版本重跑 "
+        f"juesuan batch 报告… --out {out}（不加 --resume）；written by {en} juesuan (store format {found}; "
+        f"this one reads {STORE_FORMAT}): run juesuan batch REPORTS… --out {out} again, without --resume")
 
 
 def _statement(s, section: list[str], item: str | None = None) -> dict:

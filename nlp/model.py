@@ -22,6 +22,49 @@ class Location:
     line: int | None = None  # 1-based line of `start` within the page
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A figure's place in a statement (决算报表), as a finding cites it: the
+    table's title as written, the row (its number within the table, its
+    code and name), the column's header, and where the row is in the input:
+    its page (PDF), its line in the file (text), its sheet and cell (XLSX),
+    or the table's number in the document (DOCX, HTML)."""
+
+    table: str
+    row: int  # 1-based within the table, headers included; 0: the table as a whole (an empty one)
+    name: str = ""
+    code: str = ""
+    column: str | None = None
+    page: int | None = None
+    line: int | None = None
+    sheet: str | None = None
+    ref: str | None = None  # the cell in its sheet, "C7"
+    number: int | None = None  # the table's number among the document's tables
+
+    def where(self, lang: str = "zh") -> str:
+        """Where the table's row is, in `lang`: "第12页", "文件第34行", "'Sheet1'!C7", "文档第3张表"."""
+        if self.sheet is not None:
+            return "'{}'!{}".format(self.sheet.replace("'", "''"), self.ref or f"{self.row}")
+        zh = lang != "en"
+        if self.page is not None:
+            return f"第{self.page}页" if zh else f"page {self.page}"
+        if self.line is not None:
+            return f"文件第{self.line}行" if zh else f"line {self.line} of the file"
+        if self.number is not None:
+            return f"文档第{self.number}张表" if zh else f"table {self.number} of the document"
+        return ""
+
+    def describe(self, lang: str = "zh") -> str:
+        """The cell as a finding cites it: "收入决算表第5行“2010601 行政运行”“本年收入合计”列（第12页）"."""
+        label = " ".join(p for p in (self.code, self.name) if p)
+        where = self.where(lang)
+        if lang == "en":
+            return (f"the {self.table}" + (f", row {self.row}" + (f" “{label}”" if label else "") if self.row else "")
+                    + (f", column “{self.column}”" if self.column else "") + (f" ({where})" if where else ""))
+        return (self.table + (f"第{self.row}行" + (f"“{label}”" if label else "") if self.row else "")
+                + (f"“{self.column}”列" if self.column else "") + (f"（{where}）" if where else ""))
+
+
 @dataclass
 class RepairedText:
     """The repaired text of a whole document and the way back to the input.
@@ -156,6 +199,7 @@ class Finding:
     signal: str | None = None  # which signal fired, where a rule has several
     materiality: float = 1.0  # set by the scorer from the amounts involved
     penalty: float = 0.0  # this finding's part in the score
+    cell: Cell | None = None  # the statement's cell it rests on (the figures rules)
 
     def text(self, lang: str = "zh") -> str:
         """The message in `lang` ("zh" or "en")."""

@@ -3,7 +3,8 @@ by how much the report had to explain.
 
     materiality  m(x) = 1 + log10(1 + |change in 万元|)      (1 with no amount)
     weight       w = 3 when the report contradicts its own figures (arithmetic,
-                 direction, unit, year, performance table), 2 for a reason not
+                 direction, unit, year, performance table, the statements and
+                 the narrative held to them), 2 for a reason not
                  given (missing, restated, non-explanation, template left in),
                  1 for how reasons are written (vague, repeated, blanket)
     a finding costs w × m(x) once, x the most material explanation it names:

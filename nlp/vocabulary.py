@@ -73,7 +73,7 @@ class Evidence(StrEnum):
     the findings: the report contradicting its own figures first, then a
     reason not given, then how the reasons are written."""
 
-    FIGURES = "figures"  # arithmetic, direction, units, years, the performance table
+    FIGURES = "figures"  # arithmetic, direction, units, years, the performance table, the statements (决算报表)
     MISSING = "missing"  # no reason, a blank or restating slot, a template left unfilled
     STYLE = "style"  # vague, repeated, one reason for many
 

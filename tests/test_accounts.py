@@ -83,7 +83,7 @@ def test_statements_are_on_the_report_and_in_its_json(tmp_path):
     report = analyze(str(path), model=None)
     assert [t.form for t in report.tables] == ["expenditure"]
     (table,) = report.to_dict()["tables"]
-    assert table["rows"][0] == {"code": "", "name": "合计", "side": 0, "row": 3, "page": None,
+    assert table["rows"][0] == {"code": "", "name": "合计", "side": 0, "row": 3, "page": None, "at": {"line": 7},
                                 "values": {"本年支出合计": 2940.05, "基本支出": 2336.91, "项目支出": 603.14}}
 
 

@@ -83,13 +83,16 @@ def figures_findings(report):
 
 
 def test_the_planted_errors_are_found(reports):
-    messages = [f.message for f in figures_findings(reports[PLANTED])]
-    assert len(messages) == 3, messages
+    found = figures_findings(reports[PLANTED])
+    messages = [f.message for f in found]
+    assert len(messages) == 4, messages
     assert messages[0].startswith("缺少支出决算表：报告公开了其余 8 张标准决算报表，“收入决算表”之后没有这一张")
-    assert "“收入支出总计0万元”与收入支出决算总表“总计”行“收入/决算数”列（第7页）所列 2,995.39 不符" in messages[1] and "2,995.39" in messages[1]
-    assert "0.95" in messages[2] and "三公" in messages[2] and "空表" in messages[2]
-    located = figures_findings(reports[PLANTED])[1].location
-    assert (located.page, located.line) == (18, 6)
+    # the emptied 三公 table, without the note the other empty tables of this report carry
+    assert messages[1] == "财政拨款“三公”经费支出决算表（第15页）为空表，却没有空表说明（如“本部门无……，故本表无数据”）"
+    total = found[2]
+    assert f"“收入支出总计0万元”与收入支出决算总表第{total.cell.row}行“总计”“收入/决算数”列（第7页）所列 2,995.39 不符" in messages[2]
+    assert "0.95" in messages[3] and "三公" in messages[3] and "空表" in messages[3]
+    assert (total.location.page, total.location.line) == (18, 6)
 
 
 def test_the_clean_twins_slip_is_found(reports):

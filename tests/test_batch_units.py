@@ -308,12 +308,14 @@ def test_the_bar_and_the_summary_give_one_rate_and_a_resume_with_nothing_to_do_s
     assert summary.done == 3 and rate == summary.done / summary.analyse_seconds
     shown = re.findall(r"([\d.]+) reports/s", bar)
     assert shown and shown[-1] == f"{rate:.1f}"  # where the bar ends
-    assert f"({rate:.1f} reports/s, local, 1 workers)" in summary.line()
+    assert f"（每秒 {rate:.1f} 份，local，1 个进程）" in summary.line()  # Chinese first
+    assert f"({rate:.1f} reports/s, local, 1 workers)" in summary.line("en")
 
     again = run_batch([str(src)], str(tmp_path / "out"), workers=1, resume=True, progress=True)
     bar = capsys.readouterr().err
     assert (again.done, again.skipped, again.attempted) == (0, 3, 0) and again.rate() is None
-    assert "nothing left to do" in again.line() and "reports/s" not in again.line()
+    assert "无需再分析" in again.line() and "每秒" not in again.line()
+    assert "nothing left to do" in again.line("en") and "reports/s" not in again.line("en")
     assert "– reports/s" in bar and not re.search(r"\d reports/s", bar)
 
 
@@ -350,6 +352,18 @@ def test_main_exit_codes(tmp_path, capsys):
     (empty / "a.txt").write_text("x", encoding="utf-8")
     assert main(_parse([str(empty), "--out", str(tmp_path / "o"), "--manifest", str(tmp_path / "none.csv")])) == 2
     assert "cannot read the manifest" in capsys.readouterr().err
+
+
+def test_the_summary_line_is_chinese_first_english_with_lang_en(tmp_path, capsys):
+    from nlp.cli.batch import run as main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "missing_reason.txt", src / "a.txt")
+    main(_parse([str(src), "--out", str(tmp_path / "zh"), "-j", "1", "--no-progress", "--no-model"]))
+    assert re.search(r"^juesuan batch：分析 1 份，跳过 0 份（此前已完成），失败 0 份，用时 [\d.]+ 秒", capsys.readouterr().err, re.M)
+    main(_parse([str(src), "--out", str(tmp_path / "en"), "-j", "1", "--no-progress", "--no-model", "--lang", "en"]))
+    assert re.search(r"^juesuan batch: 1 analysed, 0 skipped \(done before\), 0 failed in [\d.]+ s", capsys.readouterr().err, re.M)
 
 
 def test_heavy_libraries_not_imported_at_top():

@@ -115,6 +115,27 @@ def test_read_results_of_a_folder_that_is_not_one(tmp_path):
         nlp.read_results(tmp_path)
 
 
+def test_read_results_of_a_folder_an_older_juesuan_wrote(tmp_path, results_dir):
+    import json
+    import shutil
+
+    from nlp.errors import InputError
+    from nlp.frames import STORE_FORMAT
+
+    older = STORE_FORMAT - 1
+    old = tmp_path / "old"
+    shutil.copytree(results_dir / "results", old)
+    (old / "statements.parquet").unlink()  # as format 4 wrote no statements table
+    meta = old / ".juesuan-batch" / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")), "format": older}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        nlp.read_results(old)
+    message = str(caught.value)
+    assert f"由较早版本的 juesuan 写出（存储格式 {older}，本版本读取 {STORE_FORMAT}）" in message and "不加 --resume" in message
+    assert f"written by an older juesuan (store format {older}; this one reads {STORE_FORMAT})" in message
+    assert f"--out {old} again" in message and "not a batch's results folder" not in message
+
+
 def test_import_nlp_does_not_import_pandas():
     code = "import sys, nlp; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

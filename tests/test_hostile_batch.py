@@ -232,7 +232,7 @@ def test_kill_9_of_the_client_leaves_no_process(tmp_path):
     resumed = juesuan("batch", tmp_path / "in", "-o", out, "--no-progress", "--resume", "-j", "2")
     assert resumed.returncode in (0, 1), resumed.stderr.decode()
     assert len(rows(out, "documents.csv")) == 10
-    assert "skipped" in resumed.stderr.decode() and " 0 skipped" not in resumed.stderr.decode()
+    assert "跳过" in resumed.stderr.decode() and "跳过 0 份" not in resumed.stderr.decode()
 
 
 def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path):

@@ -90,7 +90,7 @@ def documents(out: Path) -> list[dict]:
 
 def batch_line(stderr: str) -> tuple[int, int]:
     """(analysed, skipped) from the summary line of `juesuan batch`."""
-    m = re.search(r"(\d+) analysed, (\d+) skipped", stderr)
+    m = re.search(r"分析 (\d+) 份，跳过 (\d+) 份", stderr)
     assert m, stderr
     return int(m.group(1)), int(m.group(2))
 

@@ -264,4 +264,4 @@ def test_not_scored_in_the_batch_outputs(tmp_path):
     assert set(documents.loc[documents["score"].isna(), "status"]) == {"not_scored"}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["documents"], summary["not_scored"]) == (5, 3)
-    assert "3 of 5 reports not scored" in run.stderr
+    assert "5 份报告中 3 份未评分" in run.stderr

@@ -11,7 +11,7 @@ a table row as a line of tab-separated cells (`text_tables`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.accounts.ruled import caption, page_grids
 
@@ -22,6 +22,21 @@ _PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _RUNS_OVER = 2  # pages a statement may run over onto
 _CONTINUED_TOP = 0.2  # a continued table starts in the top fifth of its page
 _TITLE_LINE = re.compile(r"决算(?:总)?表|三公")  # an empty table under a title is still kept
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a table row is in the input, as the input can say it: its page
+    (PDF), its line in the file (text), its sheet and row number there
+    (XLSX), or its table's number among the document's tables of several
+    columns, in order (DOCX, HTML: their lines are the reader's, not the
+    file's; a one-cell layout table is read as paragraphs and not counted)."""
+
+    page: int | None = None
+    line: int | None = None
+    sheet: str | None = None
+    sheet_row: int | None = None
+    table: int | None = None
 
 
 @dataclass
@@ -37,6 +52,7 @@ class RawTable:
     page: int | None = None
     continued: bool = False
     line: int | None = None  # 1-based line of the first row in unpaged text
+    places: list[Place] = field(default_factory=list)  # each row's, where the input says it
 
 
 def statement_pages(texts: list[str]) -> list[int]:
@@ -82,32 +98,39 @@ def _pdf_tables(pdf, pages: list[int]) -> list[RawTable]:
             words = caption(outside, grid.top, above).strip()
             continued = n == 0 and previous == i - 1 and grid.top > (1 - _CONTINUED_TOP) * height and not words
             if any(any(c for c in r) for r in grid.cells) or _TITLE_LINE.search(words) or continued:
-                found.append(RawTable(grid.cells, words, i + 1, continued))
+                found.append(RawTable(grid.cells, words, i + 1, continued, places=[Place(page=i + 1)] * len(grid.cells)))
             above = grid.bottom
         if found and found[-1].page == i + 1:
             previous = i
     return found
 
 
-def text_tables(text: str) -> list[RawTable]:
+def text_tables(text: str, numbered: bool = False) -> list[RawTable]:
     """Tables written as lines of tab-separated cells (text, DOCX, HTML),
-    each with the lines above it since the table before as its caption."""
+    each with the lines above it since the table before as its caption.
+    A row's place is its line in `text`, or (`numbered`: the text is a
+    reader's, DOCX or HTML) its table's number."""
     found: list[RawTable] = []
     above: list[str] = []
     rows: list[list[str]] = []
-    start = 0
+    lines: list[int] = []
+
+    def table() -> RawTable:
+        number = len(found) + 1
+        places = [Place(table=number) if numbered else Place(line=n) for n in lines]
+        return RawTable(rows, "\n".join(above[-4:]).strip(), None, False, lines[0], places)
+
     for n, line in enumerate(text.split("\n"), 1):
         if "\t" in line:
-            if not rows:
-                start = n
             rows.append([" ".join(c.split()) for c in line.split("\t")])
+            lines.append(n)
             continue
         if not line.strip():
             continue  # HTML's rows come apart by blank lines
         if rows:
-            found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
-            rows, above = [], []
+            found.append(table())
+            rows, above, lines = [], [], []
         above.append(line.strip())
     if rows:
-        found.append(RawTable(rows, "\n".join(above[-4:]).strip(), None, False, start))
+        found.append(table())
     return found

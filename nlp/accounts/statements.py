@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.accounts.forms import form_of
-from nlp.accounts.raw import RawTable
+from nlp.accounts.raw import Place, RawTable
+from nlp.model import Cell
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\d*\.\d+$")
 _CODE = re.compile(r"^\d{2,7}$")
@@ -33,6 +34,7 @@ class Row:
     page: int | None
     row: int  # 1-based, counted over the whole table, headers included
     side: int = 0  # 0 left, 1 right (two-sided tables)
+    at: Place | None = None  # where the row is in the input
 
     @property
     def level(self) -> int:
@@ -48,6 +50,9 @@ class Statement:
     rows: list[Row]
     pages: list[int] = field(default_factory=list)
     line: int | None = None  # unpaged input: the line of its first row
+    at: Place | None = None  # where its first row is in the input
+    # each amount column's index in the grid, by (side, header): an XLSX cell's column
+    column_at: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -66,23 +71,27 @@ class Statement:
         rx = re.compile(pattern)
         return next((r for r in self.rows if (side is None or r.side == side) and rx.search(_flat(r.name))), None)
 
+    def cell(self, row: Row | None, column: str | None) -> Cell:
+        """The place of a cell (of a row, or of the table when `row` is None)."""
+        at = (row.at if row is not None else None) or self.at or Place()
+        page = at.page or (row.page if row is not None else None) or (self.pages[0] if self.pages else None)
+        ref = None
+        if at.sheet is not None:  # the cell, C7; the whole row, 7:7, when no column is named
+            j = self.column_at.get((row.side, column)) if row is not None and column else None
+            ref = f"{_letters(j)}{at.sheet_row}" if j is not None else f"{at.sheet_row}:{at.sheet_row}"
+        return Cell(self.title, row.row if row is not None else 0, row.name if row is not None else "",
+                    row.code if row is not None else "", column, page, at.line, at.sheet, ref, at.table)
+
     def cite(self, row: Row | None, column: str | None) -> tuple[str, str]:
-        """Where a cell is, in Chinese and English: the table, row, column, page."""
-        page = row.page if row is not None and row.page else (self.pages[0] if self.pages else None)
-        row_name = (row.name or row.code or f"第{row.row}行") if row is not None else ""
-        zh = self.title + (f"“{row_name}”行" if row_name else "") + (f"“{column}”列" if column else "")
-        en = f"the {self.title}" + (f", row “{row_name}”" if row_name else "") + (f", column “{column}”" if column else "")
-        if page:
-            zh, en = zh + f"（第{page}页）", en + f" (page {page})"
-        elif row is not None:
-            zh, en = zh + f"（表第{row.row}行）", en + f" (table row {row.row})"
-        return zh, en
+        """Where a cell is, in Chinese and English (`nlp.model.Cell.describe`)."""
+        cell = self.cell(row, column)
+        return cell.describe("zh"), cell.describe("en")
 
     def to_dict(self) -> dict:
         return {
             "form": self.form, "title": self.title, "pages": self.pages, "columns": self.columns,
-            "rows": [{"code": r.code, "name": r.name, "side": r.side, "row": r.row, "page": r.page, "values": r.values}
-                     for r in self.rows],
+            "rows": [{"code": r.code, "name": r.name, "side": r.side, "row": r.row, "page": r.page, "values": r.values,
+                      "at": _place_dict(r.at)} for r in self.rows],
         }
 
 
@@ -103,7 +112,9 @@ def read_statements(tables: list[RawTable]) -> list[Statement]:
         start = _data_start(table.rows)
         layout = _layout(table.rows, start)
         columns = list(dict.fromkeys(header for _, header, kind in layout if kind == "amount"))
-        statement = Statement(form.key, title, columns, [], line=table.line)
+        at = table.places[start] if start < len(table.places) else (table.places[0] if table.places else None)
+        column_at = {(s, header): j for s, side in enumerate(_sides(layout)) for j, header, kind in side if kind == "amount"}
+        statement = Statement(form.key, title, columns, [], line=table.line, at=at, column_at=column_at)
         _add_rows(statement, table, layout, start)
         found.append(statement)
     return found
@@ -188,12 +199,13 @@ def _add_rows(statement: Statement, table: RawTable, layout, start: int) -> None
     sides = _sides(layout)
     for n, cells in enumerate(table.rows[start:]):
         for s, side in enumerate(sides):
-            row = _row(cells, side, s, table.page, base + n + 1)
+            at = table.places[start + n] if start + n < len(table.places) else None
+            row = _row(cells, side, s, table.page, base + n + 1, at)
             if row is not None:
                 statement.rows.append(row)
 
 
-def _row(cells: list[str], side, s: int, page: int | None, number: int) -> Row | None:
+def _row(cells: list[str], side, s: int, page: int | None, number: int, at: Place | None) -> Row | None:
     get = [(cells[j] if j < len(cells) else "", header, kind) for j, header, kind in side]
     code = "".join(_flat(c) for c, _, kind in get if kind == "code" and _CODE.match(_flat(c)))
     name = next((c for c, _, kind in get if kind == "name" and c), "")
@@ -202,7 +214,22 @@ def _row(cells: list[str], side, s: int, page: int | None, number: int) -> Row |
     values = {header: amount(c) for c, header, kind in get if kind == "amount"}
     if not code and not name and all(v is None for v in values.values()):
         return None
-    return Row(code, name, values, page, number, s)
+    return Row(code, name, values, page, number, s, at)
+
+
+def _place_dict(at: Place | None) -> dict:
+    """A row's place in JSON: what the input says of it ({"line": 34}, {"sheet": "表1", "sheet_row": 7})."""
+    return {k: v for k, v in vars(at).items() if v is not None} if at else {}
+
+
+def _letters(j: int) -> str:
+    """A spreadsheet column's letters: 0 -> A, 27 -> AB."""
+    out = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 def form_by_key(statements: list[Statement], key: str) -> Statement | None:

@@ -46,6 +46,7 @@ class BatchSummary:
     workers: int = 0
     interrupted: bool = False
     note: str = ""
+    lang: str = "zh"  # the run's: its summary line's
 
     def rate(self, seconds: float | None = None) -> float | None:
         """Reports analysed per second, from the start of the run to the last
@@ -54,22 +55,37 @@ class BatchSummary:
         seconds = self.analyse_seconds or seconds
         return self.done / seconds if self.done and seconds else None
 
-    def line(self) -> str:
-        parts = [f"{self.done} analysed", f"{self.skipped} skipped (done before)"]
-        if self.not_scored:
-            parts.append(f"{self.not_scored} of {self.documents} reports not scored")
-        if self.duplicates:
-            parts.append(f"{self.duplicates} duplicate files")
-        parts.append(f"{self.failed} failed")
-        if self.attempted or self.interrupted:
-            rate = self.rate()
-            pace = ", ".join([*([f"{rate:.1f} reports/s"] if rate else []), self.engine, f"{self.workers} workers"])
-        else:
-            pace = "nothing left to do: the tables rebuilt from the store"
+    def line(self, lang: str | None = None) -> str:
+        """The run in one line, in `lang` (default the run's: Chinese unless settings or --lang say en)."""
+        en = (lang or self.lang) == "en"
         copied = self.corpus.get("copied_across_units", 0)
         sticky = self.corpus.get("sticky_across_years", 0)
-        return (f"juesuan batch: {', '.join(parts)} in {self.seconds:.1f} s ({pace}); "
-                f"{copied} copied across units, {sticky} sticky across years")
+        rate = self.rate() if self.attempted or self.interrupted else None
+        if en:
+            parts = [f"{self.done} analysed", f"{self.skipped} skipped (done before)"]
+            if self.not_scored:
+                parts.append(f"{self.not_scored} of {self.documents} reports not scored")
+            if self.duplicates:
+                parts.append(f"{self.duplicates} duplicate files")
+            parts.append(f"{self.failed} failed")
+            if self.attempted or self.interrupted:
+                pace = ", ".join([*([f"{rate:.1f} reports/s"] if rate else []), self.engine, f"{self.workers} workers"])
+            else:
+                pace = "nothing left to do: the tables rebuilt from the store"
+            return (f"juesuan batch: {', '.join(parts)} in {self.seconds:.1f} s ({pace}); "
+                    f"{copied} copied across units, {sticky} sticky across years")
+        parts = [f"分析 {self.done} 份", f"跳过 {self.skipped} 份（此前已完成）"]
+        if self.not_scored:
+            parts.append(f"{self.documents} 份报告中 {self.not_scored} 份未评分")
+        if self.duplicates:
+            parts.append(f"重复文件 {self.duplicates} 个")
+        parts.append(f"失败 {self.failed} 份")
+        if self.attempted or self.interrupted:
+            pace = "，".join([*([f"每秒 {rate:.1f} 份"] if rate else []), self.engine, f"{self.workers} 个进程"])
+        else:
+            pace = "无需再分析：各表由已存结果重建"
+        return (f"juesuan batch：{'，'.join(parts)}，用时 {self.seconds:.1f} 秒（{pace}）；"
+                f"跨单位雷同 {copied} 处，跨年度照搬 {sticky} 处")
 
 
 def run_batch(
@@ -141,7 +157,7 @@ def _run_batch(inputs, paths, out, book, t0, *, workers, resume, engine, schedul
         run = _Run(paths, store, tasks, t0)
         with eng, make_progress(progress, len(paths), rate=run.rate) as bar:
             run.bar = bar
-            run.summary.engine = engine
+            run.summary.engine, run.summary.lang = engine, run_settings.lang
             run.summary.workers = getattr(eng, "workers", None) or 0
             # The outputs' libraries load while the workers analyse (the
             # client is idle then), not after, when nothing else runs.

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from nlp.batch.work import STORE_FORMAT, Result
 from nlp.errors import InputError
+from nlp.frames import STORE_DIR
 
-STORE_DIR = ".juesuan-batch"
 DATA = "documents.jsonl"
 LEDGER = "ledger.jsonl"
 META = "meta.json"

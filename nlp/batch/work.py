@@ -13,6 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from nlp.frames import STORE_FORMAT
+
 # Positional columns of the rows kept in the store (short lines, fast to
 # write); `nlp.batch.tables` adds the document's identity when it builds the
 # final tables.
@@ -30,7 +32,7 @@ FINDING_FIELDS = [
 # columns, rows], each row [code, name, side, row, page, cells] with cells
 # [[column index, amount], ...] for the columns the row has (a two-sided
 # table's sides have columns of their own; None: a blank cell).
-STORE_FORMAT = 5  # bump when the stored line changes
+# STORE_FORMAT (nlp.frames, where read_results checks it): bump it when the stored line changes.
 NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 

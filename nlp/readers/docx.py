@@ -65,7 +65,11 @@ def read_docx(data: bytes, name: str) -> Source:
     text = "\n".join(reader.lines)
     if not text.strip():
         raise InputError(f"{name}: DOCX has no text" + ("（其余文字都是隐藏的）" if reader.hidden else ""))
-    return Source(name, [text], paged=False, warnings=reader.warnings(), hidden=reader.hidden)
+    from nlp.accounts.raw import text_tables
+
+    # its tables are cited by number: the lines are ours, not the file's
+    return Source(name, [text], paged=False, warnings=reader.warnings(), hidden=reader.hidden,
+                  tables=text_tables(text, numbered=True))
 
 
 def _other_parts(data: bytes, names: list[str], name: str) -> list:

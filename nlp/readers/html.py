@@ -60,7 +60,10 @@ def read_html(text: str, name: str):
     warnings = []
     if hidden:
         warnings.append(f"{len(hidden)} 处隐藏文字（{'、'.join(dict.fromkeys(h.why for h in hidden))}）未计入分析 hidden text left out")
-    return Source(name, [result], paged=False, warnings=warnings, hidden=hidden)
+    from nlp.accounts.raw import text_tables
+
+    # its tables are cited by number: the lines are ours, not the file's
+    return Source(name, [result], paged=False, warnings=warnings, hidden=hidden, tables=text_tables(result, numbered=True))
 
 
 def _hiding_selectors(root) -> dict[str, str]:

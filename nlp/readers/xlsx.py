@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 
+from nlp.accounts.raw import Place, text_tables
 from nlp.errors import InputError
 from nlp.readers import Source
 from nlp.readers.zipguard import check_zip
@@ -27,16 +28,24 @@ _MERGED_ROWS = 50
 
 def read_workbook(data: bytes, name: str) -> Source:
     check_zip(data, name, kind="zip/XLSX")
-    lines = []
+    lines: list[str] = []
+    rows: list[tuple[str, int] | None] = []  # each line's sheet and row number
     for sheet in read_sheets(io.BytesIO(data), name):
-        lines += [sheet.title, *_lines(sheet), ""]
+        sheet_lines, numbers = _lines(sheet)
+        lines += [sheet.title, *sheet_lines, ""]
+        rows += [None, *((sheet.title, n) if n else None for n in numbers), None]
     text = "\n".join(lines)
     if not text.strip():
         raise InputError(f"{name}: 表格中没有文字 / spreadsheet has no text")
-    return Source(name, [text], paged=False)
+    tables = text_tables(text)
+    for table in tables:  # a row is cited by its sheet and cell, 'Sheet1'!C7
+        table.places = [Place(sheet=rows[p.line - 1][0], sheet_row=rows[p.line - 1][1]) if rows[p.line - 1] else p
+                        for p in table.places]
+    return Source(name, [text], paged=False, tables=tables)
 
 
-def _lines(sheet: SheetData) -> list[str]:
+def _lines(sheet: SheetData) -> tuple[list[str], list[int | None]]:
+    """The sheet's lines, and each one's row number (None for a blank line)."""
     cells = {number - 1: [_cell(v) for v in values] for number, values in sheet.rows}
     for r0, c0, r1, c1 in sheet.merged:
         first = cells.get(r0, [])
@@ -50,7 +59,8 @@ def _lines(sheet: SheetData) -> list[str]:
             row.extend([""] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = text
-    out = []
+    out: list[str] = []
+    numbers: list[int | None] = []
     in_table = False  # a table runs from a row of several cells to a blank row
     previous = -1
     for r in sorted(cells):
@@ -59,6 +69,7 @@ def _lines(sheet: SheetData) -> list[str]:
         if r > previous + 1 or not distinct:
             in_table = False
             out.append("")
+            numbers.append(None)
         previous = r
         if not distinct:
             continue
@@ -67,7 +78,8 @@ def _lines(sheet: SheetData) -> list[str]:
         else:
             in_table = True
             out.append("\t".join(row))
-    return out
+        numbers.append(r + 1)
+    return out, numbers
 
 
 def _cell(value) -> str:

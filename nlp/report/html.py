@@ -254,7 +254,9 @@ def _finding_row(f: Finding, capacity: float, lang: str) -> dict:
         "severity": f.severity,
         "message": f.text(lang),
         "targets": list(dict.fromkeys(f.targets)),
-        "where": where(f.location, lang),
+        # a figures rule's finding on the statements alone is where its cell is
+        "where": where(f.location, lang) if f.location or not f.cell else f.cell.where(lang),
+        "cell": f.cell.describe(lang) if f.cell else "",  # the statement's cell it rests on
         "penalty": f.penalty,
         # the points of the score this finding took (score_parts' unit)
         "points": 100 * f.penalty / capacity if capacity else 0.0,

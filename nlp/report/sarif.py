@@ -2,7 +2,10 @@
 run per report, its score a property of the run."""
 from __future__ import annotations
 
-from nlp.model import Report
+from dataclasses import asdict
+from pathlib import PurePath
+
+from nlp.model import Cell, Report
 from nlp.rules import report_rules
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -32,14 +35,19 @@ def _run(report: Report, lang: str) -> dict:
             "message": {"text": f.text(lang)},
             "properties": {"targets": f.targets, "penalty": f.penalty},
         }
+        locations = []
         if f.location:
             region = {"charOffset": f.location.start, "charLength": max(f.location.end - f.location.start, 1)}
             if f.location.line is not None:
                 region["startLine"] = f.location.line  # of the page, for a PDF (its page is a property)
-            result["locations"] = [{
+            locations.append({
                 "physicalLocation": {"artifactLocation": {"uri": report.source}, "region": region},
                 "properties": {"page": f.location.page},
-            }]
+            })
+        if f.cell:
+            locations.append(_cell_location(f.cell, report.source, lang))
+        if locations:
+            result["locations"] = locations
         results.append(result)
     run = {
         "tool": {"driver": {
@@ -63,3 +71,22 @@ def _run(report: Report, lang: str) -> dict:
             "toolExecutionNotifications": [{"level": "warning", "message": {"text": w}} for w in report.warnings],
         }]
     return run
+
+
+def _cell_location(cell: Cell, source: str, lang: str) -> dict:
+    """The statement's cell a finding rests on: its line in a text file, its
+    sheet and cell in a workbook (the one beside the report, for a report
+    whose statements are published apart), its page or table as properties."""
+    uri = source
+    if cell.sheet is not None and PurePath(source).suffix.lower() != ".xlsx":
+        uri = str(PurePath(source).with_suffix(".xlsx"))
+    physical: dict = {"artifactLocation": {"uri": uri}}
+    if cell.line is not None:
+        physical["region"] = {"startLine": cell.line}
+    name = cell.where(lang) if cell.sheet is not None else "/".join(str(p) for p in (cell.table, cell.row, cell.column) if p)
+    return {
+        "physicalLocation": physical,
+        "logicalLocations": [{"fullyQualifiedName": name, "kind": "element"}],
+        "message": {"text": cell.describe(lang)},
+        "properties": {k: v for k, v in asdict(cell).items() if v not in (None, "")},
+    }

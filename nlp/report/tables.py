@@ -27,7 +27,7 @@ COLUMNS = {
                "compare_amount", "change", "change_pct", "statement", "reason", "cause_no", "cause", "label",
                "confidence", "vague", "flags", "findings", "page", "start", "end"],
     "findings": ["source", "code", "rule", "severity", "message", "targets", "signal", "page", "line", "start", "end",
-                 "materiality", "penalty"],
+                 "materiality", "penalty", "table", "table_row", "table_column", "table_at"],
     "missing": ["source", "id", "section", *_STATEMENT, "flags", "page", "line", "start", "end"],
     "documents": DOCUMENT_COLUMNS,
 }
@@ -96,6 +96,11 @@ def finding_rows(report: Report, lang: str = "zh") -> list[dict]:
         "materiality": round(f.materiality, 3),
         "penalty": round(f.penalty, 3),
         **_location(f.location),
+        # the statement's cell it rests on: title, row number, column, where ("第12页", "'表1'!D5")
+        "table": f.cell.table if f.cell else None,
+        "table_row": f.cell.row if f.cell else None,
+        "table_column": f.cell.column if f.cell else None,
+        "table_at": f.cell.where(lang) if f.cell else None,
     } for f in report.findings]
 
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from nlp.config import Settings
-from nlp.model import Explanation, Finding, Location, MissingExplanation, Report
+from nlp.model import Cell, Explanation, Finding, Location, MissingExplanation, Report
 from nlp.vocabulary import Evidence, Severity
 
 
@@ -69,13 +69,15 @@ class Rule:
         targets: Iterable[Explanation | MissingExplanation | str],
         location: Location | None = None,
         signal: str | None = None,
+        cell: Cell | None = None,
     ) -> Finding:
-        """A finding of this rule, worded in Chinese (`message`) and English (`message_en`)."""
+        """A finding of this rule, worded in Chinese (`message`) and English
+        (`message_en`); `cell`: the statement's cell it rests on."""
         targets = list(targets)
         ids = [t if isinstance(t, str) else t.id for t in targets]
         if location is None and targets and not isinstance(targets[0], str):
             location = targets[0].location
-        return Finding(self.code, self.name, self.severity, message, message_en, ids, location, signal)
+        return Finding(self.code, self.name, self.severity, message, message_en, ids, location, signal, cell=cell)
 
 
 # ------------------------------------------------------------------ corpus data

@@ -51,7 +51,7 @@ class NarrativeTotals(Rule):
                 f"正文（{at_zh}）“{quoted}”与{cell_zh}所列 {table} 不符，{stated.claim.label}相差 {abs(stated.value - stated.table_value):,.2f} 万元",
                 f"the narrative ({at_en}) states “{quoted}” but {cell_en} holds {table_en}: "
                 f"{stated.claim.label} differs by {abs(stated.value - stated.table_value):,.2f} 万元",
-                [], location=where, signal=stated.claim.form,
+                [], location=where, signal=stated.claim.form, cell=stated.statement.cell(stated.row, stated.column),
             )
 
     def _items(self, report):
@@ -75,5 +75,5 @@ class NarrativeTotals(Rule):
                 f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 不符，相差 {abs(s.amount - value):,.2f} 万元",
                 f"the narrative ({at_en}) gives “{s.item}” an actual of {s.amount:,.2f} 万元 but {cell_en} holds {value:,.2f}, "
                 f"a difference of {abs(s.amount - value):,.2f} 万元",
-                [e], location=at, signal="item",
+                [e], location=at, signal="item", cell=table.cell(row, column),
             )

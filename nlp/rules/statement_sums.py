@@ -37,7 +37,7 @@ class StatementSums(Rule):
                 f"{cell_zh}为 {m.found:,.2f}，而{m.parts_zh}为 {m.expected:,.2f}，相差 {abs(m.found - m.expected):,.2f} 万元",
                 f"{cell_en} is {m.found:,.2f} but {m.parts_en} is {m.expected:,.2f}, "
                 f"a difference of {abs(m.found - m.expected):,.2f} 万元",
-                [], location=None, signal=m.statement.form,
+                [], location=None, signal=m.statement.form, cell=m.statement.cell(m.row, m.column),
             )
         if len(found) > options["max_findings"]:
             rest = len(found) - options["max_findings"]

@@ -39,7 +39,7 @@ class StatementsDisagree(Rule):
             yield self.finding(
                 f"{left_zh}为 {d.found:,.2f}，与{right_zh}{total}所列 {d.expected:,.2f} 不符，相差 {abs(d.found - d.expected):,.2f} 万元",
                 f"{left_en} is {d.found:,.2f} but {right_en} is {d.expected:,.2f}, a difference of {abs(d.found - d.expected):,.2f} 万元",
-                [], location=None, signal=d.left[0].form,
+                [], location=None, signal=d.left[0].form, cell=d.left[0].cell(d.left[1], d.left[2]),
             )
         if len(found) > options["max_findings"]:
             rest = len(found) - options["max_findings"]

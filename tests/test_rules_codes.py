@@ -38,10 +38,11 @@ def test_the_statements_report_agrees_with_the_chart(tmp_path):
 
 def test_a_name_that_is_its_siblings_names_the_right_code(tmp_path):
     (finding,) = findings(tmp_path, expenditure(("2080505", "机关事业单位职业年金缴费支出")), "JS508")
-    assert finding.message == ("支出决算表“机关事业单位职业年金缴费支出”行（表第2行）科目编码 2080505 写作“机关事业单位职业年金缴费支出”，"
+    assert finding.message == ("支出决算表第2行“2080505 机关事业单位职业年金缴费支出”（文件第6行）科目编码 2080505 写作“机关事业单位职业年金缴费支出”，"
                                "按科目表应为 2080506（2080505 为“机关事业单位基本养老保险缴费支出”）")
     assert "which the chart of accounts numbers 2080506" in finding.message_en
     assert finding.severity == "warning" and finding.signal == "expenditure"
+    assert (finding.cell.code, finding.cell.line) == ("2080505", 6)
 
 
 def test_a_name_unlike_its_codes(tmp_path):
@@ -73,7 +74,7 @@ def test_the_economic_classification_of_the_basic_table(tmp_path):
 def test_a_row_repeated_in_three_tables_is_one_finding(tmp_path):
     text = report().replace("2010607\t信息化建设", "2010602\t信息化建设")
     (finding,) = findings(tmp_path, text, "JS508")
-    assert finding.message.startswith("收入决算表“信息化建设”行") and finding.message.endswith("；另有 2 张报表重复该行")
+    assert finding.message.startswith("收入决算表第6行“2010602 信息化建设”") and finding.message.endswith("；另有 2 张报表重复该行")
 
 
 # ---------------------------------------------------------------- JS102
@@ -85,7 +86,7 @@ def test_a_gap_the_narrative_explains_passes(tmp_path):
 
 def test_an_unexplained_gap_cites_its_row_and_columns(tmp_path):
     (finding,) = findings(tmp_path, budgeted(UNEXPLAINED), "JS102")
-    assert finding.message == ("一般公共预算财政拨款支出决算表“信息化建设”行“决算数/合计”列（表第6行）为 20.00，“年初预算数”列为 25.00，"
+    assert finding.message == ("一般公共预算财政拨款支出决算表第6行“2010607 信息化建设”“决算数/合计”列（文件第60行）为 20.00，“年初预算数”列为 25.00，"
                                "相差 5.00 万元；正文未对照预算说明该项（2010607 信息化建设）")
     assert finding.severity == "warning" and "never explains against the budget" in finding.message_en
 
@@ -146,7 +147,7 @@ def test_a_workbook_of_budgeted_statements(tmp_path):
     (tmp_path / "某局.txt").write_text("某局2024年度部门决算\n本年支出合计100.00万元。\n", encoding="utf-8")
     report_ = analyze(str(tmp_path / "某局.txt"), model=None, settings=Settings())
     (finding,) = [f for f in report_.findings if f.code == "JS102"]
-    assert finding.message.startswith("一般公共预算财政拨款支出决算表“行政运行”行“决算数”列") and "“年初预算数”列为 85.00" in finding.message
+    assert finding.message.startswith("一般公共预算财政拨款支出决算表第4行“2010601 行政运行”“决算数”列（'Sheet'!E6）") and "“年初预算数”列为 85.00" in finding.message
 
 
 def test_the_rules_are_listed():

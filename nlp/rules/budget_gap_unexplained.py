@@ -63,7 +63,7 @@ class BudgetGapUnexplained(Rule):
                     f"正文未对照预算说明该项（{row.code} {row.name}）",
                     f"{cell_en} is {spent or 0.0:,.2f} against {planned or 0.0:,.2f} in column “{budget}”, "
                     f"a gap of {abs(gap):,.2f} 万元 that the narrative never explains against the budget ({row.code} {row.name})",
-                    [], location=None, signal=statement.form,
+                    [], location=None, signal=statement.form, cell=statement.cell(row, actual),
                 )
 
 

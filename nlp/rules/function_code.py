@@ -53,5 +53,5 @@ class FunctionCode(Rule):
             yield self.finding(
                 f"{cell_zh}科目编码 {wrong.code} 写作“{wrong.name}”，{zh}{also_zh}",
                 f"{cell_en}: code {wrong.code} is written “{wrong.name}”, {en}{also_en}",
-                [], location=None, signal=statement.form,
+                [], location=None, signal=statement.form, cell=statement.cell(row, None),
             )

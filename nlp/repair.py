@@ -209,7 +209,7 @@ def _is_selector(c: str) -> bool:
 
 
 _TABBED_LINE = re.compile(r"^[^\n\t]*\t[^\n]*", re.M)
-_CLAUSE_MARK = re.compile(r"[，。；：,;]")
+_CLAUSE_MARK = re.compile(r"[，。；：,;:]")  # ASCII too: widths are normalised after this step
 
 
 def is_table_row(line: str) -> bool:

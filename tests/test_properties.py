@@ -74,6 +74,7 @@ def test_repair_maps_every_character_back_into_the_input(pages):
 @example("(,册)")  # found by the fuzzer: -> "（,册）" -> "（，册）"
 @example("(" + "a" * 40 + "中" + " " * 5 + "，" + "b" * 36 + ")")  # fuzzer: spaces removed bring the pair within reach
 @example("(中\n文)")  # a line joined closes a bracket pair
+@example(":\t比上年")  # a half-width colon: the tab was a table's on the first pass, a space on the second
 def test_repair_is_idempotent(text):
     once = repair([text], paged=False).text
     assert repair([once], paged=False).text == once

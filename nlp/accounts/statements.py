@@ -48,6 +48,7 @@ class Statement:
     rows: list[Row]
     pages: list[int] = field(default_factory=list)
     line: int | None = None  # unpaged input: the line of its first row
+    caption: str = ""  # the words above it, title included ("上海市XX局2024年度部门决算表\n收入支出决算总表\n单位：万元")
 
     @property
     def empty(self) -> bool:
@@ -103,7 +104,7 @@ def read_statements(tables: list[RawTable]) -> list[Statement]:
         start = _data_start(table.rows)
         layout = _layout(table.rows, start)
         columns = list(dict.fromkeys(header for _, header, kind in layout if kind == "amount"))
-        statement = Statement(form.key, title, columns, [], line=table.line)
+        statement = Statement(form.key, title, columns, [], line=table.line, caption=table.caption)
         _add_rows(statement, table, layout, start)
         found.append(statement)
     return found

@@ -82,10 +82,19 @@ def mentions(text: str, statements: list[Statement]) -> list[Mention]:
             m = _HEADER.match(line.strip())
             name = m and (m.group("name") or m.group("made_by"))
             if name and _is_name(name):
-                start = text.find(line.strip())
-                at = start + line.strip().find(name) if start >= 0 else -1
+                at = _header_at(text, name, statement.title)
                 found.append(Mention(name, at, at + len(name) if at >= 0 else -1, "header", statement))
     return found
+
+
+def _header_at(text: str, name: str, title: str) -> int:
+    """Where the header stands in the text: the name with the statement's
+    title close after it; -1 when the text does not hold it so."""
+    title = re.escape(re.sub(r"\s+", "", title))
+    m = re.search(re.escape(name) + r"[^。]{0,60}?" + title, text)
+    if m is None:  # a PDF's text may hold the title apart: the last "…决算表" line of that name
+        m = next(reversed(list(re.finditer(re.escape(name) + _YEAR + r"\s*(?:部门|单位)?决算表", text))), None)
+    return m.start() if m else -1
 
 
 def own_name(found: list[Mention]) -> str | None:

@@ -30,13 +30,13 @@ from nlp.accounts.statements import Statement
 _NAME = r"[\u4e00-\u9fffXＸ×xｘ（）()]{3,40}?"
 _UNIT_END = re.compile(r"[局委办部院心厅所站队馆会处府社室署校园团场台组科]$")
 _SELF = re.compile(r"^(?:本|我|该|各|部门|单位|年度)")
-_YEAR = r"\s*20\d\d\s*年度?"
+_YEAR = r"[ \t]{0,3}20\d\d[ \t]{0,3}年度?"
 _COVER = re.compile(rf"^\s*(?P<name>{_NAME}){_YEAR}\s*(?:部门|单位)?决算")
 _HEADER = re.compile(rf"^(?:第[一二三四五六七八九十]+部分\s*)?(?P<name>{_NAME}){_YEAR}\s*(?:部门|单位)?决算|编制单位\s*[:：]\s*(?P<made_by>{_NAME})\s*$")
 _TEXT = re.compile(
-    rf"(?:^|(?<=[。；\n]))\s*(?:第[一二三四五六七八九十]+部分\s*)?(?:纳入)?(?P<name>{_NAME})(?:{_YEAR}|概况|本年度)"
+    rf"(?:^|(?<=[。；\n]))[ \t]{{0,3}}(?:第[一二三四五六七八九十]+部分\s*)?(?:纳入)?(?P<name>{_NAME})(?:{_YEAR}|概况|本年度)"
     rf"|编制单位\s*[:：]\s*(?P<made_by>{_NAME})(?=\s|$)", re.M)
-_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_BRACKETS = re.compile(r"[（(][^（()）]{0,20}[）)]")
 _PLACEHOLDER = re.compile(r"[XＸ×xｘ]{2,}|某某")
 _REGION = re.compile(r"^(?:中共)?(?:[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|州|盟|地区))?(?:[\u4e00-\u9fff]{1,6}?(?:区|县|旗|市))?")
 # The units a department's accounts include are listed after these words.

@@ -6,7 +6,7 @@ from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
 # JS501 holds the shares of "…万元，其中：…" to the narrative's own figures.
-_TOTAL_THEN_PARTS = re.compile(r"(?P<total>\d[\d,]*(?:\.\d+)?)\s*万元[，,]\s*其中[：:]")
+_TOTAL_THEN_PARTS = re.compile(r"(?<![\d,.])(?P<total>\d[\d,]*(?:\.\d+)?)\s*万元[，,]\s*其中[：:]")
 
 
 class StructureShares(Rule):

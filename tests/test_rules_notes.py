@@ -63,6 +63,12 @@ def test_a_sentence_that_opens_with_another_unit(tmp_path):
     assert finding.message.startswith("正文（第11行）写“上海市普陀区民政局”")
 
 
+def test_a_sentence_about_another_unit_is_not_a_name_for_the_report(tmp_path):
+    text = named("上海市普陀区财政局", "上海市普陀区财政局").replace(
+        "二、收入决算情况说明\n", "二、收入决算情况说明\n上海市财政局2024年度追加下达补助资金。\n")
+    assert findings(tmp_path, text, "JS509") == []
+
+
 def test_a_template_named_by_its_placeholder_throughout_is_left_to_js701(tmp_path):
     assert findings(tmp_path, named("上海市XX局", "上海市XX局"), "JS509") == []
 

@@ -31,10 +31,13 @@ _NAME = r"[\u4e00-\u9fffXＸ×xｘ（）()]{3,40}?"
 _UNIT_END = re.compile(r"[局委办部院心厅所站队馆会处府社室署校园团场台组科]$")
 _SELF = re.compile(r"^(?:本|我|该|各|部门|单位|年度)")
 _YEAR = r"[ \t]{0,3}20\d\d[ \t]{0,3}年度?"
+# What a report says of itself after its name and year: its accounts, totals, what it has none of.
+_OWN = r"(?:部门|单位)?决算|(?:财政拨款)?收入支出总计|无|没有|预算绩效|政府采购|机关运行经费|实有"
 _COVER = re.compile(rf"^\s*(?P<name>{_NAME}){_YEAR}\s*(?:部门|单位)?决算")
 _HEADER = re.compile(rf"^(?:第[一二三四五六七八九十]+部分\s*)?(?P<name>{_NAME}){_YEAR}\s*(?:部门|单位)?决算|编制单位\s*[:：]\s*(?P<made_by>{_NAME})\s*$")
 _TEXT = re.compile(
-    rf"(?:^|(?<=[。；\n]))[ \t]{{0,3}}(?:第[一二三四五六七八九十]+部分\s*)?(?:纳入)?(?P<name>{_NAME})(?:{_YEAR}|概况|本年度)"
+    rf"(?:^|(?<=[。；\n]))[ \t]{{0,3}}(?:第[一二三四五六七八九十]+部分\s*)?(?:纳入)?(?P<name>{_NAME})"
+    rf"(?:(?:{_YEAR}|本年度)(?={_OWN})|概况)"
     rf"|编制单位\s*[:：]\s*(?P<made_by>{_NAME})(?=\s|$)", re.M)
 _BRACKETS = re.compile(r"[（(][^（()）]{0,20}[）)]")
 _PLACEHOLDER = re.compile(r"[XＸ×xｘ]{2,}|某某")

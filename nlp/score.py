@@ -11,7 +11,8 @@ by how much the report had to explain.
                  one problem is one charge, however many lines it touches;
     an explanation can lose at most 3 × m(x) in all (several findings on the
                  same explanation share that, in proportion);
-    a finding about the document as a whole costs w × 1;
+    a finding about the document as a whole costs w × 1; a note (JS511
+                 rounding) costs nothing;
     capacity     C = 3 × Σ m(x) over every explanation and unexplained change
     score        = 100 × max(0, 1 − Σ costs / C)
     not scored   when C = 0: no explanation and no change statement was
@@ -48,6 +49,12 @@ def evidence_of(finding: Finding) -> Evidence:
     return rule.evidence if rule else Evidence.STYLE
 
 
+def cost_of(finding: Finding) -> float:
+    """The weight a finding is charged at: its evidence's, 0 for a note (a rule not scored)."""
+    rule = find_rule(finding.code)
+    return evidence_of(finding).weight if rule is None or rule.scored else 0.0
+
+
 def worst_first(findings: list[Finding]) -> list[Finding]:
     """Findings as an auditor reads them: contradicted figures, then missing
     reasons, then style; within each, the costliest first."""
@@ -74,8 +81,8 @@ def _charge(findings: list[Finding], weight: dict[str, float]) -> None:
     costs: dict[str, list[tuple[Finding, float]]] = defaultdict(list)
     for f in findings:
         named = [t for t in f.targets if t in weight]
-        w = evidence_of(f).weight
-        if not named:
+        w = cost_of(f)
+        if not named or not w:  # about the document as a whole, or a note
             f.materiality, f.penalty = 1.0, w
             continue
         charged = max(named, key=lambda t: weight[t])

@@ -4,8 +4,13 @@ Each `Claim` is a wording of the narrative ("收入支出总计2995.39万元") a
 cell of a statement that must hold the same figure (the 总计 row of the
 收入支出决算总表). The wordings are data: a maintainer adds one here. A
 wording is matched in the normalised text, the figure right after it
-("为", "是" or a colon between them at most), so that "收入支出总计减少
+("为", "是", "约" or a colon between them at most), so that "收入支出总计减少
 56.95万元" (a change, not the total) is not read as a total.
+
+A figure agrees with its cell within 0.01 万元, or within the rounding of
+its stated precision when it is written with fewer decimals ("2,995.4万元"
+for 2,995.39: half of 0.1; "约3,000万元": half of 1,000); agreeing only so
+is rounding (尾差), a note (JS511), not a contradiction (JS505).
 """
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from dataclasses import dataclass
 
 from nlp.accounts.statements import Row, Statement, form_by_key
 
-_FIGURE = r"(?:为|是|[:：])?\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*万元"
+_FIGURE = r"(?:为|是|[:：])?\s*(?P<about>约)?\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*万元"
+TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,33 @@ class Stated:
     row: Row | None  # None: the statement is empty (no row at all)
     column: str | None
     table_value: float  # blank cells and an empty statement count 0
+    written: str = ""  # the figure as written, "2,995.4"; "约3,000"
+
+    @property
+    def tolerance(self) -> float:
+        """0.01 万元, or half the last place the figure is written to."""
+        return max(TOLERANCE, precision(self.written) / 2)
 
     @property
     def differs(self) -> bool:
-        return abs(self.value - self.table_value) > 0.01 + 1e-9
+        return abs(self.value - self.table_value) > self.tolerance + 1e-9
+
+    @property
+    def rounded(self) -> bool:
+        """Equal to the cell only within rounding: a 尾差."""
+        return not self.differs and abs(self.value - self.table_value) > 1e-9
+
+
+def precision(written: str) -> float:
+    """The last place a figure is written to: "2,995.39" 0.01, "2,995.4"
+    0.1, "2,995" 1; after "约", its last digit that is not 0 ("约3,000": 1,000)."""
+    about = written.startswith("约")
+    whole, _, decimals = written.removeprefix("约").replace(",", "").lstrip("-").partition(".")
+    if decimals.strip("0") or (decimals and not about):
+        return 10.0 ** -len(decimals)
+    if about and whole.strip("0"):
+        return 10.0 ** (len(whole) - len(whole.rstrip("0")))
+    return 1.0
 
 
 def stated_totals(text: str, statements: list[Statement]) -> list[Stated]:
@@ -75,7 +104,8 @@ def stated_totals(text: str, statements: list[Statement]) -> list[Stated]:
             column = _column(statement, row, claim)
             cell = row.values.get(column) if row is not None and column else None
             value = float(m.group("value").replace(",", ""))
-            found.append(Stated(claim, value, m.start(), m.end(), statement, row, column, cell or 0.0))
+            written = (m.group("about") or "") + m.group("value")
+            found.append(Stated(claim, value, m.start(), m.end(), statement, row, column, cell or 0.0, written))
     return found
 
 
@@ -84,6 +114,16 @@ def _column(statement: Statement, row: Row | None, claim: Claim) -> str | None:
     if not claim.column:
         return names[0] if names else None
     return next((n for n in names if all(w in n for w in claim.column)), None)
+
+
+def place(location) -> tuple[str, str]:
+    """Where in the narrative, in Chinese and English: "第3页第12行", "page 3, line 12"."""
+    if location is None:
+        return "", ""
+    zh = (f"第{location.page}页" if location.page else "") + (f"第{location.line}行" if location.line else "")
+    en = ", ".join(p for p in (f"page {location.page}" if location.page else "",
+                               f"line {location.line}" if location.line else "") if p)
+    return zh, en
 
 
 _ITEM = re.compile(r"^(?P<kind>[^（(]+)[（(]类[）)](?P<section>[^（(]+)[（(]款[）)](?P<item>[^（(]+)[（(]项[）)]$")

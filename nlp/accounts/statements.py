@@ -53,6 +53,7 @@ class Statement:
     at: Place | None = None  # where its first row is in the input
     # each amount column's index in the grid, by (side, header): an XLSX cell's column
     column_at: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
+    caption: str = ""  # the words above it, title included ("上海市XX局2024年度部门决算表\n收入支出决算总表\n单位：万元")
 
     @property
     def empty(self) -> bool:
@@ -114,7 +115,7 @@ def read_statements(tables: list[RawTable]) -> list[Statement]:
         columns = list(dict.fromkeys(header for _, header, kind in layout if kind == "amount"))
         at = table.places[start] if start < len(table.places) else (table.places[0] if table.places else None)
         column_at = {(s, header): j for s, side in enumerate(_sides(layout)) for j, header, kind in side if kind == "amount"}
-        statement = Statement(form.key, title, columns, [], line=table.line, at=at, column_at=column_at)
+        statement = Statement(form.key, title, columns, [], line=table.line, at=at, column_at=column_at, caption=table.caption)
         _add_rows(statement, table, layout, start)
         found.append(statement)
     return found

@@ -12,7 +12,9 @@
 
 Blank cells count 0. Each printed part is rounded to 0.01 万元, so a sum may
 differ from its total by half a cent a part: 0.01 万元, or 0.005 per part
-when there are more than two, is rounding and passes.
+when there are more than two, is rounding (尾差): it passes `table_sums`
+and is listed by `table_rounding`, a note (JS511), so that a cell is one
+or the other, never both.
 """
 from __future__ import annotations
 
@@ -36,9 +38,25 @@ class Mismatch:
     expected: float
     parts_zh: str  # what it should be the sum of
     parts_en: str
+    tolerance: float  # what rounding its parts can make
+
+    @property
+    def rounding(self) -> bool:
+        return abs(self.found - self.expected) <= self.tolerance + 1e-9
 
 
 def table_sums(statement: Statement) -> list[Mismatch]:
+    """The cells that are not the sum of their parts, beyond rounding."""
+    return [m for m in _differences(statement) if not m.rounding]
+
+
+def table_rounding(statement: Statement) -> list[Mismatch]:
+    """The cells that are the sum of their parts only within rounding (尾差)."""
+    return [m for m in _differences(statement) if m.rounding]
+
+
+def _differences(statement: Statement) -> list[Mismatch]:
+    """Every cell that differs from the sum of its parts by a cent or more."""
     if statement.form == "three_public":
         return _three_public(statement)
     if statement.form in ("summary", "appropriation_summary"):
@@ -55,8 +73,8 @@ def _v(row: Row, column: str) -> float:
 
 def _check(statement, row, column, parts: list[float], zh: str, en: str) -> list[Mismatch]:
     found, expected = _v(row, column), round(sum(parts), 2)
-    if abs(found - expected) > max(TOLERANCE, 0.005 * len(parts)) + 1e-9:
-        return [Mismatch(statement, row, column, found, expected, zh, en)]
+    if abs(found - expected) > 0.005:
+        return [Mismatch(statement, row, column, found, expected, zh, en, max(TOLERANCE, 0.005 * len(parts)))]
     return []
 
 

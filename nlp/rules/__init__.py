@@ -50,6 +50,7 @@ class Rule:
     example: ClassVar[str]  # what the rule flags, in the words of a report
     options: ClassVar[dict] = {}
     scope: ClassVar[str] = "report"  # or "corpus"
+    scored: ClassVar[bool] = True  # False: a note that costs the score nothing (JS511 rounding)
     # Codes of rules whose finding on the same explanations this one's replaces
     # (one problem, one finding: a blanket reason is not also a repeated one).
     supersedes: ClassVar[tuple[str, ...]] = ()

@@ -1,5 +1,5 @@
 from nlp.accounts import form_by_key
-from nlp.accounts.figures import item_row, stated_totals
+from nlp.accounts.figures import item_row, place, stated_totals
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
@@ -39,8 +39,7 @@ class NarrativeTotals(Rule):
             if not stated.differs:
                 continue
             where = report.locate(stated.start, stated.end)
-            at_zh = (f"第{where.page}页" if where.page else "") + (f"第{where.line}行" if where.line else "")
-            at_en = ", ".join(p for p in (f"page {where.page}" if where.page else "", f"line {where.line}" if where.line else "") if p)
+            at_zh, at_en = place(where)
             cell_zh, cell_en = stated.statement.cite(stated.row, stated.column)
             table = f"{stated.table_value:,.2f}" if stated.row is not None else "空表（0）"
             table_en = f"{stated.table_value:,.2f}" if stated.row is not None else "an empty table (0)"
@@ -69,8 +68,7 @@ class NarrativeTotals(Rule):
                 continue
             cell_zh, cell_en = table.cite(row, column)
             at = e.location
-            at_zh = (f"第{at.page}页" if at.page else "") + (f"第{at.line}行" if at.line else "")
-            at_en = ", ".join(p for p in (f"page {at.page}" if at.page else "", f"line {at.line}" if at.line else "") if p)
+            at_zh, at_en = place(at)
             yield self.finding(
                 f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 不符，相差 {abs(s.amount - value):,.2f} 万元",
                 f"the narrative ({at_en}) gives “{s.item}” an actual of {s.amount:,.2f} 万元 but {cell_en} holds {value:,.2f}, "

@@ -29,10 +29,11 @@ from nlp.vocabulary import LABELS
 
 WORST = 20
 UNLABELLED = "unlabelled"  # the store's key for causes without a label
-# The rules that hold a report to its statements: tables missing (JS504);
-# text, sums or tables that disagree (JS505, JS506, JS507).
-DISAGREE = {"JS505", "JS506", "JS507"}
-RECONCILIATION = {"JS504", *DISAGREE}
+# The rules that hold a report to its statements: tables missing (JS504), a
+# 项's budget gap unexplained (JS102); text, sums, tables, codes, the unit's
+# name or shares that disagree (JS505–JS510). Rounding (JS511) is a note.
+DISAGREE = {"JS505", "JS506", "JS507", "JS508", "JS509", "JS510"}
+RECONCILIATION = {"JS102", "JS504", *DISAGREE}
 
 
 @dataclass

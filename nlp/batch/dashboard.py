@@ -179,7 +179,8 @@ def not_scored_section(count: int, shown: list, links: dict[str, str]) -> str:
 def statements_section(agg, reports: int, lang: str = "zh") -> str:
     """The reports held to their statements (决算报表): how many had any read,
     how many disagree with their text or within and between the tables
-    (JS505–JS507), how many lack tables (JS504); counted by report."""
+    (JS505–JS510), how many lack tables (JS504) or leave a 项's budget gap
+    unexplained (JS102); counted by report."""
     def line(label: str, n: int, bad: bool = True) -> str:
         cls = ' class="n low"' if bad and n else ' class="n"'
         return f"<tr><td>{escape(label)}</td><td{cls}>{n}</td></tr>"
@@ -189,9 +190,10 @@ def statements_section(agg, reports: int, lang: str = "zh") -> str:
         return f"{code} {(r.name.replace('_', ' ') if lang == 'en' else r.zh) if r else ''}"
 
     rows = [line("读到决算报表的报告 reports with statements read", agg.with_statements, bad=False),
-            line("报表与正文或报表之间不符的报告 reports whose statements disagree (JS505/JS506/JS507)", agg.reconciled["disagree"])]
+            line("报表与正文或报表之间不符的报告 reports whose statements disagree (JS505–JS510)", agg.reconciled["disagree"])]
     rows += [line(f"　其中 of which {rule(code)}", agg.reconciled[code]) for code in sorted(DISAGREE)]
     rows.append(line(f"报表缺失的报告 reports missing statements ({rule('JS504')})", agg.reconciled["JS504"]))
+    rows.append(line(f"预决算差异未说明的报告 reports leaving a budget gap unexplained ({rule('JS102')})", agg.reconciled["JS102"]))
     return ('<section id="statements"><h2>报表核对 Statements vs text<small>'
             f'{reports} 份报告 reports · statements.csv, findings.csv</small></h2>'
             '<table><tr><th>报告 reports</th><th class="n">份数 count</th></tr>' + "".join(rows) + "</table></section>")

@@ -112,13 +112,15 @@ def repair(pages: list[str], paged: bool = True) -> RepairedText:
     if needs_normalising(written) or FIGURE_IN_WORDS.search(written):
         # Normalised text is repaired again (a gloss removed can leave two
         # characters a space apart, or unblock a bracket pair), following
-        # the map into `written`, until both leave it alone.
+        # the map into `written`, until both leave it alone; the same steps as
+        # the first pass, since a gloss removed can put a combining mark on a
+        # Chinese character or leave a tab alone on its line.
         wt = MappedText(written, _identity(len(written)))
         for _ in range(_MAX_ROUNDS):
             normalised = _figures(_plain(wt))
             if normalised is wt:
                 break
-            wt = _settle(normalised)
+            wt = _settle(_untab(_unhide(normalised)))
         if wt.text != written:
             written_at = wt.origin
             mt = MappedText(wt.text, _compose(mt.origin, written_at))

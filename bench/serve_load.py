@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import contextlib
-import os
 import re
 import statistics
 import sys
@@ -180,19 +178,6 @@ def load(args, root: Path) -> list[str]:
         server.stop()
 
 
-def group_alive(pgid: int) -> list[int]:
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                alive.append(int(entry.name))
-    return alive
-
-
 def kill_test(args, root: Path) -> list[str]:
     data = root / "kill"
     server, token = start_server(data, None, args.workers)
@@ -212,11 +197,8 @@ def kill_test(args, root: Path) -> list[str]:
         server.kill()
         at_kill = {s: list(statuses.values()).count(s) for s in ("queued", "running", "done", "failed")}
         time.sleep(2)
-        orphans = group_alive(pgid)
-        print(f"\n## kill -9 with {at_kill}; the server's children still alive 2 s later: {len(orphans)}")
-        for pid in orphans:  # ours: the group was started by this script
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, 9)
+        orphans = server.end_orphans(pgid)
+        print(f"\n## kill -9 with {at_kill}; the server's children still alive 2 s later: {orphans}")
         running = [i for i, s in statuses.items() if s == "running"]
         restarted = time.monotonic()
         server.start()

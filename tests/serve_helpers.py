@@ -155,6 +155,15 @@ class Server:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait(30)
 
+    def end_orphans(self, group: int) -> int:
+        """SIGKILL what is left of a killed server's process group (its sandboxed
+        children, started by it and so by us); how many were still alive."""
+        alive = group_members(group)
+        for pid in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return len(alive)
+
     def stop(self) -> None:
         """End the server and everything in its process group."""
         if self.process is None:
@@ -175,6 +184,17 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def group_members(group: int) -> list[int]:
+    """The live processes of a process group (Linux /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.name.isdigit() and int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
 
 
 class Api:

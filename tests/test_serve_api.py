@@ -259,17 +259,22 @@ def test_rerun_keeps_reviews_and_the_audit_records_who_did_what(app):
 
 
 def test_running_jobs_of_a_dead_server_are_queued_again(app):
-    from nlp.serve.db import Report
+    from nlp.serve.db import Report, Server, now
     from nlp.serve.jobs import Jobs
 
     c = client(app, "rev")
     (report_id,) = uploaded_ids(upload(c, [("orphan.txt", variant("orphan"))]))
     wait_done(c, report_id)
     sessions = app.state.sessions
-    with sessions() as db:
-        db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "running", "a-dead-server"
+    with sessions() as db:  # as if another server, alive, were running it: left alone
+        db.add(Server(id="a-live-server", started_at=now(), seen_at=now()))
+        db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "running", "a-live-server"
         db.commit()
     jobs = Jobs(sessions, app.state.config.data)
+    assert jobs.requeue_orphans() == 0
+    with sessions() as db:  # its server died: queued again, analysed again, stored once
+        db.get(Report, report_id).claimed_by = "a-dead-server"
+        db.commit()
     assert jobs.requeue_orphans() == 1
     app.state.jobs.wake()
     assert wait_done(c, report_id)["status"] == "done"
@@ -285,3 +290,29 @@ def test_admin_creates_users(app):
     assert made.status_code == 303
     assert login(client(app), "new").status_code == 303
     assert client(app, "rev").get("/admin/users").status_code == 403
+
+
+def test_what_an_upload_says_is_shown_as_text(app):
+    c = client(app, "rev")
+    name = 'evil"><script>alert(1)</script>.txt'
+    body = (TEXT + "\n<script>window.__pwned=1</script><img src=x onerror=alert(1)>\n").encode()
+    (report_id,) = uploaded_ids(upload(c, [(name, body)]))
+    wait_done(c, report_id)
+    for page in (c.get("/").text, c.get(f"/reports/{report_id}").text, c.get(f"/reports/{report_id}/html").text):
+        assert "<script>alert(1)" not in page and "<script>window.__pwned" not in page
+    assert c.get("/").headers["content-security-policy"].startswith("default-src 'none'")  # no script at all
+    charts = c.get("/corpus").text
+    assert 'id="chart-scores"' in charts and "<svg" in charts
+
+
+def test_the_schema_is_migrated_once_and_again_safely(tmp_path):
+    from sqlalchemy import text
+
+    from nlp.serve.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    migrate(engine)
+    migrate(engine)  # a restart: nothing to do
+    with engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert connection.execute(text("select count(*) from reports")).scalar() == 0

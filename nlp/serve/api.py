@@ -60,7 +60,8 @@ async def upload(request: Request, files: Files, who: Who, db: Db):
         stored += store_upload(db, config.data, who, file.filename or "upload", content, max_bytes=config.max_bytes)
     db.commit()
     request.app.state.jobs.wake()
-    return [{"id": s.id, "file": s.file, "status": s.status, "duplicate_of": s.duplicate_of} for s in stored]
+    return [{"id": s.id, "file": s.file, "status": s.status, "duplicate_of": s.duplicate_of,
+             "note": "已存在 exists: not analysed again" if s.duplicate_of else ""} for s in stored]
 
 
 @router.get("/reports/{report_id}")

@@ -6,7 +6,8 @@ random secret: the database never holds what a browser or a script sends),
 reports (one per uploaded file and office; its job's state lives on the row:
 queued → running → done | failed), one result row per report (unique: a
 report is analysed once), the findings of that result with their reviews,
-and the audit table (who, when, what).
+the audit table (who, when, what), and the servers
+running jobs (a heartbeat, so that a dead one's jobs are queued again).
 
 The schema is created and upgraded by Alembic (nlp/serve/migrations, run to
 head on start by `migrate`); these classes must agree with the migrations.
@@ -134,6 +135,15 @@ class FindingRow(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     reviewer: Mapped[User | None] = relationship()
+
+
+class Server(Base):
+    """A running `juesuan serve` process: its jobs are its own while it is seen (nlp.serve.jobs)."""
+
+    __tablename__ = "servers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
 class Audit(Base):

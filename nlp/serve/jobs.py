@@ -12,22 +12,28 @@ its findings and the report's new status, so a report is never analysed
 twice into the database; a re-run replaces the result, keeping the reviews
 of the findings that come back unchanged.
 
-On start, `running` jobs left by a server that died are queued again.
+Each server writes a heartbeat (the servers table) every few seconds. On
+start, and at every heartbeat, the `running` jobs of a server not seen for
+`STALE_SECONDS` (it died: killed, or its machine stopped) are queued again;
+a server that stops cleanly queues its own running jobs again itself.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from nlp.serve.db import FindingRow, Report, Result, now, record
+from nlp.serve.db import FindingRow, Report, Result, Server, now, record
 
 log = logging.getLogger("juesuan.serve")
 IDLE_SECONDS = 2.0  # how long an idle worker sleeps before looking again (an upload wakes it at once)
+HEARTBEAT_SECONDS = 5.0
+STALE_SECONDS = 30.0  # a server not seen for this long is dead (six heartbeats missed)
 
 
 @dataclass
@@ -88,18 +94,32 @@ class Jobs:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        self.beat()
         self.requeue_orphans()
-        for n in range(self.workers):
-            thread = threading.Thread(target=self._loop, name=f"juesuan-worker-{n}", daemon=True)
+        loops = [(self._loop, f"juesuan-worker-{n}") for n in range(self.workers)] + [(self._heartbeat, "juesuan-heartbeat")]
+        for target, name in loops:
+            thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the threads; what this server was running goes back to the queue (its children die with it)."""
         self._stop.set()
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
+        with self.sessions() as db:
+            db.execute(update(Report).where(Report.status == "running", Report.claimed_by == self.server)
+                       .values(status="queued", claimed_by=None))
+            db.execute(delete(Server).where(Server.id == self.server))
+            db.commit()
+
+    def beat(self) -> None:
+        with self.sessions() as db:
+            if db.execute(update(Server).where(Server.id == self.server).values(seen_at=now())).rowcount == 0:
+                db.add(Server(id=self.server, started_at=now(), seen_at=now()))
+            db.commit()
 
     def wake(self) -> None:
         self._wake.set()
@@ -107,8 +127,10 @@ class Jobs:
     def requeue_orphans(self) -> int:
         """Queue again the jobs that were running when their server died."""
         with self.sessions() as db:
+            alive = select(Server.id).where(Server.seen_at > now() - dt.timedelta(seconds=STALE_SECONDS))
             n = db.execute(
-                update(Report).where(Report.status == "running", Report.claimed_by != self.server)
+                update(Report).where(Report.status == "running", Report.claimed_by != self.server,
+                                     Report.claimed_by.not_in(alive))
                 .values(status="queued", claimed_by=None)
             ).rowcount
             if n:
@@ -180,6 +202,15 @@ class Jobs:
             db.add(row)
         report = db.get(Report, report_id)
         report.unit, report.year, report.score = outcome.unit, outcome.year, outcome.score
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                self.beat()
+                if self.requeue_orphans():
+                    self.wake()
+            except Exception:  # a database hiccup must not stop the heartbeat
+                log.exception("heartbeat error")
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -24,8 +24,8 @@ from tests.serve_helpers import (
     chromium,
     database,
     example_variant,
-    fetch_status,
     log_in,
+    post_form,
     report_pdf,
 )
 
@@ -87,14 +87,47 @@ def wait_for_rows(driver, server, files, timeout=JOB_TIMEOUT):
     while True:
         driver.get(server.url + "/")
         rows = {}
-        for row in all_css(driver, "table#reports tr[data-report-id]"):
+        for report_id, status, text in driver.execute_script(  # read at once: the page may refresh itself
+                "return [...document.querySelectorAll('table#reports tr[data-report-id]')]"
+                ".map(r => [r.dataset.reportId, r.dataset.status, r.innerText])"):
             for name in files:
-                if name in row.text:
-                    rows[name] = (int(row.get_attribute("data-report-id")), row.get_attribute("data-status"))
+                if name in text:
+                    rows[name] = (int(report_id), status)
         if len(rows) == len(files) and all(status in ("done", "failed") for _, status in rows.values()):
             return rows
         assert time.monotonic() < deadline, f"jobs not finished in {timeout} s: {rows}\n{server.tail()}"
         time.sleep(1)
+
+
+def shows(driver, text, timeout=15):
+    """Wait until the page's text contains `text`; True if it did."""
+    deadline = time.monotonic() + timeout
+    while text not in (driver.execute_script("return document.body ? document.body.innerText : ''") or ""):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def review_shown(driver, finding, timeout=15):
+    """The finding's data-review once the page shows it reviewed ('none' if it never does)."""
+    deadline = time.monotonic() + timeout
+    script = "const li = document.querySelector(`li[data-finding-id='${arguments[0]}']`); return li && li.dataset.review;"
+    while (review := driver.execute_script(script, finding)) in (None, "none") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return review or "none"
+
+
+def at(driver, server, path, timeout=15):
+    """Wait until the browser has landed on `path` (query ignored); True if it did."""
+    from urllib.parse import urlsplit
+
+    deadline = time.monotonic() + timeout
+    while urlsplit(driver.current_url)._replace(query="", fragment="").geturl() != server.url + path:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def score(text: str) -> float:
@@ -103,7 +136,7 @@ def score(text: str) -> float:
 
 def test_log_in_upload_review_and_export(server, api, browser, tmp_path):
     log_in(browser, server, ADMIN, ADMIN_PW)
-    assert browser.current_url.rstrip("/") == server.url
+    assert at(browser, server, "/"), browser.current_url
     css(browser, "table#reports")
 
     pdf = tmp_path / "小报告.pdf"
@@ -111,7 +144,7 @@ def test_log_in_upload_review_and_export(server, api, browser, tmp_path):
     browser.get(server.url + "/upload")
     css(browser, "input#upload-files").send_keys(f"{EXAMPLE}\n{pdf}")
     css(browser, "button#upload-submit").click()
-    assert browser.current_url.rstrip("/") == server.url
+    assert at(browser, server, "/"), browser.current_url
 
     rows = wait_for_rows(browser, server, [EXAMPLE.name, pdf.name])
     assert {status for _, status in rows.values()} == {"done"}, server.tail()
@@ -123,14 +156,14 @@ def test_log_in_upload_review_and_export(server, api, browser, tmp_path):
     assert {item.get_attribute("data-review") for item in items} == {"none"}
     first, second = (item.get_attribute("data-finding-id") for item in items[:2])
 
-    for finding, button, comment in ((first, "confirm", "属实，已核对原表"), (second, "dismiss", "误报：原因已在下文说明")):
+    for finding, button, decision, comment in ((first, "confirm", "confirmed", "属实，已核对原表"),
+                                               (second, "dismiss", "dismissed", "误报：原因已在下文说明")):
         item = css(browser, f'li[data-finding-id="{finding}"]')
         item.find_element("css selector", "textarea[name=comment]").send_keys(comment)
         item.find_element("css selector", f"button.{button}").click()
-        assert browser.current_url.startswith(f"{server.url}/reports/{report_id}")
+        assert review_shown(browser, finding) == decision  # the page came back (303) with the review on it
+        assert at(browser, server, f"/reports/{report_id}"), browser.current_url
 
-    assert css(browser, f'li[data-finding-id="{first}"]').get_attribute("data-review") == "confirmed"
-    assert css(browser, f'li[data-finding-id="{second}"]').get_attribute("data-review") == "dismissed"
     shown_all, shown_confirmed = score(css(browser, "#score-all").text), score(css(browser, "#score-confirmed").text)
     record = api.report(report_id)
     assert (shown_all, shown_confirmed) == (pytest.approx(record["score"], abs=0.05),
@@ -157,15 +190,16 @@ def test_log_in_upload_review_and_export(server, api, browser, tmp_path):
 
 def test_a_viewer_is_refused_an_upload(server, browser, tmp_path):
     log_in(browser, server, VIEWER, VIEWER_PW)
-    assert browser.current_url.rstrip("/") == server.url
+    assert at(browser, server, "/"), browser.current_url
     css(browser, "table#reports")  # a viewer may look
     browser.get(server.url + "/upload")
     assert all_css(browser, "form#upload-form") == [], "no upload form for a viewer"
-    token = browser.execute_script("const t = document.querySelector('input[name=csrf_token]'); return t && t.value;")
-    if not token:  # the 403 page has no form: take the token from the list page's logout form
-        browser.get(server.url + "/")
-        token = css(browser, "input[name=csrf_token]").get_attribute("value")
-    assert fetch_status(browser, "POST", "/upload", {"csrf_token": token}) == 403
+    assert "权限不足" in css(browser, "body").text
+    # The post itself, with the viewer's own valid CSRF token (from the logout form): still 403.
+    browser.get(server.url + "/")
+    token = css(browser, "input[name=csrf_token]").get_attribute("value")
+    assert post_form(browser, "/upload", {"csrf_token": token}) == 403
+    assert "权限不足" in css(browser, "body").text
     import httpx
 
     viewer_api = httpx.post(server.url + "/api/reports", headers={"Authorization": f"Bearer {server.token(VIEWER)}"},
@@ -176,9 +210,9 @@ def test_a_viewer_is_refused_an_upload(server, browser, tmp_path):
 
 def test_a_wrong_password_is_refused(server, browser):
     log_in(browser, server, ADMIN, ADMIN_PW + "x")
-    assert "用户名或密码错误" in browser.page_source
+    assert shows(browser, "用户名或密码错误")
     browser.get(server.url + "/")
-    assert browser.current_url.startswith(server.url + "/login"), "no session after a wrong password"
+    assert at(browser, server, "/login"), "no session after a wrong password"
 
 
 def test_a_form_without_its_csrf_token_is_refused(server, api, browser):
@@ -194,11 +228,13 @@ def test_a_form_without_its_csrf_token_is_refused(server, api, browser):
     browser.execute_script("arguments[0].querySelector('input[name=csrf_token]').remove()", item)
     item.find_element("css selector", "textarea[name=comment]").send_keys("无令牌")
     item.find_element("css selector", "button.confirm").click()
+    assert shows(browser, "CSRF 校验失败"), browser.page_source[:500]
     assert api.findings(row["id"])[0]["review"] is None, "a review without its CSRF token was recorded"
-    # The same posts made by the page's script: 403, and a wrong token is no better.
+    # Forged posts from the logged-in page: 403 without a token and with a wrong one.
     review = f"/reports/{row['id']}/findings/{finding}/review"
-    assert fetch_status(browser, "POST", review, {"decision": "confirmed", "comment": "x"}) == 403
-    assert fetch_status(browser, "POST", review, {"decision": "confirmed", "csrf_token": "0" * 32}) == 403
-    assert fetch_status(browser, "POST", "/logout") == 403
+    assert post_form(browser, review, {"decision": "confirmed", "comment": "x"}) == 403
+    assert post_form(browser, review, {"decision": "confirmed", "csrf_token": "0" * 32}) == 403
+    assert api.findings(row["id"])[0]["review"] is None
+    assert post_form(browser, "/logout") == 403
     browser.get(server.url + "/")
-    assert browser.current_url.rstrip("/") == server.url, "still logged in: the logout without a token was refused"
+    assert at(browser, server, "/", timeout=2), "still logged in: the logout without a token was refused"

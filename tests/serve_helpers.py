@@ -282,13 +282,29 @@ def chromium(downloads: Path | None = None, width: int = 1280, height: int = 100
     return driver
 
 
-def log_in(driver, server: Server, name: str, password: str) -> None:
+def log_in(driver, server: Server, name: str, password: str) -> int:
+    """Fill and submit the login form; the HTTP status of the page it lands on."""
     from selenium.webdriver.common.by import By
 
     driver.get(server.url + "/login")
     driver.find_element(By.CSS_SELECTOR, "input[name=username]").send_keys(name)
     driver.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys(password)
+    before = driver.execute_script("return performance.timeOrigin")
     driver.find_element(By.CSS_SELECTOR, "button#login-submit").click()
+    return landed(driver, before)
+
+
+def landed(driver, before: float, timeout: float = 15) -> int:
+    """Wait until a navigation started after `before` (the old page's
+    performance.timeOrigin) has loaded; the HTTP status of the new page."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):  # the page is being replaced
+            if driver.execute_script("return document.readyState") == "complete" and \
+                    driver.execute_script("return performance.timeOrigin") != before:
+                return driver.execute_script("return performance.getEntriesByType('navigation')[0].responseStatus")
+        time.sleep(0.1)
+    raise TimeoutError(f"no new page in {timeout} s (still {driver.current_url})")
 
 
 def post_form(driver, path: str, fields: dict[str, str] | None = None, timeout: float = 15) -> int:
@@ -310,14 +326,7 @@ def post_form(driver, path: str, fields: dict[str, str] | None = None, timeout: 
         """,
         path, fields or {},
     )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):  # the page is being replaced
-            if driver.execute_script("return document.readyState") == "complete" and \
-                    driver.execute_script("return performance.timeOrigin") != before:
-                return driver.execute_script("return performance.getEntriesByType('navigation')[0].responseStatus")
-        time.sleep(0.1)
-    raise TimeoutError(f"the form post to {path} did not land in {timeout} s")
+    return landed(driver, before, timeout)
 
 
 def full_page_png(driver, path: Path) -> Path:

@@ -209,7 +209,7 @@ def test_a_viewer_is_refused_an_upload(server, browser, tmp_path):
 
 
 def test_a_wrong_password_is_refused(server, browser):
-    log_in(browser, server, ADMIN, ADMIN_PW + "x")
+    assert log_in(browser, server, ADMIN, ADMIN_PW + "x") == 401
     assert shows(browser, "用户名或密码错误")
     browser.get(server.url + "/")
     assert at(browser, server, "/login"), "no session after a wrong password"

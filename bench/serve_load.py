@@ -89,15 +89,18 @@ def start_server(data: Path, db: str | None, workers: int) -> tuple[Server, str]
     return server, server.token(ADMIN)
 
 
-def database_counts(db_url: str) -> dict[int, tuple[str, int, int]]:
-    """{report id: (status, runs, result rows)} read from the server's database."""
+def database_counts(db_url: str) -> dict[int, tuple[str, int, int, int]]:
+    """{report id: (status, runs, result rows, analyses)} read from the server's
+    database; analyses are the audit table's `analysed` lines for the report."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT r.id, r.status, r.runs, (SELECT COUNT(*) FROM results s WHERE s.report_id = r.id) FROM reports r"))
-        counts = {row[0]: (row[1], row[2], row[3]) for row in rows}
+        analysed = dict(conn.execute(text(
+            "SELECT target, COUNT(*) FROM audit WHERE action = 'analysed' GROUP BY target")).all())
+        counts = {row[0]: (row[1], row[2], row[3], analysed.get(f"report {row[0]}", 0)) for row in rows}
     engine.dispose()
     return counts
 
@@ -115,9 +118,10 @@ def check_finished(server: Server, api: Api, uploaded: dict[str, int], *, runs_a
     failed = [(r["id"], r["status_reason"]) for r in listed if r["status"] == "failed"]
     if failed:
         problems.append(f"{len(failed)} failed: {failed[:5]}")
-    for report_id, (status, runs, results) in database_counts(server.db_url).items():
-        if results != (1 if status == "done" else 0) or runs > runs_allowed.get(report_id, 1):
-            problems.append(f"report {report_id}: {status}, {runs} runs, {results} result rows")
+    for report_id, (status, runs, results, analyses) in database_counts(server.db_url).items():
+        once = 1 if status == "done" else 0
+        if results != once or analyses != once or runs > runs_allowed.get(report_id, 1):
+            problems.append(f"report {report_id}: {status}, {runs} runs, {results} result rows, {analyses} analysed")
     for report_id in list(by_id)[:: max(1, len(by_id) // 20)]:  # a sample: findings stored once
         record, findings = api.report(report_id), api.findings(report_id)
         if record.get("report") and len(findings) != len(record["report"].get("findings", [])):
@@ -205,9 +209,11 @@ def kill_test(args, root: Path) -> list[str]:
         api.wait_finished(timeout=args.timeout)
         print(f"restarted: all {len(uploaded)} finished {time.monotonic() - restarted:.1f} s after the restart")
         problems = check_finished(server, api, uploaded, runs_allowed={i: 2 for i in running})
-        print(f"runs per report (in the database): "
-              f"{sorted({runs for _, runs, _ in database_counts(server.db_url).values()})}; "
-              f"the {len(running)} jobs running at the kill may run twice, the others once; each has one result")
+        counts = database_counts(server.db_url).values()
+        print(f"runs per report (in the database): {sorted(runs for _, runs, _, _ in counts)}; "
+              f"the {len(running)} jobs running at the kill may run twice, the others once; "
+              f"result rows per report: {sorted({results for _, _, results, _ in counts})}, "
+              f"audit 'analysed' lines per report: {sorted({n for *_, n in counts})}")
         return problems
     finally:
         api.close()

@@ -44,5 +44,8 @@ def test_a_killed_server_resumes_its_jobs_on_restart(tmp_path):
         for report_id in ids:
             record = api.report(report_id)
             assert len(api.findings(report_id)) == len(record["report"]["findings"]), "findings stored twice"
+        audit = api.client.get("/api/audit").json()
+        analysed = sorted(line["target"] for line in audit if line["action"] == "analysed")
+        assert analysed == sorted(f"report {i}" for i in ids), "each report analysed into the database once"
     finally:
         server.stop()

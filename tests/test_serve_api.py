@@ -5,13 +5,18 @@ exports, API tokens, offices, the audit table, and re-queued jobs.
 
 One server for the module (the analysis model loads once); each test
 uploads its own variant of a tiny report (a line appended: a new hash).
+With $JUESUAN_TEST_PG_URL (a PostgreSQL server, e.g.
+postgresql+psycopg://juesuan@/postgres?host=/tmp/pg) every test runs on a
+fresh database there too; on SQLite always.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 import time
+import uuid
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +37,9 @@ def variant(tag: str) -> bytes:
     return (TEXT + f"\n附注：{tag}\n").encode("utf-8")
 
 
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("JUESUAN_TEST_PG_URL") else [])
+
+
 def command(data: Path, *args: str, stdin: str = "") -> int:
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
@@ -41,19 +49,33 @@ def command(data: Path, *args: str, stdin: str = "") -> int:
         sys.stdin = old
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("serve")
-    assert command(data, "--create-admin", "admin", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "rev", "--role", "reviewer", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "view", "--role", "viewer", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "other", "--role", "reviewer", "--office", "审计局", stdin=PASSWORD + "\n") == 0
-    return data
+def fresh_postgres_database() -> str:
+    """A new database on the server of $JUESUAN_TEST_PG_URL; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ["JUESUAN_TEST_PG_URL"])
+    name = f"juesuan_test_{uuid.uuid4().hex[:12]}"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def data(request, tmp_path_factory) -> tuple[Path, list[str]]:
+    data = tmp_path_factory.mktemp(f"serve-{request.param}")
+    db = ["--db", fresh_postgres_database()] if request.param == "postgresql" else []
+    for user, role, office in [("admin", "admin", None), ("rev", "reviewer", None), ("view", "viewer", None),
+                               ("other", "reviewer", "审计局")]:
+        made = ["--create-admin", user] if role == "admin" else ["--create-user", user, "--role", role]
+        assert command(data, *db, *made, *(["--office", office] if office else []), stdin=PASSWORD + "\n") == 0
+    return data, db
 
 
 @pytest.fixture(scope="module")
 def app(data):
-    app = create_app(ServeConfig(data=data, workers=1, max_bytes=20_000))
+    folder, db = data
+    app = create_app(ServeConfig(data=folder, db_url=db[1] if db else "", workers=1, max_bytes=20_000))
     with TestClient(app):  # runs the lifespan: the worker thread
         yield app
 
@@ -180,7 +202,7 @@ def test_duplicates_are_linked_not_analysed_again(app):
 
 def test_api_token_upload_needs_no_csrf_and_offices_are_apart(app, data, capsys):
     capsys.readouterr()
-    assert command(data, "--create-token", "other") == 0
+    assert command(data[0], *data[1], "--create-token", "other") == 0
     token = capsys.readouterr().out.strip()
     api = TestClient(app, headers={"Authorization": f"Bearer {token}"})
     created = api.post("/api/reports", files=[("files", ("审计局.txt", variant("office")))])

@@ -8,6 +8,7 @@ that may not, or for a missing or wrong CSRF token.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -56,9 +57,10 @@ async def upload(request: Request, files: Files, who: Who, db: Db):
     config = request.app.state.config
     stored = []
     for file in files:
-        content = await file.read()
-        stored += store_upload(db, config.data, who, file.filename or "upload", content, max_bytes=config.max_bytes)
-    db.commit()
+        content = await file.read(config.max_bytes + 1)  # one byte more than allowed is enough to refuse it
+        stored += await run_in_threadpool(store_upload, db, config.data, who, file.filename or "upload", content,
+                                          max_bytes=config.max_bytes)
+    await run_in_threadpool(db.commit)
     request.app.state.jobs.wake()
     return [{"id": s.id, "file": s.file, "status": s.status, "duplicate_of": s.duplicate_of,
              "note": "已存在 exists: not analysed again" if s.duplicate_of else ""} for s in stored]

@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -141,16 +142,18 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
     try:
         for file in files or []:
             if file.filename:
-                stored += rp.store_upload(db, config.data, who, file.filename, await file.read(), max_bytes=config.max_bytes)
+                content = await file.read(config.max_bytes + 1)  # one byte more than allowed is enough to refuse it
+                stored += await run_in_threadpool(rp.store_upload, db, config.data, who, file.filename, content,
+                                                  max_bytes=config.max_bytes)
         if not stored:
             raise rp.Refused(400, "请选择要上传的文件 choose a file")
     except rp.Refused as e:
-        db.rollback()
+        await run_in_threadpool(db.rollback)
         response = _page(request, who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=e.message,
                          max_mb=config.max_bytes // 1_000_000)
         response.status_code = e.status
         return response
-    db.commit()
+    await run_in_threadpool(db.commit)
     request.app.state.jobs.wake()
     query = {"added": ",".join(str(s.id) for s in stored if s.duplicate_of is None),
              "existing": ",".join(str(s.id) for s in stored if s.duplicate_of is not None)}

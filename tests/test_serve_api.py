@@ -336,5 +336,33 @@ def test_the_schema_is_migrated_once_and_again_safely(tmp_path):
     migrate(engine)
     migrate(engine)  # a restart: nothing to do
     with engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        head = sorted(p.name[:4] for p in (Path(migrate.__code__.co_filename).parent / "migrations" / "versions").glob("0*.py"))[-1]
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == head
         assert connection.execute(text("select count(*) from reports")).scalar() == 0
+
+
+def test_corrected_cause_labels_export_for_retraining(app, tmp_path):
+    from nlp.classifier.labelled import read_labelled
+
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("labels.txt", variant("labels"))]))
+    wait_done(c, report_id)
+    causes = c.get(f"/api/reports/{report_id}/causes").json()
+    first = causes[0]
+    assert first["corrected"] is None and first["text"]
+    page = c.get(f"/reports/{report_id}").text
+    assert f'data-cause="{first["explanation"]}#0"' in page
+    saved = c.post(f"/reports/{report_id}/causes/label", data={
+        "explanation": first["explanation"], "cause": "0", "label": "staffing", "vague": "false", "csrf_token": csrf_of(page)})
+    assert saved.status_code == 303
+    assert c.get(f"/api/reports/{report_id}/causes").json()[0]["corrected"]["label"] == "staffing"
+    bad = c.post(f"/reports/{report_id}/causes/label", data={
+        "explanation": first["explanation"], "cause": "0", "label": "nonsense", "csrf_token": csrf_of(page)})
+    assert bad.status_code == 400
+    assert client(app, "view").post(f"/api/reports/{report_id}/causes/label",
+                                    json={"explanation": first["explanation"], "cause": 0, "label": "other"}).status_code == 403
+    path = tmp_path / "labels.xlsx"
+    path.write_bytes(c.get("/labels.xlsx").content)
+    labelled = read_labelled(path)
+    assert [(r.text, r.label, r.vague) for r in labelled.rows] == [(first["text"], "staffing", False)]
+    assert c.get("/labels.csv").content.startswith(b"\xef\xbb\xbf")

@@ -30,6 +30,13 @@ from nlp.serve.reports import (
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+class LabelIn(BaseModel):
+    explanation: str  # E3
+    cause: int  # its index among the explanation's causes
+    label: str  # one of nlp.vocabulary.LABELS
+    vague: bool | None = None
+
+
 class ReviewIn(BaseModel):
     decision: str  # confirmed | dismissed
     comment: str = ""
@@ -85,6 +92,32 @@ def review_finding(report_id: int, finding_id: int, body: ReviewIn, request: Req
     finding = review(db, who, report_id, finding_id, body.decision, body.comment)
     db.commit()
     return finding_dict(finding)
+
+
+@router.get("/reports/{report_id}/causes")
+def causes(report_id: int, who: Who, db: Db):
+    from nlp.serve.labels import causes_of, corrections
+
+    report = report_of(db, who, report_id)
+    result = result_of(db, report)
+    fixed = corrections(db, report.id)
+    found = causes_of(result.report_json if result else {})
+    for c in found:
+        row = fixed.get((c["explanation"], c["cause"]))
+        c["corrected"] = {"label": row.label, "vague": row.vague, "by": row.by.name,
+                          "at": row.at.isoformat() + "Z"} if row else None
+    return found
+
+
+@router.post("/reports/{report_id}/causes/label")
+def label_cause(report_id: int, body: LabelIn, request: Request, who: Who, db: Db):
+    from nlp.serve.labels import correct
+
+    allowed(who, "reviewer", _csrf(request))
+    vague = "" if body.vague is None else str(body.vague).lower()
+    row = correct(db, who, report_id, body.explanation, body.cause, body.label, vague)
+    db.commit()
+    return {"explanation": row.explanation, "cause": row.cause, "label": row.label, "vague": row.vague}
 
 
 @router.post("/reports/{report_id}/rerun", status_code=202)

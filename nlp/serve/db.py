@@ -5,7 +5,8 @@ hashes), web sessions and API tokens (both stored as SHA-256 digests of a
 random secret: the database never holds what a browser or a script sends),
 reports (one per uploaded file and office; its job's state lives on the row:
 queued → running → done | failed), one result row per report (unique: a
-report is analysed once), the findings of that result with their reviews,
+report is analysed once), the findings of that result with their reviews, the cause labels
+reviewers corrected,
 the audit table (who, when, what), and the servers
 running jobs (a heartbeat, so that a dead one's jobs are queued again).
 
@@ -135,6 +136,25 @@ class FindingRow(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     reviewer: Mapped[User | None] = relationship()
+
+
+class LabelRow(Base):
+    """A reviewer's label for one cause (the model's guess corrected or confirmed)."""
+
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("report_id", "explanation", "cause", name="uq_labels_cause"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    explanation: Mapped[str] = mapped_column(String(40))  # the explanation's id (E3)
+    cause: Mapped[int] = mapped_column(Integer)  # its index among the explanation's causes
+    text: Mapped[str] = mapped_column(Text)
+    item: Mapped[str | None] = mapped_column(Text, nullable=True)
+    section: Mapped[str | None] = mapped_column(Text, nullable=True)
+    label: Mapped[str] = mapped_column(String(60))
+    vague: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    by: Mapped[User] = relationship()
 
 
 class Server(Base):

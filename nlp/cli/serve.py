@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-from nlp.cli.options import ERROR, add_budget_options, add_lang_option, fail, settings_for
+from nlp.cli.options import (
+    ERROR,
+    add_budget_options,
+    add_lang_option,
+    add_model_options,
+    fail,
+    model_choice,
+    settings_for,
+)
 
 
 def add_parser(commands) -> None:
@@ -26,6 +34,7 @@ def add_parser(commands) -> None:
     serve.add_argument("--max-upload-mb", type=int, default=50, metavar="MB", help="largest file accepted (default 50 MB)")
     add_lang_option(serve)
     add_budget_options(serve)
+    add_model_options(serve)  # a re-run uses the model the server was started with
     accounts = serve.add_argument_group("accounts (then exit)")
     accounts.add_argument("--create-admin", metavar="NAME", help="create an admin; the password is read from stdin")
     accounts.add_argument("--create-user", metavar="NAME", help="create a user of --role; the password is read from stdin")
@@ -49,12 +58,20 @@ def run(args) -> int:
     if args.workers < 0 or args.max_upload_mb < 1:
         return fail(ValueError("--workers must be ≥ 0 and --max-upload-mb ≥ 1"))
     config = ServeConfig(data=args.data, db_url=args.db or os.environ.get("JUESUAN_DB_URL", ""), workers=args.workers,
-                         lang=settings.lang or "zh", max_bytes=args.max_upload_mb * MB, budget=budget, settings=settings)
+                         lang=settings.lang or "zh", max_bytes=args.max_upload_mb * MB, budget=budget, settings=settings,
+                         model=model_choice(args))
     if args.create_admin or args.create_user:
         name = args.create_admin or args.create_user
         return _create_user(config, name, "admin" if args.create_admin else args.role, args.office)
     if args.create_token:
         return _create_token(config, args.create_token)
+    if config.model is not None:
+        from nlp.classifier import load_model
+
+        try:  # a model that cannot be loaded stops the server now, not every job later
+            load_model(config.model)
+        except InputError as e:
+            return fail(e)
     return _serve(config, args.host, args.port)
 
 

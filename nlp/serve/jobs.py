@@ -49,13 +49,13 @@ class Outcome:
     findings: list[dict]
 
 
-def analyse(path: Path, name: str, *, budget, settings=None, lang: str = "zh") -> Outcome:
+def analyse(path: Path, name: str, *, budget, settings=None, model="default", lang: str = "zh") -> Outcome:
     """Analyse `path` in the sandbox, shown under its uploaded `name`."""
     from nlp.batch.identity import unit_and_year
     from nlp.limits import analyze_limited
     from nlp.report.html import render_html
 
-    report = analyze_limited(path, budget=budget, settings=settings)
+    report = analyze_limited(path, budget=budget, settings=settings, model=model)
     report.source = name  # not the storage path
     unit, year = unit_and_year(report.text)
     findings = [
@@ -81,12 +81,14 @@ def failure_reason(error: BaseException) -> str:
 class Jobs:
     """`workers` threads running the queue of the database `sessions` opens."""
 
-    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, settings=None, lang: str = "zh"):
+    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, settings=None, model="default",
+                 lang: str = "zh"):
         self.sessions = sessions
         self.data = data
         self.workers = workers
         self.budget = budget
         self.settings = settings
+        self.model = model
         self.lang = lang
         self.server = uuid.uuid4().hex  # this process, in reports.claimed_by
         self._wake = threading.Event()
@@ -161,7 +163,7 @@ class Jobs:
             report = db.get(Report, report_id)
             path, name = self.data / report.path, report.file
         try:
-            outcome = analyse(path, name, budget=self.budget, settings=self.settings, lang=self.lang)
+            outcome = analyse(path, name, budget=self.budget, settings=self.settings, model=self.model, lang=self.lang)
         except Exception as e:  # noqa: BLE001 - any failure of one file is that job's, not the worker's
             log.info("report %s failed: %s", report_id, e)
             self._finish(report_id, None, failure_reason(e))

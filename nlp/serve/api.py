@@ -22,8 +22,8 @@ from nlp.serve.reports import (
     rerun,
     result_of,
     review,
-    severity_counts,
     store_upload,
+    summaries,
     summary,
 )
 
@@ -53,9 +53,7 @@ def health():
 
 @router.get("/reports")
 def reports(who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded"):
-    found = listed(db, who, q, status, sort)
-    counts = severity_counts(db, [r.id for r in found])
-    return [summary(db, r, counts[r.id]) for r in found]
+    return summaries(db, listed(db, who, q, status, sort))
 
 
 @router.post("/reports", status_code=201)

@@ -182,7 +182,8 @@ class Jobs:
                 return
             if outcome:
                 self._store(db, report_id, outcome)
-            record(db, "system", "analysed" if outcome else "failed", f"report {report_id}", reason or "")
+            record(db, "system", "analysed" if outcome else "failed", f"report {report_id}", reason or "",
+                   db.get(Report, report_id).office_id)
             db.commit()
 
     @staticmethod

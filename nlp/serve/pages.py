@@ -118,9 +118,7 @@ def logout(request: Request, who: Who, db: Db, csrf_token: FormText = ""):
 @router.get("/")
 def report_list(request: Request, who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
                 added: str = "", existing: str = ""):
-    found = rp.listed(db, who, q, status, sort)
-    counts = rp.severity_counts(db, [r.id for r in found])
-    rows = [rp.summary(db, r, counts[r.id]) for r in found]
+    rows = rp.summaries(db, rp.listed(db, who, q, status, sort))
     return _page(request, who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, sorts=list(rp.SORTS),
                  added=_ids(added), existing=_ids(existing))
 

@@ -240,6 +240,7 @@ def test_a_failed_report_says_why_in_one_line(app):
     (report_id,) = uploaded_ids(upload(c, [("broken.pdf", b"%PDF-1.4 this is not a pdf at all")]))
     row = wait_done(c, report_id)
     assert row["status"] == "failed" and row["status_reason"] and "\n" not in row["status_reason"]
+    assert row["status_reason"].startswith("broken.pdf: ") and "uploads" not in row["status_reason"]
     assert "失败" in c.get("/").text
 
 
@@ -366,3 +367,42 @@ def test_corrected_cause_labels_export_for_retraining(app, tmp_path):
     labelled = read_labelled(path)
     assert [(r.text, r.label, r.vague) for r in labelled.rows] == [(first["text"], "staffing", False)]
     assert c.get("/labels.csv").content.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_the_report_page_script_runs_under_its_csp_and_nothing_else_would():
+    """The offline report's own script is allowed by its hash (its filters work); without it, nothing runs."""
+    import http.server
+    import subprocess
+    import threading
+
+    from nlp import analyze
+    from nlp.report.html import render_html
+    from nlp.serve.pages import report_csp
+
+    html = render_html(analyze(FIXTURE.name, text=TEXT))
+
+    def shown(csp: str) -> str:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Security-Policy", csp)
+                self.end_headers()
+                self.wfile.write(html.encode())
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            dom = subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                                  f"http://127.0.0.1:{server.server_address[1]}/"], capture_output=True, text=True,
+                                 timeout=120).stdout
+        finally:
+            server.shutdown()
+        return re.search(r'<span id="shown"[^>]*>([^<]*)<', dom).group(1)
+
+    assert shown(report_csp(html)) != ""  # the script filled in the count of findings shown
+    assert shown(report_csp(html).replace("'sha256-", "'sha256-x")) == ""

@@ -90,7 +90,8 @@ def _serve(config, host: str, port: int) -> int:
                 line = f"juesuan 服务已启动：{url}" + (f"  (listening on {url})" if config.lang == "en" else "")
                 print(line, flush=True)
 
-    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False))
+    # X-Forwarded-Proto is trusted from 127.0.0.1 only (uvicorn's default): a local https proxy makes the cookie Secure.
+    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     server.run()
     return 0 if server.started else ERROR
 

@@ -67,12 +67,13 @@ def analyse(path: Path, name: str, *, budget, settings=None, model="default", la
     return Outcome(report.to_dict(), render_html(report, lang), unit, year, report.score, capacity, findings)
 
 
-def failure_reason(error: BaseException) -> str:
-    """One Chinese line for the list: the input error's own words, else what kind of fault."""
+def failure_reason(error: BaseException, path: Path, name: str) -> str:
+    """One line for the list: the input error's own words (the file named as
+    uploaded, not where it is stored), else what kind of fault."""
     from nlp.errors import InputError
 
     if isinstance(error, InputError):
-        text = str(error)
+        text = str(error).replace(str(path), name)
     else:
         text = f"分析出错（内部错误 {type(error).__name__}）；请联系管理员 internal error"
     return " ".join(text.split())[:500]
@@ -166,7 +167,7 @@ class Jobs:
             outcome = analyse(path, name, budget=self.budget, settings=self.settings, model=self.model, lang=self.lang)
         except Exception as e:  # noqa: BLE001 - any failure of one file is that job's, not the worker's
             log.info("report %s failed: %s", report_id, e)
-            self._finish(report_id, None, failure_reason(e))
+            self._finish(report_id, None, failure_reason(e, path, name))
         else:
             self._finish(report_id, outcome, None)
         return True

@@ -183,17 +183,25 @@ def record(db, user: str, action: str, target: str = "", detail: str = "", offic
 
 
 def make_engine(url: str):
-    """The engine for `url`; SQLite waits for a lock instead of failing (the
-    worker threads and the web requests share the file) and keeps foreign keys."""
+    """The engine for `url`. On SQLite every transaction begins IMMEDIATE
+    (takes the write lock at once, waiting up to 30 s for it): a deferred one
+    that reads, then writes after another connection wrote, would fail at
+    once with "database is locked" instead of waiting (uploads, claims and
+    the workers' results all read before they write). Foreign keys on."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record):
+            connection.isolation_level = None  # the driver's own BEGIN off: ours below
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

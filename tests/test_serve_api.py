@@ -406,3 +406,38 @@ def test_the_report_page_script_runs_under_its_csp_and_nothing_else_would():
 
     assert shown(report_csp(html)) != ""  # the script filled in the count of findings shown
     assert shown(report_csp(html).replace("'sha256-", "'sha256-x")) == ""
+
+
+def test_jobs_run_on_a_dask_cluster_when_one_is_given(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from sqlalchemy import select
+
+    from nlp.serve.app import open_database
+    from nlp.serve.db import Report, User, office_named
+    from nlp.serve.jobs import Jobs
+
+    sessions = open_database(ServeConfig(data=tmp_path))
+    with sessions() as db:
+        office = office_named(db, "默认")
+        user = User(name="u", password_hash="-", role="reviewer", office_id=office.id, active=True)
+        db.add(user)
+        db.flush()
+        (tmp_path / "f.txt").write_bytes(variant("dask"))  # the worker gets the bytes, not this path
+        db.add(Report(office_id=office.id, file="江滨区档案馆.txt", path="f.txt", sha256="x", size=1, uploaded_by=user.id,
+                      status="queued", runs=1))
+        db.commit()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        jobs = Jobs(sessions, tmp_path, workers=1, dask=cluster.scheduler_address)
+        jobs.start()
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with sessions() as db:
+                    report = db.scalars(select(Report)).one()
+                if report.status in ("done", "failed"):
+                    break
+                time.sleep(0.2)
+        finally:
+            jobs.stop()
+        assert "analyse_bytes" in cluster.scheduler.task_prefixes  # it ran there, not here
+    assert report.status == "done" and report.unit == "江滨区档案馆" and report.score is not None

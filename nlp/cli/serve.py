@@ -31,6 +31,9 @@ def add_parser(commands) -> None:
                        help="database URL (default $JUESUAN_DB_URL, else sqlite:///DIR/juesuan.db); "
                             "PostgreSQL: postgresql+psycopg://user@host/db (pip install 'juesuan[postgres]')")
     serve.add_argument("--workers", type=int, default=2, help="analysis worker threads (default 2)")
+    serve.add_argument("--dask", metavar="ADDRESS",
+                       help="analyse on this Dask cluster (tcp://host:8786 or a scheduler file; pip install 'juesuan[dask]'): "
+                            "--workers jobs at a time are sent to it")
     serve.add_argument("--max-upload-mb", type=int, default=50, metavar="MB", help="largest file accepted (default 50 MB)")
     add_lang_option(serve)
     add_budget_options(serve)
@@ -59,7 +62,7 @@ def run(args) -> int:
         return fail(ValueError("--workers must be ≥ 0 and --max-upload-mb ≥ 1"))
     config = ServeConfig(data=args.data, db_url=args.db or os.environ.get("JUESUAN_DB_URL", ""), workers=args.workers,
                          lang=settings.lang or "zh", max_bytes=args.max_upload_mb * MB, budget=budget, settings=settings,
-                         model=model_choice(args))
+                         model=model_choice(args), dask=args.dask)
     if args.create_admin or args.create_user:
         name = args.create_admin or args.create_user
         return _create_user(config, name, "admin" if args.create_admin else args.role, args.office)
@@ -70,6 +73,13 @@ def run(args) -> int:
 
         try:  # a model that cannot be loaded stops the server now, not every job later
             load_model(config.model)
+        except InputError as e:
+            return fail(e)
+    if config.dask:
+        from nlp.serve.jobs import dask_client
+
+        try:  # an unreachable scheduler stops the server now
+            dask_client(config.dask).close()
         except InputError as e:
             return fail(e)
     return _serve(config, args.host, args.port)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from nlp.serve.db import FindingRow, Report, Result, now, record
 
@@ -92,10 +93,9 @@ def _zip_members(name: str, content: bytes, max_bytes: int) -> list[tuple[str, b
 
 def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
     sha = hashlib.sha256(content).hexdigest()
-    existing = db.scalars(select(Report).where(Report.office_id == caller.office_id, Report.sha256 == sha)).first()
+    existing = _same_content(db, caller, sha)
     if existing:
-        record(db, caller.name, "upload_duplicate", f"report {existing.id}", name, caller.office_id)
-        return Stored(name, existing.id, existing.status, existing.id)
+        return _duplicate(db, caller, name, existing)
     relative = Path("uploads") / sha[:2] / sha / safe_name(name)
     target = data / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,10 +105,23 @@ def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
         part.replace(target)
     report = Report(office_id=caller.office_id, file=name, path=relative.as_posix(), sha256=sha, size=len(content),
                     uploaded_by=caller.user.id, status="queued", runs=1, uploaded_at=now())
-    db.add(report)
-    db.flush()
+    try:
+        with db.begin_nested():  # the same file uploaded at the same moment by another request: that one wins
+            db.add(report)
+            db.flush()
+    except IntegrityError:
+        return _duplicate(db, caller, name, _same_content(db, caller, sha))
     record(db, caller.name, "upload", f"report {report.id}", f"{name} sha256 {sha[:12]}", caller.office_id)
     return Stored(name, report.id, report.status, None)
+
+
+def _same_content(db, caller, sha: str) -> Report | None:
+    return db.scalars(select(Report).where(Report.office_id == caller.office_id, Report.sha256 == sha)).first()
+
+
+def _duplicate(db, caller, name: str, existing: Report) -> Stored:
+    record(db, caller.name, "upload_duplicate", f"report {existing.id}", name, caller.office_id)
+    return Stored(name, existing.id, existing.status, existing.id)
 
 
 def report_of(db, caller, report_id: int) -> Report:

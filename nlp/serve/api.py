@@ -128,9 +128,9 @@ def rerun_report(report_id: int, request: Request, who: Who, db: Db):
 
 
 @router.get("/audit")
-def audit(who: Who, db: Db, limit: int = 500):
+def audit(who: Who, db: Db, limit: int = 10_000):
     allowed(who, "admin", method="GET")
     rows = db.scalars(select(Audit).where((Audit.office_id == who.office_id) | Audit.office_id.is_(None))
-                      .order_by(Audit.id.desc()).limit(max(1, min(limit, 5000))))
+                      .order_by(Audit.id.desc()).limit(max(1, min(limit, 100_000))))
     return [{"at": a.at.isoformat() + "Z", "user": a.user, "action": a.action, "target": a.target, "detail": a.detail}
             for a in rows]

@@ -5,13 +5,18 @@ exports, API tokens, offices, the audit table, and re-queued jobs.
 
 One server for the module (the analysis model loads once); each test
 uploads its own variant of a tiny report (a line appended: a new hash).
+With $JUESUAN_TEST_PG_URL (a PostgreSQL server, e.g.
+postgresql+psycopg://juesuan@/postgres?host=/tmp/pg) every test runs on a
+fresh database there too; on SQLite always.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 import time
+import uuid
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +37,9 @@ def variant(tag: str) -> bytes:
     return (TEXT + f"\n附注：{tag}\n").encode("utf-8")
 
 
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("JUESUAN_TEST_PG_URL") else [])
+
+
 def command(data: Path, *args: str, stdin: str = "") -> int:
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
@@ -41,19 +49,33 @@ def command(data: Path, *args: str, stdin: str = "") -> int:
         sys.stdin = old
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("serve")
-    assert command(data, "--create-admin", "admin", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "rev", "--role", "reviewer", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "view", "--role", "viewer", stdin=PASSWORD + "\n") == 0
-    assert command(data, "--create-user", "other", "--role", "reviewer", "--office", "审计局", stdin=PASSWORD + "\n") == 0
-    return data
+def fresh_postgres_database() -> str:
+    """A new database on the server of $JUESUAN_TEST_PG_URL; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ["JUESUAN_TEST_PG_URL"])
+    name = f"juesuan_test_{uuid.uuid4().hex[:12]}"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def data(request, tmp_path_factory) -> tuple[Path, list[str]]:
+    data = tmp_path_factory.mktemp(f"serve-{request.param}")
+    db = ["--db", fresh_postgres_database()] if request.param == "postgresql" else []
+    for user, role, office in [("admin", "admin", None), ("rev", "reviewer", None), ("view", "viewer", None),
+                               ("other", "reviewer", "审计局")]:
+        made = ["--create-admin", user] if role == "admin" else ["--create-user", user, "--role", role]
+        assert command(data, *db, *made, *(["--office", office] if office else []), stdin=PASSWORD + "\n") == 0
+    return data, db
 
 
 @pytest.fixture(scope="module")
 def app(data):
-    app = create_app(ServeConfig(data=data, workers=1, max_bytes=20_000))
+    folder, db = data
+    app = create_app(ServeConfig(data=folder, db_url=db[1] if db else "", workers=1, max_bytes=20_000))
     with TestClient(app):  # runs the lifespan: the worker thread
         yield app
 
@@ -180,7 +202,7 @@ def test_duplicates_are_linked_not_analysed_again(app):
 
 def test_api_token_upload_needs_no_csrf_and_offices_are_apart(app, data, capsys):
     capsys.readouterr()
-    assert command(data, "--create-token", "other") == 0
+    assert command(data[0], *data[1], "--create-token", "other") == 0
     token = capsys.readouterr().out.strip()
     api = TestClient(app, headers={"Authorization": f"Bearer {token}"})
     created = api.post("/api/reports", files=[("files", ("审计局.txt", variant("office")))])
@@ -218,6 +240,7 @@ def test_a_failed_report_says_why_in_one_line(app):
     (report_id,) = uploaded_ids(upload(c, [("broken.pdf", b"%PDF-1.4 this is not a pdf at all")]))
     row = wait_done(c, report_id)
     assert row["status"] == "failed" and row["status_reason"] and "\n" not in row["status_reason"]
+    assert row["status_reason"].startswith("broken.pdf: ") and "uploads" not in row["status_reason"]
     assert "失败" in c.get("/").text
 
 
@@ -314,5 +337,107 @@ def test_the_schema_is_migrated_once_and_again_safely(tmp_path):
     migrate(engine)
     migrate(engine)  # a restart: nothing to do
     with engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        head = sorted(p.name[:4] for p in (Path(migrate.__code__.co_filename).parent / "migrations" / "versions").glob("0*.py"))[-1]
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == head
         assert connection.execute(text("select count(*) from reports")).scalar() == 0
+
+
+def test_corrected_cause_labels_export_for_retraining(app, tmp_path):
+    from nlp.classifier.labelled import read_labelled
+
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("labels.txt", variant("labels"))]))
+    wait_done(c, report_id)
+    causes = c.get(f"/api/reports/{report_id}/causes").json()
+    first = causes[0]
+    assert first["corrected"] is None and first["text"]
+    page = c.get(f"/reports/{report_id}").text
+    assert f'data-cause="{first["explanation"]}#0"' in page
+    saved = c.post(f"/reports/{report_id}/causes/label", data={
+        "explanation": first["explanation"], "cause": "0", "label": "staffing", "vague": "false", "csrf_token": csrf_of(page)})
+    assert saved.status_code == 303
+    assert c.get(f"/api/reports/{report_id}/causes").json()[0]["corrected"]["label"] == "staffing"
+    bad = c.post(f"/reports/{report_id}/causes/label", data={
+        "explanation": first["explanation"], "cause": "0", "label": "nonsense", "csrf_token": csrf_of(page)})
+    assert bad.status_code == 400
+    assert client(app, "view").post(f"/api/reports/{report_id}/causes/label",
+                                    json={"explanation": first["explanation"], "cause": 0, "label": "other"}).status_code == 403
+    path = tmp_path / "labels.xlsx"
+    path.write_bytes(c.get("/labels.xlsx").content)
+    labelled = read_labelled(path)
+    assert [(r.text, r.label, r.vague) for r in labelled.rows] == [(first["text"], "staffing", False)]
+    assert c.get("/labels.csv").content.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_the_report_page_script_runs_under_its_csp_and_nothing_else_would():
+    """The offline report's own script is allowed by its hash (its filters work); without it, nothing runs."""
+    import http.server
+    import subprocess
+    import threading
+
+    from nlp import analyze
+    from nlp.report.html import render_html
+    from nlp.serve.pages import report_csp
+
+    html = render_html(analyze(FIXTURE.name, text=TEXT))
+
+    def shown(csp: str) -> str:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Security-Policy", csp)
+                self.end_headers()
+                self.wfile.write(html.encode())
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            dom = subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                                  f"http://127.0.0.1:{server.server_address[1]}/"], capture_output=True, text=True,
+                                 timeout=120).stdout
+        finally:
+            server.shutdown()
+        return re.search(r'<span id="shown"[^>]*>([^<]*)<', dom).group(1)
+
+    assert shown(report_csp(html)) != ""  # the script filled in the count of findings shown
+    assert shown(report_csp(html).replace("'sha256-", "'sha256-x")) == ""
+
+
+def test_jobs_run_on_a_dask_cluster_when_one_is_given(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from sqlalchemy import select
+
+    from nlp.serve.app import open_database
+    from nlp.serve.db import Report, User, office_named
+    from nlp.serve.jobs import Jobs
+
+    sessions = open_database(ServeConfig(data=tmp_path))
+    with sessions() as db:
+        office = office_named(db, "默认")
+        user = User(name="u", password_hash="-", role="reviewer", office_id=office.id, active=True)
+        db.add(user)
+        db.flush()
+        (tmp_path / "f.txt").write_bytes(variant("dask"))  # the worker gets the bytes, not this path
+        db.add(Report(office_id=office.id, file="江滨区档案馆.txt", path="f.txt", sha256="x", size=1, uploaded_by=user.id,
+                      status="queued", runs=1))
+        db.commit()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        jobs = Jobs(sessions, tmp_path, workers=1, dask=cluster.scheduler_address)
+        jobs.start()
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with sessions() as db:
+                    report = db.scalars(select(Report)).one()
+                if report.status in ("done", "failed"):
+                    break
+                time.sleep(0.2)
+        finally:
+            jobs.stop()
+        assert "analyse_bytes" in cluster.scheduler.task_prefixes  # it ran there, not here
+    assert report.status == "done" and report.unit == "江滨区档案馆" and report.score is not None

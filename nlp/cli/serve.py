@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-from nlp.cli.options import ERROR, add_budget_options, add_lang_option, fail, settings_for
+from nlp.cli.options import (
+    ERROR,
+    add_budget_options,
+    add_lang_option,
+    add_model_options,
+    fail,
+    model_choice,
+    settings_for,
+)
 
 
 def add_parser(commands) -> None:
@@ -23,9 +31,13 @@ def add_parser(commands) -> None:
                        help="database URL (default $JUESUAN_DB_URL, else sqlite:///DIR/juesuan.db); "
                             "PostgreSQL: postgresql+psycopg://user@host/db (pip install 'juesuan[postgres]')")
     serve.add_argument("--workers", type=int, default=2, help="analysis worker threads (default 2)")
+    serve.add_argument("--dask", metavar="ADDRESS",
+                       help="analyse on this Dask cluster (tcp://host:8786 or a scheduler file; pip install 'juesuan[dask]'): "
+                            "--workers jobs at a time are sent to it")
     serve.add_argument("--max-upload-mb", type=int, default=50, metavar="MB", help="largest file accepted (default 50 MB)")
     add_lang_option(serve)
     add_budget_options(serve)
+    add_model_options(serve)  # a re-run uses the model the server was started with
     accounts = serve.add_argument_group("accounts (then exit)")
     accounts.add_argument("--create-admin", metavar="NAME", help="create an admin; the password is read from stdin")
     accounts.add_argument("--create-user", metavar="NAME", help="create a user of --role; the password is read from stdin")
@@ -49,12 +61,27 @@ def run(args) -> int:
     if args.workers < 0 or args.max_upload_mb < 1:
         return fail(ValueError("--workers must be ≥ 0 and --max-upload-mb ≥ 1"))
     config = ServeConfig(data=args.data, db_url=args.db or os.environ.get("JUESUAN_DB_URL", ""), workers=args.workers,
-                         lang=settings.lang or "zh", max_bytes=args.max_upload_mb * MB, budget=budget, settings=settings)
+                         lang=settings.lang or "zh", max_bytes=args.max_upload_mb * MB, budget=budget, settings=settings,
+                         model=model_choice(args), dask=args.dask)
     if args.create_admin or args.create_user:
         name = args.create_admin or args.create_user
         return _create_user(config, name, "admin" if args.create_admin else args.role, args.office)
     if args.create_token:
         return _create_token(config, args.create_token)
+    if config.model is not None:
+        from nlp.classifier import load_model
+
+        try:  # a model that cannot be loaded stops the server now, not every job later
+            load_model(config.model)
+        except InputError as e:
+            return fail(e)
+    if config.dask:
+        from nlp.serve.jobs import dask_client
+
+        try:  # an unreachable scheduler stops the server now
+            dask_client(config.dask).close()
+        except InputError as e:
+            return fail(e)
     return _serve(config, args.host, args.port)
 
 
@@ -73,7 +100,8 @@ def _serve(config, host: str, port: int) -> int:
                 line = f"juesuan 服务已启动：{url}" + (f"  (listening on {url})" if config.lang == "en" else "")
                 print(line, flush=True)
 
-    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False))
+    # X-Forwarded-Proto is trusted from 127.0.0.1 only (uvicorn's default): a local https proxy makes the cookie Secure.
+    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     server.run()
     return 0 if server.started else ERROR
 

@@ -37,6 +37,8 @@ class ServeConfig:
     max_request_bytes: int = 1000 * MB  # per upload request
     budget: object = None  # nlp.limits.Budget; None: the settings' or the default (120 s, 2048 MB)
     settings: object = field(default=None)  # nlp.config.Settings for the analysis
+    model: object = "default"  # the cause model: a directory, "default" or None (nlp.classifier.load_model)
+    dask: str | None = None  # a Dask scheduler's address (or scheduler file): analyse there
 
     def __post_init__(self):
         self.data = Path(self.data)
@@ -96,7 +98,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     session_factory = open_database(config)
     budget = config.budget if config.budget is not None else budget_from(config.settings)
     jobs = Jobs(session_factory, config.data, workers=config.workers, budget=budget, settings=config.settings,
-                lang=config.lang)
+                model=config.model, lang=config.lang, dask=config.dask)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -77,6 +77,7 @@ class Caller:
 def open_session(db, user: User) -> tuple[str, str]:
     """A new session for `user`: (cookie value, CSRF token)."""
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    db.query(WebSession).filter(WebSession.expires_at < now()).delete()  # the expired ones go as new ones come
     db.add(WebSession(digest=digest(secret), csrf_token=csrf, user_id=user.id,
                       expires_at=now() + dt.timedelta(days=SESSION_DAYS)))
     return secret, csrf

@@ -5,7 +5,8 @@ hashes), web sessions and API tokens (both stored as SHA-256 digests of a
 random secret: the database never holds what a browser or a script sends),
 reports (one per uploaded file and office; its job's state lives on the row:
 queued → running → done | failed), one result row per report (unique: a
-report is analysed once), the findings of that result with their reviews,
+report is analysed once), the findings of that result with their reviews, the cause labels
+reviewers corrected,
 the audit table (who, when, what), and the servers
 running jobs (a heartbeat, so that a dead one's jobs are queued again).
 
@@ -137,6 +138,25 @@ class FindingRow(Base):
     reviewer: Mapped[User | None] = relationship()
 
 
+class LabelRow(Base):
+    """A reviewer's label for one cause (the model's guess corrected or confirmed)."""
+
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("report_id", "explanation", "cause", name="uq_labels_cause"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    explanation: Mapped[str] = mapped_column(String(40))  # the explanation's id (E3)
+    cause: Mapped[int] = mapped_column(Integer)  # its index among the explanation's causes
+    text: Mapped[str] = mapped_column(Text)
+    item: Mapped[str | None] = mapped_column(Text, nullable=True)
+    section: Mapped[str | None] = mapped_column(Text, nullable=True)
+    label: Mapped[str] = mapped_column(String(60))
+    vague: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    by: Mapped[User] = relationship()
+
+
 class Server(Base):
     """A running `juesuan serve` process: its jobs are its own while it is seen (nlp.serve.jobs)."""
 
@@ -163,17 +183,25 @@ def record(db, user: str, action: str, target: str = "", detail: str = "", offic
 
 
 def make_engine(url: str):
-    """The engine for `url`; SQLite waits for a lock instead of failing (the
-    worker threads and the web requests share the file) and keeps foreign keys."""
+    """The engine for `url`. On SQLite every transaction begins IMMEDIATE
+    (takes the write lock at once, waiting up to 30 s for it): a deferred one
+    that reads, then writes after another connection wrote, would fail at
+    once with "database is locked" instead of waiting (uploads, claims and
+    the workers' results all read before they write). Foreign keys on."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record):
+            connection.isolation_level = None  # the driver's own BEGIN off: ours below
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

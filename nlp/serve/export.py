@@ -11,7 +11,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from nlp.serve.db import FindingRow, Report, Result, User
-from nlp.serve.reports import STATUS_ZH, listed, severity_counts, summary
+from nlp.serve.reports import STATUS_ZH, listed, summaries
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_COLUMNS = [
@@ -28,11 +28,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would 
 
 
 def report_rows(db, who) -> list[dict]:
-    found = listed(db, who, sort="uploaded")
-    counts = severity_counts(db, [r.id for r in found])
     rows = []
-    for report in found:
-        row = summary(db, report, counts[report.id])
+    for row in summaries(db, listed(db, who, sort="uploaded")):
         row.update(row.pop("findings"))
         row["status"] = f"{STATUS_ZH[row['status']]} {row['status']}"
         rows.append(row)

@@ -49,13 +49,13 @@ class Outcome:
     findings: list[dict]
 
 
-def analyse(path: Path, name: str, *, budget, settings=None, lang: str = "zh") -> Outcome:
+def analyse(path: Path, name: str, *, budget, settings=None, model="default", lang: str = "zh") -> Outcome:
     """Analyse `path` in the sandbox, shown under its uploaded `name`."""
     from nlp.batch.identity import unit_and_year
     from nlp.limits import analyze_limited
     from nlp.report.html import render_html
 
-    report = analyze_limited(path, budget=budget, settings=settings)
+    report = analyze_limited(path, budget=budget, settings=settings, model=model)
     report.source = name  # not the storage path
     unit, year = unit_and_year(report.text)
     findings = [
@@ -67,12 +67,41 @@ def analyse(path: Path, name: str, *, budget, settings=None, lang: str = "zh") -
     return Outcome(report.to_dict(), render_html(report, lang), unit, year, report.score, capacity, findings)
 
 
-def failure_reason(error: BaseException) -> str:
-    """One Chinese line for the list: the input error's own words, else what kind of fault."""
+def analyse_bytes(data: bytes, name: str, **options) -> Outcome:
+    """`analyse` on a Dask worker: the file comes as bytes, into a folder of its own there."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="juesuan-serve-") as folder:
+        path = Path(folder) / (Path(name).name or "upload")
+        path.write_bytes(data)
+        return analyse(path, name, **options)
+
+
+def dask_client(address: str):
+    """A client of the Dask scheduler at `address` (tcp://host:8786, or a scheduler file .json)."""
+    import os
+
+    from nlp.errors import InputError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--dask needs Dask: pip install 'juesuan[dask]'") from None
+    try:
+        if address.endswith(".json") and os.path.exists(address):
+            return Client(scheduler_file=address, timeout="30s", set_as_default=False)
+        return Client(address, timeout="30s", set_as_default=False)
+    except (OSError, TimeoutError) as e:
+        raise InputError(f"cannot reach the Dask scheduler {address}: {' '.join(str(e).split())[:200]}") from None
+
+
+def failure_reason(error: BaseException, path: Path, name: str) -> str:
+    """One line for the list: the input error's own words (the file named as
+    uploaded, not where it is stored), else what kind of fault."""
     from nlp.errors import InputError
 
     if isinstance(error, InputError):
-        text = str(error)
+        text = str(error).replace(str(path), name)
     else:
         text = f"分析出错（内部错误 {type(error).__name__}）；请联系管理员 internal error"
     return " ".join(text.split())[:500]
@@ -81,19 +110,25 @@ def failure_reason(error: BaseException) -> str:
 class Jobs:
     """`workers` threads running the queue of the database `sessions` opens."""
 
-    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, settings=None, lang: str = "zh"):
+    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, settings=None, model="default",
+                 lang: str = "zh", dask: str | None = None):
         self.sessions = sessions
         self.data = data
         self.workers = workers
         self.budget = budget
         self.settings = settings
+        self.model = model
         self.lang = lang
+        self.dask = dask  # a scheduler's address, or None: analyse here
+        self._client = None
         self.server = uuid.uuid4().hex  # this process, in reports.claimed_by
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        if self.dask and self.workers:
+            self._client = dask_client(self.dask)
         self.beat()
         self.requeue_orphans()
         loops = [(self._loop, f"juesuan-worker-{n}") for n in range(self.workers)] + [(self._heartbeat, "juesuan-heartbeat")]
@@ -114,6 +149,9 @@ class Jobs:
                        .values(status="queued", claimed_by=None))
             db.execute(delete(Server).where(Server.id == self.server))
             db.commit()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def beat(self) -> None:
         with self.sessions() as db:
@@ -160,11 +198,15 @@ class Jobs:
         with self.sessions() as db:
             report = db.get(Report, report_id)
             path, name = self.data / report.path, report.file
+        options = {"budget": self.budget, "settings": self.settings, "model": self.model, "lang": self.lang}
         try:
-            outcome = analyse(path, name, budget=self.budget, settings=self.settings, lang=self.lang)
+            if self._client is not None:
+                outcome = self._client.submit(analyse_bytes, path.read_bytes(), name, pure=False, **options).result()
+            else:
+                outcome = analyse(path, name, **options)
         except Exception as e:  # noqa: BLE001 - any failure of one file is that job's, not the worker's
             log.info("report %s failed: %s", report_id, e)
-            self._finish(report_id, None, failure_reason(e))
+            self._finish(report_id, None, failure_reason(e, path, name))
         else:
             self._finish(report_id, outcome, None)
         return True
@@ -180,7 +222,8 @@ class Jobs:
                 return
             if outcome:
                 self._store(db, report_id, outcome)
-            record(db, "system", "analysed" if outcome else "failed", f"report {report_id}", reason or "")
+            record(db, "system", "analysed" if outcome else "failed", f"report {report_id}", reason or "",
+                   db.get(Report, report_id).office_id)
             db.commit()
 
     @staticmethod

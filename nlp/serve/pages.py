@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -33,10 +34,12 @@ from nlp.serve.auth import (
     set_cookie,
 )
 from nlp.serve.db import ROLES, Audit, Office, User, office_named, record
+from nlp.vocabulary import Label
 
 router = APIRouter(include_in_schema=False)
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 DECISION_ZH = {"confirmed": "已确认", "dismissed": "已驳回"}
+LABELS_ZH = {str(label): label.zh for label in Label}
 
 
 @lru_cache(maxsize=1)
@@ -115,9 +118,7 @@ def logout(request: Request, who: Who, db: Db, csrf_token: FormText = ""):
 @router.get("/")
 def report_list(request: Request, who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
                 added: str = "", existing: str = ""):
-    found = rp.listed(db, who, q, status, sort)
-    counts = rp.severity_counts(db, [r.id for r in found])
-    rows = [rp.summary(db, r, counts[r.id]) for r in found]
+    rows = rp.summaries(db, rp.listed(db, who, q, status, sort))
     return _page(request, who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, sorts=list(rp.SORTS),
                  added=_ids(added), existing=_ids(existing))
 
@@ -141,16 +142,18 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
     try:
         for file in files or []:
             if file.filename:
-                stored += rp.store_upload(db, config.data, who, file.filename, await file.read(), max_bytes=config.max_bytes)
+                content = await file.read(config.max_bytes + 1)  # one byte more than allowed is enough to refuse it
+                stored += await run_in_threadpool(rp.store_upload, db, config.data, who, file.filename, content,
+                                                  max_bytes=config.max_bytes)
         if not stored:
             raise rp.Refused(400, "请选择要上传的文件 choose a file")
     except rp.Refused as e:
-        db.rollback()
+        await run_in_threadpool(db.rollback)
         response = _page(request, who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=e.message,
                          max_mb=config.max_bytes // 1_000_000)
         response.status_code = e.status
         return response
-    db.commit()
+    await run_in_threadpool(db.commit)
     request.app.state.jobs.wake()
     query = {"added": ",".join(str(s.id) for s in stored if s.duplicate_of is None),
              "existing": ",".join(str(s.id) for s in stored if s.duplicate_of is not None)}
@@ -159,11 +162,36 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
 
 @router.get("/reports/{report_id}")
 def report_page(request: Request, report_id: int, who: Who, db: Db):
+    from nlp.serve.labels import causes_of, corrections
+
     report = rp.report_of(db, who, report_id)
     result = rp.result_of(db, report)
     data = result.report_json if result else {}
     return _page(request, who, "report.html.j2", row=rp.summary(db, report), findings=rp.findings_of(db, report.id),
-                 data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"))
+                 data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
+                 causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH)
+
+
+@router.post("/reports/{report_id}/causes/label")
+def label_cause(report_id: int, who: Who, db: Db, explanation: FormText = "", cause: FormText = "",
+                label: FormText = "", vague: FormText = "", csrf_token: FormText = ""):
+    from nlp.serve.labels import correct
+
+    allowed(who, "reviewer", csrf_token)
+    correct(db, who, report_id, explanation, int(cause) if cause.isdigit() else -1, label, vague)
+    db.commit()
+    return RedirectResponse(f"/reports/{report_id}#cause-{explanation}-{cause}", status_code=303)
+
+
+@router.get("/labels.{fmt}")
+def export_labels(fmt: str, who: Who, db: Db):
+    from nlp.serve.labels import export_file
+
+    if fmt not in ("csv", "xlsx"):
+        raise rp.Refused(404, "只有 labels.csv 和 labels.xlsx only labels.csv and labels.xlsx")
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(export_file(db, who, fmt), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="juesuan-labels.{fmt}"'})
 
 
 @router.get("/reports/{report_id}/html")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from nlp.serve.db import FindingRow, Report, Result, now, record
 
@@ -92,10 +93,9 @@ def _zip_members(name: str, content: bytes, max_bytes: int) -> list[tuple[str, b
 
 def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
     sha = hashlib.sha256(content).hexdigest()
-    existing = db.scalars(select(Report).where(Report.office_id == caller.office_id, Report.sha256 == sha)).first()
+    existing = _same_content(db, caller, sha)
     if existing:
-        record(db, caller.name, "upload_duplicate", f"report {existing.id}", name, caller.office_id)
-        return Stored(name, existing.id, existing.status, existing.id)
+        return _duplicate(db, caller, name, existing)
     relative = Path("uploads") / sha[:2] / sha / safe_name(name)
     target = data / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,10 +105,23 @@ def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
         part.replace(target)
     report = Report(office_id=caller.office_id, file=name, path=relative.as_posix(), sha256=sha, size=len(content),
                     uploaded_by=caller.user.id, status="queued", runs=1, uploaded_at=now())
-    db.add(report)
-    db.flush()
+    try:
+        with db.begin_nested():  # the same file uploaded at the same moment by another request: that one wins
+            db.add(report)
+            db.flush()
+    except IntegrityError:
+        return _duplicate(db, caller, name, _same_content(db, caller, sha))
     record(db, caller.name, "upload", f"report {report.id}", f"{name} sha256 {sha[:12]}", caller.office_id)
     return Stored(name, report.id, report.status, None)
+
+
+def _same_content(db, caller, sha: str) -> Report | None:
+    return db.scalars(select(Report).where(Report.office_id == caller.office_id, Report.sha256 == sha)).first()
+
+
+def _duplicate(db, caller, name: str, existing: Report) -> Stored:
+    record(db, caller.name, "upload_duplicate", f"report {existing.id}", name, caller.office_id)
+    return Stored(name, existing.id, existing.status, existing.id)
 
 
 def report_of(db, caller, report_id: int) -> Report:
@@ -143,26 +156,35 @@ def findings_of(db, report_id: int) -> list[FindingRow]:
     return list(db.scalars(select(FindingRow).where(FindingRow.report_id == report_id).order_by(FindingRow.id)).all())
 
 
-def confirmed_score(db, report: Report) -> float | None:
-    """The score counting only the confirmed findings, each at the cost it had
-    in the full score (nlp.score: 100 × (1 − Σ penalties / capacity))."""
-    result = db.scalars(select(Result).where(Result.report_id == report.id)).first()
-    if report.score is None or result is None or not result.capacity:
-        return None
-    lost = sum(f.penalty for f in findings_of(db, report.id) if f.decision == "confirmed")
-    return round(100 * max(0.0, 1 - lost / result.capacity), 1)
+def confirmed_scores(db, reports: list[Report]) -> dict[int, float | None]:
+    """Each report's score counting only its confirmed findings, each at the
+    cost it had in the full score (nlp.score: 100 × (1 − Σ penalties / capacity))."""
+    ids = [r.id for r in reports if r.score is not None]
+    capacity, lost = {}, {}
+    if ids:
+        capacity = dict(db.execute(select(Result.report_id, Result.capacity).where(Result.report_id.in_(ids))).all())
+        lost = dict(db.execute(select(FindingRow.report_id, func.sum(FindingRow.penalty))
+                               .where(FindingRow.report_id.in_(ids), FindingRow.decision == "confirmed")
+                               .group_by(FindingRow.report_id)).all())
+    return {r.id: round(100 * max(0.0, 1 - (lost.get(r.id) or 0.0) / capacity[r.id]), 1) if capacity.get(r.id) else None
+            for r in reports}
 
 
-def summary(db, report: Report, counts: dict[str, int] | None = None) -> dict:
-    """A report's row: the API's list item, and the page's."""
-    if counts is None:
-        counts = severity_counts(db, [report.id])[report.id]
-    return {
-        "id": report.id, "file": report.file, "unit": report.unit, "year": report.year, "status": report.status,
-        "status_reason": report.status_reason, "score": report.score, "score_confirmed": confirmed_score(db, report),
-        "findings": counts, "sha256": report.sha256, "uploaded_at": report.uploaded_at.isoformat() + "Z",
-        "uploaded_by": report.uploader.name,
-    }
+def summaries(db, reports: list[Report]) -> list[dict]:
+    """The reports' rows: the API's list items, and the list page's (a few queries for all of them)."""
+    counts = severity_counts(db, [r.id for r in reports])
+    confirmed = confirmed_scores(db, reports)
+    return [
+        {"id": r.id, "file": r.file, "unit": r.unit, "year": r.year, "status": r.status,
+         "status_reason": r.status_reason, "score": r.score, "score_confirmed": confirmed[r.id],
+         "findings": counts[r.id], "sha256": r.sha256, "uploaded_at": r.uploaded_at.isoformat() + "Z",
+         "uploaded_by": r.uploader.name}
+        for r in reports
+    ]
+
+
+def summary(db, report: Report) -> dict:
+    return summaries(db, [report])[0]
 
 
 def finding_dict(f: FindingRow) -> dict:

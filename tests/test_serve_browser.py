@@ -184,8 +184,11 @@ def test_log_in_upload_review_and_export(server, api, browser, tmp_path):
     import openpyxl
 
     book = openpyxl.load_workbook(done[0], read_only=True)
-    cells = {str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
-    assert {EXAMPLE.name, pdf.name, "城西区文化和旅游局"} <= cells
+    rows = [[str(cell) for cell in row] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert {EXAMPLE.name, pdf.name, "城西区文化和旅游局"} <= {cell for row in rows for cell in row}
+    reviewed = {(row[row.index(decision) + 1], row[row.index(decision) + 2])
+                for row in rows for decision in ("confirmed", "dismissed") if decision in row}
+    assert reviewed == {("属实，已核对原表", ADMIN), ("误报：原因已在下文说明", ADMIN)}, "the findings sheet: decision, comment, by"
 
 
 def test_a_viewer_is_refused_an_upload(server, browser, tmp_path):

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,10 +211,12 @@ def kill_test(args, root: Path) -> list[str]:
         print(f"restarted: all {len(uploaded)} finished {time.monotonic() - restarted:.1f} s after the restart")
         problems = check_finished(server, api, uploaded, runs_allowed={i: 2 for i in running})
         counts = database_counts(server.db_url).values()
-        print(f"runs per report (in the database): {sorted(runs for _, runs, _, _ in counts)}; "
-              f"the {len(running)} jobs running at the kill may run twice, the others once; "
-              f"result rows per report: {sorted({results for _, _, results, _ in counts})}, "
-              f"audit 'analysed' lines per report: {sorted({n for *_, n in counts})}")
+        def tally(values) -> dict:  # {count: reports with that count}
+            return dict(sorted(Counter(values).items()))
+
+        print(f"per report, as {{count: reports}}: runs {tally(runs for _, runs, _, _ in counts)} "
+              f"(the {len(running)} running at the kill may run twice), result rows "
+              f"{tally(results for _, _, results, _ in counts)}, audit 'analysed' lines {tally(n for *_, n in counts)}")
         return problems
     finally:
         api.close()

@@ -62,8 +62,8 @@ def message_page(message: str, http_status: int) -> str:
     return _env().get_template("message.html.j2").render(who=None, csrf="", message=message, http_status=http_status)
 
 
-def _page(request: Request, who, name: str, **context) -> HTMLResponse:
-    return render(name, who=who, csrf=who.csrf_token or "", path=request.url.path, **context)
+def _page(who, name: str, **context) -> HTMLResponse:
+    return render(name, who=who, csrf=who.csrf_token or "", **context)
 
 
 # ------------------------------------------------------------------ login
@@ -116,11 +116,11 @@ def logout(request: Request, who: Who, db: Db, csrf_token: FormText = ""):
 
 
 @router.get("/")
-def report_list(request: Request, who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
+def report_list(who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
                 added: str = "", existing: str = ""):
     rows = rp.summaries(db, rp.listed(db, who, q, status, sort))
-    return _page(request, who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, sorts=list(rp.SORTS),
-                 added=_ids(added), existing=_ids(existing))
+    return _page(who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, added=_ids(added),
+                 existing=_ids(existing))
 
 
 def _ids(text: str) -> list[int]:
@@ -130,7 +130,7 @@ def _ids(text: str) -> list[int]:
 @router.get("/upload")
 def upload_form(request: Request, who: Who):
     allowed(who, "reviewer", method="GET")
-    return _page(request, who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error="",
+    return _page(who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error="",
                  max_mb=request.app.state.config.max_bytes // 1_000_000)
 
 
@@ -149,7 +149,7 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
             raise rp.Refused(400, "请选择要上传的文件 choose a file")
     except rp.Refused as e:
         await run_in_threadpool(db.rollback)
-        response = _page(request, who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=e.message,
+        response = _page(who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=e.message,
                          max_mb=config.max_bytes // 1_000_000)
         response.status_code = e.status
         return response
@@ -161,13 +161,13 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
 
 
 @router.get("/reports/{report_id}")
-def report_page(request: Request, report_id: int, who: Who, db: Db):
+def report_page(report_id: int, who: Who, db: Db):
     from nlp.serve.labels import causes_of, corrections
 
     report = rp.report_of(db, who, report_id)
     result = rp.result_of(db, report)
     data = result.report_json if result else {}
-    return _page(request, who, "report.html.j2", row=rp.summary(db, report), findings=rp.findings_of(db, report.id),
+    return _page(who, "report.html.j2", row=rp.summary(db, report), findings=rp.findings_of(db, report.id),
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
                  causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH)
 
@@ -213,7 +213,7 @@ def report_csp(html: str) -> str:
 
 
 @router.post("/reports/{report_id}/findings/{finding_id}/review")
-def review(request: Request, report_id: int, finding_id: int, who: Who, db: Db, decision: FormText = "",
+def review(report_id: int, finding_id: int, who: Who, db: Db, decision: FormText = "",
            comment: FormText = "", csrf_token: FormText = ""):
     allowed(who, "reviewer", csrf_token)
     rp.review(db, who, report_id, finding_id, decision, comment)
@@ -234,10 +234,10 @@ def rerun(request: Request, report_id: int, who: Who, db: Db, csrf_token: FormTe
 
 
 @router.get("/corpus")
-def corpus(request: Request, who: Who, db: Db):
+def corpus(who: Who, db: Db):
     from nlp.serve.export import corpus_charts
 
-    return _page(request, who, "corpus.html.j2", charts=corpus_charts(db, who))
+    return _page(who, "corpus.html.j2", charts=corpus_charts(db, who))
 
 
 @router.get("/export.xlsx")
@@ -260,27 +260,27 @@ def export_csv(who: Who, db: Db):
 
 
 @router.get("/admin/users")
-def users(request: Request, who: Who, db: Db):
+def users(who: Who, db: Db):
     allowed(who, "admin", method="GET")
-    return _users_page(request, who, db)
+    return _users_page(who, db)
 
 
-def _users_page(request: Request, who, db, error: str = "", http_status: int = 200) -> HTMLResponse:
+def _users_page(who, db, error: str = "", http_status: int = 200) -> HTMLResponse:
     rows = db.scalars(select(User).order_by(User.office_id, User.name)).all()
     offices = {o.id: o.name for o in db.scalars(select(Office))}
-    response = _page(request, who, "users.html.j2", users=rows, offices=offices, roles=ROLES, error=error)
+    response = _page(who, "users.html.j2", users=rows, offices=offices, roles=ROLES, error=error)
     response.status_code = http_status
     return response
 
 
 @router.post("/admin/users")
-def create_user(request: Request, who: Who, db: Db, name: FormText = "", password: FormText = "",
+def create_user(who: Who, db: Db, name: FormText = "", password: FormText = "",
                 role: FormText = "viewer", office: FormText = "", csrf_token: FormText = ""):
     allowed(who, "admin", csrf_token)
     name = name.strip()
     problem = user_problem(db, name, password, role)
     if problem:
-        return _users_page(request, who, db, problem, 400)
+        return _users_page(who, db, problem, 400)
     office_id = office_named(db, office.strip()).id if office.strip() else who.office_id
     db.add(User(name=name, password_hash=hash_password(password), role=role, office_id=office_id, active=True))
     record(db, who.name, "create_user", name, f"role {role}", who.office_id)
@@ -302,8 +302,8 @@ def user_problem(db, name: str, password: str, role: str) -> str:
 
 
 @router.get("/audit")
-def audit(request: Request, who: Who, db: Db):
+def audit(who: Who, db: Db):
     allowed(who, "admin", method="GET")
     rows = db.scalars(select(Audit).where((Audit.office_id == who.office_id) | Audit.office_id.is_(None))
                       .order_by(Audit.id.desc()).limit(1000)).all()
-    return _page(request, who, "audit.html.j2", rows=rows)
+    return _page(who, "audit.html.j2", rows=rows)

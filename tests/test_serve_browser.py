@@ -87,7 +87,7 @@ def wait_for_rows(driver, server, files, timeout=JOB_TIMEOUT):
     while True:
         driver.get(server.url + "/")
         rows = {}
-        for report_id, status, text in driver.execute_script(  # read at once: the page may refresh itself
+        for report_id, status, text in driver.execute_script(  # one read: no element can go stale between calls
                 "return [...document.querySelectorAll('table#reports tr[data-report-id]')]"
                 ".map(r => [r.dataset.reportId, r.dataset.status, r.innerText])"):
             for name in files:

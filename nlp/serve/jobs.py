@@ -12,6 +12,10 @@ its findings and the report's new status, so a report is never analysed
 twice into the database; a re-run replaces the result, keeping the reviews
 of the findings that come back unchanged.
 
+With a Dask scheduler (`juesuan serve --dask ADDRESS`) each job's bytes go
+to a worker of the cluster instead (no shared disk needed) and are analysed
+there in the same sandbox; the queue, the claims and the results stay here.
+
 Each server writes a heartbeat (the servers table) every few seconds. On
 start, and at every heartbeat, the `running` jobs of a server not seen for
 `STALE_SECONDS` (it died: killed, or its machine stopped) are queued again;

@@ -311,8 +311,15 @@ def test_admin_creates_users(app):
     assert short.status_code == 400
     made = c.post("/admin/users", data={"name": "new", "password": PASSWORD, "role": "viewer", "csrf_token": csrf_of(page)})
     assert made.status_code == 303
-    assert login(client(app), "new").status_code == 303
+    new = client(app, "new")
+    assert new.get("/").status_code == 200
     assert client(app, "rev").get("/admin/users").status_code == 403
+    page = c.get("/admin/users").text
+    user_id = re.search(r'action="/admin/users/(\d+)/active"[^>]*><input type="hidden" name="csrf_token" value="[^"]+"><input '
+                        r'type="hidden" name="active" value="false"', page.split('data-user="new"')[1]).group(1)
+    assert c.post(f"/admin/users/{user_id}/active", data={"active": "false", "csrf_token": csrf_of(page)}).status_code == 303
+    assert new.get("/").status_code == 303  # disabled: the open session stops working
+    assert login(client(app), "new").status_code == 401
 
 
 def test_what_an_upload_says_is_shown_as_text(app):

@@ -448,3 +448,15 @@ def test_jobs_run_on_a_dask_cluster_when_one_is_given(tmp_path):
             jobs.stop()
         assert "analyse_bytes" in cluster.scheduler.task_prefixes  # it ran there, not here
     assert report.status == "done" and report.unit == "江滨区档案馆" and report.score is not None
+
+
+def test_the_corpus_page_runs_the_rules_across_reports(app):
+    c = client(app, "rev")
+    ids = uploaded_ids(upload(c, [("河西.txt", variant("corpus").replace("江滨区档案馆".encode(), "河西区档案馆".encode())),
+                                  ("江滨.txt", variant("corpus 2"))]))
+    for report_id in ids:
+        wait_done(c, report_id)
+    page = c.get("/corpus").text
+    rows = re.findall(r'<tr data-code="(JS80\d)" data-report-id="(\d+)"', page)
+    assert ("JS801", str(ids[0])) in rows  # 河西区 gives 江滨区's reasons word for word
+    assert all(code in ("JS801", "JS802") for code, _ in rows)

@@ -311,8 +311,15 @@ def test_admin_creates_users(app):
     assert short.status_code == 400
     made = c.post("/admin/users", data={"name": "new", "password": PASSWORD, "role": "viewer", "csrf_token": csrf_of(page)})
     assert made.status_code == 303
-    assert login(client(app), "new").status_code == 303
+    new = client(app, "new")
+    assert new.get("/").status_code == 200
     assert client(app, "rev").get("/admin/users").status_code == 403
+    page = c.get("/admin/users").text
+    user_id = re.search(r'action="/admin/users/(\d+)/active"[^>]*><input type="hidden" name="csrf_token" value="[^"]+"><input '
+                        r'type="hidden" name="active" value="false"', page.split('data-user="new"')[1]).group(1)
+    assert c.post(f"/admin/users/{user_id}/active", data={"active": "false", "csrf_token": csrf_of(page)}).status_code == 303
+    assert new.get("/").status_code == 303  # disabled: the open session stops working
+    assert login(client(app), "new").status_code == 401
 
 
 def test_what_an_upload_says_is_shown_as_text(app):
@@ -441,3 +448,15 @@ def test_jobs_run_on_a_dask_cluster_when_one_is_given(tmp_path):
             jobs.stop()
         assert "analyse_bytes" in cluster.scheduler.task_prefixes  # it ran there, not here
     assert report.status == "done" and report.unit == "江滨区档案馆" and report.score is not None
+
+
+def test_the_corpus_page_runs_the_rules_across_reports(app):
+    c = client(app, "rev")
+    ids = uploaded_ids(upload(c, [("河西.txt", variant("corpus").replace("江滨区档案馆".encode(), "河西区档案馆".encode())),
+                                  ("江滨.txt", variant("corpus 2"))]))
+    for report_id in ids:
+        wait_done(c, report_id)
+    page = c.get("/corpus").text
+    rows = re.findall(r'<tr data-code="(JS80\d)" data-report-id="(\d+)"', page)
+    assert ("JS801", str(ids[0])) in rows  # 河西区 gives 江滨区's reasons word for word
+    assert all(code in ("JS801", "JS802") for code, _ in rows)

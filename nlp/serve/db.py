@@ -117,6 +117,8 @@ class Result(Base):
     report_json: Mapped[dict] = mapped_column(JSON)  # Report.to_dict()
     html: Mapped[str] = mapped_column(Text)  # nlp.report.html.render_html
     capacity: Mapped[float] = mapped_column(Float, default=0.0)  # score_parts["capacity"]
+    # The explanation rows as a batch stores them (nlp.batch.work.explanation_rows): the corpus rules' input.
+    rows: Mapped[list | None] = mapped_column(JSON, nullable=True)
     finished_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 

@@ -102,4 +102,33 @@ def corpus_charts(db, who) -> dict:
         "histogram": score_histogram(scores),
         "rules": rule_bars(sorted((code, name, n) for (code, name), n in rules.items())),
         "labels": labels_by_section(by_section, [str(label) for label in LABELS]),
+        **across_reports(db, done),
+    }
+
+
+def across_reports(db, done: list[Report]) -> dict:
+    """The corpus rules (JS801 copied across units, JS802 sticky across years) over the office's done reports,
+    as a batch runs them (nlp.batch.corpus), from the explanation rows each result keeps."""
+    from nlp.batch.corpus import Corpus
+    from nlp.rules import corpus_rules, find_rule
+
+    done = sorted(done, key=lambda r: r.id)
+    rows = dict(db.execute(select(Result.report_id, Result.rows).where(Result.report_id.in_([r.id for r in done]))).all())
+    corpus = Corpus()
+    for n, report in enumerate(done):
+        corpus.add(n, report.unit, report.year, rows.get(report.id) or [])
+    result = corpus.finish()
+    found = [(done[doc], f) for doc, fs in sorted(result.findings.items()) for f in fs]
+    reasons = {}  # the quoted reason of each explanation named, from the reports concerned
+    for report_id, data in db.execute(select(Result.report_id, Result.report_json)
+                                      .where(Result.report_id.in_({r.id for r, _ in found}))):
+        reasons.update({(report_id, e["id"]): e.get("reason") or "" for e in data.get("explanations", [])})
+    return {
+        "corpus_counts": [(r.code, r.zh, result.count(r.code)) for r in corpus_rules()],
+        "corpus_findings": [
+            {"code": f.code, "zh": find_rule(f.code).zh, "report": r, "explanation": f.explanation,
+             "reason": reasons.get((r.id, f.explanation), ""), "related": [done[d] for d in f.related]}
+            for r, f in found[:500]
+        ],
+        "corpus_missing": sum(1 for r in done if rows.get(r.id) is None),
     }

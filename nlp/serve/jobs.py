@@ -51,13 +51,16 @@ class Outcome:
     score: float | None
     capacity: float
     findings: list[dict]
+    rows: list  # nlp.batch.work.explanation_rows, for the corpus rules
 
 
 def analyse(path: Path, name: str, *, budget, settings=None, model="default", lang: str = "zh") -> Outcome:
     """Analyse `path` in the sandbox, shown under its uploaded `name`."""
     from nlp.batch.identity import unit_and_year
+    from nlp.batch.work import explanation_rows
     from nlp.limits import analyze_limited
     from nlp.report.html import render_html
+    from nlp.report.tables import cause_rows
 
     report = analyze_limited(path, budget=budget, settings=settings, model=model)
     report.source = name  # not the storage path
@@ -68,7 +71,8 @@ def analyse(path: Path, name: str, *, budget, settings=None, model="default", la
         for f in report.findings
     ]
     capacity = (report.score_parts or {}).get("capacity", 0.0)
-    return Outcome(report.to_dict(), render_html(report, lang), unit, year, report.score, capacity, findings)
+    return Outcome(report.to_dict(), render_html(report, lang), unit, year, report.score, capacity, findings,
+                   explanation_rows(cause_rows(report)))
 
 
 def analyse_bytes(data: bytes, name: str, **options) -> Outcome:
@@ -239,7 +243,7 @@ class Jobs:
         db.query(Result).filter_by(report_id=report_id).delete()
         db.flush()
         db.add(Result(report_id=report_id, report_json=outcome.report, html=outcome.html, capacity=outcome.capacity,
-                      finished_at=now()))
+                      rows=outcome.rows, finished_at=now()))
         for f in outcome.findings:
             row = FindingRow(report_id=report_id, **f)
             kept = reviews.get((f["code"], f["message"]))

@@ -288,6 +288,21 @@ def create_user(who: Who, db: Db, name: FormText = "", password: FormText = "",
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/admin/users/{user_id}/active")
+def set_active(user_id: int, who: Who, db: Db, active: FormText = "", csrf_token: FormText = ""):
+    """Disable an account (its sessions and API tokens stop working at once) or enable it again."""
+    allowed(who, "admin", csrf_token)
+    user = db.get(User, user_id)
+    if user is None:
+        raise rp.Refused(404, "没有这个用户 no such user")
+    if user.id == who.user.id:
+        raise rp.Refused(400, "不能停用自己的账户 you cannot disable yourself")
+    user.active = active == "true"
+    record(db, who.name, "enable_user" if user.active else "disable_user", user.name, "", who.office_id)
+    db.commit()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 def user_problem(db, name: str, password: str, role: str) -> str:
     """Why a new user cannot be created, or ""."""
     if not name or len(name) > 100:

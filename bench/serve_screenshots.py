@@ -67,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
                 item.find_element("css selector", f"button.{button}").click()
                 time.sleep(0.3)
             shots.append(full_page_png(driver, args.outdir / "serve_review.png"))
-            # The two reviewed findings up close (and the scores above them).
-            findings = driver.find_element("css selector", "ul#findings")
-            shots.append(args.outdir / "serve_review_findings.png")
-            findings.screenshot(str(shots[-1]))
+            # The top of the page as a reviewer sees it: both scores and the two reviewed findings.
+            driver.set_window_size(args.width, 1300)
+            driver.execute_script("window.scrollTo(0, 0)")
+            shots.append(args.outdir / "serve_review_top.png")
+            driver.save_screenshot(str(shots[-1]))
             driver.get(server.url + "/")
             shots.append(full_page_png(driver, args.outdir / "serve_list_reviewed.png"))
             for shot in shots:

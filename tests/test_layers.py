@@ -27,7 +27,7 @@ LAYERS = (
     {"__init__"},  # the public API: analyze, classify
     {"report", "limits"},  # outputs, the sandbox
     {"batch"},  # many reports
-    {"cli", "__main__"},  # command lines
+    {"cli", "__main__", "serve"},  # command lines, the web service
 )
 LAYER = {part: number for number, parts in enumerate(LAYERS) for part in parts}
 

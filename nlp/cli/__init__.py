@@ -5,6 +5,7 @@
     juesuan label-export FILE…  nlp.cli.labels
     juesuan batch INPUT… -o DIR nlp.cli.batch
     juesuan rules [RULE]        nlp.cli.rules
+    juesuan serve               nlp.cli.serve (the web service, nlp.serve)
     juesuan --version
     (options shared between them: nlp.cli.options)
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nlp.cli import batch, labels, rules, score
+from nlp.cli import batch, labels, rules, score, serve
 from nlp.cli.options import EXIT_CODES
 
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     labels.add_parsers(commands)
     batch.add_parser(commands)
     rules.add_parser(commands)
+    serve.add_parser(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -169,6 +169,10 @@ def test_upload_analyse_review_both_scores(app):
     after = c.get(f"/api/reports/{report_id}").json()
     assert after["score"] == row["score"] and after["score_confirmed"] < 100.0
     assert f'id="score-confirmed">{after["score_confirmed"]}<' in page
+    # Each finding's cost is shown in score points: confirming the first costs what the page says it does.
+    first = page[page.index(f'data-finding-id="{fids[0]}"'):]
+    shown = float(re.search(r"扣 ([\d.]+) 分", first[:first.index("</li>")]).group(1))
+    assert abs((100.0 - after["score_confirmed"]) - shown) <= 0.1
     reviews = {f["id"]: f["review"] for f in c.get(f"/api/reports/{report_id}/findings").json()}
     assert reviews[int(fids[0])]["decision"] == "confirmed" and reviews[int(fids[0])]["by"] == "rev"
     assert c.post(f"/reports/{report_id}/findings/{fids[0]}/review",

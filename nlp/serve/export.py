@@ -11,7 +11,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from nlp.serve.db import FindingRow, Report, Result, User
-from nlp.serve.reports import STATUS_ZH, listed, summaries
+from nlp.serve.reports import STATUS_ZH, listed, points, summaries
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_COLUMNS = [
@@ -21,7 +21,7 @@ REPORT_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     ("report_id", "报告编号"), ("file", "文件"), ("id", "问题编号"), ("code", "代码"), ("rule", "规则"),
-    ("severity", "严重程度"), ("message", "问题"), ("message_en", "message"), ("penalty", "扣分"),
+    ("severity", "严重程度"), ("message", "问题"), ("message_en", "message"), ("points", "扣分"),
     ("decision", "审核结论"), ("comment", "审核意见"), ("reviewed_by", "审核人"), ("reviewed_at", "审核时间"),
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula
@@ -37,15 +37,15 @@ def report_rows(db, who) -> list[dict]:
 
 
 def finding_rows(db, who) -> list[dict]:
-    query = (select(FindingRow, Report.file, User.name).join(Report, Report.id == FindingRow.report_id)
-             .outerjoin(User, User.id == FindingRow.reviewed_by)
+    query = (select(FindingRow, Report.file, User.name, Result.capacity).join(Report, Report.id == FindingRow.report_id)
+             .outerjoin(User, User.id == FindingRow.reviewed_by).outerjoin(Result, Result.report_id == FindingRow.report_id)
              .where(Report.office_id == who.office_id).order_by(FindingRow.report_id, FindingRow.id))
     return [
         {"report_id": f.report_id, "file": file, "id": f.id, "code": f.code, "rule": f.rule, "severity": f.severity,
-         "message": f.message, "message_en": f.message_en, "penalty": f.penalty, "decision": f.decision or "",
+         "message": f.message, "message_en": f.message_en, "points": points(f.penalty, capacity), "decision": f.decision or "",
          "comment": f.comment or "", "reviewed_by": reviewer or "",
          "reviewed_at": f.reviewed_at.isoformat() + "Z" if f.reviewed_at else ""}
-        for f, file, reviewer in db.execute(query)
+        for f, file, reviewer, capacity in db.execute(query)
     ]
 
 

@@ -169,6 +169,7 @@ def report_page(report_id: int, who: Who, db: Db):
     data = result.report_json if result else {}
     return _page(who, "report.html.j2", row=rp.summary(db, report), findings=rp.findings_of(db, report.id),
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
+                 points=lambda f: rp.points(f.penalty, result.capacity if result else None),
                  causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH)
 
 

@@ -156,6 +156,12 @@ def findings_of(db, report_id: int) -> list[FindingRow]:
     return list(db.scalars(select(FindingRow).where(FindingRow.report_id == report_id).order_by(FindingRow.id)).all())
 
 
+def points(penalty: float, capacity: float | None) -> float | None:
+    """A finding's cost in score points, as the score and the report's own
+    table show it (nlp.score: 100 × penalty / capacity); None when not scored."""
+    return round(100 * penalty / capacity, 1) if capacity else None
+
+
 def confirmed_scores(db, reports: list[Report]) -> dict[int, float | None]:
     """Each report's score counting only its confirmed findings, each at the
     cost it had in the full score (nlp.score: 100 × (1 − Σ penalties / capacity))."""

@@ -93,6 +93,7 @@ def header_columns(header, aliases: dict[str, tuple[str, ...]]) -> dict[str, int
 
 
 def column_letter(n: int) -> str:
+    """A spreadsheet column's letters: 0 -> A, 27 -> AB."""
     s = ""
     n += 1
     while n:

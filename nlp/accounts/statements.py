@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from nlp.accounts.forms import form_of
 from nlp.accounts.raw import Place, RawTable
 from nlp.model import Cell
+from nlp.sheets import column_letter
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^-?\d*\.\d+$")
 _CODE = re.compile(r"^\d{2,7}$")
@@ -79,7 +80,7 @@ class Statement:
         ref = None
         if at.sheet is not None:  # the cell, C7; the whole row, 7:7, when no column is named
             j = self.column_at.get((row.side, column)) if row is not None and column else None
-            ref = f"{_letters(j)}{at.sheet_row}" if j is not None else f"{at.sheet_row}:{at.sheet_row}"
+            ref = f"{column_letter(j)}{at.sheet_row}" if j is not None else f"{at.sheet_row}:{at.sheet_row}"
         return Cell(self.title, row.row if row is not None else 0, row.name if row is not None else "",
                     row.code if row is not None else "", column, page, at.line, at.sheet, ref, at.table)
 
@@ -221,16 +222,6 @@ def _row(cells: list[str], side, s: int, page: int | None, number: int, at: Plac
 def _place_dict(at: Place | None) -> dict:
     """A row's place in JSON: what the input says of it ({"line": 34}, {"sheet": "表1", "sheet_row": 7})."""
     return {k: v for k, v in vars(at).items() if v is not None} if at else {}
-
-
-def _letters(j: int) -> str:
-    """A spreadsheet column's letters: 0 -> A, 27 -> AB."""
-    out = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def form_by_key(statements: list[Statement], key: str) -> Statement | None:

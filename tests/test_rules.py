@@ -214,6 +214,13 @@ def test_vague_near_misses(cause):
     assert found(run(prior(ITEM, 100.0, 120.5, cause)), "JS201") == []
 
 
+@pytest.mark.parametrize("cause", ["医疗保险基数变更，医疗保险单位部分降低，导致支出减少", "社会保险缴费基数变更，导致支出减少"])
+def test_the_lexicon_reads_the_cause_not_its_restating_tail(cause):
+    # "支出减少" is a lexicon phrase; here it only restates the change after a named driver.
+    hits = found(run(prior(ITEM, 120.5, 100.0, cause)), "JS201")
+    assert all("含糊用语" not in h.message for h in hits)
+
+
 # ---------------------------------------------------- JS202 restated
 
 

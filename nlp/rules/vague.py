@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from nlp.rules import Rule, quote
 from nlp.similarity import normalise
-from nlp.specificity import specificity
+from nlp.specificity import core, specificity
 from nlp.vocabulary import Evidence, Severity
 
 
@@ -69,7 +69,8 @@ def _signals(cause, concrete: float, options) -> list[str]:
     signals = []
     if cause.vague:
         signals.append("model")
-    if concrete == 0 and _lexicon_pattern().search(cause.text):
+    # In the cause's core: a tail that restates the change ("导致支出减少") is not the cause's vagueness.
+    if concrete == 0 and _lexicon_pattern().search(core(cause.text)):
         signals.append("lexicon")
     if cause.vague is None and concrete == 0 and len(cause.text) <= options["short"]:
         signals.append("specificity")  # only without a model's judgement

@@ -140,6 +140,7 @@ ABLATIONS = {
     "no concept groups (k:)": {"use_concepts": False},
     "no concreteness (q:)": {"use_concrete": False},
     "no core (features on the whole text)": {"use_core": False},
+    "no prior shift (label head)": {"prior_shift": 0.0},
     "no context (x:)": "no_context",
     "no real-pattern lines": "no_real",
 }

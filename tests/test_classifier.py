@@ -90,6 +90,28 @@ def test_fit_is_deterministic_in_process():
     assert np.array_equal(a.cv_proba_, b.cv_proba_)
 
 
+def test_prior_shift_moves_the_intercepts_by_the_log_ratio_of_the_shares():
+    """prior_shift=a adds a * log(target share / training share) to each label's
+    intercept (weights counted); a=0 or no target_prior leaves the fit as it was."""
+    plain = clf.CauseClassifier(cv=1).fit(TEXTS, LABELS)
+    classes = sorted(set(LABELS))
+    target = {c: (0.3 if c == "other" else 0.1) for c in classes}
+    weights = [2.0 if y == "other" else 1.0 for y in LABELS]
+    source = {c: sum(w for y, w in zip(LABELS, weights) if y == c) / sum(weights) for c in classes}
+    shifted = clf.CauseClassifier(cv=1, target_prior=target, prior_shift=0.5).fit(TEXTS, LABELS, weights)
+    reweighted = clf.CauseClassifier(cv=1).fit(TEXTS, LABELS, weights)
+    expected = reweighted.intercept_ + [0.5 * np.log(target[c] / source[c]) for c in shifted.classes_]
+    assert np.allclose(shifted.intercept_, expected) and np.array_equal(shifted.coef_, reweighted.coef_)
+    for off in (dict(target_prior=target, prior_shift=0.0), dict(prior_shift=0.5)):
+        same = clf.CauseClassifier(cv=1, **off).fit(TEXTS, LABELS)
+        assert np.array_equal(same.intercept_, plain.intercept_)
+    # a larger target share for `other` raises its probability
+    texts = ["工作需要", "实际情况变化", "会议增加"]
+    assert (shifted.predict_proba(texts)[:, classes.index("other")]
+            > reweighted.predict_proba(texts)[:, classes.index("other")]).all()
+
+
+
 # -------------------------------------------------------------------- train.py
 
 

@@ -88,6 +88,16 @@ def weighted_rows(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT):
     return (texts, labels, lw), (vtexts, vagues, vw)
 
 
+def real_prior(real, labels) -> dict | None:
+    """The label shares of the real-pattern causes over `labels` (one added to
+    each count, so a label seen rarely is not ruled out); None without any."""
+    if not real:
+        return None
+    counts = Counter(c.label for c in real)
+    total = sum(counts[lab] + 1 for lab in labels)
+    return {lab: round((counts[lab] + 1) / total, 6) for lab in sorted(labels)}
+
+
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

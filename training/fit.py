@@ -19,7 +19,7 @@ from nlp.classifier import (
 from nlp.classifier.store import BUNDLED_MODEL
 from nlp.features import split_context
 from training.card import render_card
-from training.data import TrainingData, weighted_rows
+from training.data import TrainingData, real_prior, weighted_rows
 from training.evaluate import FAR, cv_scores, evaluate, far_from, gold_causes
 
 
@@ -37,7 +37,8 @@ def train(data: TrainingData, real_text: bool = True) -> Trained:
     rows = data.labelled.rows
     (texts, labels, weights), (vtexts, vagues, vweights) = weighted_rows(rows, data.real)
     started = time.perf_counter()
-    label_head = CauseClassifier(**CAUSE_PARAMS).fit(texts, labels, weights if data.real else None)
+    label_head = CauseClassifier(**CAUSE_PARAMS, target_prior=real_prior(data.real, set(labels))).fit(
+        texts, labels, weights if data.real else None)
     seconds_label = time.perf_counter() - started
     started = time.perf_counter()
     vague_head = None

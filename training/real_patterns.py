@@ -30,7 +30,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, load_model
 from nlp.vocabulary import LABELS
-from training.data import DISAGREED_WEIGHT, REAL_WEIGHT, read_data, read_real, weighted_rows
+from training.data import DISAGREED_WEIGHT, REAL_WEIGHT, read_data, read_real, real_prior, weighted_rows
 from training.data import REAL_PATTERNS as REAL
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +42,9 @@ def fit_model(corpus, real, weight=REAL_WEIGHT, disagreed=DISAGREED_WEIGHT, lexi
               label_params=None, vague_params=None) -> Model:
     (t, y, w), (vt, vy, vw) = weighted_rows(corpus, real, weight, disagreed)
     uniform = all(x == 1.0 for x in w)
-    label = CauseClassifier(**{**CAUSE_PARAMS, **(label_params or {}), "cv": cv}).fit(t, y, None if uniform else w)
+    prior = real_prior(real, set(y)) if weight > 0 else None
+    label = CauseClassifier(**{**CAUSE_PARAMS, "target_prior": prior, **(label_params or {}),
+                               "cv": cv}).fit(t, y, None if uniform else w)
     vague = VagueClassifier(lexicon=lexicon, **{**VAGUE_PARAMS, **(vague_params or {}), "cv": cv}).fit(
         vt, vy, None if uniform else vw)
     return Model(label=label, vague=vague, info={})
@@ -138,6 +140,7 @@ ABLATIONS = {
     "no concept groups (k:)": {"use_concepts": False},
     "no concreteness (q:)": {"use_concrete": False},
     "no core (features on the whole text)": {"use_core": False},
+    "no prior shift (label head)": {"prior_shift": 0.0},
     "no context (x:)": "no_context",
     "no real-pattern lines": "no_real",
 }

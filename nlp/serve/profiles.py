@@ -37,22 +37,29 @@ def parse_option(text: str, base_settings) -> Profile:
     empty (the bundled model) or "none" (no model)."""
     from nlp.classifier import DEFAULT as DEFAULT_MODEL
     from nlp.classifier import load_model
-    from nlp.config import settings_over
+    from nlp.config import Settings, settings_over
     from nlp.errors import InputError
     from nlp.rules import registry
 
     name, equals, rest = text.partition("=")
     name = name.strip()
     if not equals or not NAME.fullmatch(name):
-        raise InputError(f"--profile {text}：应为 名称=模型目录[,设置文件]，名称为字母、数字、_ . - — "
-                         "expected NAME=MODEL_DIR[,SETTINGS_TOML]")
+        raise InputError(f"分析配置 {text} 有误：应为 名称=模型目录[,设置文件]，名称为字母、数字、_ . - — "
+                         "--profile expects NAME=MODEL_DIR[,SETTINGS_TOML]")
     if name in (DEFAULT, "默认"):
-        raise InputError(f"--profile {name}：默认配置即服务器自身的 --model 和设置，不能重新定义 — the default profile is the server's own")
+        raise InputError(f"分析配置 {name}：默认配置即服务器自身的 --model 和设置，不能重新定义 — the default profile is the server's own")
     model_text, _, settings_file = (part.strip() for part in rest.partition(","))
     model = None if model_text.lower() == NO_MODEL else (model_text or DEFAULT_MODEL)
-    if model is not None:
-        load_model(model)  # a model that cannot be loaded stops the server now, not every job later
-    settings = settings_over(base_settings, settings_file, rules=registry()) if settings_file else base_settings
+    try:  # a model that cannot be loaded stops the server now, not every job later
+        if model is not None:
+            load_model(model)
+    except InputError as e:
+        raise InputError(f"分析配置 {name}：模型无法加载 — profile {name}: unusable model: {e}") from None
+    try:
+        base = base_settings if base_settings is not None else Settings()
+        settings = settings_over(base, settings_file, rules=registry()) if settings_file else base_settings
+    except InputError as e:
+        raise InputError(f"分析配置 {name}：设置文件无法使用 — profile {name}: unusable settings: {e}") from None
     return Profile(name, model, settings, settings_file)
 
 
@@ -63,7 +70,7 @@ def profile_table(default: Profile, extra) -> dict[str, Profile]:
     table = {DEFAULT: default}
     for profile in extra:
         if profile.name in table:
-            raise InputError(f"--profile {profile.name}：名称重复 — profile named twice")
+            raise InputError(f"分析配置 {profile.name}：名称重复 — profile named twice")
         table[profile.name] = profile
     return table
 

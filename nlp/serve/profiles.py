@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT = "default"
-NAME = re.compile(r"[\w.-]{1,60}")  # letters (Chinese too), digits, _ . -: it goes in a URL-free form value and the audit
+NAME = re.compile(r"[\w.-]{1,60}")  # letters (Chinese too), digits, _ . -: fits the reports.profile column and the audit line
 NO_MODEL = "none"  # --profile NAME=none: causes left unlabelled
 
 

@@ -145,6 +145,25 @@ def load_settings(
     return settings
 
 
+def settings_over(base: Settings, path: str | os.PathLike, *, rules: Sequence) -> Settings:
+    """`base` with one named settings file on top (a juesuan.toml, or a
+    pyproject.toml's [tool.juesuan]), checked as any project file is (its
+    [limits] ignored): a server's analysis profile. `base` is not changed."""
+    import copy
+
+    path = Path(path)
+    if not path.is_file():
+        raise SettingsError(f"{path}: 设置文件不存在 — no such settings file")
+    name = "pyproject.toml" if path.name == "pyproject.toml" else "juesuan.toml"
+    table = _table(path, name)
+    if table is None:
+        raise SettingsError(f"{path}: 没有 [tool.juesuan] 表 — no [tool.juesuan] table")
+    settings = copy.deepcopy(base)
+    _apply(settings, path, copy.deepcopy(table), rules, trusted=False)
+    check_some_rule(settings, rules, settings.files)
+    return settings
+
+
 def _apply(settings: Settings, path: Path, table: dict, rules: Sequence, trusted: bool) -> None:
     """One file's table over `settings`; [limits] only from a `trusted` file."""
     check_table(table, rules, where=f"{path}: ")

@@ -11,6 +11,7 @@ fresh database there too; on SQLite always.
 """
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -26,6 +27,7 @@ from fastapi.testclient import TestClient
 
 from nlp.cli import main
 from nlp.serve.app import ServeConfig, create_app
+from nlp.serve.profiles import parse_option
 
 FIXTURE = Path(__file__).parent / "fixtures" / "serve" / "江滨区档案馆2024年度部门决算.txt"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -75,7 +77,10 @@ def data(request, tmp_path_factory) -> tuple[Path, list[str]]:
 @pytest.fixture(scope="module")
 def app(data):
     folder, db = data
-    app = create_app(ServeConfig(data=folder, db_url=db[1] if db else "", workers=1, max_bytes=20_000))
+    lenient = folder / "lenient.toml"  # the profile "lenient": the bundled model, vague causes not checked
+    lenient.write_text('ignore = ["JS201"]\n', encoding="utf-8")
+    profiles = [parse_option(f"lenient=,{lenient}", None), parse_option("bare=none", None)]
+    app = create_app(ServeConfig(data=folder, db_url=db[1] if db else "", workers=1, max_bytes=20_000, profiles=profiles))
     with TestClient(app):  # runs the lifespan: the worker thread
         yield app
 
@@ -464,3 +469,105 @@ def test_the_corpus_page_runs_the_rules_across_reports(app):
     rows = re.findall(r'<tr data-code="(JS80\d)" data-report-id="(\d+)"', page)
     assert ("JS801", str(ids[0])) in rows  # 河西区 gives 江滨区's reasons word for word
     assert all(code in ("JS801", "JS802") for code, _ in rows)
+
+
+def codes(c: TestClient, report_id: int) -> list[str]:
+    return sorted(f["code"] for f in c.get(f"/api/reports/{report_id}/findings").json())
+
+
+def test_a_rerun_with_another_profile_changes_the_result_and_records_it(app):
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("profile.txt", variant("profile"))]))
+    row = wait_done(c, report_id)
+    assert row["profile"] == "default" and "JS201" in codes(c, report_id)
+    page = c.get(f"/reports/{report_id}").text
+    form = page[page.index('id="rerun-form"'):]
+    assert re.findall(r'<option value="([^"]+)"', form[:form.index("</form>")]) == ["default", "lenient", "bare"]
+    assert '<option value="default" title="' in form and re.search(r'value="default"[^>]*selected', form)
+
+    assert c.post(f"/reports/{report_id}/rerun", data={"csrf_token": csrf_of(page), "profile": "lenient"}).status_code == 303
+    row = wait_done(c, report_id)
+    assert row["profile"] == "lenient" and "JS201" not in codes(c, report_id) and row["score"] > 65.0
+    page = c.get(f"/reports/{report_id}").text
+    assert 'data-profile="lenient"' in page and re.search(r'value="lenient"[^>]*selected', page)
+    assert re.search(rf'data-report-id="{report_id}".*?<td class="profile">lenient</td>', c.get("/").text, re.S)
+    exported = list(csv.reader(io.StringIO(c.get("/export.csv").content.decode("utf-8-sig"))))
+    assert exported[0][-1] == "分析配置 profile" and [r[-1] for r in exported if r[0] == str(report_id)] == ["lenient"]
+    audit = client(app, "admin").get("/api/audit").json()
+    assert any(a["action"] == "rerun" and a["target"] == f"report {report_id}" and a["detail"] == "run 2 with profile lenient"
+               for a in audit)
+
+    # The API: a JSON body names the profile; without one, the report's own is kept.
+    headers = {"X-CSRF-Token": csrf_of(page)}
+    again = c.post(f"/api/reports/{report_id}/rerun", json={"profile": "default"}, headers=headers)
+    assert again.status_code == 202 and again.json()["profile"] == "default"
+    assert wait_done(c, report_id)["profile"] == "default" and "JS201" in codes(c, report_id)
+    assert c.post(f"/api/reports/{report_id}/rerun", headers=headers).json()["profile"] == "default"
+    wait_done(c, report_id)
+
+    unknown = c.post(f"/reports/{report_id}/rerun", data={"csrf_token": csrf_of(page), "profile": "strict"})
+    assert unknown.status_code == 400 and "没有名为 strict 的分析配置" in unknown.text
+    api = c.post(f"/api/reports/{report_id}/rerun", json={"profile": "strict"}, headers=headers)
+    assert api.status_code == 400 and api.json()["detail"].startswith("没有名为 strict 的分析配置")
+    viewer = client(app, "view")
+    assert 'id="rerun-form"' not in viewer.get(f"/reports/{report_id}").text
+    token = csrf_of(viewer.get("/").text)
+    assert viewer.post(f"/reports/{report_id}/rerun", data={"csrf_token": token, "profile": "lenient"}).status_code == 403
+    assert viewer.post(f"/api/reports/{report_id}/rerun", json={"profile": "lenient"},
+                       headers={"X-CSRF-Token": token}).status_code == 403
+    assert c.get(f"/api/reports/{report_id}").json()["profile"] == "default"
+
+
+def test_an_upload_chooses_its_profile_and_a_profile_the_server_lacks_fails_the_job(app):
+    c = client(app, "rev")
+    page = c.get("/upload").text
+    assert 'class="drop"' in page and "拖放文件或 zip 到此处，或点击选择" in page and 'id="upload-files"' in page
+    assert re.findall(r'<option value="([^"]+)"', page) == ["default", "lenient", "bare"]
+    response = c.post("/upload", data={"csrf_token": csrf_of(page), "profile": "lenient"},
+                      files=[("files", ("up.txt", variant("upload-profile")))])
+    (report_id,) = uploaded_ids(response)
+    assert wait_done(c, report_id)["profile"] == "lenient" and "JS201" not in codes(c, report_id)
+    bad = c.post("/upload", data={"csrf_token": csrf_of(page), "profile": "nope"}, files=[("files", ("x.txt", variant("x")))])
+    assert bad.status_code == 400 and "没有名为 nope 的分析配置" in bad.text
+
+    from nlp.serve.db import Report
+
+    with app.state.sessions() as db:  # recorded by a server started with a profile this one lacks
+        db.get(Report, report_id).profile = "gone"
+        db.commit()
+    assert c.post(f"/reports/{report_id}/rerun", data={"csrf_token": csrf_of(page)}).status_code == 303
+    row = wait_done(c, report_id)
+    assert row["status"] == "failed" and row["status_reason"].startswith("没有名为 gone 的分析配置")
+
+
+def test_the_migration_to_profiles_keeps_old_reports_as_default(tmp_path):
+    from alembic import command as alembic
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from nlp.serve.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__code__.co_filename).parent / "migrations"))
+    with engine.begin() as connection:  # a database of the schema before profiles, with a report in it
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0004")
+        connection.execute(text("insert into offices (id, name) values (1, '默认')"))
+        connection.execute(text("insert into users (id, name, password_hash, role, office_id, active, created_at) "
+                                "values (1, 'a', 'x', 'admin', 1, 1, '2026-01-01')"))
+        connection.execute(text("insert into reports (id, office_id, file, path, sha256, size, uploaded_at, uploaded_by, "
+                                "status, runs) values (1, 1, 'old.txt', 'u/old.txt', 'ab', 1, '2026-01-01', 1, 'done', 1)"))
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("select profile from reports where id = 1")).scalar() == "default"
+
+
+def test_a_bad_profile_stops_the_server_before_it_listens(tmp_path, capsys):
+    settings = tmp_path / "bad.toml"
+    settings.write_text('ignore = ["JS999"]\n', encoding="utf-8")
+    for option in ["strict=/no/such/model", f"strict=,{settings}", "strict=,/no/such.toml", "default=", "a b=",
+                   f"x=,{tmp_path / 'missing.toml'}"]:
+        assert command(tmp_path / "data", "--profile", option) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and err.startswith("juesuan: error: 分析配置 "), err

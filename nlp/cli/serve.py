@@ -1,6 +1,7 @@
 """`juesuan serve`: the screening web service (nlp.serve), and its accounts.
 
     juesuan serve [--host 127.0.0.1] [--port 8000] [--data DIR] [--db URL] [--workers N]
+                  [--profile NAME=MODEL_DIR[,SETTINGS_TOML]]...
     juesuan serve --create-admin NAME [--office NAME]       password: first line of stdin
     juesuan serve --create-user NAME --role reviewer|viewer|admin [--office NAME]
     juesuan serve --create-token NAME                       prints a new API token
@@ -37,7 +38,11 @@ def add_parser(commands) -> None:
     serve.add_argument("--max-upload-mb", type=int, default=50, metavar="MB", help="largest file accepted (default 50 MB)")
     add_lang_option(serve)
     add_budget_options(serve)
-    add_model_options(serve)  # a re-run uses the model the server was started with
+    add_model_options(serve)  # the profile "default"
+    serve.add_argument("--profile", action="append", default=[], metavar="NAME=MODEL_DIR[,SETTINGS_TOML]",
+                       help="an analysis profile a re-run (or an upload) may choose: a model directory (empty: the bundled "
+                            "model; none: no model) and a settings file over the server's own; repeatable. "
+                            "--model and the server's settings are the profile 'default'")
     accounts = serve.add_argument_group("accounts (then exit)")
     accounts.add_argument("--create-admin", metavar="NAME", help="create an admin; the password is read from stdin")
     accounts.add_argument("--create-user", metavar="NAME", help="create a user of --role; the password is read from stdin")
@@ -68,13 +73,17 @@ def run(args) -> int:
         return _create_user(config, name, "admin" if args.create_admin else args.role, args.office)
     if args.create_token:
         return _create_token(config, args.create_token)
-    if config.model is not None:
-        from nlp.classifier import load_model
+    from nlp.serve.profiles import DEFAULT, Profile, parse_option, profile_table
 
-        try:  # a model that cannot be loaded stops the server now, not every job later
+    try:  # a model or settings file that cannot be loaded stops the server now, not every job later
+        if config.model is not None:
+            from nlp.classifier import load_model
+
             load_model(config.model)
-        except InputError as e:
-            return fail(e)
+        config.profiles = [parse_option(text, settings) for text in args.profile]
+        profile_table(Profile(DEFAULT), config.profiles)  # a name given twice
+    except InputError as e:
+        return fail(e)
     if config.dask:
         from nlp.serve.jobs import dask_client
 

@@ -12,12 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from nlp.serve.app import Db, Files, Who, allowed
+from nlp.serve.app import Db, Files, FormText, Who, allowed
 from nlp.serve.db import Audit
 from nlp.serve.reports import (
     finding_dict,
     findings_of,
     listed,
+    profile_named,
     report_of,
     rerun,
     result_of,
@@ -35,6 +36,10 @@ class LabelIn(BaseModel):
     cause: int  # its index among the explanation's causes
     label: str  # one of nlp.vocabulary.LABELS
     vague: bool | None = None
+
+
+class RerunIn(BaseModel):
+    profile: str | None = None  # an analysis profile's name; None: the one the report was analysed with
 
 
 class ReviewIn(BaseModel):
@@ -57,14 +62,15 @@ def reports(who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploa
 
 
 @router.post("/reports", status_code=201)
-async def upload(request: Request, files: Files, who: Who, db: Db):
+async def upload(request: Request, files: Files, who: Who, db: Db, profile: FormText = ""):
     allowed(who, "reviewer", _csrf(request))
     config = request.app.state.config
+    profile = profile_named(profile, request.app.state.profiles)
     stored = []
     for file in files:
         content = await file.read(config.max_bytes + 1)  # one byte more than allowed is enough to refuse it
         stored += await run_in_threadpool(store_upload, db, config.data, who, file.filename or "upload", content,
-                                          max_bytes=config.max_bytes)
+                                          max_bytes=config.max_bytes, profile=profile)
     await run_in_threadpool(db.commit)
     request.app.state.jobs.wake()
     return [{"id": s.id, "file": s.file, "status": s.status, "duplicate_of": s.duplicate_of,
@@ -119,12 +125,18 @@ def label_cause(report_id: int, body: LabelIn, request: Request, who: Who, db: D
 
 
 @router.post("/reports/{report_id}/rerun", status_code=202)
-def rerun_report(report_id: int, request: Request, who: Who, db: Db):
+def rerun_report(report_id: int, request: Request, who: Who, db: Db, body: RerunIn | None = None):
     allowed(who, "reviewer", _csrf(request))
-    report = rerun(db, who, report_id)
+    report = rerun(db, who, report_id, body.profile if body else None, request.app.state.profiles)
     db.commit()
     request.app.state.jobs.wake()
-    return {"id": report.id, "status": report.status}
+    return {"id": report.id, "status": report.status, "profile": report.profile}
+
+
+@router.get("/profiles")
+def profiles(request: Request, who: Who):
+    return [{"name": p.name, "model": None if p.model is None else str(p.model), "settings": p.settings_file}
+            for p in request.app.state.profiles.values()]
 
 
 @router.get("/audit")

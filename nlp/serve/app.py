@@ -39,6 +39,7 @@ class ServeConfig:
     settings: object = field(default=None)  # nlp.config.Settings for the analysis
     model: object = "default"  # the cause model: a directory, "default" or None (nlp.classifier.load_model)
     dask: str | None = None  # a Dask scheduler's address (or scheduler file): analyse there
+    profiles: list = field(default_factory=list)  # nlp.serve.profiles.Profile: the others besides "default"
 
     def __post_init__(self):
         self.data = Path(self.data)
@@ -94,11 +95,13 @@ def create_app(config: ServeConfig) -> FastAPI:
     from nlp.limits import budget_from
     from nlp.serve import api, pages
     from nlp.serve.jobs import Jobs
+    from nlp.serve.profiles import DEFAULT, Profile, profile_table
 
+    profiles = profile_table(Profile(DEFAULT, config.model, config.settings), config.profiles)
     session_factory = open_database(config)
     budget = config.budget if config.budget is not None else budget_from(config.settings)
-    jobs = Jobs(session_factory, config.data, workers=config.workers, budget=budget, settings=config.settings,
-                model=config.model, lang=config.lang, dask=config.dask)
+    jobs = Jobs(session_factory, config.data, workers=config.workers, budget=budget, profiles=profiles,
+                lang=config.lang, dask=config.dask)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -110,7 +113,7 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     app = FastAPI(title="juesuan serve", summary="决算说明筛查服务 Final-account report screening", lifespan=lifespan,
                   docs_url=None, redoc_url=None)
-    app.state.config, app.state.sessions, app.state.jobs = config, session_factory, jobs
+    app.state.config, app.state.sessions, app.state.jobs, app.state.profiles = config, session_factory, jobs, profiles
     app.include_router(api.router)
     app.include_router(pages.router)
 

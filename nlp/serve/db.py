@@ -104,6 +104,7 @@ class Report(Base):
     unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    profile: Mapped[str] = mapped_column(String(60), default="default", server_default="default")  # nlp.serve.profiles
     uploader: Mapped[User] = relationship()
 
 

@@ -17,7 +17,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_COLUMNS = [
     ("id", "编号"), ("unit", "单位"), ("year", "年度"), ("file", "文件"), ("status", "状态"), ("status_reason", "原因"),
     ("score", "得分"), ("score_confirmed", "得分（仅已确认问题）"), ("error", "错误"), ("warning", "警告"), ("info", "提示"),
-    ("sha256", "SHA-256"), ("uploaded_at", "上传时间"), ("uploaded_by", "上传人"),
+    ("sha256", "SHA-256"), ("uploaded_at", "上传时间"), ("uploaded_by", "上传人"), ("profile", "分析配置"),
 ]
 FINDING_COLUMNS = [
     ("report_id", "报告编号"), ("file", "文件"), ("id", "问题编号"), ("code", "代码"), ("rule", "规则"),

@@ -16,6 +16,9 @@ With a Dask scheduler (`juesuan serve --dask ADDRESS`) each job's bytes go
 to a worker of the cluster instead (no shared disk needed) and are analysed
 there in the same sandbox; the queue, the claims and the results stay here.
 
+A job is analysed with its report's profile (nlp.serve.profiles: a model
+and settings), each profile's model loaded once by this server.
+
 Each server writes a heartbeat (the servers table) every few seconds. On
 start, and at every heartbeat, the `running` jobs of a server not seen for
 `STALE_SECONDS` (it died: killed, or its machine stopped) are queued again;
@@ -118,14 +121,16 @@ def failure_reason(error: BaseException, path: Path, name: str) -> str:
 class Jobs:
     """`workers` threads running the queue of the database `sessions` opens."""
 
-    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, settings=None, model="default",
-                 lang: str = "zh", dask: str | None = None):
+    def __init__(self, sessions, data: Path, *, workers: int = 1, budget=None, profiles=None, lang: str = "zh",
+                 dask: str | None = None):
+        from nlp.serve.profiles import DEFAULT, Profile
+
         self.sessions = sessions
         self.data = data
         self.workers = workers
         self.budget = budget
-        self.settings = settings
-        self.model = model
+        self.profiles = profiles or {DEFAULT: Profile(DEFAULT)}  # name -> nlp.serve.profiles.Profile
+        self._models: dict[str, object] = {}  # name -> its loaded model: once per profile, not per job
         self.lang = lang
         self.dask = dask  # a scheduler's address, or None: analyse here
         self._client = None
@@ -205,9 +210,9 @@ class Jobs:
             return False
         with self.sessions() as db:
             report = db.get(Report, report_id)
-            path, name = self.data / report.path, report.file
-        options = {"budget": self.budget, "settings": self.settings, "model": self.model, "lang": self.lang}
+            path, name, profile = self.data / report.path, report.file, report.profile
         try:
+            options = {"budget": self.budget, "lang": self.lang, **self._analysis(profile)}
             if self._client is not None:
                 outcome = self._client.submit(analyse_bytes, path.read_bytes(), name, pure=False, **options).result()
             else:
@@ -218,6 +223,24 @@ class Jobs:
         else:
             self._finish(report_id, outcome, None)
         return True
+
+    def _analysis(self, name: str) -> dict:
+        """The model and settings of the profile `name`. A Dask worker is sent the model's
+        directory (it loads and keeps it itself), not the model."""
+        from nlp.errors import InputError
+        from nlp.serve.profiles import unknown
+
+        profile = self.profiles.get(name)
+        if profile is None:  # recorded by a server started with other profiles
+            raise InputError(unknown(name, self.profiles))
+        model = profile.model
+        if model is not None and self._client is None:
+            if name not in self._models:
+                from nlp.classifier import load_model
+
+                self._models[name] = load_model(model)
+            model = self._models[name]
+        return {"settings": profile.settings, "model": model}
 
     def _finish(self, report_id: int, outcome: Outcome | None, reason: str | None) -> None:
         with self.sessions() as db:

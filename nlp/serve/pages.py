@@ -130,27 +130,33 @@ def _ids(text: str) -> list[int]:
 @router.get("/upload")
 def upload_form(request: Request, who: Who):
     allowed(who, "reviewer", method="GET")
-    return _page(who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error="",
-                 max_mb=request.app.state.config.max_bytes // 1_000_000)
+    return _upload_page(request, who)
+
+
+def _upload_page(request: Request, who, error: str = "", profile: str = "default") -> HTMLResponse:
+    return _page(who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=error,
+                 max_mb=request.app.state.config.max_bytes // 1_000_000, profiles=request.app.state.profiles,
+                 profile=profile)
 
 
 @router.post("/upload")
-async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_token: FormText = ""):
+async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_token: FormText = "",
+                 profile: FormText = ""):
     allowed(who, "reviewer", csrf_token)
     config = request.app.state.config
     stored = []
     try:
+        profile = rp.profile_named(profile, request.app.state.profiles)
         for file in files or []:
             if file.filename:
                 content = await file.read(config.max_bytes + 1)  # one byte more than allowed is enough to refuse it
                 stored += await run_in_threadpool(rp.store_upload, db, config.data, who, file.filename, content,
-                                                  max_bytes=config.max_bytes)
+                                                  max_bytes=config.max_bytes, profile=profile)
         if not stored:
             raise rp.Refused(400, "请选择要上传的文件 choose a file")
     except rp.Refused as e:
         await run_in_threadpool(db.rollback)
-        response = _page(who, "upload.html.j2", accepted=" ".join((*rp.ACCEPTED, rp.ZIP)), error=e.message,
-                         max_mb=config.max_bytes // 1_000_000)
+        response = _upload_page(request, who, e.message, profile)
         response.status_code = e.status
         return response
     await run_in_threadpool(db.commit)
@@ -161,7 +167,7 @@ async def upload(request: Request, who: Who, db: Db, files: Files = None, csrf_t
 
 
 @router.get("/reports/{report_id}")
-def report_page(report_id: int, who: Who, db: Db):
+def report_page(request: Request, report_id: int, who: Who, db: Db):
     from nlp.serve.labels import causes_of, corrections
 
     report = rp.report_of(db, who, report_id)
@@ -170,7 +176,8 @@ def report_page(report_id: int, who: Who, db: Db):
     return _page(who, "report.html.j2", row=rp.summary(db, report), findings=rp.findings_of(db, report.id),
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
                  points=lambda f: rp.points(f.penalty, result.capacity if result else None),
-                 causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH)
+                 causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH,
+                 profiles=request.app.state.profiles)
 
 
 @router.post("/reports/{report_id}/causes/label")
@@ -223,9 +230,9 @@ def review(report_id: int, finding_id: int, who: Who, db: Db, decision: FormText
 
 
 @router.post("/reports/{report_id}/rerun")
-def rerun(request: Request, report_id: int, who: Who, db: Db, csrf_token: FormText = ""):
+def rerun(request: Request, report_id: int, who: Who, db: Db, csrf_token: FormText = "", profile: FormText = ""):
     allowed(who, "reviewer", csrf_token)
-    rp.rerun(db, who, report_id)
+    rp.rerun(db, who, report_id, profile or None, request.app.state.profiles)
     db.commit()
     request.app.state.jobs.wake()
     return RedirectResponse(f"/reports/{report_id}", status_code=303)

@@ -55,16 +55,18 @@ def safe_name(name: str) -> str:
     return name[-150:]
 
 
-def store_upload(db, data: Path, caller, name: str, content: bytes, *, max_bytes: int) -> list[Stored]:
-    """Accept one uploaded file (a zip: each report in it) for the caller's office."""
+def store_upload(db, data: Path, caller, name: str, content: bytes, *, max_bytes: int,
+                 profile: str = "default") -> list[Stored]:
+    """Accept one uploaded file (a zip: each report in it) for the caller's office, to be analysed
+    with `profile` (a name the caller checked: `profile_named`)."""
     suffix = PurePosixPath(name.lower()).suffix
     if len(content) > max_bytes:
         raise Refused(413, f"文件过大：{safe_name(name)} 超过 {max_bytes // 1_000_000} MB 上限 file too large")
     if suffix == ZIP:
-        return [_store_one(db, data, caller, member, body) for member, body in _zip_members(name, content, max_bytes)]
+        return [_store_one(db, data, caller, member, body, profile) for member, body in _zip_members(name, content, max_bytes)]
     if suffix not in ACCEPTED:
         raise Refused(415, f"不支持的文件类型：{safe_name(name)}（可上传 {' '.join((*ACCEPTED, ZIP))}） unsupported type")
-    return [_store_one(db, data, caller, safe_name(name), content)]
+    return [_store_one(db, data, caller, safe_name(name), content, profile)]
 
 
 def _zip_members(name: str, content: bytes, max_bytes: int) -> list[tuple[str, bytes]]:
@@ -91,7 +93,7 @@ def _zip_members(name: str, content: bytes, max_bytes: int) -> list[tuple[str, b
     return found
 
 
-def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
+def _store_one(db, data: Path, caller, name: str, content: bytes, profile: str) -> Stored:
     sha = hashlib.sha256(content).hexdigest()
     existing = _same_content(db, caller, sha)
     if existing:
@@ -104,14 +106,16 @@ def _store_one(db, data: Path, caller, name: str, content: bytes) -> Stored:
         part.write_bytes(content)
         part.replace(target)
     report = Report(office_id=caller.office_id, file=name, path=relative.as_posix(), sha256=sha, size=len(content),
-                    uploaded_by=caller.user.id, status="queued", runs=1, uploaded_at=now())
+                    uploaded_by=caller.user.id, status="queued", runs=1, uploaded_at=now(),
+                    profile=profile)
     try:
         with db.begin_nested():  # the same file uploaded at the same moment by another request: that one wins
             db.add(report)
             db.flush()
     except IntegrityError:
         return _duplicate(db, caller, name, _same_content(db, caller, sha))
-    record(db, caller.name, "upload", f"report {report.id}", f"{name} sha256 {sha[:12]}", caller.office_id)
+    record(db, caller.name, "upload", f"report {report.id}", f"{name} sha256 {sha[:12]}"
+           + (f" with profile {profile}" if profile != "default" else ""), caller.office_id)
     return Stored(name, report.id, report.status, None)
 
 
@@ -184,7 +188,7 @@ def summaries(db, reports: list[Report]) -> list[dict]:
         {"id": r.id, "file": r.file, "unit": r.unit, "year": r.year, "status": r.status,
          "status_reason": r.status_reason, "score": r.score, "score_confirmed": confirmed[r.id],
          "findings": counts[r.id], "sha256": r.sha256, "uploaded_at": r.uploaded_at.isoformat() + "Z",
-         "uploaded_by": r.uploader.name}
+         "uploaded_by": r.uploader.name, "profile": r.profile}
         for r in reports
     ]
 
@@ -216,13 +220,26 @@ def review(db, caller, report_id: int, finding_id: int, decision: str, comment: 
     return finding
 
 
-def rerun(db, caller, report_id: int) -> Report:
+def profile_named(name: str | None, profiles: dict) -> str:
+    """The profile `name` names (None or "": the default), or a 400 naming the ones there are."""
+    from nlp.serve.profiles import DEFAULT, unknown
+
+    name = name or DEFAULT
+    if name not in profiles:
+        raise Refused(400, unknown(name, profiles))
+    return name
+
+
+def rerun(db, caller, report_id: int, profile: str | None, profiles: dict) -> Report:
+    """Queue the report again, with `profile` (None: the one it was analysed with)."""
     report = report_of(db, caller, report_id)
+    profile = profile_named(profile, profiles) if profile else report.profile
     if report.status in ("queued", "running"):
         raise Refused(409, "这份报告正在排队或分析中 already queued or running")
     report.status, report.status_reason, report.claimed_by = "queued", None, None
     report.runs += 1
-    record(db, caller.name, "rerun", f"report {report.id}", f"run {report.runs}", caller.office_id)
+    report.profile = profile
+    record(db, caller.name, "rerun", f"report {report.id}", f"run {report.runs} with profile {profile}", caller.office_id)
     return report
 
 

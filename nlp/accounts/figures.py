@@ -129,6 +129,41 @@ def place(location) -> tuple[str, str]:
 _ITEM = re.compile(r"^(?P<kind>[^（(]+)[（(]类[）)](?P<section>[^（(]+)[（(]款[）)](?P<item>[^（(]+)[（(]项[）)]$")
 
 
+@dataclass(frozen=True)
+class StatedItem:
+    """An item the narrative names by 类, 款 and 项 with its 决算数, and the
+    row of the 一般公共预算财政拨款支出决算表 it stands for."""
+
+    explanation: object  # an Explanation or a MissingExplanation
+    statement: Statement
+    row: Row
+    column: str  # the row's 合计 (else the first amount column)
+
+    @property
+    def value(self) -> float:
+        return self.row.values.get(self.column) or 0.0  # a blank cell counts as 0
+
+    @property
+    def diff(self) -> float:
+        return abs(self.explanation.statement.amount - self.value)
+
+
+def stated_items(tables: list[Statement], explanations) -> list[StatedItem]:
+    """The `explanations` whose item names a 项 row of the detailed
+    expenditure statement, each with that row (JS505 and JS511 hold them to it)."""
+    table = form_by_key(tables, "general_expenditure")
+    column = (table.column("合计") or (table.columns[0] if table.columns else None)) if table else None
+    if table is None or table.empty or column is None:
+        return []
+    found = []
+    for e in explanations:
+        s = e.statement
+        row = item_row(table, s.item) if s and s.item and s.amount is not None else None
+        if row is not None:
+            found.append(StatedItem(e, table, row, column))
+    return found
+
+
 def item_row(statement: Statement, item: str) -> Row | None:
     """The 项 row that an item named "一般公共服务支出（类）财政事务（款）
     行政运行（项）" stands for: its 类, the 款 under it, the 项 under that,

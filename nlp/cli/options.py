@@ -123,23 +123,34 @@ def settings_for(path, args=None):
 _WARNED: set[str] = set()  # a warning about a settings file is shown once per run, not once per report
 
 
-@contextmanager
 def settings_warnings():
     """Print each settings warning (nlp.config.SettingsWarning) once, one
     line on stderr; other warnings go on as they would."""
-    import warnings
+    def category():
+        from nlp.config import SettingsWarning
+        return SettingsWarning
 
-    from nlp.config import SettingsWarning
+    return _one_line_warnings(category, once=True, others=True)
+
+
+@contextmanager
+def _one_line_warnings(category, *, once: bool, others: bool):
+    """Warnings of `category()` (imported only when one is seen: the model's
+    pulls in the classifier) printed as one line each on stderr, `once` per
+    run; the `others` shown as they would be, or dropped."""
+    import warnings
 
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         try:
             yield
         finally:
+            kind = category() if seen else None
             for w in seen:
-                if not issubclass(w.category, SettingsWarning):
-                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-                elif str(w.message) not in _WARNED:
+                if not issubclass(w.category, kind):
+                    if others:
+                        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+                elif not once or str(w.message) not in _WARNED:
                     _WARNED.add(str(w.message))
                     print(f"juesuan: warning: {w.message}", file=sys.stderr)
 
@@ -237,18 +248,11 @@ def _score(text: str) -> float:
     return value
 
 
-@contextmanager
 def model_warnings():
-    """Print the model's version warnings as one line each on stderr."""
-    import warnings
+    """Print the model's version warnings as one line each on stderr (the
+    others are dropped)."""
+    def category():
+        from nlp.classifier import ModelVersionWarning
+        return ModelVersionWarning
 
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            yield
-        finally:
-            from nlp.classifier import ModelVersionWarning
-
-            for w in seen:
-                if issubclass(w.category, ModelVersionWarning):
-                    print(f"juesuan: warning: {w.message}", file=sys.stderr)
+    return _one_line_warnings(category, once=False, others=False)

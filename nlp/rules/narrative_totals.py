@@ -1,5 +1,4 @@
-from nlp.accounts import form_by_key
-from nlp.accounts.figures import item_row, place, stated_totals
+from nlp.accounts.figures import TOLERANCE, place, stated_items, stated_totals
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
@@ -54,24 +53,15 @@ class NarrativeTotals(Rule):
             )
 
     def _items(self, report):
-        table = form_by_key(report.tables, "general_expenditure")
-        if table is None or table.empty:
-            return
-        for e in [*report.explanations, *report.missing]:
-            s = e.statement
-            row = item_row(table, s.item) if s and s.item and s.amount is not None else None
-            column = table.column("合计") or (table.columns[0] if table.columns else None)
-            if row is None or column is None:
+        for it in stated_items(report.tables, [*report.explanations, *report.missing]):
+            if it.diff <= TOLERANCE + 1e-9:
                 continue
-            value = row.values.get(column) or 0.0
-            if abs(s.amount - value) <= 0.01 + 1e-9:
-                continue
-            cell_zh, cell_en = table.cite(row, column)
-            at = e.location
-            at_zh, at_en = place(at)
+            s, e, value = it.explanation.statement, it.explanation, it.value
+            cell_zh, cell_en = it.statement.cite(it.row, it.column)
+            at_zh, at_en = place(e.location)
             yield self.finding(
-                f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 不符，相差 {abs(s.amount - value):,.2f} 万元",
+                f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 不符，相差 {it.diff:,.2f} 万元",
                 f"the narrative ({at_en}) gives “{s.item}” an actual of {s.amount:,.2f} 万元 but {cell_en} holds {value:,.2f}, "
-                f"a difference of {abs(s.amount - value):,.2f} 万元",
-                [e], location=at, signal="item", cell=table.cell(row, column),
+                f"a difference of {it.diff:,.2f} 万元",
+                [e], location=e.location, signal="item", cell=it.statement.cell(it.row, it.column),
             )

@@ -1,7 +1,6 @@
 from typing import ClassVar
 
-from nlp.accounts import form_by_key
-from nlp.accounts.figures import TOLERANCE, item_row, place, stated_totals
+from nlp.accounts.figures import TOLERANCE, place, stated_items, stated_totals
 from nlp.accounts.sums import table_rounding
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
@@ -57,26 +56,17 @@ class Rounding(Rule):
             )
 
     def _items(self, report):
-        table = form_by_key(report.tables, "general_expenditure")
-        column = (table.column("合计") or (table.columns[0] if table.columns else None)) if table else None
-        if table is None or table.empty or column is None:
-            return
-        for e in [*report.explanations, *report.missing]:
-            s = e.statement
-            row = item_row(table, s.item) if s and s.item and s.amount is not None else None
-            if row is None:
+        for it in stated_items(report.tables, [*report.explanations, *report.missing]):
+            if not 1e-9 < it.diff <= TOLERANCE + 1e-9:
                 continue
-            value = row.values.get(column) or 0.0
-            diff = abs(s.amount - value)
-            if not 1e-9 < diff <= TOLERANCE + 1e-9:
-                continue
-            cell_zh, cell_en = table.cite(row, column)
+            s, e, value = it.explanation.statement, it.explanation, it.value
+            cell_zh, cell_en = it.statement.cite(it.row, it.column)
             at_zh, at_en = place(e.location)
             yield self.finding(
-                f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 仅在四舍五入范围内相符，尾差 {diff:,.2f} 万元",
+                f"正文（{at_zh}）“{s.item}”决算数 {s.amount:,.2f} 万元与{cell_zh}所列 {value:,.2f} 仅在四舍五入范围内相符，尾差 {it.diff:,.2f} 万元",
                 f"the narrative ({at_en}) gives “{s.item}” an actual of {s.amount:,.2f} 万元 and {cell_en} holds {value:,.2f}: "
-                f"they agree only within rounding, {diff:,.2f} 万元 apart",
-                [e], location=e.location, signal="item", cell=table.cell(row, column),
+                f"they agree only within rounding, {it.diff:,.2f} 万元 apart",
+                [e], location=e.location, signal="item", cell=it.statement.cell(it.row, it.column),
             )
 
     def _tables(self, report):

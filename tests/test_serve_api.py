@@ -571,3 +571,31 @@ def test_a_bad_profile_stops_the_server_before_it_listens(tmp_path, capsys):
         assert command(tmp_path / "data", "--profile", option) == 2
         err = capsys.readouterr().err.strip()
         assert "\n" not in err and err.startswith("juesuan: error: 分析配置 "), err
+
+
+def test_the_list_reloads_itself_only_while_a_job_in_view_is_unfinished(app):
+    """No script runs on the pages: the list refreshes by <meta http-equiv="refresh"> while some report
+    it shows is queued or running, and not once all are done (nor when the filter leaves out the busy one)."""
+    from nlp.serve.db import Report, Server, now
+
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("refresh.txt", variant("refresh"))]))
+    wait_done(c, report_id)
+    refresh = '<meta http-equiv="refresh"'
+    deadline = time.monotonic() + 120  # the other tests' jobs finish too
+    while refresh in c.get("/").text and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert refresh not in c.get("/").text
+    with app.state.sessions() as db:  # running on another live server: left alone, unfinished
+        db.merge(Server(id="a-busy-server", started_at=now(), seen_at=now()))
+        db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "running", "a-busy-server"
+        db.commit()
+    try:
+        assert '<meta http-equiv="refresh" content="5">' in c.get("/").text
+        assert refresh in c.get("/?status=running").text and refresh not in c.get("/?status=done").text
+        assert refresh not in client(app, "other").get("/").text  # another office's job is not in view
+    finally:
+        with app.state.sessions() as db:
+            db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "done", None
+            db.commit()
+    assert refresh not in c.get("/").text

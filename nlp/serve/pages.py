@@ -40,6 +40,7 @@ router = APIRouter(include_in_schema=False)
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 DECISION_ZH = {"confirmed": "已确认", "dismissed": "已驳回"}
 LABELS_ZH = {str(label): label.zh for label in Label}
+LIST_REFRESH_SECONDS = 5
 
 
 @lru_cache(maxsize=1)
@@ -55,11 +56,12 @@ def _env():
 def render(name: str, http_status: int = 200, **context) -> HTMLResponse:
     context.setdefault("who", None)
     context.setdefault("csrf", "")
+    context.setdefault("refresh", None)
     return HTMLResponse(_env().get_template(name).render(**context), status_code=http_status)
 
 
 def message_page(message: str, http_status: int) -> str:
-    return _env().get_template("message.html.j2").render(who=None, csrf="", message=message, http_status=http_status)
+    return _env().get_template("message.html.j2").render(who=None, csrf="", refresh=None, message=message, http_status=http_status)
 
 
 def _page(who, name: str, **context) -> HTMLResponse:
@@ -119,8 +121,11 @@ def logout(request: Request, who: Who, db: Db, csrf_token: FormText = ""):
 def report_list(who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
                 added: str = "", existing: str = ""):
     rows = rp.summaries(db, rp.listed(db, who, q, status, sort))
+    # The pages run no script: while a job in view is unfinished the page reloads itself
+    # (<meta http-equiv="refresh">, which the CSP allows), and stops once all are done.
+    busy = any(r["status"] in ("queued", "running") for r in rows)
     return _page(who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, added=_ids(added),
-                 existing=_ids(existing))
+                 existing=_ids(existing), refresh=LIST_REFRESH_SECONDS if busy else None)
 
 
 def _ids(text: str) -> list[int]:

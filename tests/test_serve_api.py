@@ -599,3 +599,34 @@ def test_the_list_reloads_itself_only_while_a_job_in_view_is_unfinished(app):
             db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "done", None
             db.commit()
     assert refresh not in c.get("/").text
+
+
+def test_an_admin_sees_and_manages_only_their_own_offices_users(app, data):
+    """Admin is an office's role, as its reports and audit lines are: /admin/users lists the
+    office's users, a user of another office cannot be disabled from it, and a new user joins
+    the admin's office (another office's are made on the command line)."""
+    folder, db = data
+    assert command(folder, *db, "--create-admin", "auditadmin", "--office", "审计局", stdin=PASSWORD + "\n") == 0
+    ours, theirs = client(app, "admin"), client(app, "auditadmin")
+    listed = {name: set(re.findall(r'data-user="([^"]+)"', c.get("/admin/users").text)) for name, c in
+              (("ours", ours), ("theirs", theirs))}
+    assert {"admin", "rev", "view"} <= listed["ours"] and not listed["ours"] & {"other", "auditadmin"}
+    assert listed["theirs"] == {"other", "auditadmin"}
+    page = theirs.get("/admin/users").text
+    rev_id = next(u["id"] for u in users_of(app) if u["name"] == "rev")
+    refused = theirs.post(f"/admin/users/{rev_id}/active", data={"active": "false", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 404 and login(client(app), "rev").status_code == 303
+    made = theirs.post("/admin/users", data={"name": "auditviewer", "password": PASSWORD, "role": "viewer",
+                                             "office": "默认", "csrf_token": csrf_of(page)})
+    assert made.status_code == 303
+    assert {u["office"] for u in users_of(app) if u["name"] == "auditviewer"} == {"审计局"}
+    assert "auditviewer" in theirs.get("/admin/users").text and "auditviewer" not in ours.get("/admin/users").text
+
+
+def users_of(app) -> list[dict]:
+    from sqlalchemy import select
+
+    from nlp.serve.db import User
+
+    with app.state.sessions() as db:
+        return [{"id": u.id, "name": u.name, "office": u.office.name} for u in db.scalars(select(User))]

@@ -630,3 +630,21 @@ def users_of(app) -> list[dict]:
 
     with app.state.sessions() as db:
         return [{"id": u.id, "name": u.name, "office": u.office.name} for u in db.scalars(select(User))]
+
+
+def test_a_findings_english_line_is_shown_only_when_english_is_asked_for(app):
+    """The report page shows each finding in Chinese; its English line only when the server's
+    language (`--lang en`, or `lang = "en"` in its settings) asks for English."""
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("english.txt", variant("english"))]))
+    wait_done(c, report_id)
+    (first, *_) = c.get(f"/api/reports/{report_id}/findings").json()
+    page = c.get(f"/reports/{report_id}").text
+    assert first["message"] in page and first["message_en"] not in page and 'class="mute message-en"' not in page
+    config = app.state.config
+    config.lang = "en"
+    try:
+        page = c.get(f"/reports/{report_id}").text
+    finally:
+        config.lang = "zh"
+    assert first["message"] in page and f'<div class="mute message-en" lang="en">{first["message_en"]}' in page

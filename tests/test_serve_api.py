@@ -648,3 +648,14 @@ def test_a_findings_english_line_is_shown_only_when_english_is_asked_for(app):
     finally:
         config.lang = "zh"
     assert first["message"] in page and f'<div class="mute message-en" lang="en">{first["message_en"]}' in page
+
+
+def test_a_bad_model_for_the_default_profile_stops_the_server_in_one_line_chinese_first(tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "model.joblib").write_text("x", encoding="utf-8")
+    for model in ["/no/such/model", str(broken)]:
+        assert command(tmp_path / "data", "--model", model) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and err.startswith("juesuan: error: 分析配置 默认（--model）：模型无法加载 — "), err
+        assert model in err

@@ -255,6 +255,9 @@ class Report:
     # The repaired text and its map back to the input, for rules that scan
     # the text and for the HTML report; not part of the JSON contract.
     repaired: RepairedText | None = field(default=None, repr=False, compare=False)
+    # Readings of the report that several rules share, made by the first that
+    # needs them and kept here: nlp.accounts.figures.narrative_totals.
+    shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:

@@ -162,3 +162,19 @@ def test_a_workbook_beside_the_report_gives_its_statements(tmp_path):
     assert [t.form for t in report.tables] == ["summary"]
     assert [f.code for f in report.findings if f.code == "JS505"] == ["JS505"]  # 90.00 in the text, 100.00 beside it
 
+
+
+def test_the_narrative_totals_are_read_once_per_report():
+    """JS505, JS510 and JS511 all check the totals the narrative states: they
+    share one reading of them (`nlp.accounts.figures.narrative_totals`), not one each."""
+    from pathlib import Path
+    from unittest import mock
+
+    from nlp.accounts import figures
+
+    fixture = Path(__file__).parent / "fixtures" / "rules" / "JS505_fires.txt"
+    with mock.patch.object(figures, "stated_totals", wraps=figures.stated_totals) as totals, \
+            mock.patch.object(figures, "stated_items", wraps=figures.stated_items) as items:
+        report = analyze(str(fixture), model=None, settings=Settings())
+    assert totals.call_count == 1 and items.call_count == 1
+    assert report.shared["stated_totals"] and "JS505" in {f.code for f in report.findings}

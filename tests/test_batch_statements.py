@@ -106,3 +106,51 @@ def test_read_results_gives_the_statements_frame(run):
     assert str(frame["form"].dtype) == "category" and str(frame["level"].dtype) == "Int64"
     wide = frame[frame.form == "general_expenditure"].pivot(index="name", columns="column", values="value")
     assert wide.loc["合计", "基本支出"] == 3356.90 and pd.isna(wide.loc["卫生健康支出", "项目支出"])
+
+
+def test_the_findings_table_cites_the_statement_cell_as_score_does(run):
+    """findings.csv (and report.xlsx, parquet) carry the columns `score --format csv --table findings`
+    has for the statement's cell a finding rests on: table, table_row, table_column, table_at."""
+    rows = [r for r in _rows(run / "out", "findings") if r["source"] == str(run / "in" / EXAMPLE.name)]
+    assert list(rows[0])[-5:] == ["table", "table_row", "table_column", "table_at", "sha256"]
+    report = nlp.analyze(str(EXAMPLE), model=None)
+    expected = sorted((f.code, f.cell.table, str(f.cell.row), f.cell.column or "", f.cell.where("zh"))
+                      for f in report.findings if f.cell)
+    got = sorted((r["code"], r["table"], r["table_row"], r["table_column"], r["table_at"]) for r in rows if r["table"])
+    assert got == expected and any(code == "JS505" for code, *_ in got)
+    assert all(not r["table_at"] for r in rows if not r["table"])
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(run / "out" / "report.xlsx", read_only=True)["findings"]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert header[-5:-1] == ("报表", "报表行", "报表列", "报表位置")
+
+
+def test_a_store_written_before_the_citation_columns_still_loads(run, tmp_path):
+    """A store whose findings have the eleven fields they had before the
+    citation (same store format) is read back on --resume: its findings are
+    in the tables, with the citation columns empty."""
+    import json
+
+    out = tmp_path / "out"
+    shutil.copytree(run / "out", out)
+    store = out / ".juesuan-batch"
+    lines = (store / "documents.jsonl").read_bytes().splitlines(keepends=True)
+    ledger = [json.loads(line) for line in (store / "ledger.jsonl").read_bytes().splitlines()]
+    old, at = b"", {}  # the lines cut back to eleven fields a finding, and where each now is
+    for line in lines:
+        rec = json.loads(line)
+        rec["findings"] = [f[:11] for f in rec["findings"]]
+        cut = (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        at[rec["sha256"]] = (len(old), len(cut))
+        old += cut
+    for entry in ledger:
+        entry["offset"], entry["length"] = at[entry["sha256"]]
+    (store / "documents.jsonl").write_bytes(old)
+    (store / "ledger.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ledger), encoding="utf-8")
+    _batch(str(run / "in"), "--out", str(out), "--resume")
+    before, after = _rows(run / "out", "findings"), _rows(out, "findings")
+    citation = ("table", "table_row", "table_column", "table_at")
+    assert [{k: v for k, v in r.items() if k not in citation} for r in after] == \
+           [{k: v for k, v in r.items() if k not in citation} for r in before]
+    assert any(r["table"] for r in before) and not any(r[k] for r in after for k in citation)

@@ -571,3 +571,91 @@ def test_a_bad_profile_stops_the_server_before_it_listens(tmp_path, capsys):
         assert command(tmp_path / "data", "--profile", option) == 2
         err = capsys.readouterr().err.strip()
         assert "\n" not in err and err.startswith("juesuan: error: 分析配置 "), err
+
+
+def test_the_list_reloads_itself_only_while_a_job_in_view_is_unfinished(app):
+    """No script runs on the pages: the list refreshes by <meta http-equiv="refresh"> while some report
+    it shows is queued or running, and not once all are done (nor when the filter leaves out the busy one)."""
+    from nlp.serve.db import Report, Server, now
+
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("refresh.txt", variant("refresh"))]))
+    wait_done(c, report_id)
+    refresh = '<meta http-equiv="refresh"'
+    deadline = time.monotonic() + 120  # the other tests' jobs finish too
+    while refresh in c.get("/").text and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert refresh not in c.get("/").text
+    with app.state.sessions() as db:  # running on another live server: left alone, unfinished
+        db.merge(Server(id="a-busy-server", started_at=now(), seen_at=now()))
+        db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "running", "a-busy-server"
+        db.commit()
+    try:
+        assert '<meta http-equiv="refresh" content="5">' in c.get("/").text
+        assert refresh in c.get("/?status=running").text and refresh not in c.get("/?status=done").text
+        assert refresh not in client(app, "other").get("/").text  # another office's job is not in view
+    finally:
+        with app.state.sessions() as db:
+            db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "done", None
+            db.commit()
+    assert refresh not in c.get("/").text
+
+
+def test_an_admin_sees_and_manages_only_their_own_offices_users(app, data):
+    """Admin is an office's role, as its reports and audit lines are: /admin/users lists the
+    office's users, a user of another office cannot be disabled from it, and a new user joins
+    the admin's office (another office's are made on the command line)."""
+    folder, db = data
+    assert command(folder, *db, "--create-admin", "auditadmin", "--office", "审计局", stdin=PASSWORD + "\n") == 0
+    ours, theirs = client(app, "admin"), client(app, "auditadmin")
+    listed = {name: set(re.findall(r'data-user="([^"]+)"', c.get("/admin/users").text)) for name, c in
+              (("ours", ours), ("theirs", theirs))}
+    assert {"admin", "rev", "view"} <= listed["ours"] and not listed["ours"] & {"other", "auditadmin"}
+    assert listed["theirs"] == {"other", "auditadmin"}
+    page = theirs.get("/admin/users").text
+    rev_id = next(u["id"] for u in users_of(app) if u["name"] == "rev")
+    refused = theirs.post(f"/admin/users/{rev_id}/active", data={"active": "false", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 404 and login(client(app), "rev").status_code == 303
+    made = theirs.post("/admin/users", data={"name": "auditviewer", "password": PASSWORD, "role": "viewer",
+                                             "office": "默认", "csrf_token": csrf_of(page)})
+    assert made.status_code == 303
+    assert {u["office"] for u in users_of(app) if u["name"] == "auditviewer"} == {"审计局"}
+    assert "auditviewer" in theirs.get("/admin/users").text and "auditviewer" not in ours.get("/admin/users").text
+
+
+def users_of(app) -> list[dict]:
+    from sqlalchemy import select
+
+    from nlp.serve.db import User
+
+    with app.state.sessions() as db:
+        return [{"id": u.id, "name": u.name, "office": u.office.name} for u in db.scalars(select(User))]
+
+
+def test_a_findings_english_line_is_shown_only_when_english_is_asked_for(app):
+    """The report page shows each finding in Chinese; its English line only when the server's
+    language (`--lang en`, or `lang = "en"` in its settings) asks for English."""
+    c = client(app, "rev")
+    (report_id,) = uploaded_ids(upload(c, [("english.txt", variant("english"))]))
+    wait_done(c, report_id)
+    (first, *_) = c.get(f"/api/reports/{report_id}/findings").json()
+    page = c.get(f"/reports/{report_id}").text
+    assert first["message"] in page and first["message_en"] not in page and 'class="mute message-en"' not in page
+    config = app.state.config
+    config.lang = "en"
+    try:
+        page = c.get(f"/reports/{report_id}").text
+    finally:
+        config.lang = "zh"
+    assert first["message"] in page and f'<div class="mute message-en" lang="en">{first["message_en"]}' in page
+
+
+def test_a_bad_model_for_the_default_profile_stops_the_server_in_one_line_chinese_first(tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "model.joblib").write_text("x", encoding="utf-8")
+    for model in ["/no/such/model", str(broken)]:
+        assert command(tmp_path / "data", "--model", model) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and err.startswith("juesuan: error: 分析配置 默认（--model）：模型无法加载 — "), err
+        assert model in err

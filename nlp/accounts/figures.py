@@ -109,6 +109,14 @@ def stated_totals(text: str, statements: list[Statement]) -> list[Stated]:
     return found
 
 
+def narrative_totals(report) -> list[Stated]:
+    """`stated_totals` of an analysed report, read once and kept on it
+    (`Report.shared`): JS505, JS510 and JS511 all check them."""
+    if "stated_totals" not in report.shared:
+        report.shared["stated_totals"] = stated_totals(report.text, report.tables)
+    return report.shared["stated_totals"]
+
+
 def _column(statement: Statement, row: Row | None, claim: Claim) -> str | None:
     names = list(row.values) if row is not None else statement.columns
     if not claim.column:
@@ -162,6 +170,14 @@ def stated_items(tables: list[Statement], explanations) -> list[StatedItem]:
         if row is not None:
             found.append(StatedItem(e, table, row, column))
     return found
+
+
+def narrative_items(report) -> list[StatedItem]:
+    """`stated_items` of an analysed report's explanations and missing
+    reasons, read once and kept on it: JS505 and JS511 both check them."""
+    if "stated_items" not in report.shared:
+        report.shared["stated_items"] = stated_items(report.tables, [*report.explanations, *report.missing])
+    return report.shared["stated_items"]
 
 
 def item_row(statement: Statement, item: str) -> Row | None:

@@ -175,7 +175,7 @@ def _second_pass(reader, docs: list[DocRef], writer: _Writer, result: CorpusResu
         document = Document(
             n, d, writer.identities[n], rec["document"],
             [ExplanationRow._make(r) for r in rec["explanations"]],
-            [StoredFinding._make(f) for f in rec["findings"]],
+            [StoredFinding(*f) for f in rec["findings"]],
             rec["statements"],
         )
         writer.write(document, result.findings.get(n, []))
@@ -233,9 +233,10 @@ class _Writer:
         for r in doc.rows:
             self.explanations.write([ident.unit, ident.year, ident.source, *r, " ".join(sorted(set(corpus_codes.get(r.explanation, [])))) or None, doc.ref.sha256])
         for f in doc.findings:
-            message = f.message_en if self.lang == "en" else f.message
+            message, at = (f.message_en, f.table_at_en) if self.lang == "en" else (f.message, f.table_at)
             self.findings.write(FindingRow(ident.unit, ident.year, ident.source, "report", f.code, f.rule, f.severity, message,
-                                           f.targets, None, f.page, f.start, f.end, f.materiality, f.penalty, doc.ref.sha256))
+                                           f.targets, None, f.page, f.start, f.end, f.materiality, f.penalty,
+                                           f.table, f.table_row, f.table_column, at, doc.ref.sha256))
         for row in doc.corpus_rows:
             self.findings.write(row)
         for stored in doc.statements:
@@ -251,7 +252,8 @@ class _Writer:
         ident = doc.identity
         return FindingRow(
             ident.unit, ident.year, ident.source, "corpus", f.code, rule.name, str(rule.severity), message,
-            f.explanation, " | ".join(i.source for i in related), r.page, r.start, r.end, None, None, doc.ref.sha256,
+            f.explanation, " | ".join(i.source for i in related), r.page, r.start, r.end, None, None,
+            None, None, None, None, doc.ref.sha256,
         )
 
     def _document_row(self, doc: Document, corpus_findings: list[CorpusFinding]) -> list:

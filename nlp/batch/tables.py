@@ -43,7 +43,9 @@ EXPLANATION_TYPES = {
 FINDING_COLUMNS = [
     *IDENTITY, ("scope", "str"), ("code", "str"), ("rule", "str"), ("severity", "str"), ("message", "str"),
     ("targets", "str"), ("related", "str"), ("page", "int"), ("start", "int"), ("end", "int"),
-    ("materiality", "float"), ("penalty", "float"), SHA256,
+    ("materiality", "float"), ("penalty", "float"),
+    # the statement's cell a finding rests on: title, row number, column, where ("第12页", "'表1'!D5")
+    ("table", "str"), ("table_row", "int"), ("table_column", "str"), ("table_at", "str"), SHA256,
 ]
 # The statements (决算报表), long: one row per cell (a statement row and one of
 # its amount columns). Each form has columns of its own (决算数; 合计/基本支出/
@@ -76,6 +78,7 @@ HEADERS_ZH = {
     "path": "文件", "error": "错误类型",
     "form": "报表", "form_zh": "报表名称", "title": "报表标题", "level": "级次", "name": "科目名称", "side": "栏",
     "line": "文本行", "row": "表内行", "column": "列", "value": "金额（万元）",
+    "table": "报表", "table_row": "报表行", "table_column": "报表列", "table_at": "报表位置",
 }
 # Names that mean another thing in another table.
 HEADERS_ZH_BY_TABLE = {
@@ -112,7 +115,8 @@ def explanation_columns() -> list[tuple[str, str]]:
 
 # The store keeps its rows as plain lists (short JSON lines); these give them names.
 ExplanationRow = namedtuple("ExplanationRow", EXPLANATION_FIELDS)
-StoredFinding = namedtuple("StoredFinding", FINDING_FIELDS)
+# A stored finding without the citation fields (a store written before them) loads with them None.
+StoredFinding = namedtuple("StoredFinding", FINDING_FIELDS, defaults=(None,) * 5)
 # A row of findings.csv.
 FindingRow = namedtuple("FindingRow", [name for name, _ in FINDING_COLUMNS])
 

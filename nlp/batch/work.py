@@ -27,12 +27,17 @@ EXPLANATION_FIELDS = [
 FINDING_FIELDS = [
     "code", "rule", "severity", "message", "targets", "page", "start", "end",
     "materiality", "penalty", "message_en",
+    # the statement's cell it rests on (as `score --format csv` cites it), and
+    # where that is, in Chinese and English; appended, so that the findings of
+    # a store written before them (eleven fields) still load, uncited
+    "table", "table_row", "table_column", "table_at", "table_at_en",
 ]
 # A statement (决算报表) as the store keeps it: [form, title, pages, line,
 # columns, rows], each row [code, name, side, row, page, cells] with cells
 # [[column index, amount], ...] for the columns the row has (a two-sided
 # table's sides have columns of their own; None: a blank cell).
-# STORE_FORMAT (nlp.frames, where read_results checks it): bump it when the stored line changes.
+# STORE_FORMAT (nlp.frames, where read_results checks it): bump it when the stored line changes
+# (not for fields appended with defaults, as the findings' citation: an older store loads without them).
 NO_MODEL = "none"  # the model identity of causes left unlabelled (--no-model)
 
 
@@ -154,7 +159,8 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
          f.location.page if f.location else None,
          f.location.start if f.location else None,
          f.location.end if f.location else None,
-         _num(f.materiality), _num(f.penalty), f.message_en]
+         _num(f.materiality), _num(f.penalty), f.message_en,
+         *((f.cell.table, f.cell.row, f.cell.column, f.cell.where("zh"), f.cell.where("en")) if f.cell else (None,) * 5)]
         for f in report.findings
     ]
     return {

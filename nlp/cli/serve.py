@@ -73,13 +73,10 @@ def run(args) -> int:
         return _create_user(config, name, "admin" if args.create_admin else args.role, args.office)
     if args.create_token:
         return _create_token(config, args.create_token)
-    from nlp.serve.profiles import DEFAULT, Profile, parse_option, profile_table
+    from nlp.serve.profiles import DEFAULT, Profile, check_model, parse_option, profile_table
 
     try:  # a model or settings file that cannot be loaded stops the server now, not every job later
-        if config.model is not None:
-            from nlp.classifier import load_model
-
-            load_model(config.model)
+        check_model(DEFAULT, config.model)
         config.profiles = [parse_option(text, settings) for text in args.profile]
         profile_table(Profile(DEFAULT), config.profiles)  # a name given twice
     except InputError as e:

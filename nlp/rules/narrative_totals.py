@@ -1,4 +1,4 @@
-from nlp.accounts.figures import TOLERANCE, place, stated_items, stated_totals
+from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
@@ -34,7 +34,7 @@ class NarrativeTotals(Rule):
 
     def check(self, report, options):
         yield from self._items(report)
-        for stated in stated_totals(report.text, report.tables):
+        for stated in narrative_totals(report):
             if not stated.differs:
                 continue
             where = report.locate(stated.start, stated.end)
@@ -53,7 +53,7 @@ class NarrativeTotals(Rule):
             )
 
     def _items(self, report):
-        for it in stated_items(report.tables, [*report.explanations, *report.missing]):
+        for it in narrative_items(report):
             if it.diff <= TOLERANCE + 1e-9:
                 continue
             s, e, value = it.explanation.statement, it.explanation, it.value

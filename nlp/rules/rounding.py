@@ -1,6 +1,6 @@
 from typing import ClassVar
 
-from nlp.accounts.figures import TOLERANCE, place, stated_items, stated_totals
+from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place
 from nlp.accounts.sums import table_rounding
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
@@ -40,7 +40,7 @@ class Rounding(Rule):
             yield self.finding(f"另有 {rest} 处尾差", f"{rest} more figures agree only within rounding", [])
 
     def _narrative(self, report):
-        for stated in stated_totals(report.text, report.tables):
+        for stated in narrative_totals(report):
             if not stated.rounded:
                 continue
             where = report.locate(stated.start, stated.end)
@@ -56,7 +56,7 @@ class Rounding(Rule):
             )
 
     def _items(self, report):
-        for it in stated_items(report.tables, [*report.explanations, *report.missing]):
+        for it in narrative_items(report):
             if not 1e-9 < it.diff <= TOLERANCE + 1e-9:
                 continue
             s, e, value = it.explanation.statement, it.explanation, it.value

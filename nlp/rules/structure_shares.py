@@ -1,6 +1,6 @@
 import re
 
-from nlp.accounts.figures import place, stated_totals
+from nlp.accounts.figures import narrative_totals, place
 from nlp.accounts.shares import share_range, stated_shares
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
@@ -39,7 +39,7 @@ class StructureShares(Rule):
     example = "一般公共服务支出（类）2,106.66万元，占71.73%。（一般公共预算财政拨款支出决算表：2,106.66 / 2,940.05 = 71.65%）"
 
     def check(self, report, options):
-        wrong_figures = [(s.start, s.end) for s in stated_totals(report.text, report.tables) if s.differs]
+        wrong_figures = [(s.start, s.end) for s in narrative_totals(report) if s.differs]
         for share in stated_shares(report.text, report.tables):
             if not share.differs or _arithmetic_finds(report.text, share):
                 continue

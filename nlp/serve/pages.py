@@ -33,13 +33,14 @@ from nlp.serve.auth import (
     same,
     set_cookie,
 )
-from nlp.serve.db import ROLES, Audit, Office, User, office_named, record
+from nlp.serve.db import ROLES, Audit, User, record
 from nlp.vocabulary import Label
 
 router = APIRouter(include_in_schema=False)
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 DECISION_ZH = {"confirmed": "已确认", "dismissed": "已驳回"}
 LABELS_ZH = {str(label): label.zh for label in Label}
+LIST_REFRESH_SECONDS = 5
 
 
 @lru_cache(maxsize=1)
@@ -55,11 +56,12 @@ def _env():
 def render(name: str, http_status: int = 200, **context) -> HTMLResponse:
     context.setdefault("who", None)
     context.setdefault("csrf", "")
+    context.setdefault("refresh", None)
     return HTMLResponse(_env().get_template(name).render(**context), status_code=http_status)
 
 
 def message_page(message: str, http_status: int) -> str:
-    return _env().get_template("message.html.j2").render(who=None, csrf="", message=message, http_status=http_status)
+    return _env().get_template("message.html.j2").render(who=None, csrf="", refresh=None, message=message, http_status=http_status)
 
 
 def _page(who, name: str, **context) -> HTMLResponse:
@@ -119,8 +121,11 @@ def logout(request: Request, who: Who, db: Db, csrf_token: FormText = ""):
 def report_list(who: Who, db: Db, q: str = "", status: str = "", sort: str = "-uploaded",
                 added: str = "", existing: str = ""):
     rows = rp.summaries(db, rp.listed(db, who, q, status, sort))
+    # The pages run no script: while a job in view is unfinished the page reloads itself
+    # (<meta http-equiv="refresh">, which the CSP allows), and stops once all are done.
+    busy = any(r["status"] in ("queued", "running") for r in rows)
     return _page(who, "list.html.j2", rows=rows, q=q, status=status, sort=sort, added=_ids(added),
-                 existing=_ids(existing))
+                 existing=_ids(existing), refresh=LIST_REFRESH_SECONDS if busy else None)
 
 
 def _ids(text: str) -> list[int]:
@@ -177,7 +182,7 @@ def report_page(request: Request, report_id: int, who: Who, db: Db):
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
                  points=lambda f: rp.points(f.penalty, result.capacity if result else None),
                  causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH,
-                 profiles=request.app.state.profiles)
+                 profiles=request.app.state.profiles, english=request.app.state.config.lang == "en")
 
 
 @router.post("/reports/{report_id}/causes/label")
@@ -274,23 +279,23 @@ def users(who: Who, db: Db):
 
 
 def _users_page(who, db, error: str = "", http_status: int = 200) -> HTMLResponse:
-    rows = db.scalars(select(User).order_by(User.office_id, User.name)).all()
-    offices = {o.id: o.name for o in db.scalars(select(Office))}
-    response = _page(who, "users.html.j2", users=rows, offices=offices, roles=ROLES, error=error)
+    # An admin is their office's, as its reports and audit lines are: they see, make and
+    # disable its users only; another office's users are made with `juesuan serve --create-user --office`.
+    rows = db.scalars(select(User).where(User.office_id == who.office_id).order_by(User.name)).all()
+    response = _page(who, "users.html.j2", users=rows, roles=ROLES, error=error)
     response.status_code = http_status
     return response
 
 
 @router.post("/admin/users")
 def create_user(who: Who, db: Db, name: FormText = "", password: FormText = "",
-                role: FormText = "viewer", office: FormText = "", csrf_token: FormText = ""):
+                role: FormText = "viewer", csrf_token: FormText = ""):
     allowed(who, "admin", csrf_token)
     name = name.strip()
     problem = user_problem(db, name, password, role)
     if problem:
         return _users_page(who, db, problem, 400)
-    office_id = office_named(db, office.strip()).id if office.strip() else who.office_id
-    db.add(User(name=name, password_hash=hash_password(password), role=role, office_id=office_id, active=True))
+    db.add(User(name=name, password_hash=hash_password(password), role=role, office_id=who.office_id, active=True))
     record(db, who.name, "create_user", name, f"role {role}", who.office_id)
     db.commit()
     return RedirectResponse("/admin/users", status_code=303)
@@ -301,7 +306,7 @@ def set_active(user_id: int, who: Who, db: Db, active: FormText = "", csrf_token
     """Disable an account (its sessions and API tokens stop working at once) or enable it again."""
     allowed(who, "admin", csrf_token)
     user = db.get(User, user_id)
-    if user is None:
+    if user is None or user.office_id != who.office_id:
         raise rp.Refused(404, "没有这个用户 no such user")
     if user.id == who.user.id:
         raise rp.Refused(400, "不能停用自己的账户 you cannot disable yourself")

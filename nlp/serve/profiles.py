@@ -36,7 +36,6 @@ def parse_option(text: str, base_settings) -> Profile:
     Chinese first) for a bad name, model or settings file. MODEL_DIR may be
     empty (the bundled model) or "none" (no model)."""
     from nlp.classifier import DEFAULT as DEFAULT_MODEL
-    from nlp.classifier import load_model
     from nlp.config import Settings, settings_over
     from nlp.errors import InputError
     from nlp.rules import registry
@@ -50,17 +49,29 @@ def parse_option(text: str, base_settings) -> Profile:
         raise InputError(f"分析配置 {name}：默认配置即服务器自身的 --model 和设置，不能重新定义 — the default profile is the server's own")
     model_text, _, settings_file = (part.strip() for part in rest.partition(","))
     model = None if model_text.lower() == NO_MODEL else (model_text or DEFAULT_MODEL)
-    try:  # a model that cannot be loaded stops the server now, not every job later
-        if model is not None:
-            load_model(model)
-    except InputError as e:
-        raise InputError(f"分析配置 {name}：模型无法加载 — profile {name}: unusable model: {e}") from None
+    check_model(name, model)
     try:
         base = base_settings if base_settings is not None else Settings()
         settings = settings_over(base, settings_file, rules=registry()) if settings_file else base_settings
     except InputError as e:
         raise InputError(f"分析配置 {name}：设置文件无法使用 — profile {name}: unusable settings: {e}") from None
     return Profile(name, model, settings, settings_file)
+
+
+def check_model(name: str, model) -> None:
+    """Load a profile's model once (None: no model), so that one that cannot
+    be loaded stops the server now with one line, Chinese first, not every
+    job later. The default profile's is the server's --model."""
+    from nlp.classifier import load_model
+    from nlp.errors import InputError
+
+    if model is None:
+        return
+    try:
+        load_model(model)
+    except InputError as e:
+        which = ("默认（--model）", "default (--model)") if name == DEFAULT else (name, name)
+        raise InputError(f"分析配置 {which[0]}：模型无法加载 — profile {which[1]}: unusable model: {e}") from None
 
 
 def profile_table(default: Profile, extra) -> dict[str, Profile]:

@@ -198,6 +198,7 @@ def _real_info(real_file: Path, real: list[RealCause]) -> dict:
 def rel(p: Path) -> str:
     """A path as the metrics show it: relative to the repository."""
     try:
-        return os.path.relpath(Path(p).resolve(), REPO)
+        # not resolved: ../shared may be a link (in a worktree), and the path a model records must not depend on it
+        return os.path.relpath(os.path.abspath(p), REPO)
     except ValueError:  # another drive (Windows)
         return str(p)

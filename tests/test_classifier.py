@@ -452,7 +452,9 @@ def test_the_model_imports_nothing_above_it():
 
 
 def _corpus_texts() -> list[str]:
-    return [json.loads(line)["text"] for line in (REPO / "corpora" / "causes.jsonl").read_text(encoding="utf-8").splitlines()]
+    """Every corpus line's text: causes.jsonl and the files written with items or in the real-report style."""
+    return [json.loads(line)["text"] for path in sorted((REPO / "corpora").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_real_causes_reach_the_issue_targets(bundled):

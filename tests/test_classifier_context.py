@@ -154,3 +154,29 @@ def test_the_bundled_card_says_which_data_the_model_learned_from():
     card = (MODELS / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "corpora/causes.jsonl" in card and "Files read (sha256)" in card
     assert "Real-pattern causes" in card
+
+
+def test_real_style_lines_are_corpus_lines_with_a_held_out_slice_per_label():
+    """corpora/real_style.jsonl is read with the corpus (each line with its
+    item), repeats no line of causes.jsonl, and every fifth line of each label
+    is held out by training.real_patterns for the labels with few real causes."""
+    from collections import Counter
+
+    from nlp.vocabulary import LABELS
+    from training.real_patterns import style_slice
+
+    path = REPO / "corpora" / "real_style.jsonl"
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows]
+    assert texts == sorted(set(texts))
+    assert all(r["source"] == "real_style" and r["label"] in LABELS and isinstance(r["vague"], bool) and r["item"]
+               for r in rows)
+    corpus = {json.loads(x)["text"] for x in (REPO / "corpora" / "causes.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert not corpus & set(texts)
+    read = [r for r in read_data(REPO / "corpora").labelled.rows if r.text in set(texts)]
+    assert len(read) == len(rows) and all(r.item for r in read)
+    held = style_slice(REPO / "corpora")
+    per_label = Counter(r["label"] for r in rows)
+    held_per_label = Counter(r["label"] for r in rows if r["text"] in held)
+    assert held_per_label == {lab: -(-n // 5) for lab, n in per_label.items()}
+    assert style_slice(REPO / "no-such-dir") == set()

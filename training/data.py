@@ -17,6 +17,10 @@ REPO = Path(__file__).resolve().parent.parent
 # Real report phrasing, rewritten and labelled twice (../shared/real_patterns/README.md);
 # absent on a user's machine: train.py then trains without it.
 CONTEXTS = "contexts.jsonl"  # corpus causes written with their item (beside causes.jsonl)
+# Corpus causes written in the way real reports phrase them (stock phrases,
+# restated components, figures, PDF breaks), with their item; a held-out
+# slice of them scores the labels with few real-pattern causes (training.real_patterns).
+REAL_STYLE = "real_style.jsonl"
 REAL_PATTERNS = REPO.parent / "shared" / "real_patterns" / "statements.jsonl"
 
 
@@ -143,11 +147,12 @@ def read_data(corpus_dir: Path, data_files=(), use_corpus: bool = True, lexicon_
 
 
 def _read_corpus(corpus_dir: Path, data: LabelledData) -> list[Path]:
-    """The corpus's labelled causes, and those written with their item; the files read."""
+    """The corpus's labelled causes, and those written with their item or in
+    the real-report style; the files read."""
     corpus_file = corpus_dir / "causes.jsonl"
     if not corpus_file.is_file():
         raise InputError(f"{corpus_file}: no corpus there (use --corpus DIR, or --data FILE --no-corpus)")
-    files = [corpus_file] + ([corpus_dir / CONTEXTS] if (corpus_dir / CONTEXTS).is_file() else [])
+    files = [corpus_file] + [corpus_dir / f for f in (CONTEXTS, REAL_STYLE) if (corpus_dir / f).is_file()]
     for path in files:
         read_labelled([path], data)
     return files
@@ -193,6 +198,7 @@ def _real_info(real_file: Path, real: list[RealCause]) -> dict:
 def rel(p: Path) -> str:
     """A path as the metrics show it: relative to the repository."""
     try:
-        return os.path.relpath(Path(p).resolve(), REPO)
+        # not resolved: ../shared may be a link (in a worktree), and the path a model records must not depend on it
+        return os.path.relpath(os.path.abspath(p), REPO)
     except ValueError:  # another drive (Windows)
         return str(p)

@@ -6,6 +6,10 @@
     python -m training.real_patterns --model models  # + a fitted model scored on folds 1-4 as it is
     python -m training.real_patterns --final         # + fold 0 (run once, at the end)
 
+Every run also scores a held-out slice of the corpus lines written in the
+real-report style (corpora/real_style.jsonl: every fifth line of each label),
+for the labels with few real-pattern causes.
+
 The real-pattern causes are rewritten from real reports (their text stays in
 ../shared, never in this repository). Each record belongs to a fold by
 source. Folds 1-4 are for choices: grouped cross-validation trains on the
@@ -23,6 +27,7 @@ import argparse
 import json
 import random
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +35,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, load_model
 from nlp.vocabulary import LABELS
-from training.data import DISAGREED_WEIGHT, REAL_WEIGHT, read_data, read_real, real_prior, weighted_rows
+from training.data import DISAGREED_WEIGHT, REAL_STYLE, REAL_WEIGHT, read_data, read_real, real_prior, weighted_rows
 from training.data import REAL_PATTERNS as REAL
 
 REPO = Path(__file__).resolve().parent.parent
@@ -146,6 +151,32 @@ ABLATIONS = {
 }
 
 
+def style_slice(corpus_dir: Path, every: int = 5) -> set[str]:
+    """The held-out slice of the real-style corpus lines: every `every`-th
+    line of each label, in file order (the file is sorted by text)."""
+    path = Path(corpus_dir) / REAL_STYLE
+    if not path.is_file():
+        return set()
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    seen: Counter = Counter()
+    held = set()
+    for r in rows:
+        if seen[r["label"]] % every == 0:
+            held.add(r["text"])
+        seen[r["label"]] += 1
+    return held
+
+
+def style_holdout(corpus, real, held: set[str], **fit_kw) -> dict | None:
+    """Train on the corpus without the held-out real-style slice, plus the real
+    lines of folds 1-4; score the slice (fold 0 is neither trained on nor scored)."""
+    test = [r for r in corpus if r.text in held]
+    if not test:
+        return None
+    train = [r for r in corpus if r.text not in held]
+    return score_model(fit_model(train, [c for c in real if c.fold in DEV_FOLDS], **fit_kw), test)
+
+
 def ablation(corpus, real, lexicon) -> list[dict]:
     """Grouped CV on folds 1-4 with each feature group switched off in both heads."""
     out = []
@@ -201,12 +232,22 @@ def main(argv=None) -> int:
     if args.ablation:
         out["ablation"] = ablation(corpus, real, lexicon)
     out["grouped_cv"] = grouped_cv(corpus, real, lexicon=lexicon)
+    held = style_holdout(corpus, real, style_slice(Path(args.corpus)), lexicon=lexicon)
+    if held:
+        out["real_style_held_out"] = held
     if not args.no_curve:
         out["transfer"] = transfer(corpus, real, lexicon)
         out["learning_curve"] = learning_curve(corpus, real, lexicon)
     if args.final:
         dev = [c for c in real if c.fold in DEV_FOLDS]
         out["fold_0"] = score_model(fit_model(corpus, dev, lexicon=lexicon), [c for c in real if c.fold == HELD_OUT])
+    print_figures(out)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def print_figures(out: dict) -> None:
     for key, value in out.items():
         if isinstance(value, dict) and "per_label" in value:
             print(f"== {key}\n{table(value)}")
@@ -218,9 +259,6 @@ def main(argv=None) -> int:
                 print(f"== transfer {part}\n{table(s)}")
         else:
             print(f"== {key}\n" + json.dumps(value, ensure_ascii=False, indent=1))
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
 
 
 if __name__ == "__main__":

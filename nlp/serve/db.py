@@ -134,8 +134,8 @@ class FindingRow(Base):
     message: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     penalty: Mapped[float] = mapped_column(Float, default=0.0)
-    # The statement cell it cites (nlp.model.Cell's fields; None: no cell, or stored before citations).
-    cell: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The statement cell it cites (nlp.model.Cell's fields); NULL, not JSON null: no cell, or stored before citations.
+    cell: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     # The review, on the finding itself: one decision per finding, the last one wins (the audit keeps them all).
     decision: Mapped[str | None] = mapped_column(String(10), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)

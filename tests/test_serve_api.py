@@ -659,3 +659,103 @@ def test_a_bad_model_for_the_default_profile_stops_the_server_in_one_line_chines
         err = capsys.readouterr().err.strip()
         assert "\n" not in err and err.startswith("juesuan: error: 分析配置 默认（--model）：模型无法加载 — "), err
         assert model in err
+
+
+STATEMENTS = (Path(__file__).parent / "fixtures" / "serve" / "statements.txt").read_text(encoding="utf-8")
+
+
+def test_a_statement_findings_citation_is_kept_shown_escaped_and_exported(app):
+    """A finding that rests on a statement cell keeps its citation: the API gives the cell, the report page
+    shows it under the finding (escaped; its English line only with lang en), and the XLSX findings sheet
+    and the findings CSV carry it in the batch tables' columns (报表 / 报表行 / 报表列 / 报表位置)."""
+    from openpyxl import load_workbook
+
+    c = client(app, "rev")
+    # The row's name as the report writes it, markup and all: it must come back as text.
+    body = STATEMENTS.replace("2010601\t行政运行\t", "2010601\t行政运行<i>\t") + "\n附注：cited\n"
+    (report_id,) = uploaded_ids(upload(c, [("cited.txt", body.encode("utf-8"))]))
+    assert wait_done(c, report_id)["status"] == "done"
+    findings = c.get(f"/api/reports/{report_id}/findings").json()
+    cited = [f for f in findings if f["cell"] and f["cell"]["code"] == "2010601"]
+    assert [f["code"] for f in cited] == ["JS506"]
+    cell = cited[0]["cell"]
+    assert (cell["table"], cell["row"], cell["name"], cell["column"], cell["line"]) == ("收入决算表", 5, "行政运行<i>", "本年收入合计", 34)
+
+    page = c.get(f"/reports/{report_id}").text
+    shown = "报表：收入决算表第5行“2010601 行政运行&lt;i&gt;”“本年收入合计”列（文件第34行）"
+    assert shown in page and "行政运行<i>" not in page and 'class="mute cell-en"' not in page
+    config = app.state.config
+    config.lang = "en"
+    try:
+        english = c.get(f"/reports/{report_id}").text
+        sheet = load_workbook(io.BytesIO(c.get("/export.xlsx").content)).worksheets[1]
+    finally:
+        config.lang = "zh"
+    assert shown in english
+    assert ('<div class="mute cell-en" lang="en">Statement: the 收入决算表, row 5 “2010601 行政运行&lt;i&gt;”, '
+            "column “本年收入合计” (line 34 of the file)</div>") in english
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    rows = {r[header.index("问题编号 id")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[cited[0]["id"]][header.index("报表位置 table_at")] == "line 34 of the file"  # where, in the server's language
+
+    sheet = load_workbook(io.BytesIO(c.get("/export.xlsx").content)).worksheets[1]
+    header = list(next(sheet.iter_rows(max_row=1, values_only=True)))
+    assert header[-4:] == ["报表 table", "报表行 table_row", "报表列 table_column", "报表位置 table_at"]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == report_id]
+    by_id = {r["问题编号 id"]: r for r in rows}
+    row = by_id[cited[0]["id"]]
+    assert (row["报表 table"], row["报表行 table_row"], row["报表列 table_column"], row["报表位置 table_at"]) == (
+        "收入决算表", 5, "本年收入合计", "文件第34行")
+
+    exported = c.get("/export-findings.csv")
+    assert exported.status_code == 200 and exported.content.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert list(table[0])[-4:] == ["报表 table", "报表行 table_row", "报表列 table_column", "报表位置 table_at"]
+    row = next(r for r in table if r["问题编号 id"] == str(cited[0]["id"]))
+    assert (row["报表 table"], row["报表行 table_row"], row["报表列 table_column"], row["报表位置 table_at"]) == (
+        "收入决算表", "5", "本年收入合计", "文件第34行")
+    assert 'id="export-findings-csv"' in c.get("/").text
+    assert client(app).get("/export-findings.csv").status_code in (302, 303, 401)
+
+
+def test_the_migration_to_citations_keeps_old_findings_served_uncited(tmp_path):
+    """A database made at 0005, with a finding in it, upgrades in place on start; the finding is still
+    served (API, page, exports), its citation empty."""
+    from alembic import command as alembic
+    from alembic.config import Config
+    from openpyxl import load_workbook
+    from sqlalchemy import text
+
+    from nlp.serve.auth import hash_password
+    from nlp.serve.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'juesuan.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__code__.co_filename).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0005")
+        connection.execute(text("insert into offices (id, name) values (1, '默认')"))
+        connection.execute(text("insert into users (id, name, password_hash, role, office_id, active, created_at) "
+                                "values (1, 'old', :hash, 'reviewer', 1, 1, '2026-01-01')"), {"hash": hash_password(PASSWORD)})
+        connection.execute(text("insert into reports (id, office_id, file, path, sha256, size, uploaded_at, uploaded_by, "
+                                "status, runs, profile) values (1, 1, 'old.txt', 'u/old.txt', 'ab', 1, '2026-01-01', 1, "
+                                "'done', 1, 'default')"))
+        connection.execute(text("insert into results (id, report_id, report_json, html, capacity, finished_at) "
+                                "values (1, 1, :data, '', 10.0, '2026-01-01')"),
+                           {"data": '{"explanations": [], "missing": [], "pages": 1, "warnings": [], "findings": []}'})
+        connection.execute(text("insert into findings (id, report_id, code, rule, severity, message, message_en, penalty) "
+                                "values (1, 1, 'JS506', 'statement_sums', 'error', '旧的问题', 'an old finding', 1.0)"))
+    engine.dispose()
+
+    c = client(create_app(ServeConfig(data=tmp_path)), "old")  # no lifespan: nothing to analyse
+    (finding,) = c.get("/api/reports/1/findings").json()
+    assert finding["message"] == "旧的问题" and finding["cell"] is None
+    page = c.get("/reports/1").text
+    assert "旧的问题" in page and "报表：" not in page
+    row = next(csv.DictReader(io.StringIO(c.get("/export-findings.csv").content.decode("utf-8-sig"))))
+    assert row["问题 message"] == "旧的问题" and row["报表 table"] == "" and row["报表位置 table_at"] == ""
+    sheet = load_workbook(io.BytesIO(c.get("/export.xlsx").content)).worksheets[1]
+    (header, row) = sheet.iter_rows(max_row=2, values_only=True)
+    assert row[header.index("问题 message")] == "旧的问题"
+    assert [row[header.index(h)] for h in ("报表 table", "报表行 table_row", "报表列 table_column", "报表位置 table_at")] == [None] * 4

@@ -5,7 +5,8 @@ hashes), web sessions and API tokens (both stored as SHA-256 digests of a
 random secret: the database never holds what a browser or a script sends),
 reports (one per uploaded file and office; its job's state lives on the row:
 queued → running → done | failed), one result row per report (unique: a
-report is analysed once), the findings of that result with their reviews, the cause labels
+report is analysed once), the findings of that result with the statement
+cell each cites and their reviews, the cause labels
 reviewers corrected,
 the audit table (who, when, what), and the servers
 running jobs (a heartbeat, so that a dead one's jobs are queued again).
@@ -133,6 +134,8 @@ class FindingRow(Base):
     message: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     penalty: Mapped[float] = mapped_column(Float, default=0.0)
+    # The statement cell it cites (nlp.model.Cell's fields); NULL, not JSON null: no cell, or stored before citations.
+    cell: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     # The review, on the finding itself: one decision per finding, the last one wins (the audit keeps them all).
     decision: Mapped[str | None] = mapped_column(String(10), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)

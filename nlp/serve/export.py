@@ -1,6 +1,7 @@
 """The office's reports as XLSX (a sheet of reports, a sheet of findings
-with their reviews) and CSV (the reports; UTF-8 with a BOM, so that Excel
-opens the Chinese right), and the corpus page's charts (nlp.batch.dashboard's).
+with their reviews and the statement cells they cite) and CSV (the reports,
+or the findings; UTF-8 with a BOM, so that Excel opens the Chinese right),
+and the corpus page's charts (nlp.batch.dashboard's).
 """
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from nlp.batch.tables import header_zh
 from nlp.serve.db import FindingRow, Report, Result, User
-from nlp.serve.reports import STATUS_ZH, listed, points, summaries
+from nlp.serve.reports import STATUS_ZH, cell_of, listed, points, summaries
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_COLUMNS = [
@@ -23,6 +25,8 @@ FINDING_COLUMNS = [
     ("report_id", "报告编号"), ("file", "文件"), ("id", "问题编号"), ("code", "代码"), ("rule", "规则"),
     ("severity", "严重程度"), ("message", "问题"), ("message_en", "message"), ("points", "扣分"),
     ("decision", "审核结论"), ("comment", "审核意见"), ("reviewed_by", "审核人"), ("reviewed_at", "审核时间"),
+    # the statement cell it cites, headed as the batch findings table heads it (报表 / 报表行 / 报表列 / 报表位置)
+    *((key, header_zh("findings", key)) for key in ("table", "table_row", "table_column", "table_at")),
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula
 
@@ -36,7 +40,8 @@ def report_rows(db, who) -> list[dict]:
     return rows
 
 
-def finding_rows(db, who) -> list[dict]:
+def finding_rows(db, who, lang: str = "zh") -> list[dict]:
+    """The office's findings; where a cited cell is (table_at) in `lang`, as `score --format csv` gives it."""
     query = (select(FindingRow, Report.file, User.name, Result.capacity).join(Report, Report.id == FindingRow.report_id)
              .outerjoin(User, User.id == FindingRow.reviewed_by).outerjoin(Result, Result.report_id == FindingRow.report_id)
              .where(Report.office_id == who.office_id).order_by(FindingRow.report_id, FindingRow.id))
@@ -44,9 +49,15 @@ def finding_rows(db, who) -> list[dict]:
         {"report_id": f.report_id, "file": file, "id": f.id, "code": f.code, "rule": f.rule, "severity": f.severity,
          "message": f.message, "message_en": f.message_en, "points": points(f.penalty, capacity), "decision": f.decision or "",
          "comment": f.comment or "", "reviewed_by": reviewer or "",
-         "reviewed_at": f.reviewed_at.isoformat() + "Z" if f.reviewed_at else ""}
+         "reviewed_at": f.reviewed_at.isoformat() + "Z" if f.reviewed_at else "", **citation(cell_of(f), lang)}
         for f, file, reviewer, capacity in db.execute(query)
     ]
+
+
+def citation(c, lang: str) -> dict:
+    if c is None:
+        return {"table": "", "table_row": None, "table_column": "", "table_at": ""}
+    return {"table": c.table, "table_row": c.row, "table_column": c.column or "", "table_at": c.where(lang)}
 
 
 def cell(value):
@@ -56,11 +67,11 @@ def cell(value):
     return value
 
 
-def workbook(db, who) -> bytes:
+def workbook(db, who, lang: str = "zh") -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheets = [("reports 报告", REPORT_COLUMNS, report_rows(db, who)), ("findings 问题", FINDING_COLUMNS, finding_rows(db, who))]
+    sheets = [("reports 报告", REPORT_COLUMNS, report_rows(db, who)), ("findings 问题", FINDING_COLUMNS, finding_rows(db, who, lang))]
     for n, (title, columns, rows) in enumerate(sheets):
         sheet = book.active if n == 0 else book.create_sheet()
         sheet.title = title
@@ -74,11 +85,21 @@ def workbook(db, who) -> bytes:
 
 
 def csv_bytes(db, who) -> bytes:
+    """The reports sheet as CSV."""
+    return _csv(REPORT_COLUMNS, report_rows(db, who))
+
+
+def findings_csv_bytes(db, who, lang: str = "zh") -> bytes:
+    """The findings sheet as CSV."""
+    return _csv(FINDING_COLUMNS, finding_rows(db, who, lang))
+
+
+def _csv(columns, rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"{zh} {key}" for key, zh in REPORT_COLUMNS])
-    for row in report_rows(db, who):
-        writer.writerow([cell(row.get(key)) for key, _ in REPORT_COLUMNS])
+    writer.writerow([f"{zh} {key}" for key, zh in columns])
+    for row in rows:
+        writer.writerow([cell(row.get(key)) for key, _ in columns])
     return out.getvalue().encode("utf-8-sig")
 
 

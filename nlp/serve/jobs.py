@@ -30,7 +30,7 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
@@ -70,7 +70,7 @@ def analyse(path: Path, name: str, *, budget, settings=None, model="default", la
     unit, year = unit_and_year(report.text)
     findings = [
         {"code": f.code, "rule": f.rule, "severity": str(f.severity), "message": f.message,
-         "message_en": f.message_en, "penalty": f.penalty}
+         "message_en": f.message_en, "penalty": f.penalty, "cell": asdict(f.cell) if f.cell else None}
         for f in report.findings
     ]
     capacity = (report.score_parts or {}).get("capacity", 0.0)

@@ -182,7 +182,7 @@ def report_page(request: Request, report_id: int, who: Who, db: Db):
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
                  points=lambda f: rp.points(f.penalty, result.capacity if result else None),
                  causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH,
-                 profiles=request.app.state.profiles, english=request.app.state.config.lang == "en")
+                 profiles=request.app.state.profiles, english=request.app.state.config.lang == "en", cell_of=rp.cell_of)
 
 
 @router.post("/reports/{report_id}/causes/label")
@@ -254,10 +254,10 @@ def corpus(who: Who, db: Db):
 
 
 @router.get("/export.xlsx")
-def export_xlsx(who: Who, db: Db):
+def export_xlsx(request: Request, who: Who, db: Db):
     from nlp.serve.export import XLSX_TYPE, workbook
 
-    return Response(workbook(db, who), media_type=XLSX_TYPE,
+    return Response(workbook(db, who, request.app.state.config.lang), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="juesuan-reports.xlsx"'})
 
 
@@ -267,6 +267,14 @@ def export_csv(who: Who, db: Db):
 
     return Response(csv_bytes(db, who), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="juesuan-reports.csv"'})
+
+
+@router.get("/export-findings.csv")
+def export_findings_csv(request: Request, who: Who, db: Db):
+    from nlp.serve.export import findings_csv_bytes
+
+    return Response(findings_csv_bytes(db, who, request.app.state.config.lang), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="juesuan-findings.csv"'})
 
 
 # ------------------------------------------------------------------ admin

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from nlp.model import Cell
 from nlp.serve.db import FindingRow, Report, Result, now, record
 
 ACCEPTED = (".pdf", ".docx", ".html", ".htm", ".xlsx", ".txt")
@@ -203,7 +204,12 @@ def finding_dict(f: FindingRow) -> dict:
         review = {"decision": f.decision, "comment": f.comment or "", "by": f.reviewer.name if f.reviewer else None,
                   "at": f.reviewed_at.isoformat() + "Z" if f.reviewed_at else None}
     return {"id": f.id, "code": f.code, "rule": f.rule, "severity": f.severity, "message": f.message,
-            "message_en": f.message_en, "penalty": f.penalty, "review": review}
+            "message_en": f.message_en, "penalty": f.penalty, "cell": f.cell, "review": review}
+
+
+def cell_of(f: FindingRow) -> Cell | None:
+    """The statement cell a finding cites, as the analysis gave it (None: none, or stored before citations)."""
+    return Cell(**f.cell) if f.cell else None
 
 
 def review(db, caller, report_id: int, finding_id: int, decision: str, comment: str) -> FindingRow:

@@ -105,6 +105,7 @@ def test_the_cell_travels_to_json_sarif_and_csv(tmp_path):
     assert (row["table"], row["table_row"], row["table_column"], row["table_at"]) == ("收入支出决算总表", "3", "决算数", "'收支总表'!B5")
     page = render_html(result)
     assert 'data-cell="收入支出决算总表第3行“本年收入合计”“决算数”列（&#39;收支总表&#39;!B5）"' in page
+    assert '<div class="cell muted">报表：收入支出决算总表第3行“本年收入合计”“决算数”列（&#39;收支总表&#39;!B5）</div>' in page  # shown, not only kept
     assert "<span class=\"where\" title=" in page and "&#39;收支总表&#39;!B5</span>" in page  # where the finding is: the cell
 
 

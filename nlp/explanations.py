@@ -242,7 +242,8 @@ def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
     r_start = skip_space(text, t.end)
     if opens_statement(text, r_start):
         return r_start, r_start  # "主要原因是：" left blank; what follows is another change and its reason
-    if text.startswith("（", r_start):  # "主要原因为：（主要是……；……）"
+    if text.startswith("（", r_start) and not ENUM_START.match(text[r_start : r_start + 6]):
+        # "主要原因为：（主要是……；……）"; "（1）……；（2）……" is a list, not a bracket
         close = closing_bracket(text, r_start, MAX_REASON)
         if close is not None:
             return r_start, close + 1

@@ -16,7 +16,7 @@ from itertools import pairwise
 from nlp.numerals import integer
 from nlp.repair import is_heading
 from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
-from nlp.triggers import find_triggers
+from nlp.triggers import FIND, find_triggers
 
 _ENUM = (
     r"[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
@@ -113,7 +113,7 @@ def reason_end(text: str, start: int) -> int:
             continue
         if c in "；;，,":
             marker = _next_item(text, i, marker)
-        stop = _clause_stop(text, i, c)
+        stop = _clause_stop(text, i, c, marker)
         if stop is not None:
             return stop
         i += 1
@@ -142,11 +142,13 @@ def _next_item(text: str, i: int, marker):
     return marker
 
 
-def _clause_stop(text: str, i: int, c: str) -> int | None:
+def _clause_stop(text: str, i: int, c: str, marker) -> int | None:
     """Where the reason ends at the character `c` at i, inside a sentence:
     None when it goes on."""
     if c in "；;" and _states_change(text, i + 1):
         return i + 1
+    if c in "；;" and _new_part(text, skip_space(text, i + 1), marker):
+        return i + 1  # "……主要原因是 A；1.总体情况：……" / "……；B 减少 3 万元，主要原因是……"
     if c == "其" and text.startswith("其中", i) and _shares(text, i):
         return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
     if c in "，；" and _MEASURE.match(text, i + 1):
@@ -154,6 +156,33 @@ def _clause_stop(text: str, i: int, c: str) -> int | None:
     if c == "，" and opens_statement(text, i + 1):
         return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
     return None
+
+
+def _new_part(text: str, i: int, marker) -> bool:
+    """After a semicolon, a new part starts at i: another change with its own
+    trigger, or an outline item that is not the next of the reason's own list."""
+    if opens_statement(text, i) or _figures_then_trigger(text, i):
+        return True
+    following = _marker(text, i)
+    if following is None or re.match(r"[一二三四五六七八九十]+是|其[一二三]|首先", text[i : i + 4]):
+        return False  # "一是……；二是……" goes on with a reason (the list it opens or its own)
+    own = marker and following[0] == marker[0] and following[1] in (marker[1], marker[1] + 1)  # (already advanced)
+    return not own and is_heading(
+        re.split(r"[，。；：]", text[i : line_end(text, i)])[0]
+    )
+
+
+def _figures_then_trigger(text: str, i: int) -> bool:
+    """The clause at i states figures and its sentence, or the next one from
+    its first word, gives a reason for them: "……；其中：公车购置安排 517 万元，主要
+    是……" / "……；公务用车运行费减少 9.63 万元。主要原因是……"."""
+    clause_end = first_of(text, "，。；\n", i, i + 120)
+    if not _FIGURE_OR_CUE.search(text, i, clause_end):
+        return False
+    end = first_of(text, "。；\n", i, i + 300)
+    if text.startswith("。", end) and FIND.match(text, end + 1):
+        return True
+    return any(t.form.kind != "bracket" for t in find_triggers(text[clause_end:end]))
 
 
 def _marker(text: str, i: int) -> tuple[str, int] | None:

@@ -284,10 +284,11 @@ _WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", ".": 
 # Half-width punctuation in Chinese text; "," and ":" between digits stay.
 # Every branch opens with the character it matches (lookbehinds after it), so
 # the scan jumps from candidate to candidate instead of trying each position.
-# A full stop after a Chinese character ends a sentence ("资金暂未支出."), not
+# A full stop after a Chinese character, a bracket or a percentage ends a
+# sentence ("资金暂未支出.", "下降 5.2%."), not
 # before a figure, a letter or another dot ("2.5", "说明.docx", "等...").
 _HALF_PUNCT = re.compile(
-    r"[,:](?!(?<=\d[,:])\d)|;|[!?](?<=[\u4e00-\u9fff][!?])|\.(?<=[\u4e00-\u9fff）”][.])(?![\dA-Za-z.])"
+    r"[,:](?!(?<=\d[,:])\d)|;|[!?](?<=[\u4e00-\u9fff][!?])|\.(?<=[\u4e00-\u9fff）”%][.])(?![\dA-Za-z.])"
 )
 
 

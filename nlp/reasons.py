@@ -153,9 +153,18 @@ def _clause_stop(text: str, i: int, c: str, marker) -> int | None:
         return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
     if c in "，；" and _MEASURE.match(text, i + 1):
         return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
+    if c == "，" and _BARE_FIGURE.match(text, i + 1):
+        return i  # "……由于严守八项规定，减少率 34.59%。": the figures again, no subject
     if c == "，" and opens_statement(text, i + 1):
         return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
     return None
+
+
+# A clause that is only a change in figures, with no subject of its own.
+_BARE_FIGURE = re.compile(
+    r"(?:同比|比上年|较上年)?(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|增长率|减少率|下降率)(?:了|为|是|达)?"
+    r"\s*-?\d+(?:\.\d+)?\s*(?:%|亿元|千元|万元|元)(?=[，。；;\n]|$)"
+)
 
 
 def _new_part(text: str, i: int) -> bool:

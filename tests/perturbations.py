@@ -176,6 +176,15 @@ def spaced_figures(text: str) -> str:
     return _FIGURE.sub(lambda m: f" {m.group()} ", text)
 
 
+_CJK_PAIR = re.compile(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
+
+
+def spaced_characters(text: str) -> str:
+    """A space between every fifth pair of Chinese characters ("原 因是"), as PDF extraction leaves them."""
+    count = iter(range(len(text)))
+    return _CJK_PAIR.sub(lambda m: " " if next(count) % 5 == 4 else "", text)
+
+
 def line_breaks(text: str) -> str:
     """A line break every 23 characters, mid-sentence, as PDF extraction leaves them."""
     return "\n".join(text[i : i + 23] for i in range(0, len(text), 23))
@@ -308,6 +317,7 @@ TRANSFORMS: tuple[Transform, ...] = (
     _on_text(full_width),
     _on_text(half_width),
     _on_text(spaced_figures),
+    _on_text(spaced_characters),
     _on_text(in_yuan),
     _on_text(in_yi),
     affected_before,

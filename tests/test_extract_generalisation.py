@@ -73,6 +73,11 @@ def test_a_sentence_of_shares_after_the_reason_is_not_part_of_it():
     assert _reasons(text) == ["公用经费增加5.00万元"]
 
 
+def test_a_reason_stops_before_a_bare_figure_clause():
+    text = "公务接待费2025年预算3.6万元，2024年预算5万元；对比减少1.4万元；由于压减陪餐人数，减少率28.00%。"
+    assert _reasons(text) == ["压减陪餐人数"]
+
+
 # Repair: a half-width full stop, a figure cut at a line's end.
 
 

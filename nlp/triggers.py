@@ -115,9 +115,9 @@ FORMS: tuple[TriggerForm, ...] = (
     TriggerForm("affected_by", rf"(?:{_MAIN}(?:是)?)?受(?:到)?(?!益|理|托|让|赠|聘|委|训|奖)", kind="wrap", strong=False, close="(?:的)?影响"),
     # 由于……，故/所以/导致…… (a lead when nothing closes it)
     TriggerForm("due_to_so", r"(?:因)?由于", kind="wrap", strong=False, close="(?:，)?(?:所以|故|因此|因而|导致|致使|使得|造成)"),
-    # 因……使得……
+    # 因……使得…… / 因公务接待任务减少，…… (not 因公出国, 因公负伤: terms)
     TriggerForm(
-        "because_so", r"因(?!公|此|素|而|为|由|子|果|地|病|私|事|工|伤|时|数|应|材|人|故|特)", kind="wrap", strong=False,
+        "because_so", r"因(?!公(?:出|负|殉|牺|死|伤|外|干|差)|此|素|而|为|由|子|果|地|病|私|事|工|伤|时|数|应|材|人|故|特)", kind="wrap", strong=False,
         close="(?:，)?(?:使得|导致|致使|造成|所以|故)", not_after="[原基诱起成主]",
     ),
     # 主要是由于 / 主要是因为 / 主要系 / 主要是 / 主要为 / 这主要是 / 主要是因

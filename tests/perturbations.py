@@ -131,6 +131,7 @@ TRIGGER_FORMS = (
     _swap_to("{d}的原因主要有："),
     _swap_to("变动原因："),
     _swap_to("原因分析："),
+    _swap_to("主要是受", "影响"),
     _swap_to("原 因是"),
     _swap_to("主要原因 是："),
 )
@@ -263,6 +264,11 @@ def due_to_before(record: dict) -> dict | None:
     return _moved_before(record, "由于", "")
 
 
+def because_before(record: dict) -> dict | None:
+    """The reason moved before the figures: "因……，……下降 8.3%。"."""
+    return _moved_before(record, "因", "")
+
+
 _CLAUSE = re.compile(r"[，,；;]")
 
 
@@ -333,6 +339,7 @@ TRANSFORMS: tuple[Transform, ...] = (
     _on_text(in_yi),
     affected_before,
     due_to_before,
+    because_before,
     over_full_stop,
     enumerated_shi,
     enumerated_brackets,

@@ -420,8 +420,8 @@ def table(tallies: dict[str, Tally]) -> str:
     for name, t in [*tallies.items(), ("overall (perturbed)", overall(tallies))]:
         f = t.figures()
         rows.append((name, *("—" if f[k] is None else str(f[k]) for k in keys)))
-    width = max(len(r[0]) for r in rows) + 2
-    return "\n".join(f"{r[0]:{width}s}" + "".join(f"{c:>10s}" for c in r[1:]) for r in rows)
+    widths = [max(len(r[i]) for r in rows) + 2 for i in range(len(keys) + 1)]
+    return "\n".join(f"{r[0]:{widths[0]}s}" + "".join(f"{c:>{w}s}" for c, w in zip(r[1:], widths[1:], strict=True)) for r in rows)
 
 
 def main(argv=None) -> int:

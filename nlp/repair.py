@@ -17,10 +17,13 @@ Steps, in order:
    radicals and CJK compatibility ideographs that PDF fonts produce, odd spaces);
 2. running headers, footers and page numbers removed;
 3. thousands separators removed ("13,604.76" -> "13604.76");
-4. punctuation in Chinese text made full-width ("," -> "，", "(" -> "（");
+4. punctuation in Chinese text made full-width ("," -> "，", "(" -> "（",
+   "资金暂未支出." -> "资金暂未支出。");
 5. spaces inside Chinese text removed ("国有 资产" -> "国有资产");
 6. lines broken inside a sentence joined again ("主要原\n\n因是" -> "主要原因是"),
-   but not after a heading, before an outline marker, or around table rows.
+   but not after a heading, before an outline marker, or around table rows;
+   a figure cut at a line's end is joined even on a line that looks like a
+   heading ("二、……预算 85 万\n元，" -> "二、……预算 85 万元，").
 
 Then the text is normalised (nlp.normalize): pinyin glosses removed,
 traditional script made simplified, "決算數(shù)" -> "决算数", and amounts and

@@ -78,6 +78,12 @@ def test_a_reason_stops_before_a_bare_figure_clause():
     assert _reasons(text) == ["压减陪餐人数"]
 
 
+@pytest.mark.parametrize("trigger", ["主要因为", "是因为"])
+def test_a_cause_given_for_a_level_after_a_weak_trigger(trigger):
+    # "主要为" would name a purpose; "主要因为" and "是因为" give a cause.
+    assert _reasons(f"2025年公务用车购置费安排0万元，{trigger}本年无车辆更新计划。") == ["本年无车辆更新计划"]
+
+
 # Repair: a half-width full stop, a figure cut at a line's end.
 
 

@@ -193,7 +193,9 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStat
         if after is not None and after.start >= _reason_span(text, t)[1]:
             return after, ["reason_before_figures"]
     near = max(sentence_at, t.start - 30)
-    level = t.form.name == "mainly" and not text.startswith("为", t.end - 1) and _AMOUNT_BEFORE.search(text, near, t.start)
+    # "主要为" names a purpose; "主要因为", "是因为" a cause.
+    purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
+    level = t.form.name in ("mainly", "is_because") and not purpose and _AMOUNT_BEFORE.search(text, near, t.start)
     if DIRECTION_WORD.search(text, near, t.start) or level:
         # "一部分经费减少是因为……": the change is named, not figured;
         # "公车购置安排 517 万元，主要是……": the reason for a level.
@@ -242,7 +244,8 @@ def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
     r_start = skip_space(text, t.end)
     if opens_statement(text, r_start):
         return r_start, r_start  # "主要原因是：" left blank; what follows is another change and its reason
-    if text.startswith("（", r_start):  # "主要原因为：（主要是……；……）"
+    if text.startswith("（", r_start) and not ENUM_START.match(text[r_start : r_start + 6]):
+        # "主要原因为：（主要是……；……）"; "（1）……；（2）……" is a list, not a bracket
         close = closing_bracket(text, r_start, MAX_REASON)
         if close is not None:
             return r_start, close + 1

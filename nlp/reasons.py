@@ -1,9 +1,11 @@
 """Where a reason ends and how it splits into causes.
 
 A reason runs to the end of its sentence, on over the next sentence when
-that goes on with it (no figures, no trigger, no new part), through the
-items of its own list (一是……。二是……。), and stops where a new change is
-stated, at a template's note or a "下一步" of measures; its closing words
+that goes on with it (no figures, no trigger, no new part; or another
+component with its amount; or a connective, "此外由于……"), through the
+items of its own list (一是……。二是……；（2）……), and stops where a new change is
+stated (after ；, a new item with its figures and its own trigger, or a
+heading), at a template's note or a "下一步" of measures; its closing words
 ("……所致", "……等原因") and a bracketed note ("（详见附表 1）") are not part of it.
 
 Works on repaired, normalised text (repair.py, normalize.py).
@@ -15,8 +17,8 @@ from itertools import pairwise
 
 from nlp.numerals import integer
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
-from nlp.triggers import find_triggers
+from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, DIRECTION_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
+from nlp.triggers import FIND, find_triggers
 
 _ENUM = (
     r"[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
@@ -113,7 +115,7 @@ def reason_end(text: str, start: int) -> int:
             continue
         if c in "；;，,":
             marker = _next_item(text, i, marker)
-        stop = _clause_stop(text, i, c)
+        stop = _clause_stop(text, i, c, marker)
         if stop is not None:
             return stop
         i += 1
@@ -128,7 +130,7 @@ def _goes_on(text: str, i: int, start: int, marker) -> tuple[int, tuple[str, int
     following = _marker(text, nxt)
     if marker and following and _continues(marker, following, text, start, nxt):
         return nxt, following
-    if text[i] != "\n" and not following and _elaborates(text, i + 1):
+    if text[i] != "\n" and not following and _elaborates(text, i + 1, text[start:i]):
         return i + 1, marker
     return None
 
@@ -142,18 +144,60 @@ def _next_item(text: str, i: int, marker):
     return marker
 
 
-def _clause_stop(text: str, i: int, c: str) -> int | None:
+def _clause_stop(text: str, i: int, c: str, marker) -> int | None:
     """Where the reason ends at the character `c` at i, inside a sentence:
     None when it goes on."""
-    if c in "；;" and _states_change(text, i + 1):
-        return i + 1
+    if c in "；;":
+        nxt = skip_space(text, i + 1)
+        if not _own_item(text, nxt, marker) and (_states_change(text, i + 1) or _new_part(text, nxt)):
+            return i + 1  # "……主要原因是 A；1.总体情况：……" / "……；B 减少 3 万元，主要原因是……"
     if c == "其" and text.startswith("其中", i) and _shares(text, i):
         return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
     if c in "，；" and _MEASURE.match(text, i + 1):
         return i  # "……尚未竣工验收，下一步将督促施工单位……": what will be done is no reason
+    if c == "，" and _BARE_FIGURE.match(text, i + 1):
+        return i  # "……由于严守八项规定，减少率 34.59%。": the figures again, no subject
     if c == "，" and opens_statement(text, i + 1):
         return i  # "……主要原因是 A，本年支出合计 500 万元，比上年增加 35 万元，主要原因是 B"
     return None
+
+
+# A clause that is only a change in figures, with no subject of its own.
+_BARE_FIGURE = re.compile(
+    r"(?:同比|比上年|较上年)?(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|增长率|减少率|下降率)(?:了|为|是|达)?"
+    r"\s*-?\d+(?:\.\d+)?\s*(?:%|亿元|千元|万元|元)(?=[，。；;\n]|$)"
+)
+
+
+def _new_part(text: str, i: int) -> bool:
+    """After a semicolon, a new part starts at i: another change with its own
+    trigger, or an outline heading."""
+    if opens_statement(text, i) or _figures_then_trigger(text, i):
+        return True
+    following = _marker(text, i)
+    if following is None or re.match(r"[一二三四五六七八九十]+是|其[一二三]|首先", text[i : i + 4]):
+        return False  # "一是……；二是……" goes on with a reason (the list it opens or its own)
+    return is_heading(re.split(r"[，。；：]", text[i : line_end(text, i)])[0])
+
+
+def _own_item(text: str, i: int, marker) -> bool:
+    """The next item of the reason's own list starts at i ("一是……；二是……"),
+    whatever it states: `marker` has already moved on to it."""
+    following = _marker(text, i)
+    return bool(marker and following and following[0] == marker[0] and following[1] in (marker[1], marker[1] + 1))
+
+
+def _figures_then_trigger(text: str, i: int) -> bool:
+    """The clause at i states figures and its sentence, or the next one from
+    its first word, gives a reason for them: "……；其中：公车购置安排 517 万元，主要
+    是……" / "……；公务用车运行费减少 9.63 万元。主要原因是……"."""
+    clause_end = first_of(text, "，。；\n", i, i + 120)
+    if not _FIGURE_OR_CUE.search(text, i, clause_end):
+        return False
+    end = first_of(text, "。；\n", i, i + 300)
+    if text.startswith("。", end) and FIND.match(text, end + 1):
+        return True
+    return any(t.form.kind != "bracket" for t in find_triggers(text[clause_end:end]))
 
 
 def _marker(text: str, i: int) -> tuple[str, int] | None:
@@ -191,18 +235,37 @@ _MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|
 _NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
 
 
-def _elaborates(text: str, i: int) -> bool:
-    """The sentence at i, in the same paragraph, goes on with the reason: it
-    states no figures of its own (years and counts may be there), has no
-    trigger and starts no new part."""
+def _elaborates(text: str, i: int, so_far: str) -> bool:
+    """The sentence at i, in the same paragraph, goes on with the reason
+    `so_far`: it states no figures of its own (years and counts may be there),
+    has no trigger and starts no new part. A reason that lists components
+    with their amounts goes on with another one ("……减少 9.35 万元。项目支出
+    减少 43.25 万元。"); one that goes on with a connective ("此外", "以及")
+    may give a cause of its own ("。此外由于……")."""
     sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
+    if not sentence.strip() or _NOT_GOING_ON.match(sentence):
+        return False
+    joined = _CONNECTIVE.match(sentence)
+    figures = AMOUNT.search(sentence) or PERCENT.search(sentence) or re.search(r"[XxＸ×]{2}", sentence)
+    if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))):
+        return False
+    return bool(joined or not find_triggers(sentence))
+
+
+# Words that join a sentence to the one before it.
+_CONNECTIVE = re.compile(r"\s*(?:此外|另外|以及|加之|再加上|而且|并且|而|另一方面)")
+
+
+def _component(sentence: str) -> bool:
+    """A part of the change, named with its own direction and amount
+    ("项目支出减少 43.25 万元"), compared with nothing stated and with no trigger."""
+    amount = AMOUNT.search(sentence)
     return bool(
-        sentence.strip()
-        and not AMOUNT.search(sentence)
-        and not PERCENT.search(sentence)
-        and not re.search(r"[XxＸ×]{2}", sentence)
+        amount
+        and DIRECTION_WORD.search(sentence, 0, amount.start())
+        and not (PRIOR_CUE.search(sentence) or BUDGET_ACTUAL.search(sentence) or COMPARE_WORD.search(sentence))
         and not find_triggers(sentence)
-        and not _NOT_GOING_ON.match(sentence)
+        and not _shares(sentence, 0)
     )
 
 

@@ -17,10 +17,13 @@ Steps, in order:
    radicals and CJK compatibility ideographs that PDF fonts produce, odd spaces);
 2. running headers, footers and page numbers removed;
 3. thousands separators removed ("13,604.76" -> "13604.76");
-4. punctuation in Chinese text made full-width ("," -> "，", "(" -> "（");
+4. punctuation in Chinese text made full-width ("," -> "，", "(" -> "（",
+   "资金暂未支出." -> "资金暂未支出。");
 5. spaces inside Chinese text removed ("国有 资产" -> "国有资产");
 6. lines broken inside a sentence joined again ("主要原\n\n因是" -> "主要原因是"),
-   but not after a heading, before an outline marker, or around table rows.
+   but not after a heading, before an outline marker, or around table rows;
+   a figure cut at a line's end is joined even on a line that looks like a
+   heading ("二、……预算 85 万\n元，" -> "二、……预算 85 万元，").
 
 Then the text is normalised (nlp.normalize): pinyin glosses removed,
 traditional script made simplified, "決算數(shù)" -> "决算数", and amounts and
@@ -279,12 +282,17 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
 
 # -- steps 3 to 5 ----------------------------------------------------------
 
-_WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", ".": "。"}
 
 # Half-width punctuation in Chinese text; "," and ":" between digits stay.
 # Every branch opens with the character it matches (lookbehinds after it), so
 # the scan jumps from candidate to candidate instead of trying each position.
-_HALF_PUNCT = re.compile(r"[,:](?!(?<=\d[,:])\d)|;|[!?](?<=[\u4e00-\u9fff][!?])")
+# A full stop after a Chinese character, a bracket or a percentage ends a
+# sentence ("资金暂未支出.", "下降 5.2%."), not
+# before a figure, a letter or another dot ("2.5", "说明.docx", "等...").
+_HALF_PUNCT = re.compile(
+    r"[,:](?!(?<=\d[,:])\d)|;|[!?](?<=[\u4e00-\u9fff][!?])|\.(?<=[\u4e00-\u9fff）”%][.])(?![\dA-Za-z.])"
+)
 
 
 def _widen(m: re.Match) -> str:
@@ -318,9 +326,15 @@ def _join_or_keep(m: re.Match) -> str:
         return keep
     if prev.rstrip()[-1] in _SENTENCE_END or OUTLINE_MARKER.match(nxt.lstrip()):
         return keep
+    if _BROKEN_FIGURE.search(prev) and _FIGURE_GOES_ON.match(nxt) and re.search(f"[{CJK}]", prev):
+        return ""  # "……预算 85 万\n元，" / "下降 1\n6.3%": a figure cut at the line's end
     if is_heading(prev):
         return keep
     return ""
+
+
+_BROKEN_FIGURE = re.compile(r"(?:\d[.,]?|\d\s*[万亿千])$")
+_FIGURE_GOES_ON = re.compile(r"(?:\d|[万亿千]?元|%|万|亿)")
 
 
 _SENTENCE_MARK = re.compile(r"[。，；：:]|\d+(?:\.\d+)?万?元")  # a heading has no clause marks and no amounts

@@ -32,9 +32,9 @@ from nlp.vocabulary import Basis, Direction
 
 # OCR slips seen in real text: 丰要 / 主耍 for 主要.
 _MAIN = "[主丰][要耍]"
-# What may follow 原因 before the reason: 是 / 为 / 主要是 / 有两点 / ：
+# What may follow 原因 before the reason: 是 / 为 / 系 / 主要是 / 有两点 / ：
 _COUNT = r"(?:[一二两三四五六七八九十\d]+)(?:大|个|点|方面)(?:的)?(?:原因)?"
-_TAIL = rf"(?:{_MAIN})?(?:(?:有|是)?{_COUNT}|是|为|有|在于|如下|仍是|，是|分析|说明)?[：:]?"
+_TAIL = rf"(?:{_MAIN})?(?:(?:有|是)?{_COUNT}|是|为|系(?!统|列)|有|在于|如下|仍是|，是|分析|说明)?[：:]?"
 _INC = "增加|增长|上升|提高|增多|增收|超支|多收|超收"
 # A template's instruction names the trigger it asks for: "……不用说明变动原因".
 _INSTRUCTED = "说明|分析|解释|填写|列明|注明|写明"
@@ -115,9 +115,9 @@ FORMS: tuple[TriggerForm, ...] = (
     TriggerForm("affected_by", rf"(?:{_MAIN}(?:是)?)?受(?:到)?(?!益|理|托|让|赠|聘|委|训|奖)", kind="wrap", strong=False, close="(?:的)?影响"),
     # 由于……，故/所以/导致…… (a lead when nothing closes it)
     TriggerForm("due_to_so", r"(?:因)?由于", kind="wrap", strong=False, close="(?:，)?(?:所以|故|因此|因而|导致|致使|使得|造成)"),
-    # 因……使得……
+    # 因……使得…… / 因公务接待任务减少，…… (not 因公出国, 因公负伤: terms)
     TriggerForm(
-        "because_so", r"因(?!公|此|素|而|为|由|子|果|地|病|私|事|工|伤|时|数|应|材|人|故|特)", kind="wrap", strong=False,
+        "because_so", r"因(?!公(?:出|负|殉|牺|死|伤|外|干|差)|此|素|而|为|由|子|果|地|病|私|事|工|伤|时|数|应|材|人|故|特)", kind="wrap", strong=False,
         close="(?:，)?(?:使得|导致|致使|造成|所以|故)", not_after="[原基诱起成主]",
     ),
     # 主要是由于 / 主要是因为 / 主要系 / 主要是 / 主要为 / 这主要是 / 主要是因
@@ -130,8 +130,8 @@ FORMS: tuple[TriggerForm, ...] = (
     TriggerForm("is_because", r"(?:是|则是)(?:因为|由于)|得益于|归因于|源于", strong=False),
     # 这表明 / 这说明
     TriggerForm("this_shows", r"这(?:表明|说明)", strong=False),
-    # ，系调入调出品迭增加 (系 right after a change)
-    TriggerForm("attributed", r"系(?!统|列|数|指)", strong=False, after="[，；]"),
+    # ，系调入调出品迭增加 / 下降 3.02%系……所致 / 。系……所致 (系 right after a change)
+    TriggerForm("attributed", r"系(?!统|列|数|指)", strong=False, after="[，；。%元]"),
     # 增长率为 -9.4%，主要在校学生人数下降 / …%，是本年工资变动 / …%，为本年食堂改造
     TriggerForm(
         "after_figure", rf"{_MAIN}(?![用包职任有])|(?:是|为)(?!了|指|\d|年初|全年|调整|年度|预算|上年|去年|同期)", strong=False,

@@ -1,0 +1,130 @@
+"""What tests/perturbations.py showed the extractor losing on reports written
+another way, one invented sentence per mechanism (units, places and figures
+made up); and the perturbed recall held to the floor measured on folds 1-4
+(skipped where ../shared is absent)."""
+from __future__ import annotations
+
+import pytest
+
+from nlp import analyze
+from tests.real_patterns import RECORDS
+
+
+def _run(text: str):
+    return analyze("general.txt", text=text, model=None)
+
+
+def _reasons(text: str) -> list[str]:
+    return [e.reason for e in _run(text).explanations]
+
+
+# A list after the trigger: its first item is not a bracket, its items go on.
+
+
+def test_a_bracketed_list_after_the_trigger_is_the_whole_reason():
+    text = "公务接待费比上年减少2.40万元，下降30.00%，主要原因是：（1）压减接待批次；（2）推行工作餐制度。"
+    assert _reasons(text) == ["（1）压减接待批次；（2）推行工作餐制度"]
+
+
+def test_the_next_item_of_the_reasons_list_goes_on_whatever_it_states():
+    text = "项目支出比上年增加56.00万元，主要原因：一是新建松林村文化广场；二是由此项目支出较上年多出56.00万元。"
+    assert _reasons(text) == ["一是新建松林村文化广场；二是由此项目支出较上年多出56.00万元"]
+
+
+# A reason stops at ； where another item with its own reason starts.
+
+
+def test_a_reason_stops_before_an_item_with_figures_and_its_own_weak_trigger():
+    text = (
+        "会议费比上年减少1.20万元，主要原因是改为视频会议；"
+        "其中：培训费安排36万元，主要是新增青禾镇干部轮训。"
+    )
+    assert _reasons(text) == ["改为视频会议", "新增青禾镇干部轮训"]
+
+
+def test_a_reason_stops_before_an_item_whose_reason_opens_the_next_sentence():
+    text = (
+        "因公出国（境）费较预算数减少3.00万元，主要原因是取消赴外考察；"
+        "公务用车运行维护费较预算数减少1.85万元，下降12.50%。主要原因是车辆报废1辆。"
+    )
+    assert _reasons(text) == ["取消赴外考察", "车辆报废1辆"]
+
+
+def test_a_reason_stops_before_a_numbered_heading_after_a_semicolon():
+    text = "收入比上年增加18.00万元，主要原因是新增柳溪河巡查经费；2.支出情况：本年支出合计240.00万元。"
+    assert _reasons(text) == ["新增柳溪河巡查经费"]
+
+
+# A reason over 。: another component with its amount, or a connective.
+
+
+def test_a_reason_goes_on_over_a_full_stop_with_another_component():
+    text = "本年收入合计比上年减少30.50万元，主要原因是财政拨款收入减少20.00万元。事业收入减少10.50万元。"
+    assert _reasons(text) == ["财政拨款收入减少20.00万元。事业收入减少10.50万元"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_after_a_connective():
+    text = "本年支出比上年增加12.00万元，主要原因是新建档案室。此外由于人员增加，办公费有所上升。"
+    assert _reasons(text) == ["新建档案室。此外由于人员增加，办公费有所上升"]
+
+
+def test_a_sentence_of_shares_after_the_reason_is_not_part_of_it():
+    text = "本年支出比上年增加12.00万元，主要原因是公用经费增加5.00万元。基本支出80.00万元，占66.67%。"
+    assert _reasons(text) == ["公用经费增加5.00万元"]
+
+
+def test_a_reason_stops_before_a_bare_figure_clause():
+    text = "公务接待费2025年预算3.6万元，2024年预算5万元；对比减少1.4万元；由于压减陪餐人数，减少率28.00%。"
+    assert _reasons(text) == ["压减陪餐人数"]
+
+
+@pytest.mark.parametrize("trigger", ["主要因为", "是因为"])
+def test_a_cause_given_for_a_level_after_a_weak_trigger(trigger):
+    # "主要为" would name a purpose; "主要因为" and "是因为" give a cause.
+    assert _reasons(f"2025年公务用车购置费安排0万元，{trigger}本年无车辆更新计划。") == ["本年无车辆更新计划"]
+
+
+# Repair: a half-width full stop, a figure cut at a line's end.
+
+
+def test_a_half_width_full_stop_ends_the_sentence_and_its_paragraph():
+    text = "我局严格执行公务接待管理办法,从严控制一般性支出.\n2024年公务接待费支出3.20万元,比上年减少1.10万元,下降25.58%."
+    report = _run(text)
+    assert report.text.endswith("下降25.58%。") and "支出。\n2024年" in report.text
+    assert [e.reason for e in report.explanations] == ["我局严格执行公务接待管理办法，从严控制一般性支出"]
+
+
+def test_a_full_stop_before_a_figure_or_a_letter_stays():
+    report = _run("报告附件.docx中列明：本年支出比上年增加2.5万元，主要原因是新增水质检测。")
+    assert "附件.docx" in report.text and "2.5" in report.text
+
+
+def test_a_figure_cut_at_the_end_of_a_heading_like_line_is_joined():
+    text = "二、2025年度因公出国(境)费安排预算16万\n元,比2024年预算增加16万元,积极赴境外开展\n茶叶经贸洽谈,"
+    e = _run(text).explanations[0]
+    assert e.statement.change == 16.0 and e.reason == "积极赴境外开展茶叶经贸洽谈"
+
+
+def test_a_percentage_cut_at_the_end_of_a_heading_like_line_is_joined():
+    e = _run("二、公务接待费比上年下降1\n6.3%,主要原因是压减接待批次。").explanations[0]
+    assert e.statement.change_pct == 16.3
+
+
+# The floor: recall on the rewritten development records, so that it cannot
+# silently fall (measured 0.972 overall, 0.882 at worst: over_full_stop;
+# 0.951 and 0.0 before the fixes of issue 11's perturbation work).
+
+
+@pytest.mark.skipif(not RECORDS.exists(), reason="../shared/real_patterns is not here")
+def test_perturbed_recall_holds_its_floor():
+    from tests.perturbations import measure, overall
+    from tests.real_patterns import load
+
+    tallies = measure(load())
+    figures = overall(tallies).figures()
+    print("\nperturbed:", figures)
+    assert figures["recall"] >= 0.96 and figures["precision"] >= 0.96
+    assert figures["direction"] >= 0.97 and figures["basis"] >= 0.87
+    # No single transformation may lose much more than the others.
+    worst = min((t.figures()["recall"], name) for name, t in tallies.items() if t.gold)
+    assert worst[0] >= 0.85, worst

@@ -32,7 +32,7 @@ _INSTRUCTION = re.compile(r"[（(](?:如(?:有|无|持平|适用|涉及|不涉�
 # A note in brackets at the end of a reason: "（详见附表 1）", "（下同）".
 _NOTE = re.compile(r"[（(](?:详见|见|参见|具体见|下同|同上)[^（）()]{0,20}[）)]$")
 # Words that close a reason without being part of it: "……所致", "……等原因".
-_CLOSING = re.compile(r"(?:等)?(?:方面)?(?:的)?(?:原因|因素)?(?<!有)所致$|(?<=[\u4e00-\u9fff])(?:等)?原因$")
+_CLOSING = re.compile(r"(?:等)?(?:方面)?(?:的)?(?:原因|因素)?(?<!有)所致$|(?<=[\u4e00-\u9fff])(?:等)?(?:方面)?(?:的)?原因$")
 _END_PUNCT = "。；;，,、. ：:"
 
 

@@ -445,7 +445,7 @@ class Featurizer:
         (one sort over every bag) rather than one numpy call per bag."""
         # Every bag's features looked up in one pass (-1: unknown), their rows beside them.
         lengths = [len(bag) for bag in bags]
-        cols = np.fromiter(map(self.index_.get, itertools.chain.from_iterable(bags), itertools.repeat(-1)), dtype=np.int64, count=sum(lengths))
+        cols = np.array(list(map(self.index_.get, itertools.chain.from_iterable(bags), itertools.repeat(-1))), dtype=np.int64)
         rows = np.repeat(np.arange(len(bags), dtype=np.int64), lengths)
         known = cols >= 0
         n, width = len(bags), len(self.vocabulary_)

@@ -20,7 +20,8 @@ from nlp.accounts.statements import Row, Statement, form_by_key
 # A share is a name of 2 to 30 of these characters (its last 30 when longer),
 # spaces, then the part's figure and "万元，占…%". The scan is anchored on the
 # figure, after one of these characters or a space, and the name is read
-# backwards from it: a name tried at every Chinese character cost ~30 steps each.
+# backwards from it (the name pattern, tried at every Chinese character, took
+# ~30 steps at each).
 _NAME_CHARS = frozenset("（）()“”") | frozenset(map(chr, range(0x4E00, 0xA000)))
 _NAME_LENGTH = (2, 30)
 _SHARE = re.compile(

@@ -29,6 +29,7 @@ prediction needs numpy only (no scikit-learn, no scipy).
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import lru_cache, partial
@@ -249,20 +250,17 @@ def lexicon_hits(text: str, lexicon: tuple[str, ...]) -> list[str]:
     if not lexicon:
         return []
     plain = _strip_punct(text)
-    covered = [False] * len(plain)
-    hits = 0
-    for phrase in lexicon:
-        start = plain.find(phrase)
-        if start < 0:
-            continue
-        hits += 1
-        while start >= 0:
-            for i in range(start, start + len(phrase)):
-                covered[i] = True
-            start = plain.find(phrase, start + 1)
-    if not hits:
+    found = [phrase for phrase in lexicon if phrase in plain]
+    if not found:
         return ["l:none"]
-    share = sum(covered) / max(1, len(plain))
+    hits = len(found)
+    covered = bytearray(len(plain))  # 1 where some phrase covers the character
+    for phrase in found:
+        start = plain.find(phrase)
+        while start >= 0:
+            covered[start : start + len(phrase)] = b"\x01" * len(phrase)
+            start = plain.find(phrase, start + 1)
+    share = covered.count(1) / max(1, len(plain))
     out = ["l:any"]
     if hits >= 2:
         out.append("l:2+")
@@ -445,15 +443,13 @@ class Featurizer:
         c:/w: features get sublinear tf times idf, L2-normalised per row;
         indicators get `indicator_weight`. All rows are computed at once
         (one sort over every bag) rather than one numpy call per bag."""
-        get = self.index_.get
-        rows: list[int] = []
-        cols: list[int] = []
-        for r, bag in enumerate(bags):
-            known = [i for i in map(get, bag) if i is not None]
-            cols.extend(known)
-            rows.extend([r] * len(known))
+        # Every bag's features looked up in one pass (-1: unknown), their rows beside them.
+        lengths = [len(bag) for bag in bags]
+        cols = np.array(list(map(self.index_.get, itertools.chain.from_iterable(bags), itertools.repeat(-1))), dtype=np.int64)
+        rows = np.repeat(np.arange(len(bags), dtype=np.int64), lengths)
+        known = cols >= 0
         n, width = len(bags), len(self.vocabulary_)
-        keys, tf = np.unique(np.array(rows, dtype=np.int64) * width + np.array(cols, dtype=np.int64), return_counts=True)
+        keys, tf = np.unique(rows[known] * width + cols[known], return_counts=True)
         row, idx = np.divmod(keys, width)
         w = self.weighted_[idx]
         val = np.where(w, (1.0 + np.log(tf)) * self.idf_[idx], self.indicator_weight)

@@ -73,31 +73,35 @@ class MappedText:
         """Each match replaced; `repl` returning the match leaves it. With
         `spread`, a replacement of another length spans what it replaces
         (first and last characters on theirs), so a quote of it takes all."""
+        text, old = self.text, self.origin
         pieces: list[str] = []
         origin = array("q")
         last = 0
-        for m in pattern.finditer(self.text):
-            new = repl(m) if callable(repl) else repl
-            if new == m.group(0):
+        # A tight loop: most matches of the line-break step are left as they are.
+        replace = repl if callable(repl) else None
+        for m in pattern.finditer(text):
+            new = repl if replace is None else replace(m)
+            start, end = m.span()
+            if new == text[start:end]:
                 continue
-            pieces.append(self.text[last : m.start()])
-            origin.extend(self.origin[last : m.start()])
+            pieces.append(text[last:start])
+            origin.extend(old[last:start])
             pieces.append(new)
-            if len(new) == m.end() - m.start():
+            n, span = len(new), end - start
+            if n == span:
                 # One for one ("(" -> "（", a bracket pair widened): each keeps its own.
-                origin.extend(self.origin[m.start() : m.end()])
+                origin.extend(old[start:end])
             elif new and spread:
-                n, span = len(new), m.end() - m.start()
-                origin.extend(self.origin[m.start() + (span - 1 if i == n - 1 else i * span // n)] for i in range(n))
+                origin.extend(old[start + (span - 1 if i == n - 1 else i * span // n)] for i in range(n))
             elif new:
                 # Replacement characters point at the start of what they replace.
-                anchor = self.origin[min(m.start(), len(self.origin) - 1)] if self.origin else 0
-                origin.extend(array("q", [anchor]) * len(new))
-            last = m.end()
+                anchor = old[min(start, len(old) - 1)] if old else 0
+                origin.extend(array("q", [anchor]) * n)
+            last = end
         if not pieces:
             return self
-        pieces.append(self.text[last:])
-        origin.extend(self.origin[last:])
+        pieces.append(text[last:])
+        origin.extend(old[last:])
         return MappedText("".join(pieces), origin)
 
 
@@ -189,13 +193,17 @@ def _compose(outer: array, inner: array) -> array:
 # Characters str.splitlines breaks at, besides "\n" and "\r" (gone already).
 _BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))  # variation selectors: a glyph variant, same character
+# Most of a text, none of the characters asked about below: ASCII but for the
+# separators in _BREAKS (\v \f \x1c-\x1e), and Chinese characters. Dropped
+# before the text's characters are counted, which is faster than counting all.
+_ORDINARY = re.compile(r"[\x00-\x0a\x0d-\x1b\x1f-\x7e\u4e00-\u9fff]+")
 
 
 def _unhide(mt: MappedText) -> MappedText:
     """`mt` without the characters a reader cannot see, and with line and
     page separators as line breaks. The characters are told by their Unicode
     category, among those the text holds (a few thousand at most)."""
-    odd = [c for c in set(mt.text) if c >= "\x7f" or c in _BREAKS]
+    odd = [c for c in set(_ORDINARY.sub("", mt.text)) if c >= "\x7f" or c in _BREAKS]
     hidden = "".join(c for c in odd if unicodedata.category(c) == "Cf" or _is_selector(c))
     breaks = "".join(c for c in odd if c in _BREAKS)
     # A combining mark on a digit or a Chinese character changes nothing a
@@ -311,18 +319,23 @@ _STEPS = [
 
 # -- step 6: broken lines --------------------------------------------------
 
-_LINE_BREAK = re.compile(r"(?<![ \t])[ \t]*\n(?:[ \t]*\n)*[ \t]*")
+# A whole run of spaces, tabs and line breaks with a line break in it. The
+# pattern opens with the run's first character (its lookbehind after it: not
+# after a space or tab) so the scan jumps from candidate to candidate; written
+# `(?<![ \t])[ \t]*\n(?:[ \t]*\n)*[ \t]*`, it was tried at every character.
+_LINE_BREAK = re.compile(r"[ \t\n](?<![ \t][ \t\n])(?:(?<=\n)|[ \t]*\n)[ \t\n]*")
 _SENTENCE_END = "。！？!?"
 
 
 def _join_or_keep(m: re.Match) -> str:
     text = m.string
-    prev_start = text.rfind("\n", 0, m.start()) + 1
-    prev = text[prev_start : m.start()]
-    next_end = text.find("\n", m.end())
-    nxt = text[m.end() : next_end if next_end >= 0 else len(text)]
-    keep = "\n\n" if m.group(0).count("\n") > 1 else "\n"
-    if not prev.strip() or not nxt.strip() or "\t" in prev or "\t" in nxt:
+    start, end = m.span()
+    prev = text[text.rfind("\n", 0, start) + 1 : start]
+    next_end = text.find("\n", end)
+    nxt = text[end:next_end] if next_end >= 0 else text[end:]
+    keep = "\n\n" if text.count("\n", start, end) > 1 else "\n"
+    # Table rows first: most line breaks of a report are between them.
+    if "\t" in prev or "\t" in nxt or not prev.strip() or not nxt.strip():
         return keep
     if prev.rstrip()[-1] in _SENTENCE_END or OUTLINE_MARKER.match(nxt.lstrip()):
         return keep

@@ -180,3 +180,14 @@ def test_real_style_lines_are_corpus_lines_with_a_held_out_slice_per_label():
     held_per_label = Counter(r["label"] for r in rows if r["text"] in held)
     assert held_per_label == {lab: -(-n // 5) for lab, n in per_label.items()}
     assert style_slice(REPO / "no-such-dir") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("工作需要", ["l:any", "l:2+", "l:half", "l:most"]),  # two phrases, one inside the other, cover it all
+    ("工作需要，其他", ["l:any", "l:2+", "l:half", "l:most"]),  # punctuation aside, all covered
+    ("其他支出", ["l:any", "l:half"]),  # one phrase, half the text
+    ("按工作需要调整了若干人员的岗位", ["l:any", "l:2+"]),  # 4 characters of 15, however many phrases cover them
+    ("采购办公设备", ["l:none"]),
+])
+def test_lexicon_hits_count_phrases_and_the_share_they_cover(text, expected):
+    assert lexicon_hits(text, ("作需", "其他", "工作需要")) == expected

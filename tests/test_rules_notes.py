@@ -89,6 +89,20 @@ def test_a_share_within_its_precision_passes(tmp_path, pct, fires):
     assert bool(findings(tmp_path, with_classes(pct), "JS510")) is fires
 
 
+@pytest.mark.parametrize("gap", ["", " ", "  ", "\u3000"])
+def test_a_share_is_read_back_from_its_figure_over_spaces(tmp_path, gap):
+    """The part's name is read backwards from its figure, over the spaces
+    between (a text repaired by nlp.repair has none; another caller's may)."""
+    from nlp.accounts.shares import stated_shares
+
+    result = analysed(tmp_path, with_classes("90.00"))
+    sentence = f"一般公共预算财政拨款支出100.00万元，主要用于以下方面：一般公共服务支出（类）{gap}100.00万元，占90.00%。"
+    (share,) = stated_shares(sentence, result.tables)
+    assert (share.label, share.whole_label, share.stated, share.amount) == ("一般公共服务支出（类）", "一般公共预算财政拨款支出", 90.0, 100.0)
+    assert sentence[share.start : share.end] == f"一般公共服务支出（类）{gap}100.00万元，占90.00%"
+    assert sentence[share.amount_at :].startswith("100.00万元，占90.00%")
+
+
 def test_a_share_js501_reports_is_not_reported_again(tmp_path):
     result = analysed(tmp_path, report().replace("基本支出80.00万元，占80.00%", "基本支出80.00万元，占82.00%"))
     assert [f.code for f in result.findings if f.code in ("JS501", "JS510")] == ["JS501"]

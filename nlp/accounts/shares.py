@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from nlp.accounts.figures import precision
 from nlp.accounts.statements import Row, Statement, form_by_key
 
+# A share is a name of 2 to 30 of these characters (its last 30 when longer),
+# spaces, then the part's figure and "万元，占…%". The scan is anchored on the
+# figure, after one of these characters or a space, and the name is read
+# backwards from it (the name pattern, tried at every Chinese character, took
+# ~30 steps at each).
+_NAME_CHARS = frozenset("（）()“”") | frozenset(map(chr, range(0x4E00, 0xA000)))
+_NAME_LENGTH = (2, 30)
 _SHARE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff（）()“”]{2,30}?)\s*(?P<value>\d[\d,]*(?:\.\d+)?)\s*万元[，,]\s*占(?:比)?"
+    r"(?P<value>\d(?<=[\u4e00-\u9fff（）()“”\s]\d)[\d,]*(?:\.\d+)?)\s*万元[，,]\s*占(?:比)?"
     r"(?P<of>[\u4e00-\u9fff“”]{0,12}?)的?\s*(?P<pct>\d+(?:\.\d+)?)%")
 _LOOK_BACK = 400  # a structure's opening words are in the sentence before its parts
 _CLASS = re.compile(r"[（(]类[）)]$")
@@ -113,18 +120,35 @@ def share_range(part: float, whole: float) -> tuple[float, float]:
 def stated_shares(text: str, statements: list[Statement]) -> list[Share]:
     """Each share the narrative states whose part and whole the statements hold (a whole of 0 aside)."""
     found = []
-    for m in _SHARE.finditer(text):
-        name = re.sub(r"^(?:年度|其中[：:]?)", "", m.group("name"))
+    for start, written_name, m in _shares(text):
+        name = re.sub(r"^(?:年度|其中[：:]?)", "", written_name)
         of = m.group("of")
-        cells = _ratio(name, of, statements) if of else _structure(name, text, m.start(), statements)
+        cells = _ratio(name, of, statements) if of else _structure(name, text, start, statements)
         if cells is None:
             continue
         (label, part, whole) = cells
         share = Share(name, label, float(m.group("pct")), m.group("pct"), float(m.group("value").replace(",", "")),
-                      m.start("name") + m.group("name").find(name), m.end(), m.start("value"), part, whole)
+                      start + written_name.find(name), m.end(), m.start("value"), part, whole)
         if share.whole_value > 0:
             found.append(share)
     return found
+
+
+def _shares(text: str):
+    """(start, name, match of the figure onwards) of each share, left to right."""
+    at = 0
+    while m := _SHARE.search(text, at):
+        end = m.start()
+        while end > 0 and text[end - 1].isspace():  # the lookbehind saw a name character or a space
+            end -= 1
+        start = end
+        while start > max(at, end - _NAME_LENGTH[1]) and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        if end - start >= _NAME_LENGTH[0]:
+            yield start, text[start:end], m
+            at = m.end()
+        else:
+            at = m.start() + 1  # a later figure can start inside this match
 
 
 def _ratio(name: str, of: str, statements):

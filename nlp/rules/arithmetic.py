@@ -176,7 +176,9 @@ def _budget_problems(s, tol: float, ptol: float):
 
 
 # "本年收入 24214.48 万元，其中：财政拨款收入 21520.17 万元，占 88.87%；……"
-_TOTAL = re.compile(r"(?<![\d.])(?P<total>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)[，,]\s*其中[：:]")
+# The figure's first digit opens the pattern (the lookbehind after it: not
+# inside another figure), so the scan jumps from digit to digit.
+_TOTAL = re.compile(r"(?P<total>\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)[，,]\s*其中[：:]")
 _PART = re.compile(r"(?P<name>[\u4e00-\u9fff（）()“”]{2,30}?)(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)[，,]\s*占(?:比)?(?:本年\w{0,6}的?)?\s*(?P<pct>\d+(?:\.\d+)?)%")
 
 

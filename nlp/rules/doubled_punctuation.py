@@ -8,7 +8,9 @@ from nlp.vocabulary import Evidence, Severity
 # ended the line before it. Three or more in a row ("。。。") is a way of
 # writing an ellipsis, not a slip.
 _DOUBLED = re.compile(
-    r"(?<![。，；、：！？])(?P<mark>[。，；、：！？])(?:(?P=mark)(?![。，；、：！？])|[ \t\u3000]*\n[ \t\u3000]*(?P=mark)[ \t\u3000]*(?=\n|$))"
+    # The mark opens the pattern (the lookbehind after it: not after another
+    # mark), so the scan jumps from mark to mark.
+    r"(?P<mark>[。，；、：！？])(?<![。，；、：！？][。，；、：！？])(?:(?P=mark)(?![。，；、：！？])|[ \t\u3000]*\n[ \t\u3000]*(?P=mark)[ \t\u3000]*(?=\n|$))"
 )
 
 

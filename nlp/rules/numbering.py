@@ -15,6 +15,7 @@ _MARKERS = [
     re.compile(r"[（(](?P<n>\d{1,2})[)）](?=[\u4e00-\u9fff“《])"),
 ]
 _PART = re.compile(r"第[一二三四五六七八九十]+部分")
+_OPENERS = frozenset("一二三四五六七八九十（(第")  # what a marker or a 第X部分 opens with, besides a digit
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ def _runs(text: str) -> list[list[_Item]]:
         body = line.lstrip(" \t\u3000")
         start = offset + len(line) - len(body)
         offset += len(line) + 1
+        if not (body[:1] in _OPENERS or body[:1].isdecimal()):  # most lines: no marker tried (\d is isdecimal)
+            continue
         level, m = next(((i, m) for i, p in enumerate(_MARKERS) if (m := p.match(body))), (None, None))
         if level is None:
             if _PART.match(body):

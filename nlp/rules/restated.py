@@ -76,18 +76,25 @@ class Restated(Rule):
 def _left(text: str, item_parts: list[str]) -> int:
     """How many characters of the cause say something beyond the change."""
     left = 0
-    for part in re.split(r"[、，,；;]|以及", plain(text)):
-        core = _MOVEMENT.sub("", re.sub(r"[\W\d_]", "", re.sub(r"\d{2,4}\s*年度?", "", part)))
+    items = [_bare(item) for item in sorted(item_parts, key=len, reverse=True)]  # longest first
+    for part in _PARTS.split(plain(text)):
+        core = _MOVEMENT.sub("", _NOT_WORD.sub("", _YEARS.sub("", part)))
         if not core or (_ACCOUNT_LINES.fullmatch(core) and not _DRIVER.search(core)):
             continue
-        for item in sorted(item_parts, key=len, reverse=True):
-            core = core.replace(re.sub(r"[\W_]", "", item), "")
+        for item in items:
+            core = core.replace(item, "")
         left += len(_COMPONENTS.sub("", core))
     return left
 
 
+_PARTS = re.compile(r"[、，,；;]|以及")
+_YEARS = re.compile(r"\d{2,4}\s*年度?")
+_NOT_WORD = re.compile(r"[\W\d_]")
+_PUNCT = re.compile(r"[\W_]")
+
+
 def _bare(text: str) -> str:
-    return re.sub(r"[\W_]", "", text)
+    return _PUNCT.sub("", text)
 
 
 def _repeats(cause: str, said: str) -> bool:

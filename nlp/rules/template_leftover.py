@@ -4,14 +4,17 @@ from typing import ClassVar
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
+# The lookahead names every branch's first character: a position that opens
+# none of them is passed over at once, not tried branch by branch.
 _PLACEHOLDER = re.compile(
+    r"(?=[XxＸ×某（(【此这增减下上降大小高低])(?:"
     r"[XxＸ×]{2,}(?:单位|局|委|办|部门|中心|学校|医院|街道|镇|乡|区|县|市)?"
     r"|某某(?:单位|局|部门|项目)?"
     r"|[（(]如(?:有|无|持平|适用|涉及|不涉及)[^）)]{0,20}[）)]|[（(]如[^）)]{0,12}表述[）)]"
     r"|【[^】\d]{1,12}】"
     r"|(?:此处|这里)(?:填写|填报|说明)"
     # The template's two directions, one to be struck out: "下降（增长）27.78%", "小于（大于）预算数".
-    r"|(?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[（(](?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[）)]"
+    r"|(?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[（(](?:增加|减少|增长|下降|上升|降低|大于|小于|高于|低于)[）)])"
 )
 
 

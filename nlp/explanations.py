@@ -58,7 +58,7 @@ from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
-_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：]$")
+_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。]$")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
 
 
@@ -195,12 +195,26 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStat
     near = max(sentence_at, t.start - 30)
     # "主要为" names a purpose; "主要因为", "是因为" a cause.
     purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
-    level = t.form.name in ("mainly", "is_because") and not purpose and _AMOUNT_BEFORE.search(text, near, t.start)
-    if DIRECTION_WORD.search(text, near, t.start) or level:
-        # "一部分经费减少是因为……": the change is named, not figured;
-        # "公车购置安排 517 万元，主要是……": the reason for a level.
+    if DIRECTION_WORD.search(text, near, t.start):
+        # "一部分经费减少是因为……": the change is named, not figured.
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
+    # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it is.
+    caused = t.form.name != "attributed" or "所致" in text[t.end : first_of(text, "。；\n", t.end, t.end + MAX_REASON)]
+    if t.form.name in ("mainly", "is_because", "attributed") and not purpose and caused:
+        return _level(text, t, sentence_at)
     return None
+
+
+def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, list[str]] | None:
+    """A level the reason right after it explains: "公车购置安排 517 万元，主要
+    是……", "……安排 0 万元。这是由于……" (the level ends the sentence before)."""
+    at = t.start - 1 if text.startswith(("这", "其"), t.start - 1) else t.start
+    if at == sentence_at and at > 0 and text[at - 1] == "。":
+        sentence_at = sentence_start(text, at - 1)
+    start = max(sentence_at, at - 30)
+    if not _AMOUNT_BEFORE.search(text, start, at):
+        return None
+    return read_partial(text, t, start, at - 1), ["statement_unparsed"]
 
 
 def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
@@ -229,11 +243,15 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     if statement is not None:
         return statement, (r_start, r_end), ["reason_before_figures"]
     statement = _before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
+    flags = []
     if statement is None:
-        return None
+        level = _level(text, t, sentence_at)  # "公车购置安排 517 万元，主要是受……影响"
+        if level is None:
+            return None
+        statement, flags = level
     if after is None:
         r_end = reason_end(text, r_start)
-    return statement, (r_start, r_end), []
+    return statement, (r_start, r_end), flags
 
 
 def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:

@@ -84,6 +84,20 @@ def test_a_cause_given_for_a_level_after_a_weak_trigger(trigger):
     assert _reasons(f"2025年公务用车购置费安排0万元，{trigger}本年无车辆更新计划。") == ["本年无车辆更新计划"]
 
 
+@pytest.mark.parametrize("trigger", ["这是由于", "主要是受", "系"])
+def test_a_cause_given_for_a_level_the_sentence_before_states(trigger):
+    close = {"主要是受": "影响", "系": "所致"}.get(trigger, "")
+    text = f"2025年公务用车购置费安排0万元。{trigger}本年无车辆更新计划{close}。"
+    (e,) = _run(text).explanations
+    assert e.reason == "本年无车辆更新计划" and "statement_unparsed" in e.flags
+    assert e.statement.direction == "none"
+
+
+def test_what_a_level_is_made_of_is_no_reason():
+    # "系" after a level names its parts; only "系……所致" gives a cause.
+    assert _reasons("2025年财政拨款收入84.60万元，系在职人员工资及社区卫生资金。") == []
+
+
 # Repair: a half-width full stop, a figure cut at a line's end.
 
 

@@ -232,7 +232,7 @@ def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
 
 
 _MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|我单位将|我局将|将进一步|将继续)")
-_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
+_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体(?![体表]现为)|详见|注|下一步|今后|下阶段|同时|我们将|将)")
 
 
 def _elaborates(text: str, i: int, so_far: str) -> bool:
@@ -243,13 +243,29 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     减少 43.25 万元。"); one that goes on with a connective ("此外", "以及")
     may give a cause of its own ("。此外由于……")."""
     sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
-    if not sentence.strip() or _NOT_GOING_ON.match(sentence):
+    if not sentence.strip():
+        return False
+    if _UNFINISHED.search(so_far):
+        # "……在年度终了后。将……": a clause of time cannot end the reason.
+        return not (opens_statement(text, i) or is_heading(sentence))
+    if _NOT_GOING_ON.match(sentence):
         return False
     joined = _CONNECTIVE.match(sentence)
     figures = AMOUNT.search(sentence) or PERCENT.search(sentence) or re.search(r"[XxＸ×]{2}", sentence)
-    if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))):
+    if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))) and not (joined and _aside(sentence)):
         return False
     return bool(joined or not find_triggers(sentence))
+
+
+# A reason cut after a clause of time ("……填报预算时。", "……年度终了后。") is unfinished.
+_UNFINISHED = re.compile(r"(?:时|之后|以后|(?<![之以然最落今随前])后|期间|之际|过程中|情况下|前提下)$")
+
+
+def _aside(sentence: str) -> bool:
+    """A sentence joined by a connective that gives figures of its own but
+    compares nothing and gives no reason of its own ("而本年仅结转了 6.32 万元")."""
+    return not (PRIOR_CUE.search(sentence) or BUDGET_ACTUAL.search(sentence) or COMPARE_WORD.search(sentence)
+                or find_triggers(sentence))
 
 
 # Words that join a sentence to the one before it.

@@ -68,6 +68,29 @@ def test_a_reason_goes_on_over_a_full_stop_after_a_connective():
     assert _reasons(text) == ["新建档案室。此外由于人员增加，办公费有所上升"]
 
 
+@pytest.mark.parametrize("cut", ["填报2025年会议费预算时", "依规定在年度终了后"])
+def test_a_reason_cut_after_a_clause_of_time_goes_on_over_a_full_stop(cut):
+    # The next sentence has a trigger word (由于) or starts with 将: the reason is still unfinished.
+    rest = "由于系统故障，数据未能保存" if cut.endswith("时") else "将柳溪镇结转资金的30%调入一般公共预算"
+    text = f"本年会议费比上年增加3.00万元，主要原因是{cut}。{rest}。"
+    assert _reasons(text) == [f"{cut}。{rest}"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_with_a_joined_figure_that_compares_nothing():
+    text = "年末结转和结余比上年减少22.00万元，主要原因是上年奖金在本年兑付。而本年仅结转了办案经费6.32万元。"
+    assert _reasons(text) == ["上年奖金在本年兑付。而本年仅结转了办案经费6.32万元"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_into_what_it_consists_of():
+    text = "本年支出比上年增加20.00万元，主要原因是人员经费增长。具体体现为青禾镇干部工资调整。"
+    assert _reasons(text) == ["人员经费增长。具体体现为青禾镇干部工资调整"]
+
+
+def test_a_joined_sentence_that_compares_is_not_part_of_the_reason():
+    text = "本年支出比上年增加20.00万元，主要原因是新建档案室。而项目支出比上年减少6.00万元。"
+    assert _reasons(text) == ["新建档案室"]
+
+
 def test_a_sentence_of_shares_after_the_reason_is_not_part_of_it():
     text = "本年支出比上年增加12.00万元，主要原因是公用经费增加5.00万元。基本支出80.00万元，占66.67%。"
     assert _reasons(text) == ["公用经费增加5.00万元"]

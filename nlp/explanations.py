@@ -53,7 +53,7 @@ from nlp.repair import is_heading
 from nlp.statements import AMOUNT, DIRECTION_WORD
 from nlp.triggers import FIND, Trigger, find_triggers
 from nlp.unexplained import unexplained
-from nlp.untriggered import reason_without_trigger
+from nlp.untriggered import reason_without_trigger, unmet_reasons
 from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
@@ -130,6 +130,9 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
         else:
             # An unchanged item is listed, but it is no change left unexplained.
             gaps.append(Gap(s, ["unchanged"] if _unchanged(s) else []))
+    covered = Spans([(f.start, f.end) for f in found] + [(g.statement.start, g.statement.end) for g in blanks + gaps] + list(skip))
+    for statement, (a, b), flags in unmet_reasons(text, covered):
+        found.append(Found(statement, a, b, split_causes(text, a, b), "", flags))
     found.sort(key=lambda f: f.start)
     return found, sorted(blanks + gaps, key=lambda g: g.statement.start)
 

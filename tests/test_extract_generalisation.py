@@ -121,6 +121,35 @@ def test_what_a_level_is_made_of_is_no_reason():
     assert _reasons("2025年财政拨款收入84.60万元，系在职人员工资及社区卫生资金。") == []
 
 
+def test_a_level_with_a_reason_is_compared_with_nothing():
+    (e,) = _run("2025年公务用车购置费安排0万元，主要是本年无车辆更新计划。").explanations
+    assert (e.statement.direction, e.statement.basis) == ("none", "other")
+
+
+# A shortfall and why, with no trigger word (performance paragraphs).
+
+
+def test_why_money_is_left_unpaid_after_the_payment_rate():
+    text = "青禾镇衔接资金支付860.00万元，未支40.00万元，支付率95.56%。未付资金属于个别项目尚未完成竣工决算审计，待审计完成后支付。"
+    (e,) = _run(text).explanations
+    assert e.reason == "个别项目尚未完成竣工决算审计" and e.statement.basis == "full_year_budget"
+    assert e.statement.direction == "decrease" and {"no_trigger", "statement_unparsed"} <= set(e.flags)
+
+
+def test_why_a_project_has_spent_nothing_stops_at_the_shortfall_itself():
+    text = "本项目资金合计36.20万元，柳溪河护岸工程尚未开工，资金暂未支出。"
+    assert _reasons(text) == ["柳溪河护岸工程尚未开工"]
+
+
+def test_an_indicator_line_saying_what_is_not_done_yet():
+    (e,) = _run("2.质量指标：松林村文化广场尚未竣工验收。").explanations
+    assert e.reason == "松林村文化广场尚未竣工验收" and e.statement.basis == "target"
+
+
+def test_what_is_not_done_yet_with_no_shortfall_beside_it_is_no_reason():
+    assert _reasons("本年支出合计120.00万元。松林村文化广场尚未竣工验收，下一步将加快进度。") == []
+
+
 # Repair: a half-width full stop, a figure cut at a line's end.
 
 

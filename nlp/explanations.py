@@ -203,7 +203,7 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStat
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
     # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it is.
     caused = t.form.name != "attributed" or "所致" in text[t.end : first_of(text, "。；\n", t.end, t.end + MAX_REASON)]
-    if t.form.name in ("mainly", "is_because", "attributed") and not purpose and caused:
+    if (t.form.name in ("mainly", "is_because", "attributed") or t.form.kind == "wrap") and not purpose and caused:
         return _level(text, t, sentence_at)
     return None
 
@@ -242,16 +242,23 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
             r_end = reason_end(text, r_start)
         return statement, (r_start, r_end), []
     # "受…影响，县本级税收收入……下降 18.6%": the change follows.
-    statement = statement_after(text, r_end if after is None else after, t)
-    if statement is not None:
-        return statement, (r_start, r_end), ["reason_before_figures"]
+    later = statement_after(text, r_end if after is None else after, t)
+    figured = later is not None and any(v is not None for v in (later.amount, later.change, later.change_pct))
+    if later is not None and (after is not None or figured):
+        return later, (r_start, r_end), ["reason_before_figures"]
+    # "……减少 1 万元。主要是受 A，控制接待支出，……" (no 影响): the clauses after an
+    # unclosed reason that state no figures go on with it.
     statement = _before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
+    if statement is None and later is not None:
+        return later, (r_start, r_end), ["reason_before_figures"]
     flags = []
     if statement is None:
-        level = _level(text, t, sentence_at)  # "公车购置安排 517 万元，主要是受……影响"
-        if level is None:
+        # "……增速偏低，主要是受……影响"; "报告称，主要是受……影响。具体为：……减少 0.23 亿元";
+        # "公车购置安排 517 万元，主要是受……影响".
+        weak = _weak_statement(text, t, sentence_at)
+        if weak is None:
             return None
-        statement, flags = level
+        statement, flags = weak
     if after is None:
         r_end = reason_end(text, r_start)
     return statement, (r_start, r_end), flags

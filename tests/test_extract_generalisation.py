@@ -126,6 +126,23 @@ def test_a_level_with_a_reason_is_compared_with_nothing():
     assert (e.statement.direction, e.statement.basis) == ("none", "other")
 
 
+def test_an_unclosed_affected_by_reason_runs_over_its_commas_after_the_change_before():
+    text = "会议费较上年减少1.00万元。主要是受青禾镇压缩会议规模，改为视频召开，节约场地租金。"
+    (e,) = _run(text).explanations
+    assert e.reason == "青禾镇压缩会议规模，改为视频召开，节约场地租金" and e.statement.item == "会议费"
+
+
+def test_an_affected_by_reason_for_a_change_named_without_figures():
+    text = "全县培训费增速偏低，主要是受上年集中轮训，本年培训人数下降20%，基数偏高影响。"
+    assert _reasons(text) == ["上年集中轮训，本年培训人数下降20%，基数偏高"]
+
+
+def test_an_affected_by_reason_before_the_figures_of_the_next_sentence():
+    text = "报告称，主要是受各部门精简出访团组影响。具体为：因公出国（境）费0.86亿元，减少0.23亿元。"
+    (e,) = _run(text).explanations
+    assert e.reason == "各部门精简出访团组" and e.statement.direction == "decrease"
+
+
 # A shortfall and why, with no trigger word (performance paragraphs).
 
 

@@ -115,7 +115,7 @@ def reason_end(text: str, start: int) -> int:
             continue
         if c in "；;，,":
             marker = _next_item(text, i, marker)
-        stop = _clause_stop(text, i, c, marker)
+        stop = _clause_stop(text, i, c, marker, start)
         if stop is not None:
             return stop
         i += 1
@@ -144,12 +144,14 @@ def _next_item(text: str, i: int, marker):
     return marker
 
 
-def _clause_stop(text: str, i: int, c: str, marker) -> int | None:
+def _clause_stop(text: str, i: int, c: str, marker, start: int) -> int | None:
     """Where the reason ends at the character `c` at i, inside a sentence:
     None when it goes on."""
     if c in "；;":
         nxt = skip_space(text, i + 1)
-        if not _own_item(text, nxt, marker) and (_states_change(text, i + 1) or _new_part(text, nxt)):
+        if _own_item(text, nxt, marker) or _next_component(text, start, i):
+            return None
+        if _states_change(text, i + 1) or _new_part(text, nxt):
             return i + 1  # "……主要原因是 A；1.总体情况：……" / "……；B 减少 3 万元，主要原因是……"
     if c == "其" and text.startswith("其中", i) and _shares(text, i):
         return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
@@ -167,6 +169,19 @@ _BARE_FIGURE = re.compile(
     r"(?:同比|比上年|较上年)?(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|增长率|减少率|下降率)(?:了|为|是|达)?"
     r"\s*-?\d+(?:\.\d+)?\s*(?:%|亿元|千元|万元|元)(?=[，。；;\n]|$)"
 )
+
+
+def _next_component(text: str, start: int, i: int) -> bool:
+    """The reason text[start:i] names a component that moved, with its
+    comparison and amount ("……运营补贴较上年减少 341.15 万元"), and the clause
+    after the semicolon at i names another the same way, with no reason of its
+    own to the end of its sentence ("；基本支出比上年增加 54.43 万元。")."""
+    so_far = text[start:i]
+    if not (PRIOR_CUE.search(so_far) and AMOUNT.search(so_far)) or find_triggers(so_far):
+        return False
+    sentence = re.match(r"[^。\n]*", text[i + 1 : i + 300]).group(0)
+    clause = re.match(r"[^；;]*", sentence).group(0)
+    return bool(PRIOR_CUE.search(clause) and AMOUNT.search(clause) and not find_triggers(sentence) and not _new_part(text, skip_space(text, i + 1)))
 
 
 def _new_part(text: str, i: int) -> bool:

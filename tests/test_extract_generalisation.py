@@ -55,6 +55,22 @@ def test_a_reason_stops_before_a_numbered_heading_after_a_semicolon():
     assert _reasons(text) == ["新增柳溪河巡查经费"]
 
 
+def test_a_reason_naming_components_with_their_comparisons_goes_on_over_a_semicolon():
+    text = (
+        "本单位收入合计980.00万元，比上年减少120.00万元，主要原因是项目收入中公交补贴较上年减少150.00万元；"
+        "基本支出比上年增加30.00万元。"
+    )
+    assert _reasons(text) == ["项目收入中公交补贴较上年减少150.00万元；基本支出比上年增加30.00万元"]
+
+
+def test_a_component_with_its_own_reason_after_the_semicolon_is_another_explanation():
+    text = (
+        "本单位收入合计980.00万元，比上年减少120.00万元，主要原因是项目收入中公交补贴较上年减少150.00万元；"
+        "基本支出比上年增加30.00万元，主要原因是新增2名人员。"
+    )
+    assert _reasons(text) == ["项目收入中公交补贴较上年减少150.00万元", "新增2名人员"]
+
+
 # A reason over 。: another component with its amount, or a connective.
 
 

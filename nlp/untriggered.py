@@ -146,9 +146,9 @@ _SHORTFALL = re.compile(
     r"|\d\s*(?:万元|元)[^。；\n]{0,20}(?:暂未|尚未|未)(?:支出|支付|拨付|使用)"
 )
 # A performance indicator's own line: "2.质量指标：……".
-_INDICATOR = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）])?[^\s：:，。]{0,12}指标[：:]")
+_INDICATOR = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）])?[^\s：:，。]{0,12}指标\s*\d{0,2}[：:]")
 # A clause saying what is not done yet, the reason for the shortfall.
-_UNMET = re.compile(r"尚未|未能|还未|暂未|尚处|仍处|正在")
+_UNMET = re.compile(r"尚未|未能|还未|暂未|尚余|尚处|仍处|正在")
 # A clause that is the shortfall itself or what will be done, not its reason.
 _NOT_WHY = re.compile(r"\s*(?:待|下一步|今后|将|预计|资金|款项)")
 
@@ -163,7 +163,8 @@ def unmet_reasons(text: str, covered) -> list[Untriggered]:
     out: list[Untriggered] = []
     for para in re.finditer(r"[^\n]+", text):
         sentences = list(re.finditer(r"[^。；]+[。；]?", para.group(0)))
-        indicator = bool(_INDICATOR.match(para.group(0)))
+        heading = _INDICATOR.match(para.group(0))
+        indicator = heading is not None
         for k, m in enumerate(sentences):
             a, b = para.start() + m.start(), para.start() + m.end()
             near = text[para.start() + sentences[k - 1].start() if k else a : b]
@@ -174,7 +175,9 @@ def unmet_reasons(text: str, covered) -> list[Untriggered]:
                 continue
             target = indicator or "指标" in text[para.start() : b] or "目标" in text[para.start() : b]
             basis = Basis.TARGET if target else Basis.FULL_YEAR_BUDGET
-            direction = Direction.NONE if indicator else Direction.DECREASE  # no figures: no change stated
+            # An indicator's line with no figures states no change; with its target and actual, a shortfall.
+            figured = re.search(r"\d", text[para.start() + (heading.end() if heading else 0) : span[0]])
+            direction = Direction.NONE if indicator and not figured else Direction.DECREASE
             statement = ChangeStatement(item="", basis=basis, direction=direction, text=near.strip(), start=span[0], end=span[0])
             out.append((statement, span, ["no_trigger", "statement_unparsed"]))
     return out

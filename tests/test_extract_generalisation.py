@@ -179,6 +179,13 @@ def test_an_indicator_line_saying_what_is_not_done_yet():
     assert e.reason == "松林村文化广场尚未竣工验收" and e.statement.basis == "target"
 
 
+def test_an_indicator_with_its_target_and_actual_then_what_is_left_undone():
+    text = "指标1：护岸工程资金金额\n\n42.5\n\n38.2\n\n10\n\n8\n\n已竣工，尚余5%尾款未支付，且中标价低于预算金额。下一步提高预算编制精准度。"
+    (e,) = _run(text).explanations
+    assert e.reason == "尚余5%尾款未支付，且中标价低于预算金额"
+    assert (e.statement.direction, e.statement.basis) == ("decrease", "target")
+
+
 def test_what_is_not_done_yet_with_no_shortfall_beside_it_is_no_reason():
     assert _reasons("本年支出合计120.00万元。松林村文化广场尚未竣工验收，下一步将加快进度。") == []
 

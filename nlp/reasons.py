@@ -265,6 +265,8 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
         return not (opens_statement(text, i) or is_heading(sentence))
     if _NOT_GOING_ON.match(sentence):
         return False
+    if _BASE_EFFECT.search(sentence) and not find_triggers(sentence):
+        return True  # "……积极的财政政策。当年支出增长 24.3%，基数偏高。": last year's figures are the reason
     joined = _CONNECTIVE.match(sentence)
     figures = AMOUNT.search(sentence) or PERCENT.search(sentence) or re.search(r"[XxＸ×]{2}", sentence)
     if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))) and not (joined and _aside(sentence)):
@@ -272,6 +274,8 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     return bool(joined or not find_triggers(sentence))
 
 
+# A high or low base last year: figures given as a reason, not a change of their own.
+_BASE_EFFECT = re.compile(r"基数(?:偏|较|过)?(?:高|大|低|小)[。！？]?$")
 # A reason cut after a clause of time ("……填报预算时。", "……年度终了后。") is unfinished.
 _UNFINISHED = re.compile(r"(?:时|之后|以后|(?<![之以然最落今随前])后|期间|之际|过程中|情况下|前提下)$")
 

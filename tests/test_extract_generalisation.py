@@ -102,6 +102,11 @@ def test_a_reason_goes_on_over_a_full_stop_into_what_it_consists_of():
     assert _reasons(text) == ["人员经费增长。具体体现为青禾镇干部工资调整"]
 
 
+def test_a_reason_goes_on_over_a_full_stop_into_last_years_high_base():
+    text = "全县培训费比上年下降8.0%，主要是上年集中开展轮训。上年培训费增长35.0%，基数偏高。"
+    assert _reasons(text) == ["上年集中开展轮训。上年培训费增长35.0%，基数偏高"]
+
+
 def test_a_joined_sentence_that_compares_is_not_part_of_the_reason():
     text = "本年支出比上年增加20.00万元，主要原因是新建档案室。而项目支出比上年减少6.00万元。"
     assert _reasons(text) == ["新建档案室"]
@@ -217,8 +222,9 @@ def test_a_percentage_cut_at_the_end_of_a_heading_like_line_is_joined():
 
 
 # The floor: recall on the rewritten development records, so that it cannot
-# silently fall (measured 0.972 overall, 0.882 at worst: over_full_stop;
-# 0.951 and 0.0 before the fixes of issue 11's perturbation work).
+# silently fall (measured 0.987 / 0.978 overall, 0.941 at worst: over_full_stop;
+# 0.972 and 0.882 before the last misses of issue 11 were fixed, 0.951 and 0.0
+# before its perturbation work).
 
 
 @pytest.mark.skipif(not RECORDS.exists(), reason="../shared/real_patterns is not here")
@@ -229,8 +235,8 @@ def test_perturbed_recall_holds_its_floor():
     tallies = measure(load())
     figures = overall(tallies).figures()
     print("\nperturbed:", figures)
-    assert figures["recall"] >= 0.96 and figures["precision"] >= 0.96
-    assert figures["direction"] >= 0.97 and figures["basis"] >= 0.87
+    assert figures["recall"] >= 0.98 and figures["precision"] >= 0.97
+    assert figures["direction"] >= 0.97 and figures["basis"] >= 0.88
     # No single transformation may lose much more than the others.
     worst = min((t.figures()["recall"], name) for name, t in tallies.items() if t.gold)
-    assert worst[0] >= 0.85, worst
+    assert worst[0] >= 0.92, worst

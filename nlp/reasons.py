@@ -2,8 +2,10 @@
 
 A reason runs to the end of its sentence, on over the next sentence when
 that goes on with it (no figures, no trigger, no new part; or another
-component with its amount; or a connective, "此外由于……"), through the
-items of its own list (一是……。二是……；（2）……), and stops where a new change is
+component with its amount; or a connective, "此外由于……"; or last year's base,
+"……基数偏高"; always after a clause of time, "……填报预算时。"), through the
+items of its own list (一是……。二是……；（2）……) or of the components it names
+with their comparisons (……较上年减少 341 万元；……比上年增加 54 万元), and stops where a new change is
 stated (after ；, a new item with its figures and its own trigger, or a
 heading), at a template's note or a "下一步" of measures; its closing words
 ("……所致", "……等原因") and a bracketed note ("（详见附表 1）") are not part of it.

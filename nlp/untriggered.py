@@ -4,7 +4,9 @@ A change statement that no trigger explains may still have a reason: the
 clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
 开展经贸洽谈"), or clauses of a frugality policy before them — opening its own
 span ("严格落实过紧日子要求，公务接待费较上年减少 0.35 万元"), in its
-paragraph, or a paragraph of them before the paragraph of the figures. Such
+paragraph, or a paragraph of them before the paragraph of the figures; and
+why a shortfall happened ("……支付率 94%。未付资金属于……尚未……", "质量指标：
+……尚未竣工验收"), where no change statement is read at all. Such
 reasons are found only after every trigger has been read (nlp.explanations)
 and are flagged ``no_trigger`` there; a module of their own, because their
 words (policy, action) are a vocabulary of their own.

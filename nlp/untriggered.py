@@ -149,6 +149,9 @@ _SHORTFALL = re.compile(
 )
 # A performance indicator's own line: "2.质量指标：……".
 _INDICATOR = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）])?[^\s：:，。]{0,12}指标\s*\d{0,2}[：:]")
+# Where either may be: words that open no other branch, so one pass over a report is cheap.
+_CANDIDATE = re.compile(r"(?=[未结支执完暂尚指])(?:未支|未付|未拨付|未使用|结余|支付率|执行率|完成率|支出进度|[暂尚]未|指标\s*\d{0,2}[：:])")
+_LINE = re.compile(r"[^\n]+")
 # A clause saying what is not done yet, the reason for the shortfall.
 _UNMET = re.compile(r"尚未|未能|还未|暂未|尚余|尚处|仍处|正在")
 # A clause that is the shortfall itself or what will be done, not its reason.
@@ -163,9 +166,13 @@ def unmet_reasons(text: str, covered) -> list[Untriggered]:
     are neither the shortfall itself nor what will be done. Flagged
     ``no_trigger`` and ``statement_unparsed``: only the basis is known."""
     out: list[Untriggered] = []
-    for para in re.finditer(r"[^\n]+", text):
+    # Only paragraphs with a shortfall or an indicator's line are read: one pass finds them.
+    starts = sorted({text.rfind("\n", 0, m.end() - 1) + 1 for m in _CANDIDATE.finditer(text)})
+    for para in (_LINE.match(text, at) for at in starts):
+        heading = _INDICATOR.match(para.group(0)) if para else None
+        if para is None or not (heading or _SHORTFALL.search(para.group(0))):
+            continue
         sentences = list(re.finditer(r"[^。；]+[。；]?", para.group(0)))
-        heading = _INDICATOR.match(para.group(0))
         indicator = heading is not None
         for k, m in enumerate(sentences):
             a, b = para.start() + m.start(), para.start() + m.end()

@@ -277,7 +277,8 @@ def read_partial(text: str, t: Trigger, start: int, end: int) -> ChangeStatement
     item = item_of(subject, len(subject)) if subject else ""
     # "“三公”经费预算小幅下降的原因": the trigger's words finish the span's.
     words = span + text[t.start : t.end] if end == t.start else span
-    basis = basis_of_words(words) or Basis.PRIOR_YEAR  # final accounts compare with last year
+    # Final accounts compare with last year; a level compares with nothing.
+    basis = basis_of_words(words) or (Basis.OTHER if direction == Direction.NONE and not word else Basis.PRIOR_YEAR)
     return ChangeStatement(item=item, basis=basis, direction=direction, text=span.strip(), start=start, end=end)
 
 

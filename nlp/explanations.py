@@ -53,12 +53,12 @@ from nlp.repair import is_heading
 from nlp.statements import AMOUNT, DIRECTION_WORD
 from nlp.triggers import FIND, Trigger, find_triggers
 from nlp.unexplained import unexplained
-from nlp.untriggered import reason_without_trigger
+from nlp.untriggered import reason_without_trigger, unmet_reasons
 from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
-_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：]$")
+_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。]$")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
 
 
@@ -130,6 +130,9 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
         else:
             # An unchanged item is listed, but it is no change left unexplained.
             gaps.append(Gap(s, ["unchanged"] if _unchanged(s) else []))
+    covered = Spans([(f.start, f.end) for f in found] + [(g.statement.start, g.statement.end) for g in blanks + gaps] + list(skip))
+    for statement, (a, b), flags in unmet_reasons(text, covered):
+        found.append(Found(statement, a, b, split_causes(text, a, b), "", flags))
     found.sort(key=lambda f: f.start)
     return found, sorted(blanks + gaps, key=lambda g: g.statement.start)
 
@@ -195,12 +198,26 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStat
     near = max(sentence_at, t.start - 30)
     # "主要为" names a purpose; "主要因为", "是因为" a cause.
     purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
-    level = t.form.name in ("mainly", "is_because") and not purpose and _AMOUNT_BEFORE.search(text, near, t.start)
-    if DIRECTION_WORD.search(text, near, t.start) or level:
-        # "一部分经费减少是因为……": the change is named, not figured;
-        # "公车购置安排 517 万元，主要是……": the reason for a level.
+    if DIRECTION_WORD.search(text, near, t.start):
+        # "一部分经费减少是因为……": the change is named, not figured.
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
+    # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it is.
+    caused = t.form.name != "attributed" or "所致" in text[t.end : first_of(text, "。；\n", t.end, t.end + MAX_REASON)]
+    if (t.form.name in ("mainly", "is_because", "attributed") or t.form.kind == "wrap") and not purpose and caused:
+        return _level(text, t, sentence_at)
     return None
+
+
+def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, list[str]] | None:
+    """A level the reason right after it explains: "公车购置安排 517 万元，主要
+    是……", "……安排 0 万元。这是由于……" (the level ends the sentence before)."""
+    at = t.start - 1 if text.startswith(("这", "其"), t.start - 1) else t.start
+    if at == sentence_at and at > 0 and text[at - 1] == "。":
+        sentence_at = sentence_start(text, at - 1)
+    start = max(sentence_at, at - 30)
+    if not _AMOUNT_BEFORE.search(text, start, at):
+        return None
+    return read_partial(text, t, start, at - 1), ["statement_unparsed"]
 
 
 def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
@@ -225,15 +242,26 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
             r_end = reason_end(text, r_start)
         return statement, (r_start, r_end), []
     # "受…影响，县本级税收收入……下降 18.6%": the change follows.
-    statement = statement_after(text, r_end if after is None else after, t)
-    if statement is not None:
-        return statement, (r_start, r_end), ["reason_before_figures"]
+    later = statement_after(text, r_end if after is None else after, t)
+    figured = later is not None and any(v is not None for v in (later.amount, later.change, later.change_pct))
+    if later is not None and (after is not None or figured):
+        return later, (r_start, r_end), ["reason_before_figures"]
+    # "……减少 1 万元。主要是受 A，控制接待支出，……" (no 影响): the clauses after an
+    # unclosed reason that state no figures go on with it.
     statement = _before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
+    if statement is None and later is not None:
+        return later, (r_start, r_end), ["reason_before_figures"]
+    flags = []
     if statement is None:
-        return None
+        # "……增速偏低，主要是受……影响"; "报告称，主要是受……影响。具体为：……减少 0.23 亿元";
+        # "公车购置安排 517 万元，主要是受……影响".
+        weak = _weak_statement(text, t, sentence_at)
+        if weak is None:
+            return None
+        statement, flags = weak
     if after is None:
         r_end = reason_end(text, r_start)
-    return statement, (r_start, r_end), []
+    return statement, (r_start, r_end), flags
 
 
 def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:

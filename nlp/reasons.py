@@ -2,8 +2,10 @@
 
 A reason runs to the end of its sentence, on over the next sentence when
 that goes on with it (no figures, no trigger, no new part; or another
-component with its amount; or a connective, "此外由于……"), through the
-items of its own list (一是……。二是……；（2）……), and stops where a new change is
+component with its amount; or a connective, "此外由于……"; or last year's base,
+"……基数偏高"; always after a clause of time, "……填报预算时。"), through the
+items of its own list (一是……。二是……；（2）……) or of the components it names
+with their comparisons (……较上年减少 341 万元；……比上年增加 54 万元), and stops where a new change is
 stated (after ；, a new item with its figures and its own trigger, or a
 heading), at a template's note or a "下一步" of measures; its closing words
 ("……所致", "……等原因") and a bracketed note ("（详见附表 1）") are not part of it.
@@ -115,7 +117,7 @@ def reason_end(text: str, start: int) -> int:
             continue
         if c in "；;，,":
             marker = _next_item(text, i, marker)
-        stop = _clause_stop(text, i, c, marker)
+        stop = _clause_stop(text, i, c, marker, start)
         if stop is not None:
             return stop
         i += 1
@@ -144,12 +146,14 @@ def _next_item(text: str, i: int, marker):
     return marker
 
 
-def _clause_stop(text: str, i: int, c: str, marker) -> int | None:
+def _clause_stop(text: str, i: int, c: str, marker, start: int) -> int | None:
     """Where the reason ends at the character `c` at i, inside a sentence:
     None when it goes on."""
     if c in "；;":
         nxt = skip_space(text, i + 1)
-        if not _own_item(text, nxt, marker) and (_states_change(text, i + 1) or _new_part(text, nxt)):
+        if _own_item(text, nxt, marker) or _next_component(text, start, i):
+            return None
+        if _states_change(text, i + 1) or _new_part(text, nxt):
             return i + 1  # "……主要原因是 A；1.总体情况：……" / "……；B 减少 3 万元，主要原因是……"
     if c == "其" and text.startswith("其中", i) and _shares(text, i):
         return i  # "……较多，其中一般公共预算财政拨款收入 948.77 万元，占 99.2%"
@@ -167,6 +171,19 @@ _BARE_FIGURE = re.compile(
     r"(?:同比|比上年|较上年)?(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|增长率|减少率|下降率)(?:了|为|是|达)?"
     r"\s*-?\d+(?:\.\d+)?\s*(?:%|亿元|千元|万元|元)(?=[，。；;\n]|$)"
 )
+
+
+def _next_component(text: str, start: int, i: int) -> bool:
+    """The reason text[start:i] names a component that moved, with its
+    comparison and amount ("……运营补贴较上年减少 341.15 万元"), and the clause
+    after the semicolon at i names another the same way, with no reason of its
+    own to the end of its sentence ("；基本支出比上年增加 54.43 万元。")."""
+    so_far = text[start:i]
+    if not (PRIOR_CUE.search(so_far) and AMOUNT.search(so_far)) or find_triggers(so_far):
+        return False
+    sentence = re.match(r"[^。\n]*", text[i + 1 : i + 300]).group(0)
+    clause = re.match(r"[^；;]*", sentence).group(0)
+    return bool(PRIOR_CUE.search(clause) and AMOUNT.search(clause) and not find_triggers(sentence) and not _new_part(text, skip_space(text, i + 1)))
 
 
 def _new_part(text: str, i: int) -> bool:
@@ -232,7 +249,7 @@ def _continues(marker, following, text: str, start: int, nxt: int) -> bool:
 
 
 _MEASURE = re.compile(r"\s*(?:下一步|今后|下阶段|下一阶段|我们将|我单位将|我局将|将进一步|将继续)")
-_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体|详见|注|下一步|今后|下阶段|同时|我们将|将)")
+_NOT_GOING_ON = re.compile(r"\s*(?:其中|主要用于|[（(]|具体(?![体表]现为)|详见|注|下一步|今后|下阶段|同时|我们将|将)")
 
 
 def _elaborates(text: str, i: int, so_far: str) -> bool:
@@ -243,13 +260,33 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     减少 43.25 万元。"); one that goes on with a connective ("此外", "以及")
     may give a cause of its own ("。此外由于……")."""
     sentence = re.match(r"[^。！？\n]*[。！？]?", text[i : i + 300]).group(0)
-    if not sentence.strip() or _NOT_GOING_ON.match(sentence):
+    if not sentence.strip():
         return False
+    if _UNFINISHED.search(so_far):
+        # "……在年度终了后。将……": a clause of time cannot end the reason.
+        return not (opens_statement(text, i) or is_heading(sentence))
+    if _NOT_GOING_ON.match(sentence):
+        return False
+    if _BASE_EFFECT.search(sentence) and not find_triggers(sentence):
+        return True  # "……积极的财政政策。当年支出增长 24.3%，基数偏高。": last year's figures are the reason
     joined = _CONNECTIVE.match(sentence)
     figures = AMOUNT.search(sentence) or PERCENT.search(sentence) or re.search(r"[XxＸ×]{2}", sentence)
-    if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))):
+    if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))) and not (joined and _aside(sentence)):
         return False
     return bool(joined or not find_triggers(sentence))
+
+
+# A high or low base last year: figures given as a reason, not a change of their own.
+_BASE_EFFECT = re.compile(r"基数(?:偏|较|过)?(?:高|大|低|小)[。！？]?$")
+# A reason cut after a clause of time ("……填报预算时。", "……年度终了后。") is unfinished.
+_UNFINISHED = re.compile(r"(?:时|之后|以后|(?<![之以然最落今随前])后|期间|之际|过程中|情况下|前提下)$")
+
+
+def _aside(sentence: str) -> bool:
+    """A sentence joined by a connective that gives figures of its own but
+    compares nothing and gives no reason of its own ("而本年仅结转了 6.32 万元")."""
+    return not (PRIOR_CUE.search(sentence) or BUDGET_ACTUAL.search(sentence) or COMPARE_WORD.search(sentence)
+                or find_triggers(sentence))
 
 
 # Words that join a sentence to the one before it.

@@ -4,7 +4,9 @@ A change statement that no trigger explains may still have a reason: the
 clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
 开展经贸洽谈"), or clauses of a frugality policy before them — opening its own
 span ("严格落实过紧日子要求，公务接待费较上年减少 0.35 万元"), in its
-paragraph, or a paragraph of them before the paragraph of the figures. Such
+paragraph, or a paragraph of them before the paragraph of the figures; and
+why a shortfall happened ("……支付率 94%。未付资金属于……尚未……", "质量指标：
+……尚未竣工验收"), where no change statement is read at all. Such
 reasons are found only after every trigger has been read (nlp.explanations)
 and are flagged ``no_trigger`` there; a module of their own, because their
 words (policy, action) are a vocabulary of their own.
@@ -18,6 +20,7 @@ from nlp.reasons import ENUM_START, first_of, trim_reason
 from nlp.repair import is_heading
 from nlp.statements import DIRECTION_WORD, FIGURE, find_cues, parse_statement
 from nlp.triggers import find_triggers
+from nlp.vocabulary import Basis, Direction
 
 # A reason with no trigger: the statement it explains, its span, its flags.
 Untriggered = tuple[ChangeStatement, tuple[int, int], list[str]]
@@ -134,3 +137,80 @@ def _policy_clauses(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         return None
     start = lo + len(span) - len(span.lstrip("，。；\n "))
     return start, stop
+
+
+# ------------------------------------------------- a shortfall and why, no trigger
+
+# A shortfall stated in figures: money left unpaid, a rate under 100 %.
+_SHORTFALL = re.compile(
+    r"(?:未支(?:付|出)?|未付|未拨付|未使用|暂未支出|尚未支出|结余)(?:资金)?\s*\d"
+    r"|(?:支付率|执行率|完成率|支出进度)(?:为|是|达到?)?\s*(?:\d|[1-8]\d)(?:\.\d+)?\s*%"
+    r"|\d\s*(?:万元|元)[^。；\n]{0,20}(?:暂未|尚未|未)(?:支出|支付|拨付|使用)"
+)
+# A performance indicator's own line: "2.质量指标：……".
+_INDICATOR = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）])?[^\s：:，。]{0,12}指标\s*\d{0,2}[：:]")
+# Where either may be: words that open no other branch, so one pass over a report is cheap.
+_CANDIDATE = re.compile(r"(?=[未结支执完暂尚指])(?:未支|未付|未拨付|未使用|结余|支付率|执行率|完成率|支出进度|[暂尚]未|指标\s*\d{0,2}[：:])")
+_LINE = re.compile(r"[^\n]+")
+# A clause saying what is not done yet, the reason for the shortfall.
+_UNMET = re.compile(r"尚未|未能|还未|暂未|尚余|尚处|仍处|正在")
+# A clause that is the shortfall itself or what will be done, not its reason.
+_NOT_WHY = re.compile(r"\s*(?:待|下一步|今后|将|预计|资金|款项)")
+
+
+def unmet_reasons(text: str, covered) -> list[Untriggered]:
+    """Why a shortfall stated with no trigger word happened: "……未支 518 万元，
+    支付率 94%。未付资金属于个别项目尚未完成竣工决算审计……，待……" or, on a
+    performance indicator's own line, "2.质量指标：工程尚未竣工验收". The
+    first clause saying what is not done yet, with the clauses after it that
+    are neither the shortfall itself nor what will be done. Flagged
+    ``no_trigger`` and ``statement_unparsed``: only the basis is known."""
+    out: list[Untriggered] = []
+    # Only paragraphs with a shortfall or an indicator's line are read: one pass finds them.
+    starts = sorted({text.rfind("\n", 0, m.end() - 1) + 1 for m in _CANDIDATE.finditer(text)})
+    for para in (_LINE.match(text, at) for at in starts):
+        heading = _INDICATOR.match(para.group(0)) if para else None
+        if para is None or not (heading or _SHORTFALL.search(para.group(0))):
+            continue
+        sentences = list(re.finditer(r"[^。；]+[。；]?", para.group(0)))
+        indicator = heading is not None
+        for k, m in enumerate(sentences):
+            a, b = para.start() + m.start(), para.start() + m.end()
+            near = text[para.start() + sentences[k - 1].start() if k else a : b]
+            if not (indicator or _SHORTFALL.search(near)) or a in covered or find_triggers(m.group(0)):
+                continue
+            span = _unmet_clauses(text, a, b)
+            if span is None or span[0] in covered:
+                continue
+            target = indicator or "指标" in text[para.start() : b] or "目标" in text[para.start() : b]
+            basis = Basis.TARGET if target else Basis.FULL_YEAR_BUDGET
+            # An indicator's line with no figures states no change; with its target and actual, a shortfall.
+            figured = re.search(r"\d", text[para.start() + (heading.end() if heading else 0) : span[0]])
+            direction = Direction.NONE if indicator and not figured else Direction.DECREASE
+            statement = ChangeStatement(item="", basis=basis, direction=direction, text=near.strip(), start=span[0], end=span[0])
+            out.append((statement, span, ["no_trigger", "statement_unparsed"]))
+    return out
+
+
+def _unmet_clauses(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """The reason in the sentence text[a:b]: from the first clause saying what
+    is not done yet (after its subject's "属于"), to the first clause that is
+    the shortfall itself or what will be done."""
+    clauses = list(re.finditer(r"[^，。；]+", text[a:b]))
+    first = next((i for i, c in enumerate(clauses) if _UNMET.search(c.group(0)) and not _NOT_WHY.match(c.group(0))), None)
+    if first is None:
+        return None
+    start = a + clauses[first].start()
+    if heading := _INDICATOR.match(clauses[first].group(0)):
+        start += heading.end()  # "2.质量指标：工程尚未竣工验收"
+    elif (lead := re.match(r"[^，。；]{0,12}?(?:属于|系|是)", clauses[first].group(0))) and lead.end() < len(clauses[first].group(0)):
+        start += lead.end()
+    end = a + clauses[first].end()
+    for c in clauses[first + 1 :]:
+        if _NOT_WHY.match(c.group(0)) or re.search(r"\d", c.group(0)):
+            break
+        end = a + c.end()
+    start, end = trim_reason(text, start, end)
+    if len(re.findall(r"[\u4e00-\u9fff]", text[start:end])) < 4:
+        return None
+    return start, end

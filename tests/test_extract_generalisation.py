@@ -55,6 +55,22 @@ def test_a_reason_stops_before_a_numbered_heading_after_a_semicolon():
     assert _reasons(text) == ["新增柳溪河巡查经费"]
 
 
+def test_a_reason_naming_components_with_their_comparisons_goes_on_over_a_semicolon():
+    text = (
+        "本单位收入合计980.00万元，比上年减少120.00万元，主要原因是项目收入中公交补贴较上年减少150.00万元；"
+        "基本支出比上年增加30.00万元。"
+    )
+    assert _reasons(text) == ["项目收入中公交补贴较上年减少150.00万元；基本支出比上年增加30.00万元"]
+
+
+def test_a_component_with_its_own_reason_after_the_semicolon_is_another_explanation():
+    text = (
+        "本单位收入合计980.00万元，比上年减少120.00万元，主要原因是项目收入中公交补贴较上年减少150.00万元；"
+        "基本支出比上年增加30.00万元，主要原因是新增2名人员。"
+    )
+    assert _reasons(text) == ["项目收入中公交补贴较上年减少150.00万元", "新增2名人员"]
+
+
 # A reason over 。: another component with its amount, or a connective.
 
 
@@ -66,6 +82,34 @@ def test_a_reason_goes_on_over_a_full_stop_with_another_component():
 def test_a_reason_goes_on_over_a_full_stop_after_a_connective():
     text = "本年支出比上年增加12.00万元，主要原因是新建档案室。此外由于人员增加，办公费有所上升。"
     assert _reasons(text) == ["新建档案室。此外由于人员增加，办公费有所上升"]
+
+
+@pytest.mark.parametrize("cut", ["填报2025年会议费预算时", "依规定在年度终了后"])
+def test_a_reason_cut_after_a_clause_of_time_goes_on_over_a_full_stop(cut):
+    # The next sentence has a trigger word (由于) or starts with 将: the reason is still unfinished.
+    rest = "由于系统故障，数据未能保存" if cut.endswith("时") else "将柳溪镇结转资金的30%调入一般公共预算"
+    text = f"本年会议费比上年增加3.00万元，主要原因是{cut}。{rest}。"
+    assert _reasons(text) == [f"{cut}。{rest}"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_with_a_joined_figure_that_compares_nothing():
+    text = "年末结转和结余比上年减少22.00万元，主要原因是上年奖金在本年兑付。而本年仅结转了办案经费6.32万元。"
+    assert _reasons(text) == ["上年奖金在本年兑付。而本年仅结转了办案经费6.32万元"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_into_what_it_consists_of():
+    text = "本年支出比上年增加20.00万元，主要原因是人员经费增长。具体体现为青禾镇干部工资调整。"
+    assert _reasons(text) == ["人员经费增长。具体体现为青禾镇干部工资调整"]
+
+
+def test_a_reason_goes_on_over_a_full_stop_into_last_years_high_base():
+    text = "全县培训费比上年下降8.0%，主要是上年集中开展轮训。上年培训费增长35.0%，基数偏高。"
+    assert _reasons(text) == ["上年集中开展轮训。上年培训费增长35.0%，基数偏高"]
+
+
+def test_a_joined_sentence_that_compares_is_not_part_of_the_reason():
+    text = "本年支出比上年增加20.00万元，主要原因是新建档案室。而项目支出比上年减少6.00万元。"
+    assert _reasons(text) == ["新建档案室"]
 
 
 def test_a_sentence_of_shares_after_the_reason_is_not_part_of_it():
@@ -82,6 +126,73 @@ def test_a_reason_stops_before_a_bare_figure_clause():
 def test_a_cause_given_for_a_level_after_a_weak_trigger(trigger):
     # "主要为" would name a purpose; "主要因为" and "是因为" give a cause.
     assert _reasons(f"2025年公务用车购置费安排0万元，{trigger}本年无车辆更新计划。") == ["本年无车辆更新计划"]
+
+
+@pytest.mark.parametrize("trigger", ["这是由于", "主要是受", "系"])
+def test_a_cause_given_for_a_level_the_sentence_before_states(trigger):
+    close = {"主要是受": "影响", "系": "所致"}.get(trigger, "")
+    text = f"2025年公务用车购置费安排0万元。{trigger}本年无车辆更新计划{close}。"
+    (e,) = _run(text).explanations
+    assert e.reason == "本年无车辆更新计划" and "statement_unparsed" in e.flags
+    assert e.statement.direction == "none"
+
+
+def test_what_a_level_is_made_of_is_no_reason():
+    # "系" after a level names its parts; only "系……所致" gives a cause.
+    assert _reasons("2025年财政拨款收入84.60万元，系在职人员工资及社区卫生资金。") == []
+
+
+def test_a_level_with_a_reason_is_compared_with_nothing():
+    (e,) = _run("2025年公务用车购置费安排0万元，主要是本年无车辆更新计划。").explanations
+    assert (e.statement.direction, e.statement.basis) == ("none", "other")
+
+
+def test_an_unclosed_affected_by_reason_runs_over_its_commas_after_the_change_before():
+    text = "会议费较上年减少1.00万元。主要是受青禾镇压缩会议规模，改为视频召开，节约场地租金。"
+    (e,) = _run(text).explanations
+    assert e.reason == "青禾镇压缩会议规模，改为视频召开，节约场地租金" and e.statement.item == "会议费"
+
+
+def test_an_affected_by_reason_for_a_change_named_without_figures():
+    text = "全县培训费增速偏低，主要是受上年集中轮训，本年培训人数下降20%，基数偏高影响。"
+    assert _reasons(text) == ["上年集中轮训，本年培训人数下降20%，基数偏高"]
+
+
+def test_an_affected_by_reason_before_the_figures_of_the_next_sentence():
+    text = "报告称，主要是受各部门精简出访团组影响。具体为：因公出国（境）费0.86亿元，减少0.23亿元。"
+    (e,) = _run(text).explanations
+    assert e.reason == "各部门精简出访团组" and e.statement.direction == "decrease"
+
+
+# A shortfall and why, with no trigger word (performance paragraphs).
+
+
+def test_why_money_is_left_unpaid_after_the_payment_rate():
+    text = "青禾镇衔接资金支付860.00万元，未支40.00万元，支付率95.56%。未付资金属于个别项目尚未完成竣工决算审计，待审计完成后支付。"
+    (e,) = _run(text).explanations
+    assert e.reason == "个别项目尚未完成竣工决算审计" and e.statement.basis == "full_year_budget"
+    assert e.statement.direction == "decrease" and {"no_trigger", "statement_unparsed"} <= set(e.flags)
+
+
+def test_why_a_project_has_spent_nothing_stops_at_the_shortfall_itself():
+    text = "本项目资金合计36.20万元，柳溪河护岸工程尚未开工，资金暂未支出。"
+    assert _reasons(text) == ["柳溪河护岸工程尚未开工"]
+
+
+def test_an_indicator_line_saying_what_is_not_done_yet():
+    (e,) = _run("2.质量指标：松林村文化广场尚未竣工验收。").explanations
+    assert e.reason == "松林村文化广场尚未竣工验收" and e.statement.basis == "target"
+
+
+def test_an_indicator_with_its_target_and_actual_then_what_is_left_undone():
+    text = "指标1：护岸工程资金金额\n\n42.5\n\n38.2\n\n10\n\n8\n\n已竣工，尚余5%尾款未支付，且中标价低于预算金额。下一步提高预算编制精准度。"
+    (e,) = _run(text).explanations
+    assert e.reason == "尚余5%尾款未支付，且中标价低于预算金额"
+    assert (e.statement.direction, e.statement.basis) == ("decrease", "target")
+
+
+def test_what_is_not_done_yet_with_no_shortfall_beside_it_is_no_reason():
+    assert _reasons("本年支出合计120.00万元。松林村文化广场尚未竣工验收，下一步将加快进度。") == []
 
 
 # Repair: a half-width full stop, a figure cut at a line's end.
@@ -111,8 +222,9 @@ def test_a_percentage_cut_at_the_end_of_a_heading_like_line_is_joined():
 
 
 # The floor: recall on the rewritten development records, so that it cannot
-# silently fall (measured 0.972 overall, 0.882 at worst: over_full_stop;
-# 0.951 and 0.0 before the fixes of issue 11's perturbation work).
+# silently fall (measured 0.987 / 0.978 overall, 0.941 at worst: over_full_stop;
+# 0.972 and 0.882 before the last misses of issue 11 were fixed, 0.951 and 0.0
+# before its perturbation work).
 
 
 @pytest.mark.skipif(not RECORDS.exists(), reason="../shared/real_patterns is not here")
@@ -123,8 +235,8 @@ def test_perturbed_recall_holds_its_floor():
     tallies = measure(load())
     figures = overall(tallies).figures()
     print("\nperturbed:", figures)
-    assert figures["recall"] >= 0.96 and figures["precision"] >= 0.96
-    assert figures["direction"] >= 0.97 and figures["basis"] >= 0.87
+    assert figures["recall"] >= 0.98 and figures["precision"] >= 0.97
+    assert figures["direction"] >= 0.97 and figures["basis"] >= 0.88
     # No single transformation may lose much more than the others.
     worst = min((t.figures()["recall"], name) for name, t in tallies.items() if t.gold)
-    assert worst[0] >= 0.85, worst
+    assert worst[0] >= 0.92, worst

@@ -21,10 +21,11 @@ def test_development_folds_reach_the_floors(tallies):
     print("\nfolds 1-4:", figures)
     # Floors a little under what is measured (see the issue 11 note): a drop
     # below any of them is a regression of recall, precision or reading.
-    assert figures["recall"] >= 0.95
-    assert figures["precision"] >= 0.95
+    # Measured 0.991 / 0.982 / 0.967 / 0.878 / 0.901 (issue 11, the misses still left).
+    assert figures["recall"] >= 0.98
+    assert figures["precision"] >= 0.97
     assert figures["direction"] >= 0.95
-    assert figures["basis"] >= 0.84
+    assert figures["basis"] >= 0.86
     assert figures["no_reason_reported"] >= 0.88
 
 

@@ -152,6 +152,8 @@ _INDICATOR = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）])?[^\s：:�
 # Where either may be: words that open no other branch, so one pass over a report is cheap.
 _CANDIDATE = re.compile(r"(?=[未结支执完暂尚指])(?:未支|未付|未拨付|未使用|结余|支付率|执行率|完成率|支出进度|[暂尚]未|指标\s*\d{0,2}[：:])")
 _LINE = re.compile(r"[^\n]+")
+# Lines of bare figures (a table row flattened by extraction), then the line that goes on.
+_CELLS_AFTER = re.compile(r"(?:\n+[ \t]*[-+−]?\d[\d,.]*[%％]?[ \t]*)+\n+[^\n]+")
 # A clause saying what is not done yet, the reason for the shortfall.
 _UNMET = re.compile(r"尚未|未能|还未|暂未|尚余|尚处|仍处|正在")
 # A clause that is the shortfall itself or what will be done, not its reason.
@@ -168,24 +170,31 @@ def unmet_reasons(text: str, covered) -> list[Untriggered]:
     out: list[Untriggered] = []
     # Only paragraphs with a shortfall or an indicator's line are read: one pass finds them.
     starts = sorted({text.rfind("\n", 0, m.end() - 1) + 1 for m in _CANDIDATE.finditer(text)})
-    for para in (_LINE.match(text, at) for at in starts):
-        heading = _INDICATOR.match(para.group(0)) if para else None
-        if para is None or not (heading or _SHORTFALL.search(para.group(0))):
+    for at in starts:
+        para = _LINE.match(text, at)
+        if para is None:
             continue
-        sentences = list(re.finditer(r"[^。；]+[。；]?", para.group(0)))
+        start, end = para.span()
+        heading = _INDICATOR.match(para.group(0))
+        if heading and (cells := _CELLS_AFTER.match(text, end)):
+            end = cells.end()  # "指标1：……\n42.5\n38.2\n已竣工，尚余……": its row flattened, a cell a line
+        body = text[start:end]
+        if not (heading or _SHORTFALL.search(body)):
+            continue
+        sentences = list(re.finditer(r"[^。；]+[。；]?", body))
         indicator = heading is not None
         for k, m in enumerate(sentences):
-            a, b = para.start() + m.start(), para.start() + m.end()
-            near = text[para.start() + sentences[k - 1].start() if k else a : b]
+            a, b = start + m.start(), start + m.end()
+            near = text[start + sentences[k - 1].start() if k else a : b]
             if not (indicator or _SHORTFALL.search(near)) or a in covered or find_triggers(m.group(0)):
                 continue
             span = _unmet_clauses(text, a, b)
             if span is None or span[0] in covered:
                 continue
-            target = indicator or "指标" in text[para.start() : b] or "目标" in text[para.start() : b]
+            target = indicator or "指标" in text[start:b] or "目标" in text[start:b]
             basis = Basis.TARGET if target else Basis.FULL_YEAR_BUDGET
             # An indicator's line with no figures states no change; with its target and actual, a shortfall.
-            figured = re.search(r"\d", text[para.start() + (heading.end() if heading else 0) : span[0]])
+            figured = re.search(r"\d", text[start + (heading.end() if heading else 0) : span[0]])
             direction = Direction.NONE if indicator and not figured else Direction.DECREASE
             statement = ChangeStatement(item="", basis=basis, direction=direction, text=near.strip(), start=span[0], end=span[0])
             out.append((statement, span, ["no_trigger", "statement_unparsed"]))

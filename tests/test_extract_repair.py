@@ -143,3 +143,12 @@ def test_a_cut_between_two_pages_of_a_pdf(tmp_path):
         loc = e["location"]
         as_read = pages[loc["page"] - 1][loc["start"] :]
         assert re.sub(r"[\s,]", "", as_read).startswith(re.sub(r"[\s,]", "", e["statement"])[:10])
+
+
+@pytest.mark.parametrize("flattened, cells", [
+    ("满意度\n\n42.5\n\n38.2\n\n10\n\n8\n", ["42.5", "38.2", "10", "8"]),  # a performance table's row, one cell a line
+    ("完成率\n95%\n100%\n", ["95%", "100%"]),
+])
+def test_a_flattened_rows_figures_are_never_glued_into_one(flattened, cells):
+    text = repair([flattened], paged=False).text
+    assert re.findall(r"[\d.%]+", text) == cells

@@ -54,6 +54,10 @@ class Cell:
             return f"文档第{self.number}张表" if zh else f"table {self.number} of the document"
         return ""
 
+    def columns(self, lang: str = "zh") -> dict:
+        """The cell as the findings tables cite it (score's CSV, serve's exports)."""
+        return {"table": self.table, "table_row": self.row, "table_column": self.column, "table_at": self.where(lang)}
+
     def describe(self, lang: str = "zh") -> str:
         """The cell as a finding cites it: "收入决算表第5行“2010601 行政运行”“本年收入合计”列（第12页）"."""
         label = " ".join(p for p in (self.code, self.name) if p)

@@ -339,8 +339,8 @@ def _join_or_keep(m: re.Match) -> str:
         return keep
     if prev.rstrip()[-1] in _SENTENCE_END or OUTLINE_MARKER.match(nxt.lstrip()):
         return keep
-    if (_BARE_FIGURE.fullmatch(prev.strip()) and nxt.lstrip()[:1].isdigit()) or (
-        _BARE_FIGURE.fullmatch(nxt.strip()) and prev.rstrip()[-1] in "0123456789%％"
+    if (_FIGURE_LINE.fullmatch(prev.strip()) and nxt.lstrip()[:1].isdigit()) or (
+        _FIGURE_LINE.fullmatch(nxt.strip()) and prev.rstrip()[-1] in "0123456789%％"
     ):
         return keep  # "42.5\n38.2", "实际值 95%\n92%": a flattened row's cells, never one figure
     if _BROKEN_FIGURE.search(prev) and _FIGURE_GOES_ON.match(nxt) and re.search(f"[{CJK}]", prev):
@@ -350,7 +350,7 @@ def _join_or_keep(m: re.Match) -> str:
     return ""
 
 
-_BARE_FIGURE = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?[%％]?")
+_FIGURE_LINE = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?[%％]?")  # a line that is one figure only
 _BROKEN_FIGURE = re.compile(r"(?:\d[.,]?|\d\s*[万亿千])$")
 _FIGURE_GOES_ON = re.compile(r"(?:\d|[万亿千]?元|%|万|亿)")
 

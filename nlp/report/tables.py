@@ -97,10 +97,7 @@ def finding_rows(report: Report, lang: str = "zh") -> list[dict]:
         "penalty": round(f.penalty, 3),
         **_location(f.location),
         # the statement's cell it rests on: title, row number, column, where ("第12页", "'表1'!D5")
-        "table": f.cell.table if f.cell else None,
-        "table_row": f.cell.row if f.cell else None,
-        "table_column": f.cell.column if f.cell else None,
-        "table_at": f.cell.where(lang) if f.cell else None,
+        **(f.cell.columns(lang) if f.cell else dict.fromkeys(("table", "table_row", "table_column", "table_at"))),
     } for f in report.findings]
 
 

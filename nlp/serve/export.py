@@ -57,7 +57,7 @@ def finding_rows(db, who, lang: str = "zh") -> list[dict]:
 def citation(c, lang: str) -> dict:
     if c is None:
         return {"table": "", "table_row": None, "table_column": "", "table_at": ""}
-    return {"table": c.table, "table_row": c.row, "table_column": c.column or "", "table_at": c.where(lang)}
+    return {**c.columns(lang), "table_column": c.column or ""}
 
 
 def cell(value):

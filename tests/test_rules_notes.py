@@ -145,3 +145,11 @@ def test_a_cell_is_an_error_or_rounding_never_both(tmp_path):
     result = analysed(tmp_path, text)
     cells = {code: {f.message.split("为")[0] for f in result.findings if f.code == code} for code in ("JS506", "JS511")}
     assert cells["JS506"] and not cells["JS506"] & cells["JS511"]
+
+
+@pytest.mark.parametrize("total, code", [("110.01", "JS511"), ("109", "JS505")])
+def test_a_figure_is_quoted_as_the_report_writes_it(tmp_path, total, code):
+    """JS505 and JS511 quote the narrative in its own script, not as normalised."""
+    text = report(total=total).replace(f"收入支出总计{total}万元", f"收入支出總計{total}萬元")
+    (finding,) = [f for f in analysed(tmp_path, text).findings if f.code == code]
+    assert f"“收入支出總計{total}萬元”" in finding.message

@@ -134,6 +134,14 @@ def place(location) -> tuple[str, str]:
     return zh, en
 
 
+def quote(report, start: int, end: int) -> str:
+    """The narrative's words text[start:end] as the report writes them (its
+    script and glosses, nlp.model.RepairedText.quote), without the clause marks
+    a figure's span may open with: a finding quotes what the reader will find."""
+    start += len(report.text[start:end]) - len(report.text[start:end].lstrip("；;。，,：: \n"))
+    return report.repaired.quote(start, end) if report.repaired else report.text[start:end]
+
+
 _ITEM = re.compile(r"^(?P<kind>[^（(]+)[（(]类[）)](?P<section>[^（(]+)[（(]款[）)](?P<item>[^（(]+)[（(]项[）)]$")
 
 

@@ -1,4 +1,4 @@
-from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place
+from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place, quote
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
 
@@ -42,9 +42,7 @@ class NarrativeTotals(Rule):
             cell_zh, cell_en = stated.statement.cite(stated.row, stated.column)
             table = f"{stated.table_value:,.2f}" if stated.row is not None else "空表（0）"
             table_en = f"{stated.table_value:,.2f}" if stated.row is not None else "an empty table (0)"
-            start = stated.start + len(report.text[stated.start:stated.end]) - len(
-                report.text[stated.start:stated.end].lstrip("；;。，,：: \n"))
-            quoted = report.repaired.quote(start, stated.end) if report.repaired else report.text[start:stated.end]
+            quoted = quote(report, stated.start, stated.end)
             yield self.finding(
                 f"正文（{at_zh}）“{quoted}”与{cell_zh}所列 {table} 不符，{stated.claim.label}相差 {abs(stated.value - stated.table_value):,.2f} 万元",
                 f"the narrative ({at_en}) states “{quoted}” but {cell_en} holds {table_en}: "

@@ -1,6 +1,6 @@
 from typing import ClassVar
 
-from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place
+from nlp.accounts.figures import TOLERANCE, narrative_items, narrative_totals, place, quote
 from nlp.accounts.sums import table_rounding
 from nlp.rules import Rule
 from nlp.vocabulary import Evidence, Severity
@@ -46,7 +46,7 @@ class Rounding(Rule):
             where = report.locate(stated.start, stated.end)
             at_zh, at_en = place(where)
             cell_zh, cell_en = stated.statement.cite(stated.row, stated.column)
-            quoted = report.text[stated.start:stated.end].lstrip("；;。，,：: \n")
+            quoted = quote(report, stated.start, stated.end)
             diff = abs(stated.value - stated.table_value)
             yield self.finding(
                 f"正文（{at_zh}）“{quoted}”与{cell_zh}所列 {stated.table_value:,.2f} 仅在四舍五入范围内相符，尾差 {diff:,.2f} 万元",

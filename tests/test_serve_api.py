@@ -574,7 +574,7 @@ def test_a_bad_profile_stops_the_server_before_it_listens(tmp_path, capsys):
 
 
 def test_the_list_reloads_itself_only_while_a_job_in_view_is_unfinished(app):
-    """No script runs on the pages: the list refreshes by <meta http-equiv="refresh"> while some report
+    """No script runs on the pages: the list (and a report's own page) refreshes by <meta http-equiv="refresh"> while some report
     it shows is queued or running, and not once all are done (nor when the filter leaves out the busy one)."""
     from nlp.serve.db import Report, Server, now
 
@@ -594,11 +594,12 @@ def test_the_list_reloads_itself_only_while_a_job_in_view_is_unfinished(app):
         assert '<meta http-equiv="refresh" content="5">' in c.get("/").text
         assert refresh in c.get("/?status=running").text and refresh not in c.get("/?status=done").text
         assert refresh not in client(app, "other").get("/").text  # another office's job is not in view
+        assert refresh in c.get(f"/reports/{report_id}").text  # its own page waits for it too
     finally:
         with app.state.sessions() as db:
             db.get(Report, report_id).status, db.get(Report, report_id).claimed_by = "done", None
             db.commit()
-    assert refresh not in c.get("/").text
+    assert refresh not in c.get("/").text and refresh not in c.get(f"/reports/{report_id}").text
 
 
 def test_an_admin_sees_and_manages_only_their_own_offices_users(app, data):

@@ -182,7 +182,8 @@ def report_page(request: Request, report_id: int, who: Who, db: Db):
                  data=data, done=report.status == "done" and result is not None, may_review=who.may("reviewer"),
                  points=lambda f: rp.points(f.penalty, result.capacity if result else None),
                  causes=causes_of(data), corrected=corrections(db, report.id), labels=LABELS_ZH,
-                 profiles=request.app.state.profiles, english=request.app.state.config.lang == "en", cell_of=rp.cell_of)
+                 profiles=request.app.state.profiles, english=request.app.state.config.lang == "en", cell_of=rp.cell_of,
+                 refresh=LIST_REFRESH_SECONDS if report.status in ("queued", "running") else None)
 
 
 @router.post("/reports/{report_id}/causes/label")

@@ -160,7 +160,7 @@ def document_record(report, unit: str | None, year: int | None) -> dict:
          f.location.start if f.location else None,
          f.location.end if f.location else None,
          _num(f.materiality), _num(f.penalty), f.message_en,
-         *((f.cell.table, f.cell.row, f.cell.column, f.cell.where("zh"), f.cell.where("en")) if f.cell else (None,) * 5)]
+         *((*f.cell.columns("zh").values(), f.cell.where("en")) if f.cell else (None,) * 5)]
         for f in report.findings
     ]
     return {

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -234,8 +235,33 @@ def is_table_row(line: str) -> bool:
     return line.count("\t") >= 3 or inner >= 2 or (inner == 1 and not _CLAUSE_MARK.search(line))
 
 
+# A row some readers (and copies of web pages) give with cells between bars:
+# "产出指标 | 数量指标 | 20台 | 12台 | 8 | 5 | 部分设备延至下年" (three cells or more).
+_BAR = re.compile(r"(?<![ \t])[ \t]*[|｜][ \t]*")  # from a run's start only: linear
+
+
+def _unbar(mt: MappedText) -> MappedText:
+    """A row's bars as the tabs that other readers give a row (each bar on
+    its own, so that the cells keep their offsets)."""
+    text = mt.text
+    if "|" not in text and "｜" not in text:
+        return mt
+    ends = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+    rows: dict[int, bool] = {}  # line number -> is it a row of bars
+
+    def tab(m: re.Match) -> str:
+        n = bisect_left(ends, m.start())
+        if n not in rows:
+            line = text[ends[n - 1] + 1 if n else 0 : ends[n]]
+            rows[n] = line.count("|") + line.count("｜") >= 2
+        return "\t" if rows[n] else m.group(0)
+
+    return mt.sub(_BAR, tab)
+
+
 def _untab(mt: MappedText) -> MappedText:
     """TABs outside table rows as spaces (one for one: the map stays)."""
+    mt = _unbar(mt)
     if "\t" not in mt.text:
         return mt
     return mt.sub(_TABBED_LINE, lambda m: m.group(0) if is_table_row(m.group(0)) else m.group(0).replace("\t", " "))

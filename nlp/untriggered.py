@@ -34,15 +34,34 @@ _POLICY = (
 _POLICY_WORDS = re.compile(_POLICY)
 _ACTION = re.compile(_POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简")
 _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
+# A clause of circumstance that opens a sentence, before its figures: an
+# event (随着……), a policy (按照……要求), a motive (为保障……), a condition
+# (在……的情况下). Group `lead` is the marker the reason is read without.
+_CIRCUMSTANCE = re.compile(
+    r"(?P<lead>随着|伴随着?|鉴于|基于|得益于|受益于|为了?(?=保障|保证|确保|完成|做好|落实|推进|推动|满足|加强|支持|促进|提升|提高"
+    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在(?=[^，]{2,40}(?:情况|背景|形势|前提)下$))"
+    r"|按照|根据|依据|依照|遵照|对照"
+)
+# …and the words that make such a clause say how the report is made, not why a figure changed.
+_HOW_REPORTED = re.compile(r"口径|统计|科目|分类|列示|公开|如下|说明|填报|格式|报表|编制|核算|规则")
+# "在……的情况下": the closing words of a condition.
+_CONDITION_END = re.compile(r"(?:的)?(?:情况|背景|形势|前提)下$")
+# A word that closes a reason and opens its result: "新增退休人员 3 人，导致……".
+_RESULT = re.compile(r"(?:从而|进而|因此|因而|所以|为此|由此|故(?![障事意])|导致|造成|致使|使得)(?:了)?[，、]?")
+# A clause after the figures that closes a reason with no trigger: "……增长 9.3%，办公楼维修所致".
+_CLOSED = re.compile(r"(?:所致|引起|引致|造成|导致|带来|的结果)(?:的)?[。；]?$")
+# An enumerated reason after the figures: "……减少 0.8 万元，一方面……，另一方面……".
+_FIRST_OF_LIST = re.compile(r"^(?:一是|一方面|其一|首先)")
 
 
 def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untriggered | None:
-    """A reason given with no trigger word for a change that has none: the
-    clauses after its figures in the same sentence, or policy clauses before
-    it — in its own sentence ("严格落实过紧日子要求，公务接待费较上年减少 0.35
-    万元"), its paragraph, or the paragraph before when it opens its own. Not
-    before `floor` (the end of the explanation before)."""
-    own = _policy_opening(text, s)
+    """A reason given with no trigger word for a change that has none: clauses
+    that open its own sentence (a frugality policy, a circumstance, or a
+    cause closed by 导致 / 因此), the sentence before one that opens with
+    因此 / 所以, the clauses after its figures in the same sentence, or
+    policy clauses before it in its paragraph or the paragraph before when
+    it opens its own. Not before `floor` (the end of the explanation before)."""
+    own = _reason_opening(text, s) or _sentence_before_result(text, s, floor)
     if own:
         a, b, statement = own
         return statement, (a, b), ["no_trigger", "reason_before_figures"]
@@ -60,19 +79,56 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
     return None
 
 
-def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
-    """Policy clauses that open the statement's own span, and the statement
-    read again without them."""
-    at = s.start
-    for clause in text[s.start : s.end].split("，")[:-1]:
-        if re.search(r"\d", clause) or find_cues(clause) or not _POLICY_WORDS.search(clause) or find_triggers(clause):
+def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
+    """Clauses that open the statement's own span and say why — closed by a
+    result word ("今年新增退休人员 3 人，导致退休费……"), opened by a
+    circumstance ("随着……，"), or all of a frugality policy — with the
+    statement read again without them."""
+    clauses = list(re.finditer(r"[^，]+", text[s.start : s.end]))
+    result = at = None
+    for k, c in enumerate(clauses[1:], 1):
+        if m := _RESULT.match(c.group(0)):
+            result, at = k, s.start + c.start() + m.end()
             break
-        at += len(clause) + 1
-    if at == s.start:
+        if FIGURE.search(c.group(0)) or find_cues(c.group(0)):
+            result, at = None, s.start + c.start()
+            break
+    if at is None:
         return None
+    opening = [c.group(0) for c in clauses[:k]]
+    if any(FIGURE.search(c) or find_cues(c) for c in opening):
+        return None
+    lead = _CIRCUMSTANCE.match(opening[0])
+    cue = find_cues(text[s.start : s.end])
+    if lead and _HOW_REPORTED.search(text, s.start, s.start + cue[0].start() if cue else s.end):
+        return None  # "根据……规定，现将……公开如下：本年支出……"
+    if result is None and not lead and not all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening):
+        return None
+    a, b = trim_reason(text, s.start, s.start + clauses[k - 1].end())
+    if lead and lead.group("lead"):
+        a += lead.end()  # "随着里程增加" -> "里程增加"
+        if condition := _CONDITION_END.search(text, a, b):
+            b = condition.start()
     statement = parse_statement(text, at, s.end) or parse_statement(text, at, s.end, implicit_prior=True)
-    a, b = trim_reason(text, s.start, at)
-    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
+    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4 or is_heading(text[a:b]):
+        return None
+    return a, b, statement
+
+
+def _sentence_before_result(text: str, s: ChangeStatement, floor: int) -> tuple[int, int, ChangeStatement] | None:
+    """"本年度新增 2 个事业编制。因此，人员经费较上年增加……": the sentence
+    before one that opens with a result word, when it states no figures."""
+    result = _RESULT.match(text, s.start)
+    if result is None or text[s.start - 1 : s.start] != "。":
+        return None
+    end = s.start - 1
+    start = max(floor, text.rfind("\n", 0, end) + 1, *(text.rfind(p, 0, end) + 1 for p in "。；"))
+    sentence = text[start:end]
+    if FIGURE.search(sentence) or find_cues(sentence) or find_triggers(sentence) or is_heading(sentence.strip()):
+        return None
+    a, b = trim_reason(text, start, end)
+    statement = parse_statement(text, result.end(), s.end) or parse_statement(text, result.end(), s.end, implicit_prior=True)
+    if statement is None or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
         return None
     return a, b, statement
 
@@ -80,11 +136,12 @@ def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
 def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
     """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
     those that state the change, to the end of its sentence, when they name
-    an action and state no figures."""
+    an action, close a cause ("……，办公楼维修所致") or open a list of reasons
+    ("一方面……"), and state no figures."""
     at = s.start
     for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
         clause = m.group(0)
-        if not clause:
+        if not clause or _FIRST_OF_LIST.match(clause):
             break
         if re.search(r"\d", clause) or DIRECTION_WORD.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause):
             at = s.start + m.end()  # still the statement (or its figures)
@@ -96,7 +153,7 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
         or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
         or re.search(r"\d", rest)
         or find_triggers(rest)
-        or not _ACTION.search(rest)
+        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest))
     ):
         return None
     return at, end

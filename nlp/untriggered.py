@@ -32,24 +32,31 @@ _POLICY = (
     r"|规范|加强|强化"
 )
 _POLICY_WORDS = re.compile(_POLICY)
-_ACTION = re.compile(_POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简")
+_ACTION = re.compile(
+    _POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简"
+    r"|新购|购置|新建|改造|维修|更换|招录|录用|调入|调出|退休|划入|划出|增设|完工|竣工|启用|投入使用"
+)
 _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
 # A clause of circumstance that opens a sentence, before its figures: an
 # event (随着……), a policy (按照……要求), a motive (为保障……), a condition
 # (在……的情况下). Group `lead` is the marker the reason is read without.
 _CIRCUMSTANCE = re.compile(
     r"(?P<lead>随着|伴随着?|鉴于|基于|得益于|受益于|为了?(?=保障|保证|确保|完成|做好|落实|推进|推动|满足|加强|支持|促进|提升|提高"
-    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在(?=[^，]{2,40}(?:情况|背景|形势|前提)下$))"
+    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在(?=[^，]{2,40}(?:情况|背景|形势|前提|支持|帮助|带动|推动|指导)下$))"
     r"|按照|根据|依据|依照|遵照|对照"
 )
 # …and the words that make such a clause say how the report is made, not why a figure changed.
-_HOW_REPORTED = re.compile(r"口径|统计|科目|分类|列示|公开|如下|说明|填报|格式|报表|编制|核算|规则")
-# "在……的情况下": the closing words of a condition.
-_CONDITION_END = re.compile(r"(?:的)?(?:情况|背景|形势|前提)下$")
+_HOW_REPORTED = re.compile(r"口径|统计|科目|分类|列示|公开|如下|说明|填报|格式|报表|编制|核算|规则|决算")
+# "在……的情况下", "在……支持下": the closing words of a condition.
+_CONDITION_END = re.compile(r"(?:(?:的)?(?:情况|背景|形势|前提))?下$")
 # A word that closes a reason and opens its result: "新增退休人员 3 人，导致……".
 _RESULT = re.compile(r"(?:从而|进而|因此|因而|所以|为此|由此|故(?![障事意])|导致|造成|致使|使得)(?:了)?[，、]?")
 # A clause after the figures that closes a reason with no trigger: "……增长 9.3%，办公楼维修所致".
 _CLOSED = re.compile(r"(?:所致|引起|引致|造成|导致|带来|的结果)(?:的)?[。；]?$")
+# Figures that keep a clause in the statement ("1 辆" does not): amounts, percentages, points, years.
+_FIGURED = re.compile(FIGURE.pattern + r"|\d\s*个?百分点|\d{4}\s*年")
+# What a subject that changed ends with when it is money — another item's change, not a driver's.
+_MONEY = re.compile(r"(?:费|支出|收入|经费|资金|拨款|结余|结转|预算|决算|补助|基金)(?:用)?(?:支出|决算数?|预算数?)?$")
 # An enumerated reason after the figures: "……减少 0.8 万元，一方面……，另一方面……".
 _FIRST_OF_LIST = re.compile(r"^(?:一是|一方面|其一|首先)")
 
@@ -99,8 +106,8 @@ def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
     if any(FIGURE.search(c) or find_cues(c) for c in opening):
         return None
     lead = _CIRCUMSTANCE.match(opening[0])
-    cue = find_cues(text[s.start : s.end])
-    if lead and _HOW_REPORTED.search(text, s.start, s.start + cue[0].start() if cue else s.end):
+    cue = find_cues(text[at : s.end])
+    if lead and (_HOW_REPORTED.search("".join(opening)) or "：" in text[at : at + cue[0].start() if cue else s.end]):
         return None  # "根据……规定，现将……公开如下：本年支出……"
     if result is None and not lead and not all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening):
         return None
@@ -143,7 +150,7 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
         clause = m.group(0)
         if not clause or _FIRST_OF_LIST.match(clause):
             break
-        if re.search(r"\d", clause) or DIRECTION_WORD.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause):
+        if _FIGURED.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause) or _names_change(clause):
             at = s.start + m.end()  # still the statement (or its figures)
         else:
             break
@@ -151,12 +158,22 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
     if (
         at == s.start
         or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
-        or re.search(r"\d", rest)
+        or _FIGURED.search(rest)
         or find_triggers(rest)
-        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest))
+        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest) or DIRECTION_WORD.search(rest))
     ):
         return None
     return at, end
+
+
+def _names_change(clause: str) -> bool:
+    """Does a clause with no figures say more of a change ("下降明显"), or state
+    another item's ("印刷费基本持平"), rather than a driver's ("接待批次减少")?"""
+    word = DIRECTION_WORD.search(clause)
+    if word is None:
+        return False
+    subject = clause[: word.start()].rstrip("均也亦都有所略稍明显较大幅")
+    return len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or bool(_MONEY.search(subject))
 
 
 def _policy_before(text: str, s: ChangeStatement, floor: int) -> tuple[int, int] | None:

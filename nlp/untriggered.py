@@ -38,19 +38,21 @@ _ACTION = re.compile(
 )
 _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
 # A clause of circumstance that opens a sentence, before its figures: an
-# event (随着……), a policy (按照……要求), a motive (为保障……), a condition
-# (在……的情况下). Group `lead` is the marker the reason is read without.
+# event (随着……), a motive (为保障……), a condition (在……的情况下), read
+# without its marker (`lead`); or a policy (按照……要求), read with it.
 _CIRCUMSTANCE = re.compile(
-    r"(?P<lead>随着|伴随着?|鉴于|基于|得益于|受益于|为了?(?=保障|保证|确保|完成|做好|落实|推进|推动|满足|加强|支持|促进|提升|提高"
-    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在(?=[^，]{2,40}(?:情况|背景|形势|前提|支持|帮助|带动|推动|指导)下$))"
-    r"|按照|根据|依据|依照|遵照|对照"
+    r"(?P<lead>随着|伴随着?|鉴于|基于|针对|面对|围绕|得益于|受益于|为了?(?=保障|保证|确保|完成|做好|落实|推进|推动|满足|加强|支持|促进|提升|提高"
+    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在?(?=[^，]{2,40}(?:情况|背景|形势|前提|支持|帮助|带动|推动|指导)下$))"
+    r"|按照|根据|依据|依照|遵照|对照|结合"
 )
 # …and the words that make such a clause say how the report is made, not why a figure changed.
 _HOW_REPORTED = re.compile(r"口径|统计|科目|分类|列示|公开|如下|说明|填报|格式|报表|编制|核算|规则|决算")
 # "在……的情况下", "在……支持下": the closing words of a condition.
 _CONDITION_END = re.compile(r"(?:(?:的)?(?:情况|背景|形势|前提))?下$")
 # A word that closes a reason and opens its result: "新增退休人员 3 人，导致……".
-_RESULT = re.compile(r"(?:从而|进而|因此|因而|所以|为此|由此|故(?![障事意])|导致|造成|致使|使得)(?:了)?[，、]?")
+_RESULT = re.compile(
+    r"(?:(?:从而|进而)(?:使得?|导致|造成|致使)?|因此|因而|所以|为此|由此|故(?![障事意])|导致|造成|致使|使得)(?:了)?[，、]?"
+)
 # A clause after the figures that closes a reason with no trigger: "……增长 9.3%，办公楼维修所致".
 _CLOSED = re.compile(r"(?:所致|引起|引致|造成|导致|带来|的结果)(?:的)?[。；]?$")
 # Figures that keep a clause in the statement ("1 辆" does not): amounts, percentages, points, years.
@@ -112,7 +114,7 @@ def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
     if result is None and not lead and not all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening):
         return None
     a, b = trim_reason(text, s.start, s.start + clauses[k - 1].end())
-    if lead and lead.group("lead"):
+    if lead and lead.group("lead") is not None:
         a += lead.end()  # "随着里程增加" -> "里程增加"
         if condition := _CONDITION_END.search(text, a, b):
             b = condition.start()

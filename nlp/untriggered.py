@@ -131,7 +131,8 @@ def _sentence_before_result(text: str, s: ChangeStatement, floor: int) -> tuple[
     if result is None or text[s.start - 1 : s.start] != "。":
         return None
     end = s.start - 1
-    start = max(floor, text.rfind("\n", 0, end) + 1, *(text.rfind(p, 0, end) + 1 for p in "。；"))
+    lo = max(floor, end - 300)  # a bounded look back: a flood of "。因此，" stays linear
+    start = max(lo, *(text.rfind(p, lo, end) + 1 for p in "。；\n"))
     sentence = text[start:end]
     if FIGURE.search(sentence) or find_cues(sentence) or find_triggers(sentence) or is_heading(sentence.strip()):
         return None

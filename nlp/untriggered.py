@@ -2,11 +2,16 @@
 
 A change statement that no trigger explains may still have a reason: the
 clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
-开展经贸洽谈"), or clauses of a frugality policy before them — opening its own
-span ("严格落实过紧日子要求，公务接待费较上年减少 0.35 万元"), in its
-paragraph, or a paragraph of them before the paragraph of the figures; and
-why a shortfall happened ("……支付率 94%。未付资金属于……尚未……", "质量指标：
-……尚未竣工验收"), where no change statement is read at all. Such
+开展经贸洽谈", "……增长 9.3%，办公楼维修所致"); clauses that open its own
+sentence — a frugality policy ("严格落实过紧日子要求，公务接待费较上年减少
+0.35 万元"), a circumstance ("随着……", "按照……要求", "为保障……", "在……的
+情况下") or a cause closed by a result word ("新增退休人员 3 人，导致……");
+the sentence before one opened by 因此 / 所以; policy clauses earlier in its
+paragraph, or a paragraph of them before the paragraph of the figures. A
+purpose before the figures ("为保障防汛工作，……增加") says why the money was
+spent and is a reason; "主要用于……" after them says what it bought and is
+not. And why a shortfall happened ("……支付率 94%。未付资金属于……尚未……",
+"质量指标：……尚未竣工验收"), where no change statement is read at all. Such
 reasons are found only after every trigger has been read (nlp.explanations)
 and are flagged ``no_trigger`` there; a module of their own, because their
 words (policy, action) are a vocabulary of their own.

@@ -2,11 +2,16 @@
 
 A change statement that no trigger explains may still have a reason: the
 clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
-开展经贸洽谈"), or clauses of a frugality policy before them — opening its own
-span ("严格落实过紧日子要求，公务接待费较上年减少 0.35 万元"), in its
-paragraph, or a paragraph of them before the paragraph of the figures; and
-why a shortfall happened ("……支付率 94%。未付资金属于……尚未……", "质量指标：
-……尚未竣工验收"), where no change statement is read at all. Such
+开展经贸洽谈", "……增长 9.3%，办公楼维修所致"); clauses that open its own
+sentence — a frugality policy ("严格落实过紧日子要求，公务接待费较上年减少
+0.35 万元"), a circumstance ("随着……", "按照……要求", "为保障……", "在……的
+情况下") or a cause closed by a result word ("新增退休人员 3 人，导致……");
+the sentence before one opened by 因此 / 所以; policy clauses earlier in its
+paragraph, or a paragraph of them before the paragraph of the figures. A
+purpose before the figures ("为保障防汛工作，……增加") says why the money was
+spent and is a reason; "主要用于……" after them says what it bought and is
+not. And why a shortfall happened ("……支付率 94%。未付资金属于……尚未……",
+"质量指标：……尚未竣工验收"), where no change statement is read at all. Such
 reasons are found only after every trigger has been read (nlp.explanations)
 and are flagged ``no_trigger`` there; a module of their own, because their
 words (policy, action) are a vocabulary of their own.
@@ -32,17 +37,45 @@ _POLICY = (
     r"|规范|加强|强化"
 )
 _POLICY_WORDS = re.compile(_POLICY)
-_ACTION = re.compile(_POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简")
+_ACTION = re.compile(
+    _POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简"
+    r"|新购|购置|新建|改造|维修|更换|招录|录用|调入|调出|退休|划入|划出|增设|完工|竣工|启用|投入使用"
+)
 _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
+# A clause of circumstance that opens a sentence, before its figures: an
+# event (随着……), a motive (为保障……), a condition (在……的情况下), read
+# without its marker (`lead`); or a policy (按照……要求), read with it.
+_CIRCUMSTANCE = re.compile(
+    r"(?P<lead>随着|伴随着?|鉴于|基于|针对|面对|围绕|得益于|受益于|为了?(?=保障|保证|确保|完成|做好|落实|推进|推动|满足|加强|支持|促进|提升|提高"
+    r"|解决|应对|配合|实现|加快|进一步|贯彻|适应|改善|巩固)|在?(?=[^，]{2,40}(?:情况|背景|形势|前提|支持|帮助|带动|推动|指导)下$))"
+    r"|按照|根据|依据|依照|遵照|对照|结合"
+)
+# …and the words that make such a clause say how the report is made, not why a figure changed.
+_HOW_REPORTED = re.compile(r"口径|统计|科目|分类|列示|公开|如下|说明|填报|格式|报表|编制|核算|规则|决算")
+# "在……的情况下", "在……支持下": the closing words of a condition.
+_CONDITION_END = re.compile(r"(?:(?:的)?(?:情况|背景|形势|前提))?下$")
+# A word that closes a reason and opens its result: "新增退休人员 3 人，导致……".
+_RESULT = re.compile(
+    r"(?:(?:从而|进而)(?:使得?|导致|造成|致使)?|因此|因而|所以|为此|由此|故(?![障事意])|导致|造成|致使|使得)(?:了)?[，、]?"
+)
+# A clause after the figures that closes a reason with no trigger: "……增长 9.3%，办公楼维修所致".
+_CLOSED = re.compile(r"(?:所致|引起|引致|造成|导致|带来|的结果)(?:的)?[。；]?$")
+# Figures that keep a clause in the statement ("1 辆" does not): amounts, percentages, points, years.
+_FIGURED = re.compile(FIGURE.pattern + r"|\d\s*个?百分点|\d{4}\s*年")
+# What a subject that changed ends with when it is money — another item's change, not a driver's.
+_MONEY = re.compile(r"(?:费|支出|收入|经费|资金|拨款|结余|结转|预算|决算|补助|基金)(?:用)?(?:支出|决算数?|预算数?)?$")
+# An enumerated reason after the figures: "……减少 0.8 万元，一方面……，另一方面……".
+_FIRST_OF_LIST = re.compile(r"^(?:一是|一方面|其一|首先)")
 
 
 def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untriggered | None:
-    """A reason given with no trigger word for a change that has none: the
-    clauses after its figures in the same sentence, or policy clauses before
-    it — in its own sentence ("严格落实过紧日子要求，公务接待费较上年减少 0.35
-    万元"), its paragraph, or the paragraph before when it opens its own. Not
-    before `floor` (the end of the explanation before)."""
-    own = _policy_opening(text, s)
+    """A reason given with no trigger word for a change that has none: clauses
+    that open its own sentence (a frugality policy, a circumstance, or a
+    cause closed by 导致 / 因此), the sentence before one that opens with
+    因此 / 所以, the clauses after its figures in the same sentence, or
+    policy clauses before it in its paragraph or the paragraph before when
+    it opens its own. Not before `floor` (the end of the explanation before)."""
+    own = _reason_opening(text, s) or _sentence_before_result(text, s, floor)
     if own:
         a, b, statement = own
         return statement, (a, b), ["no_trigger", "reason_before_figures"]
@@ -60,19 +93,57 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
     return None
 
 
-def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
-    """Policy clauses that open the statement's own span, and the statement
-    read again without them."""
-    at = s.start
-    for clause in text[s.start : s.end].split("，")[:-1]:
-        if re.search(r"\d", clause) or find_cues(clause) or not _POLICY_WORDS.search(clause) or find_triggers(clause):
+def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:
+    """Clauses that open the statement's own span and say why — closed by a
+    result word ("今年新增退休人员 3 人，导致退休费……"), opened by a
+    circumstance ("随着……，"), or all of a frugality policy — with the
+    statement read again without them."""
+    clauses = list(re.finditer(r"[^，]+", text[s.start : s.end]))
+    result = at = None
+    for k, c in enumerate(clauses[1:], 1):
+        if m := _RESULT.match(c.group(0)):
+            result, at = k, s.start + c.start() + m.end()
             break
-        at += len(clause) + 1
-    if at == s.start:
+        if FIGURE.search(c.group(0)) or find_cues(c.group(0)):
+            result, at = None, s.start + c.start()
+            break
+    if at is None:
         return None
+    opening = [c.group(0) for c in clauses[:k]]
+    if any(FIGURE.search(c) or find_cues(c) for c in opening):
+        return None
+    lead = _CIRCUMSTANCE.match(opening[0])
+    cue = find_cues(text[at : s.end])
+    if lead and (_HOW_REPORTED.search("".join(opening)) or "：" in text[at : at + cue[0].start() if cue else s.end]):
+        return None  # "根据……规定，现将……公开如下：本年支出……"
+    if result is None and not lead and not all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening):
+        return None
+    a, b = trim_reason(text, s.start, s.start + clauses[k - 1].end())
+    if lead and lead.group("lead") is not None:
+        a += lead.end()  # "随着里程增加" -> "里程增加"
+        if condition := _CONDITION_END.search(text, a, b):
+            b = condition.start()
     statement = parse_statement(text, at, s.end) or parse_statement(text, at, s.end, implicit_prior=True)
-    a, b = trim_reason(text, s.start, at)
-    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
+    if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4 or is_heading(text[a:b]):
+        return None
+    return a, b, statement
+
+
+def _sentence_before_result(text: str, s: ChangeStatement, floor: int) -> tuple[int, int, ChangeStatement] | None:
+    """"本年度新增 2 个事业编制。因此，人员经费较上年增加……": the sentence
+    before one that opens with a result word, when it states no figures."""
+    result = _RESULT.match(text, s.start)
+    if result is None or text[s.start - 1 : s.start] != "。":
+        return None
+    end = s.start - 1
+    lo = max(floor, end - 300)  # a bounded look back: a flood of "。因此，" stays linear
+    start = max(lo, *(text.rfind(p, lo, end) + 1 for p in "。；\n"))
+    sentence = text[start:end]
+    if FIGURE.search(sentence) or find_cues(sentence) or find_triggers(sentence) or is_heading(sentence.strip()):
+        return None
+    a, b = trim_reason(text, start, end)
+    statement = parse_statement(text, result.end(), s.end) or parse_statement(text, result.end(), s.end, implicit_prior=True)
+    if statement is None or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4:
         return None
     return a, b, statement
 
@@ -80,13 +151,14 @@ def _policy_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
 def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
     """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
     those that state the change, to the end of its sentence, when they name
-    an action and state no figures."""
+    an action, close a cause ("……，办公楼维修所致") or open a list of reasons
+    ("一方面……"), and state no figures."""
     at = s.start
     for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
         clause = m.group(0)
-        if not clause:
+        if not clause or _FIRST_OF_LIST.match(clause):
             break
-        if re.search(r"\d", clause) or DIRECTION_WORD.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause):
+        if _FIGURED.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause) or _names_change(clause):
             at = s.start + m.end()  # still the statement (or its figures)
         else:
             break
@@ -94,12 +166,22 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
     if (
         at == s.start
         or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
-        or re.search(r"\d", rest)
+        or _FIGURED.search(rest)
         or find_triggers(rest)
-        or not _ACTION.search(rest)
+        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest) or DIRECTION_WORD.search(rest))
     ):
         return None
     return at, end
+
+
+def _names_change(clause: str) -> bool:
+    """Does a clause with no figures say more of a change ("下降明显"), or state
+    another item's ("印刷费基本持平"), rather than a driver's ("接待批次减少")?"""
+    word = DIRECTION_WORD.search(clause)
+    if word is None:
+        return False
+    subject = clause[: word.start()].rstrip("均也亦都有所略稍明显较大幅")
+    return len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or bool(_MONEY.search(subject))
 
 
 def _policy_before(text: str, s: ChangeStatement, floor: int) -> tuple[int, int] | None:

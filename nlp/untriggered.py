@@ -152,13 +152,14 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
     """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
     those that state the change, to the end of its sentence, when they name
     an action, close a cause ("……，办公楼维修所致") or open a list of reasons
-    ("一方面……"), and state no figures."""
+    ("一方面……"), or follow a budget or a target, and state no figures."""
     at = s.start
     for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
         clause = m.group(0)
         if not clause or _FIRST_OF_LIST.match(clause):
             break
-        if _FIGURED.search(clause) or find_cues(clause) or _NOT_A_REASON.match(clause) or _names_change(clause):
+        counted = s.basis == Basis.TARGET and re.search(r"\d", clause)  # "实际完成 12 台": an indicator's count
+        if _FIGURED.search(clause) or counted or find_cues(clause) or _NOT_A_REASON.match(clause) or _names_change(clause):
             at = s.start + m.end()  # still the statement (or its figures)
         else:
             break
@@ -168,10 +169,16 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
         or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
         or _FIGURED.search(rest)
         or find_triggers(rest)
-        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest) or DIRECTION_WORD.search(rest))
+        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest) or DIRECTION_WORD.search(rest)
+                or s.basis in _SHORT_OF)
     ):
         return None
     return at, end
+
+
+# Against a budget or a target, what follows the figures in their sentence says
+# why they fall short or run over ("……执行率 62.5%，部分设备采购延至下年"), whatever its words.
+_SHORT_OF = (Basis.INITIAL_BUDGET, Basis.FULL_YEAR_BUDGET, Basis.TARGET)
 
 
 def _names_change(clause: str) -> bool:

@@ -66,3 +66,25 @@ def test_what_is_not_plainly_a_row_gives_no_reason(row):
 def test_bars_in_a_sentence_are_left_alone():
     text = "第1页 | 共3页\n公用经费较上年增加5万元，主要是办公楼维修。"
     assert [r for r, _ in reasons(text)] == ["办公楼维修"]
+
+
+@pytest.mark.parametrize("stated", [
+    "设备采购数量指标值20台，实际完成12台",
+    "项目预算执行率62.5%",
+    "全年预算数100万元，执行数62.5万元，执行率62.5%",
+    "年初预算100万元，决算62.5万元",
+    "本年支出决算62.5万元，为年初预算的62.5%",
+    "本年支出决算62.5万元，与年初预算相比减少37.5万元",
+])
+def test_after_a_budget_or_a_target_the_clause_after_the_figures_is_why(stated):
+    """With no trigger word, what follows a shortfall against a budget or a
+    target in its sentence says why, whatever its words."""
+    report = analyze("r.txt", text=stated + "，" + REASON + "。", model=None)
+    (e,) = report.explanations
+    assert e.reason == REASON and "no_trigger" in e.flags and not report.missing
+
+
+@pytest.mark.parametrize("after", ["其中基本支出40万元", "详见附表3", "占总支出的12%"])
+def test_after_a_budget_what_only_goes_on_with_the_figures_is_no_reason(after):
+    report = analyze("r.txt", text="年初预算100万元，决算62.5万元，" + after + "。", model=None)
+    assert [e.reason for e in report.explanations] == [] and report.missing

@@ -61,7 +61,8 @@ BUDGET_ACTUAL = re.compile(
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"
 _INC_WORDS = "增加|增长|上升|提高|增多|多支出|超支|多收|超收|增收|增支|增|多(?=\\d)"
-_DEC_WORDS = "减少|下降|降低|减|下滑|少支出|节约|回落|短收|少收|减收|减支|压减|缩减|少(?=\\d)"
+# "较预算数剩余 386 亿元" (賸余 in traditional reports): spent less than the budget.
+_DEC_WORDS = "减少|下降|降低|减|下滑|少支出|节约|回落|短收|少收|减收|减支|压减|缩减|剩余|賸余|少(?=\\d)"
 # The engine tries the words at every position of the text; a lookahead on
 # their first characters turns most positions away at once (4x faster).
 _FIRST = "".join(sorted({w[0] for w in f"{_FLAT_WORDS}|{_INC_WORDS}|{_DEC_WORDS}".split("|")}))
@@ -69,7 +70,7 @@ DIRECTION_WORD = re.compile(
     rf"(?=[{_FIRST}])(?:(?P<flat>{_FLAT_WORDS})|(?P<inc>{_INC_WORDS})了?|(?P<dec>{_DEC_WORDS})了?)"
 )
 CHANGE_AFTER_WORD = re.compile(
-    r"(?:增加|增长|上升|提高|增多|多收|超收|增收|增支|减少|下降|降低|短收|少收|减收|减支|压减|缩减|减|增|多|少)了?[）)]?\s*" + NUM + r"\s*" + UNIT
+    r"(?:增加|增长|上升|提高|增多|多收|超收|增收|增支|减少|下降|降低|短收|少收|减收|减支|压减|缩减|剩余|賸余|减|增|多|少)了?[）)]?\s*" + NUM + r"\s*" + UNIT
 )
 PCT_AFTER_WORD = re.compile(r"(?:增长|增加|上升|提高|下降|减少|降低|增幅|降幅|减幅|差异率|偏差率)(?:了|为|是)?\s*" + NUM + r"\s*%")
 # (Each pattern scanned over the whole text opens with a lookahead on its

@@ -294,3 +294,40 @@ def test_basis_and_direction_are_the_vocabulary_words():
     assert (s.basis, s.direction) == (Basis.PRIOR_YEAR, Direction.DECREASE)
     assert isinstance(s.basis, Basis) and isinstance(s.direction, Direction)
     assert json.loads(json.dumps(report.to_dict()))["explanations"][0]["direction"] == "decrease"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年度一般公共预算支出决算数86.20亿元，较预算数剩余3.86亿元，主要原因是部分项目未实施。",
+        "2024年度歲出決算數86.20億元，較預算數賸餘3.86億元，主要是因部分項目未實施。",
+    ],
+)
+def test_money_left_over_against_the_budget_is_spent_below_it(text):
+    (e,) = analyze("invented", text=text, model=None).to_dict()["explanations"]
+    assert (e["direction"], e["change"]) == ("decrease", 38600.0)
+    assert e["basis"] in ("initial_budget", "full_year_budget")
+
+
+_BECAUSE = "，主要原因是压减公务接待批次。"
+
+
+@pytest.mark.parametrize(
+    ("statement", "direction", "basis"),
+    [
+        ("与年初预算相比，2024年度支出决算减少5.00万元", "decrease", "initial_budget"),
+        ("支出决算数比调整预算数减少5.00万元", "decrease", "full_year_budget"),
+        ("支出决算数与调整后预算数相比减少5.00万元", "decrease", "full_year_budget"),
+        ("一般公共预算支出决算数比2023年执行数增加5.00亿元", "increase", "other"),
+        ("与人大审议的执行数相比，一般公共预算收入增加5.00亿元", "increase", "other"),
+        ("“三公”经费支出12.00万元，比上年同期减少1.00万元", "decrease", "prior_year"),
+        ("公务接待费支出3.00万元，同上年一致", "none", "prior_year"),
+        ("2024年“三公”经费预算数较2023年预算数减少1.00万元", "decrease", "other"),
+        ("公务接待费支出决算为调整预算的120.00%", "increase", "full_year_budget"),
+    ],
+)
+def test_the_basis_is_what_the_sentence_compares_with(statement, direction, basis):
+    """README's `basis`: budget against last year's budget or against 执行数
+    is `other`; a 三公 item against last year, even unchanged, is `prior_year`."""
+    (e,) = analyze("invented", text=statement + _BECAUSE, model=None).to_dict()["explanations"]
+    assert (e["direction"], e["basis"]) == (direction, basis)

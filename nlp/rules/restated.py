@@ -7,11 +7,12 @@ from nlp.vocabulary import Evidence, Kind, Severity
 
 # Words that say only that something moved: direction, size, time, amounts, filler.
 _MOVEMENT = re.compile(
-    r"增加|减少|增长|下降|降低|上升|提高|变化|变动|持平|增减|相抵|多出|较多|较少|多收|少收|超收|短收|多征|少征|超出|剩余|结余|少|多"
+    r"(?:比|较|与|同)(?:年初|全年|调整后?的?)?预算数?|超出预算|賸余|賸|剩余"  # before 超出 and 余: "较预算数多征", "賸余"
+    r"|增加|减少|增长|下降|降低|上升|提高|变化|变动|持平|增减|相抵|多出|较多|较少|多收|少收|超收|短收|多征|少征|超出|剩余|结余|少|多"
     r"|本年度|本年|今年|当年|上年度|上年|去年|较上年|比上年|同比|与上年相比|同上年相比"
     r"|亿元|万元|元|余|约"
     r"|相应|导致|致使|使得|从而|所以|因此|造成|引起|带动|随之|有所|略有|明显|显著|较大|大幅|部分|主要|均|都|也|各"
-    r"|以及|和|及|与|或|等|的|了|是|为|有|由于|因"
+    r"|以及|和|及|与|或|等|的|了|是|为|有|由于|因|包括|其中"
     r"|本单位|我单位|本部门|本院|本校|我局|本局|我委"
 )
 # Generic words for money and accounting components.
@@ -23,6 +24,12 @@ _COMPONENTS = re.compile(
 # Lines of the accounts named as what moved ("公务用车运行费", "卫生健康支出和
 # 社会保障和就业支出", "非税收入"): naming the line restates the change.
 _ACCOUNT_LINES = re.compile(r"(?:[\u4e00-\u9fff（）()“”]{1,20}?(?:费|支出|收入)(?:（[类款项]）)?)+")
+# The lines of the economic classification and the two kinds of spending, as
+# _MOVEMENT leaves them ("商品和服务支出" -> "商品服务支出"): a component, even
+# where a driver word is inside ("工资福利支出", "项目支出").
+_STANDARD_LINES = re.compile(
+    r"(?:工资福利支出|商品服务支出|对个人家庭补助(?:支出)?|资本性支出|对企业补助(?:支出)?|基本支出|项目支出|人员经费|公用经费)+"
+)
 # Words that name a driver, so that "青禾路改造工程支出" or "普查经费" is not a
 # bare line of the accounts.
 _DRIVER = re.compile(
@@ -65,7 +72,10 @@ class Restated(Rule):
             if left:
                 # What the paragraph said up to the statement's end (report.text is normalised).
                 start = max(report.text.rfind("\n", 0, e.span[0]) + 1, e.span[0] - 200)
-                said = _bare(report.text[start : e.statement.end])
+                said = report.text[start : e.statement.end]
+                if e.span[0] < e.statement.start:  # the reason comes first: not part of what it repeats
+                    said = report.text[start : e.span[0]] + report.text[e.statement.start : e.statement.end]
+                said = _bare(said)
                 left = [c for c in left if not _repeats(c.text, said)]
             if not left:
                 reason = quote(e.reason)
@@ -78,8 +88,9 @@ def _left(text: str, item_parts: list[str]) -> int:
     left = 0
     items = [_bare(item) for item in sorted(item_parts, key=len, reverse=True)]  # longest first
     for part in _PARTS.split(plain(text)):
-        core = _MOVEMENT.sub("", _NOT_WORD.sub("", _YEARS.sub("", part)))
-        if not core or (_ACCOUNT_LINES.fullmatch(core) and not _DRIVER.search(core)):
+        core = _MOVEMENT.sub("", _NOT_WORD.sub("", _PLACEHOLDER.sub("", _YEARS.sub("", part))))
+        lines = _ACCOUNT_LINES.fullmatch(core) or _STANDARD_LINES.fullmatch(core)
+        if not core or (lines and (_STANDARD_LINES.fullmatch(core) or not _DRIVER.search(core))):
             continue
         for item in items:
             core = core.replace(item, "")
@@ -89,6 +100,7 @@ def _left(text: str, item_parts: list[str]) -> int:
 
 _PARTS = re.compile(r"[、，,；;]|以及")
 _YEARS = re.compile(r"\d{2,4}\s*年度?")
+_PLACEHOLDER = re.compile(r"[XxＸ×]{2,}")  # a template's "XX项目支出增加"
 _NOT_WORD = re.compile(r"[\W\d_]")
 _PUNCT = re.compile(r"[\W_]")
 

@@ -19,7 +19,32 @@ FORMS = [
     ("bracket restating, weak trigger", "绿化支出增加46.2万元（增幅12.4%），主要是新增滨河步道养护。", ["新增滨河步道养护"]),
     ("bracket restating a decrease", "印刷费减少3.1万元（下降20.5%），原因为宣传册改为电子版。", ["宣传册改为电子版"]),
     ("bracket holding a reason still is one", "印刷费下降20.5%（宣传册改为电子版）。", ["宣传册改为电子版"]),
+    # A weak trigger opening the sentence after a change named without figures.
+    ("weak trigger after 有所增加。", "水电费有所增加。主要是新增两处服务网点。", ["新增两处服务网点"]),
+    ("weak trigger after 增加较多。", "培训费较上年增加较多。主要是开展全员轮训。", ["开展全员轮训"]),
+    ("weak trigger after 个百分点。", "基层支出占比上升3.4个百分点。主要是乡镇事权下沉。", ["乡镇事权下沉"]),
+    ("weak trigger after a figure with no unit。", "维修费减少12.6。主要是办公楼维修完工。", ["办公楼维修完工"]),
+    ("this-is after a decrease。", "差旅费较上年有所减少。这主要是严控出差人数。", ["严控出差人数"]),
+    # A budget compared in words, with no figures.
+    ("决算数大于预算数，主要是", "专项支出决算数大于预算数，主要是追加防汛物资采购。", ["追加防汛物资采购"]),
+    ("决算数小于预算数，是因为", "专项支出决算数小于预算数，是因为部分工程延期开工。", ["部分工程延期开工"]),
+    ("低于年初预算，主要系", "会议费低于年初预算，主要系改为线上会议。", ["改为线上会议"]),
+    # 系 after two amounts, or a budget exceeded: the cause of the difference.
+    ("系 after two years' levels", "培训费2024年决算数为36.5万元，2023年决算数为30万元，系新增村干部培训。", ["新增村干部培训"]),
+    ("系 after budget and spending", "培训费年初预算30万元，全年支出36.5万元，系新增村干部培训。", ["新增村干部培训"]),
+    ("系 after 超预算", "培训费超预算6.5万元，系新增村干部培训。", ["新增村干部培训"]),
 ]
+
+# A purpose after a change, and 系 after one level, are no reason.
+NOT_REASONS = [
+    ("purpose after 有所增加。", "水电费有所增加。主要为保障新办公区运行。"),
+    ("系 after one level", "培训费36.5万元，系村干部培训费用。"),
+]
+
+
+@pytest.mark.parametrize(("text",), [pytest.param(t, id=name) for name, t in NOT_REASONS])
+def test_no_reason_is_read_where_none_is_given(text):
+    assert _reasons(text) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=name) for name, t, e in FORMS])

@@ -250,6 +250,8 @@ def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, li
 def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
     if t.form.kind == "back":
         return t.start, t.end  # "原因同上" is all the reason there is
+    if t.form.kind == "part":
+        return t.start, reason_end(text, t.start)
     if t.form.kind == "bracket":
         close = closing_bracket(text, t.start)
         return (t.end, close) if close is not None else (t.end, t.end)

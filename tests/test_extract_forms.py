@@ -32,12 +32,19 @@ FORMS = [
     # 系 after two amounts, or a budget exceeded: the cause of the difference.
     ("系 after two years' levels", "培训费2024年决算数为36.5万元，2023年决算数为30万元，系新增村干部培训。", ["新增村干部培训"]),
     ("系 after budget and spending", "培训费年初预算30万元，全年支出36.5万元，系新增村干部培训。", ["新增村干部培训"]),
+    # A note and a two-sided reason after the change.
+    ("情况说明：", "邮电费较上年减少0.7万元，情况说明：固定电话改为集团网。", ["固定电话改为集团网"]),
+    ("一方面……，另一方面……", "差旅费较上年减少1.6万元，一方面下乡督导改为片区集中，另一方面严控随行人数。",
+     ["一方面下乡督导改为片区集中，另一方面严控随行人数"]),
+    ("一方面……；另一方面…… after 。", "差旅费较上年减少1.6万元。一方面下乡督导改为片区集中；另一方面严控随行人数。",
+     ["一方面下乡督导改为片区集中；另一方面严控随行人数"]),
     ("系 after 超预算", "培训费超预算6.5万元，系新增村干部培训。", ["新增村干部培训"]),
 ]
 
 # A purpose after a change, and 系 after one level, are no reason.
 NOT_REASONS = [
     ("purpose after 有所增加。", "水电费有所增加。主要为保障新办公区运行。"),
+    ("情况说明 in a heading", "一、收入支出决算总体情况说明：本年收入合计500万元。"),
     ("系 after one level", "培训费36.5万元，系村干部培训费用。"),
 ]
 

@@ -46,7 +46,7 @@ COMPLETION_PHRASE = re.compile(COMPLETION_WORD.pattern + r"\s*\d+(?:\.\d+)?\s*%"
 # Actual against budget in words: "决算数超出预算数 48.17 万元".
 _BUDGET_IN_WORDS = re.compile(r"(?:大于|高于|超过|超出|多于|小于|低于|少于)(?:年初|全年|调整后?的?)?预算")
 # A performance indicator against its target.
-TARGET_CUE = re.compile(r"目标值|指标值|实际完成值|指标完成率|绩效目标")
+TARGET_CUE = re.compile(r"目标值|指标值|实际完成值|指标完成率|绩效目标|自评得分|扣分|扣减\d")
 TARGET_STATEMENT = re.compile(r"(?:目标值|指标值)(?:是|为|：)?\s*\d[^。；\n]{0,30}?实际完成(?:值|数)?(?:是|为|：)?\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.

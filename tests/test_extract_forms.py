@@ -41,6 +41,9 @@ FORMS = [
     # A performance self-evaluation's score: points lost are a shortfall against target.
     ("扣分, strong trigger", "该项目自评得分91分，扣分9分，主要原因是满意度调查样本不足。", ["满意度调查样本不足"]),
     ("自评得分, weak trigger", "该项目自评得分91分，主要是满意度调查样本不足。", ["满意度调查样本不足"]),
+    # 由于……，故 + a target missed in words (performance paragraphs).
+    ("由于……，故……未能按期完成", "由于设备供货延迟，故监测站点建设未能按期完成。", ["设备供货延迟"]),
+    ("由于……，所以……未完成", "由于汛期持续降雨，所以部分堤段加固未完成。", ["汛期持续降雨"]),
     ("系 after 超预算", "培训费超预算6.5万元，系新增村干部培训。", ["新增村干部培训"]),
 ]
 
@@ -49,6 +52,7 @@ NOT_REASONS = [
     ("purpose after 有所增加。", "水电费有所增加。主要为保障新办公区运行。"),
     ("情况说明 in a heading", "一、收入支出决算总体情况说明：本年收入合计500万元。"),
     ("a score with no reason", "该项目自评得分91分。"),
+    ("由于……，故 with no change after", "由于天气原因，故活动改期举行。"),
     ("系 after one level", "培训费36.5万元，系村干部培训费用。"),
 ]
 

@@ -249,7 +249,7 @@ def partial_statement(text: str, t: Trigger, sentence_at: int, floor: int, marks
     nothing there speaks of a change ("车辆 229 辆，与保有量差异原因是")."""
     start = max(sentence_at, t.start - _SUBJECT_REACH)
     end = t.start
-    if not text[start:end].strip("，：:、 ") and sentence_at > floor:
+    if not text[start:end].strip("，：:、 其这") and sentence_at > floor:  # "……有所增加。其原因是"
         end = sentence_at
         start = max(sentence_start(text, end - 1, floor), end - _SUBJECT_REACH)
     span = text[start:end]

@@ -58,7 +58,7 @@ from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
-_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。]$")
+_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。；]$")
 # "决算数大于预算数", "超预算", "超出年初预算": a budget compared in words.
 _BUDGET_COMPARED = re.compile(r"(?:大于|高于|超过|多于|超出|超|小于|低于|少于)(?:全年|调整后?的?|年初|年度)?预算")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}

@@ -232,7 +232,13 @@ def _names_change(text: str, start: int, end: int) -> bool:
 def _compares(text: str, start: int, end: int) -> bool:
     """text[start:end] compares two amounts ("2024 年决算数为 580 万元，2023 年
     决算数为 500 万元"; "年初预算 500 万元，全年支出 580 万元") or a budget exceeded."""
-    return len(AMOUNT.findall(text, start, end)) >= 2 or bool(_BUDGET_COMPARED.search(text, start, end))
+    if _BUDGET_COMPARED.search(text, start, end):
+        return True
+    return len(AMOUNT.findall(text, start, end)) >= 2 and bool(_TWO_LEVELS.search(text, start, end))
+
+
+# What makes two amounts a comparison: last year named, two years, a budget and its spending.
+_TWO_LEVELS = re.compile(r"上年|去年|上一年|\d{4}年.{0,40}?\d{4}年|预算.{0,40}?(?:决算|支出|执行)")
 
 
 def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, list[str]] | None:

@@ -55,6 +55,7 @@ NOT_REASONS = [
     ("情况说明 in a heading", "一、收入支出决算总体情况说明：本年收入合计500万元。"),
     ("a score with no reason", "该项目自评得分91分。"),
     ("由于……，故 with no change after", "由于天气原因，故活动改期举行。"),
+    ("系 after two amounts that compare nothing", "年初结转和结余10万元，年末结转和结余8万元，系项目结余资金。"),
     ("系 after one level", "培训费36.5万元，系村干部培训费用。"),
 ]
 

@@ -227,7 +227,14 @@ def statement_after(text: str, start: int, t: Trigger) -> ChangeStatement | None
         closed = t.form.close_regex.search(text, max(start - 4, 0), start)
         if (word and not word.group("flat")) or (closed and FIGURE.search(text, start, end)):
             s = read_partial(text, t, start, end)
+        elif closed and _SHORTFALL.search(text, start, end):
+            # "由于……，故道路硬化任务未能按期完成": a target missed, in words.
+            s = read_partial(text, t, start, end)
+            s.direction, s.basis = Direction.DECREASE, Basis.TARGET
     return s
+
+
+_SHORTFALL = re.compile(r"未(?:能)?(?:按期|如期|按时)?(?:完成|达到|达标|实现|验收|竣工)|滞后|延期")
 
 
 # ------------------------------------------------ what can be read of it
@@ -242,7 +249,7 @@ def partial_statement(text: str, t: Trigger, sentence_at: int, floor: int, marks
     nothing there speaks of a change ("车辆 229 辆，与保有量差异原因是")."""
     start = max(sentence_at, t.start - _SUBJECT_REACH)
     end = t.start
-    if not text[start:end].strip("，：:、 ") and sentence_at > floor:
+    if not text[start:end].strip("，：:、 其这") and sentence_at > floor:  # "……有所增加。其原因是"
         end = sentence_at
         start = max(sentence_start(text, end - 1, floor), end - _SUBJECT_REACH)
     span = text[start:end]

@@ -58,7 +58,9 @@ from nlp.vocabulary import Basis, Direction
 
 _EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
-_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。]$")
+_AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。；]$")
+# "决算数大于预算数", "超预算", "超出年初预算": a budget compared in words.
+_BUDGET_COMPARED = re.compile(r"(?:大于|高于|超过|多于|超出|超|小于|低于|少于)(?:全年|调整后?的?|年初|年度)?预算")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
 
 
@@ -174,7 +176,7 @@ def _lead_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Mar
     sentence_at = sentence_start(text, t.start, floor)
     flags: list[str] = []
     if statement is None and not t.form.strong:
-        weak = _weak_statement(text, t, sentence_at)
+        weak = _weak_statement(text, t, sentence_at, floor)
         if weak is None:
             return None
         statement, flags = weak
@@ -186,11 +188,13 @@ def _lead_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Mar
     return statement, _reason_span(text, t), flags
 
 
-def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, list[str]] | None:
+def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tuple[ChangeStatement, list[str]] | None:
     """The change a weak trigger ("主要是") explains when no statement stands
     before it: the figures after a reason that opens its sentence, or a
-    change named without figures; None when it explains nothing."""
-    if says_little(text[max(sentence_at, t.start - 40) : t.start]):
+    change named without figures (in its sentence, or the one before when
+    it opens its own); None when it explains nothing."""
+    opens = says_little(text[max(sentence_at, t.start - 40) : t.start])
+    if opens:
         # "报告称，主要是……。具体为：……减少 0.23 亿元": the figures follow.
         after = statement_after(text, first_of(text, "。；\n", t.end, t.end + MAX_REASON) + 1, t)
         if after is not None and after.start >= _reason_span(text, t)[1]:
@@ -198,14 +202,43 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStat
     near = max(sentence_at, t.start - 30)
     # "主要为" names a purpose; "主要因为", "是因为" a cause.
     purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
-    if DIRECTION_WORD.search(text, near, t.start):
-        # "一部分经费减少是因为……": the change is named, not figured.
+    if _names_change(text, near, t.start):
+        # "一部分经费减少是因为……", "决算数大于预算数，主要是……": the change is named, not figured.
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
-    # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it is.
-    caused = t.form.name != "attributed" or "所致" in text[t.end : first_of(text, "。；\n", t.end, t.end + MAX_REASON)]
+    ended = sentence_at - 1
+    if opens and ended > floor and text[ended] == "。" and not purpose:
+        # "……有所增加。主要是……", "……上升 15.2 个百分点。主要是……": the sentence before names it.
+        before = max(sentence_start(text, ended, floor), ended - 40)
+        if _names_change(text, before, ended):
+            return read_partial(text, t, before, ended), ["statement_unparsed"]
+    # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it
+    # is; after two amounts or a budget exceeded, 系 gives the cause of the difference.
+    caused = (
+        t.form.name != "attributed"
+        or "所致" in text[t.end : first_of(text, "。；\n", t.end, t.end + MAX_REASON)]
+        or _compares(text, sentence_at, t.start)
+    )
     if (t.form.name in ("mainly", "is_because", "attributed") or t.form.kind == "wrap") and not purpose and caused:
         return _level(text, t, sentence_at)
     return None
+
+
+def _names_change(text: str, start: int, end: int) -> bool:
+    """text[start:end] names a change without figures: a direction word, or
+    a budget compared ("决算数大于预算数", "超预算")."""
+    return bool(DIRECTION_WORD.search(text, start, end) or _BUDGET_COMPARED.search(text, start, end))
+
+
+def _compares(text: str, start: int, end: int) -> bool:
+    """text[start:end] compares two amounts ("2024 年决算数为 580 万元，2023 年
+    决算数为 500 万元"; "年初预算 500 万元，全年支出 580 万元") or a budget exceeded."""
+    if _BUDGET_COMPARED.search(text, start, end):
+        return True
+    return len(AMOUNT.findall(text, start, end)) >= 2 and bool(_TWO_LEVELS.search(text, start, end))
+
+
+# What makes two amounts a comparison: last year named, two years, a budget and its spending.
+_TWO_LEVELS = re.compile(r"上年|去年|上一年|\d{4}年.{0,40}?\d{4}年|预算.{0,40}?(?:决算|支出|执行)")
 
 
 def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, list[str]] | None:
@@ -223,6 +256,8 @@ def _level(text: str, t: Trigger, sentence_at: int) -> tuple[ChangeStatement, li
 def _reason_span(text: str, t: Trigger) -> tuple[int, int]:
     if t.form.kind == "back":
         return t.start, t.end  # "原因同上" is all the reason there is
+    if t.form.kind == "part":
+        return t.start, reason_end(text, t.start)
     if t.form.kind == "bracket":
         close = closing_bracket(text, t.start)
         return (t.end, close) if close is not None else (t.end, t.end)
@@ -255,7 +290,7 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     if statement is None:
         # "……增速偏低，主要是受……影响"; "报告称，主要是受……影响。具体为：……减少 0.23 亿元";
         # "公车购置安排 517 万元，主要是受……影响".
-        weak = _weak_statement(text, t, sentence_at)
+        weak = _weak_statement(text, t, sentence_at, floor)
         if weak is None:
             return None
         statement, flags = weak

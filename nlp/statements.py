@@ -47,11 +47,12 @@ COMPLETION_PHRASE = re.compile(COMPLETION_WORD.pattern + r"\s*\d+(?:\.\d+)?\s*%"
 _BUDGET_IN_WORDS = re.compile(r"(?:大于|高于|超过|超出|多于|小于|低于|少于)(?:年初|全年|调整后?的?)?预算")
 # A performance indicator against its target. Reports name the target
 # 目标值 / 指标值 / 年度目标 / 年度指标值 / 计划数 / 预期值, and the actual 实际完成值 /
-# 实际完成 / 实际值 / 完成值 (here with a figure: "年度目标 20 台，实际完成 12 台").
+# 实际完成 / 实际值 / 完成值 (here with a figure: "年度目标 20 台，实际完成 12 台");
+# a self-evaluation's score (自评得分, 扣分) is a target's figure too.
 _TARGET = r"(?:年度|绩效)?(?:目标|指标|计划)(?:值|数)|(?:年度|绩效)(?:目标|指标)|预期(?:目标)?值"
 _ACTUAL = r"实际完成(?:值|数)?|实际(?:值|数|达到)|完成值"
 _IS = r"(?:是|为|：|达到?)?"
-TARGET_CUE = re.compile(rf"目标值|指标值|实际完成值|指标完成率|绩效目标|(?:{_TARGET}|{_ACTUAL}){_IS}\s*\d")
+TARGET_CUE = re.compile(rf"目标值|指标值|实际完成值|指标完成率|绩效目标|自评得分|扣分|扣减\d|(?:{_TARGET}|{_ACTUAL}){_IS}\s*\d")
 TARGET_STATEMENT = re.compile(rf"(?:{_TARGET}){_IS}\s*\d[^。；\n]{{0,30}}?(?:{_ACTUAL}){_IS}\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.

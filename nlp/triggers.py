@@ -15,6 +15,8 @@ Kinds:
   ("受……影响", "由于……，故……"), `close` names the closing words; the change
   it explains may come before or after;
 - ``bracket``: the reason is the bracket after a figure ("增长 45%（上年基数较低）");
+- ``part``: the trigger's words open the reason and belong to it
+  ("一方面……，另一方面……");
 - ``back``: the slot points back at another reason ("原因同上"): the trigger
   is the whole reason, and a reason that names nothing.
 
@@ -45,7 +47,7 @@ _DEC = "减少|下降|降低|减收|节支|短收|少收|回落"
 class TriggerForm:
     name: str
     pattern: str
-    kind: str = "lead"  # lead | wrap | bracket | back
+    kind: str = "lead"  # lead | wrap | bracket | part | back
     strong: bool = True
     close: str | None = None  # wrap: the words that end the reason
     after: str | None = None  # what the text just before must end with ("[，；]")
@@ -111,6 +113,10 @@ FORMS: tuple[TriggerForm, ...] = (
     # 具体情况是：
     # ("具体情况如下：" opens a list of figures, not a reason)
     TriggerForm("specifics", r"具体原因(?:是|为|如下)?[：:]|具体情况(?:是|为)[：:]", strong=False),
+    # ……减少 0.8 万元，情况说明：…… / 。变动情况说明：
+    TriggerForm("situation_note", r"(?:变动|增减|变化|差异)?情况说明[：:]", strong=False, after="[，；。]"),
+    # ……减少 0.8 万元，一方面……，另一方面……: both sides are the reason
+    TriggerForm("on_one_hand", r"一方面", kind="part", strong=False, after="[，；。]"),
     # 受……影响 / 主要是受……影响 / 主要受……因素影响
     TriggerForm("affected_by", rf"(?:{_MAIN}(?:是)?)?受(?:到)?(?!益|理|托|让|赠|聘|委|训|奖)", kind="wrap", strong=False, close="(?:的)?影响"),
     # 由于……，故/所以/导致…… (a lead when nothing closes it)
@@ -137,10 +143,12 @@ FORMS: tuple[TriggerForm, ...] = (
         "after_figure", rf"{_MAIN}(?![用包职任有])|(?:是|为)(?!了|指|\d|年初|全年|调整|年度|预算|上年|去年|同期)", strong=False,
         after="[%元万]，",
     ),
-    # 增长 38.7%（主要是……） / 增长 316%（因去年同期基数较小）/ 增长 45%（上年基数较低）
+    # 增长 38.7%（主要是……） / 增长 316%（因去年同期基数较小）/ 增长 45%（上年基数较低）;
+    # not "增加 80.5 万元（增长 15.2%）": a bracket that only states the change again
     TriggerForm(
         "bracketed",
-        rf"（(?:{_MAIN}(?:是|系|为|由于|因为)?|因|由于|系|受)?(?!其中|含|不含|包括|详见|见|下同|注|占|同比|比上年|较上年|净额|净增|净减|合计|共计|累计|即|折合|约|\d)",
+        rf"（(?:{_MAIN}(?:是|系|为|由于|因为)?|因|由于|系|受)?(?!其中|含|不含|包括|详见|见|下同|注|占|同比|比上年|较上年|净额|净增|净减|合计|共计|累计|即|折合|约|\d)"
+        rf"(?!(?:{_INC}|{_DEC}|增幅|降幅|减幅|涨幅)(?:率|幅度|比例)?(?:了|为|是|达)?\s*-?[\d.]+\s*(?:%|％|个百分点|倍|万元|亿元|元|[）)，]))",
         kind="bracket",
         strong=False,
         after="[%元]",

@@ -64,8 +64,9 @@ _CLOSED = re.compile(r"(?:所致|引起|引致|造成|导致|带来|的结果)(?
 _FIGURED = re.compile(FIGURE.pattern + r"|\d\s*个?百分点|\d{4}\s*年")
 # What a subject that changed ends with when it is money — another item's change, not a driver's.
 _MONEY = re.compile(r"(?:费|支出|收入|经费|资金|拨款|结余|结转|预算|决算|补助|基金)(?:用)?(?:支出|决算数?|预算数?)?$")
-# An enumerated reason after the figures: "……减少 0.8 万元，一方面……，另一方面……".
-_FIRST_OF_LIST = re.compile(r"^(?:一是|一方面|其一|首先)")
+# An enumerated reason after the figures: "……减少 0.8 万元，一是……，二是……"
+# (一方面……，另一方面…… is a trigger form: nlp.triggers).
+_FIRST_OF_LIST = re.compile(r"^(?:一是|其一|首先)")
 
 
 def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untriggered | None:
@@ -152,7 +153,7 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
     """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
     those that state the change, to the end of its sentence, when they name
     an action, close a cause ("……，办公楼维修所致") or open a list of reasons
-    ("一方面……"), or follow a budget or a target, and state no figures."""
+    ("一是……"), or follow a budget or a target, and state no figures."""
     at = s.start
     for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
         clause = m.group(0)

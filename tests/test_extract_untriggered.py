@@ -1,7 +1,7 @@
 """Reasons given with no trigger word (nlp/untriggered.py), read through the
 public API: before the figures (closed by a result word, opened by a
 circumstance, the sentence before 因此), after them (……所致, an action, a
-driver's change, 一方面……), each with figures on last year, with budget and
+driver's change, 一是……), each with figures on last year, with budget and
 actual, and with no figures; and what is no reason (a year, a heading, how the
 report is made, the next item's figures, a purpose clause). Every sentence is
 invented: units, places and figures are made up."""
@@ -78,8 +78,8 @@ REASONS = [
         "decrease",
     ),
     (
-        "差旅费较上年减少0.8万元，一方面出差频次减少，另一方面严控出差人数。",
-        "一方面出差频次减少，另一方面严控出差人数",
+        "差旅费较上年减少0.8万元，一是出差频次减少，二是严控出差人数。",
+        "一是出差频次减少，二是严控出差人数",
         "差旅费",
         "decrease",
     ),

@@ -84,3 +84,9 @@ def test_a_real_reason_that_names_an_item_is_not_reported(form, statement, slot,
 @pytest.mark.parametrize(("form", "statement", "slot"), REASONS_BEFORE, ids=[f[0] for f in REASONS_BEFORE])
 def test_a_real_reason_before_the_figures_is_not_a_repeat_of_itself(form, statement, slot):
     assert not reported(f"由于{slot}，{statement}。")
+
+
+def test_a_placeholder_reason_is_called_a_placeholder_not_a_restatement():
+    report = analyze("r.txt", text=f"{OFFICE}，主要原因是：XXXXXXXX。", model=None)
+    (finding,) = [f for f in report.findings if f.rule == "restated"]
+    assert finding.message == "办公费的原因栏只有模板占位符，未写原因：“XXXXXXXX”"

@@ -78,9 +78,14 @@ class Restated(Rule):
                 said = _bare(said)
                 left = [c for c in left if not _repeats(c.text, said)]
             if not left:
-                reason = quote(e.reason)
-                yield self.finding(f"原因只是复述{e.statement.item or '该项目'}的变动：{reason}",
-                                   f"reason restates the change to {e.statement.item or 'the item'}: {reason}", [e])
+                reason, item = quote(e.reason), e.statement.item
+                if all(_PLACEHOLDER.fullmatch(_bare(plain(c.text))) for c in e.causes):
+                    # The template's "XXXXXXXX" is nothing restated: say what the reader sees.
+                    yield self.finding(f"{item or '该项目'}的原因栏只有模板占位符，未写原因：{reason}",
+                                       f"the reason of {item or 'the item'} is only a template placeholder: {reason}", [e])
+                    continue
+                yield self.finding(f"原因只是复述{item or '该项目'}的变动：{reason}",
+                                   f"reason restates the change to {item or 'the item'}: {reason}", [e])
 
 
 def _left(text: str, item_parts: list[str]) -> int:

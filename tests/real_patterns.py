@@ -18,6 +18,9 @@ a note come from fold 0 (`python -m tests.real_patterns --folds 0`).
     python -m tests.real_patterns                 # folds 1-4, one line a fold
     python -m tests.real_patterns --classes       # recall per phrasing class
     python -m tests.real_patterns --misses 3      # what fold 3 misses
+    python -m tests.real_patterns --records tests/fixtures/blind_records.jsonl --classes
+                                                  # any file of records (all its folds),
+                                                  # with recall per `form` where they carry one
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RECORDS = SHARED / "real_patterns" / "statements.jsonl"
+# Invented records written from PHRASINGS.md without reading the extractor (fold 9).
+BLIND = Path(__file__).resolve().parent / "fixtures" / "blind_records.jsonl"
 DEVELOPMENT_FOLDS = (1, 2, 3, 4)
 NO_REASON_RULES = {"missing", "restated", "non_explanation"}
 
@@ -62,9 +67,10 @@ def same_reason(found: str | None, gold: str | None) -> bool:
     return a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
 
 
-def load(folds=DEVELOPMENT_FOLDS) -> list[dict]:
-    records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in records if r["fold"] in folds and r.get("usable", True)]
+def load(folds=DEVELOPMENT_FOLDS, path: Path = RECORDS) -> list[dict]:
+    """The usable records of `path` in `folds` (every fold when `folds` is None)."""
+    records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in records if (folds is None or r["fold"] in folds) and r.get("usable", True)]
 
 
 def no_reason(record: dict) -> bool:
@@ -188,13 +194,18 @@ def total(tallies: dict[int, Tally]) -> Tally:
     return out
 
 
-def by_class(records: list[dict], extractor) -> dict[str, tuple[int, int]]:
-    """Per phrasing class: (records with a reason or a no-reason slot, those handled)."""
+def form(record: dict) -> list[str]:
+    """The form its writer meant, for records that name one (the blind set)."""
+    return [record["form"]] if record.get("form") else []
+
+
+def by_class(records: list[dict], extractor, key=classes) -> dict[str, tuple[int, int]]:
+    """Per phrasing class (or `key`): (records with a reason or a no-reason slot, those handled)."""
     out: dict[str, list[int]] = {}
     for r in records:
         outcome = extractor(r)
         handled = (outcome.hit(r) is not None if r["reason"] else True) and (outcome.reported if no_reason(r) else True)
-        for c in classes(r):
+        for c in key(r):
             counts = out.setdefault(c, [0, 0])
             counts[0] += 1
             counts[1] += handled
@@ -209,20 +220,28 @@ def _fmt(figures: dict, reads_statements: bool = True) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.real_patterns", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--folds", default="1,2,3,4", help="comma-separated folds (0 is held out: final figures only)")
+    parser.add_argument("--folds", help="comma-separated folds (default 1,2,3,4; every fold with --records; 0 is held out: final figures only)")
+    parser.add_argument("--records", type=Path, metavar="FILE", help="score this file of records instead of ../shared (e.g. tests/fixtures/blind_records.jsonl)")
     parser.add_argument("--classes", action="store_true", help="recall per phrasing class")
     parser.add_argument("--misses", type=int, metavar="FOLD", help="print what juesuan misses on FOLD")
     args = parser.parse_args(argv)
-    folds = tuple(int(f) for f in args.folds.split(","))
-    records = load(folds)
+    if args.folds is None and args.records is None:
+        args.folds = ",".join(map(str, DEVELOPMENT_FOLDS))
+    folds = tuple(int(f) for f in args.folds.split(",")) if args.folds else None
+    records = load(folds, args.records or RECORDS)
+    with_forms = any(r.get("form") for r in records)
     for name, extractor in (("juesuan", juesuan), ("regex", regex)):
         tallies = measure(records, extractor)
         for fold, t in tallies.items():
             print(f"{name:8s} fold {fold}: {_fmt(t.figures(), extractor is juesuan)}")
-        print(f"{name:8s} all {args.folds}: {_fmt(total(tallies).figures(), extractor is juesuan)}")
+        print(f"{name:8s} all {args.folds or 'folds'}: {_fmt(total(tallies).figures(), extractor is juesuan)}")
         if args.classes:
             for c, (n, ok) in by_class(records, extractor).items():
                 print(f"    {c:34s} {ok:3d}/{n:3d}  {ok / n:.3f}")
+        if with_forms:
+            print(f"{name:8s} per form:")
+            for c, (n, ok) in by_class(records, extractor, key=form).items():
+                print(f"    {c:46s} {ok:3d}/{n:3d}  {ok / n:.3f}")
     if args.misses is not None:
         t = measure([r for r in records if r["fold"] == args.misses], juesuan).get(args.misses, Tally())
         for r, o in t.misses:

@@ -5,7 +5,7 @@ import os
 
 from nlp.accounts import read_statements, text_tables
 from nlp.config import Settings, load_settings
-from nlp.explanations import find_explanations
+from nlp.explanations import Found, find_explanations
 from nlp.model import Cause, Explanation, MissingExplanation, Report
 from nlp.outline import Outline
 from nlp.readers import Source, read
@@ -13,7 +13,7 @@ from nlp.reasons import split_causes
 from nlp.repair import repair
 from nlp.rules import registry, run_rules
 from nlp.score import score_report
-from nlp.tables import find_table_reasons
+from nlp.tables import find_column_reasons, find_table_reasons
 from nlp.vocabulary import Kind
 
 
@@ -79,7 +79,12 @@ def analyze_source(doc: Source) -> Report:
     text = repaired.text
     outline = Outline(text)
     table_reasons, table_spans = find_table_reasons(text)
-    narrative, gaps = find_explanations(text, skip=table_spans)
+    column_reasons, column_spans = find_column_reasons(text)
+    narrative, gaps = find_explanations(text, skip=table_spans + column_spans)
+    # A reason in a change table's reason column explains its row's change, as a sentence would.
+    narrative += [Found(c.statement, c.start, c.end, split_causes(text, c.start, c.end), "reason_column", ["no_trigger"])
+                  for c in column_reasons]
+    narrative.sort(key=lambda f: f.start)
 
     # Texts are quoted as the report writes them (its script, its glosses);
     # everything is found in the normalised text.

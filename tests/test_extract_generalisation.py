@@ -240,3 +240,14 @@ def test_perturbed_recall_holds_its_floor():
     # No single transformation may lose much more than the others.
     worst = min((t.figures()["recall"], name) for name, t in tallies.items() if t.gold)
     assert worst[0] >= 0.92, worst
+
+
+def test_a_reason_goes_on_over_a_full_stop_with_同时_but_not_into_a_measure():
+    from nlp import analyze
+
+    said = "会议费较上年减少2.4万元，主要原因是部分会议改为视频召开。同时严格控制参会人数。"
+    (e,) = analyze("r.txt", text=said, model=None).explanations
+    assert e.reason == "部分会议改为视频召开。同时严格控制参会人数"
+    said = "会议费较上年减少2.4万元，主要原因是部分会议改为视频召开。同时，我单位将进一步压减会议数量。"
+    (e,) = analyze("r.txt", text=said, model=None).explanations
+    assert e.reason == "部分会议改为视频召开"

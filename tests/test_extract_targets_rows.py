@@ -88,3 +88,38 @@ def test_after_a_budget_or_a_target_the_clause_after_the_figures_is_why(stated):
 def test_after_a_budget_what_only_goes_on_with_the_figures_is_no_reason(after):
     report = analyze("r.txt", text="年初预算100万元，决算62.5万元，" + after + "。", model=None)
     assert [e.reason for e in report.explanations] == [] and report.missing
+
+
+# ------------------------------------------------------------ change tables
+
+CHANGE_HEADER = "项目\t2023年决算数（万元）\t2024年决算数（万元）\t增减额\t增减率\t增减原因\n"
+
+
+@pytest.mark.parametrize("table", [
+    CHANGE_HEADER + "公用经费\t172.79\t147.91\t-24.88\t-14.4%\t" + REASON,
+    CHANGE_HEADER.replace("\t", " | ") + " | ".join(["公用经费", "172.79", "147.91", "-24.88", "-14.4%", REASON]),
+    # the later year first, no change columns: the two years say which is this year's
+    "项目\t2024年\t2023年\t变动原因\n公用经费\t147.91\t172.79\t" + REASON,
+])
+def test_a_change_tables_reason_column_explains_its_row(table):
+    report = analyze("r.txt", text=table, model=None)
+    (e,) = report.explanations
+    s = e.statement
+    assert (e.reason, e.trigger, e.flags) == (REASON, "reason_column", ["no_trigger"])
+    assert (s.item, s.direction, s.basis, s.amount, s.compare_amount) == ("公用经费", "decrease", "prior_year", 147.91, 172.79)
+
+
+def test_a_change_table_against_the_budget_has_that_basis():
+    table = "项目\t年初预算数\t决算数\t差异原因\n培训费\t12.00\t8.50\t" + REASON
+    (e,) = analyze("r.txt", text=table, model=None).explanations
+    assert (e.statement.basis, e.statement.direction, e.reason) == ("initial_budget", "decrease", REASON)
+
+
+@pytest.mark.parametrize("table", [
+    CHANGE_HEADER + "合计\t172.79\t147.91\t-24.88\t-14.4%\t",  # no reason given
+    CHANGE_HEADER + "公用经费\t172.79\t147.91\t-24.88\t-14.4%\t无",
+    "项目\t2023年决算数\t2024年决算数\t增减额\n公用经费\t172.79\t147.91\t-24.88",  # no reason column
+    "姓名\t原因\n张三\t病假两天",  # no figures in the header
+])
+def test_what_gives_no_reason_in_a_change_table(table):
+    assert reasons(table) == []

@@ -20,13 +20,13 @@ from tests.real_patterns import BLIND, by_class, form, juesuan, load, measure, r
 DIRECTIONS = {"increase", "decrease", "none"}
 BASES = {"prior_year", "initial_budget", "full_year_budget", "target", "other"}
 
-# Misses per form when measured (recall 0.911, precision 0.862, direction
-# 0.989, basis 0.985, no-reason slots reported 1.0; the regex 0.54 / 0.823).
+# Misses per form as last measured (recall 0.964, precision 0.912, direction
+# 0.99, basis 0.986, no-reason slots reported 1.0; the regex 0.54 / 0.823).
+# When written: recall 0.911, precision 0.862, and 8 misses each in a table
+# column and over 。, since read (change tables' reason column; 。同时……).
 MEASURED_MISSES = {
     "no trigger: after the figures": 6,
     "no trigger: before the figures": 5,
-    "no trigger: in a table column": 8,
-    "reason over 。": 8,
 }
 
 
@@ -66,8 +66,8 @@ def test_juesuan_holds_the_measured_figures(tallies):
     ours, theirs = tallies
     figures, baseline = ours.figures(), theirs.figures()
     print("\nblind set:", figures, "\nregex:", baseline)
-    assert figures["recall"] >= 0.90
-    assert figures["precision"] >= 0.85
+    assert figures["recall"] >= 0.95
+    assert figures["precision"] >= 0.90
     assert figures["direction"] >= 0.98
     assert figures["basis"] >= 0.97
     assert figures["no_reason_reported"] >= 0.98

@@ -191,3 +191,31 @@ def test_real_style_lines_are_corpus_lines_with_a_held_out_slice_per_label():
 ])
 def test_lexicon_hits_count_phrases_and_the_share_they_cover(text, expected):
     assert lexicon_hits(text, ("作需", "其他", "工作需要")) == expected
+
+
+def test_the_boundary_held_out_file_is_scored_and_never_trained_on(tmp_path):
+    """corpora/boundary_heldout.jsonl is not a training file (train.py and
+    training.real_patterns read the corpus without it); `--heldout` scores a
+    file with a model fitted here, on all its lines and on those far from
+    every corpus line (a line the corpus repeats is not unseen)."""
+    from training.real_patterns import heldout
+
+    path = REPO / "corpora" / "boundary_heldout.jsonl"
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 80 and all(r["source"] == "boundary_heldout" for r in rows)
+    assert {r["label"] for r in rows} == {"supplementary_funding", "other", "activity_change"}
+    assert not any(name.endswith("boundary_heldout.jsonl") for name in read_data(REPO / "corpora").info["files"])
+    corpus = clf.LabelledData()
+    rows = [{"text": t, "label": lab, "vague": v} for t, lab, v in ROWS]
+    clf.read_labelled([_jsonl(tmp_path / "c.jsonl", rows)], corpus)
+    held = _jsonl(tmp_path / "h.jsonl", [rows[0], {"text": "上级下达森林防火补助资金", "label": "supplementary_funding",
+                                                 "vague": False}])
+    out = heldout(held, [], [], corpus.rows, [], ())
+    whole, far = out["held-out h.jsonl, fitted on the corpus + folds 1-4"], out[
+        "held-out h.jsonl (1 far from every corpus line), fitted on the corpus + folds 1-4"]
+    assert whole["n"] == 2 and far["n"] == 1 and 0.0 <= whole["accuracy"] <= 1.0
+
+
+def _jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path

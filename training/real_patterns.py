@@ -5,6 +5,9 @@
     python -m training.real_patterns --ablation      # + each feature group switched off
     python -m training.real_patterns --model models  # + a fitted model scored on folds 1-4 as it is
     python -m training.real_patterns --final         # + fold 0 (run once, at the end)
+    python -m training.real_patterns --heldout corpora/boundary_heldout.jsonl --model models
+                                                     # + a held-out file scored by each model and by
+                                                     #   a model fitted on the corpus + folds 1-4
 
 Every run also scores a held-out slice of the corpus lines written in the
 real-report style (corpora/real_style.jsonl: every fifth line of each label),
@@ -29,11 +32,21 @@ import random
 import sys
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from nlp.classifier import CAUSE_PARAMS, VAGUE_PARAMS, CauseClassifier, Model, VagueClassifier, load_model
+from nlp.classifier import (
+    CAUSE_PARAMS,
+    VAGUE_PARAMS,
+    CauseClassifier,
+    Model,
+    VagueClassifier,
+    load_model,
+    read_labelled,
+)
+from nlp.features import bigrams, normalise
 from nlp.vocabulary import LABELS
 from training.data import DISAGREED_WEIGHT, REAL_STYLE, REAL_WEIGHT, read_data, read_real, real_prior, weighted_rows
 from training.data import REAL_PATTERNS as REAL
@@ -194,6 +207,29 @@ def ablation(corpus, real, lexicon) -> list[dict]:
     return out
 
 
+def heldout(path: Path, models, names, corpus, real, lexicon) -> dict:
+    """A held-out file (labelled causes no training file holds) scored by each
+    fitted model and by one fitted here on the corpus + the real lines of folds 1-4."""
+    rows = read_labelled([path]).rows
+    known = [bigrams(normalise(r.text)) for r in corpus]
+    far = [r for r in rows if max(map(partial(jaccard, bigrams(normalise(r.text))), known), default=0) < FAR]
+    fitted = fit_model(corpus, [c for c in real if c.fold in DEV_FOLDS], lexicon=lexicon)
+    out = {}
+    for model, name in [*zip(models, (f"model {n}" for n in names)), (fitted, "fitted on the corpus + folds 1-4")]:
+        out[f"held-out {path.name}, {name}"] = score_model(model, rows)
+        out[f"held-out {path.name} ({len(far)} far from every corpus line), {name}"] = score_model(model, far)
+    return out
+
+
+# A held-out line this close to a corpus line (character-bigram Jaccard) is
+# not unseen: stock phrases ("项目支出减少") recur verbatim.
+FAR = 0.6
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
 def table(s: dict) -> str:
     lines = [f"n={s['n']} accuracy {s['accuracy']:.3f} macro-F1 {s['macro_f1']:.3f} | vague P {s['vague']['precision']:.3f}"
              f" R {s['vague']['recall']:.3f} F1 {s['vague']['f1']:.3f} (n={s['vague']['n']})"]
@@ -213,6 +249,8 @@ def main(argv=None) -> int:
     parser.add_argument("--ablation", action="store_true", help="grouped CV with each feature group switched off")
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve and the transfer")
     parser.add_argument("--final", action="store_true", help="score fold 0 (the held-out fold): once, at the end")
+    parser.add_argument("--heldout", action="append", default=[],
+                        help="labelled causes never trained on (JSON Lines, e.g. corpora/boundary_heldout.jsonl)")
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args(argv)
     real = read_real(Path(args.real))
@@ -227,6 +265,8 @@ def main(argv=None) -> int:
         out[f"model {m}"] = {"folds_1_4": score_model(model, [c for c in real if c.fold in DEV_FOLDS])}
         if args.final:
             out[f"model {m}"]["fold_0"] = score_model(model, [c for c in real if c.fold == HELD_OUT])
+    for path in args.heldout:
+        out.update(heldout(Path(path), [load_model(m) for m in args.model], args.model, corpus, real, lexicon))
     if args.select:
         out["select"] = select(corpus, real, lexicon)
     if args.ablation:

@@ -84,7 +84,7 @@ class Marks:
         figures = [m.end() - 1 for m in _FIGURE_END.finditer(text)]
         words = list(DIRECTION_WORD.finditer(text))
         self.figures = sorted(figures + [m.start() for m in words if m.group("flat")])  # 持平 needs no figure
-        self.cues = _starts(r"[年同率]|预算|执行数|目标|完成", text)
+        self.cues = _starts(r"[年同率]|预算|执行数|目标|完成|有所|略有|明显|大幅|小幅", text)  # 有所增加: by degree
         self.directions = [m.start() for m in words]
         self.targets = [m.start() for m in TARGET_CUE.finditer(text)]
 

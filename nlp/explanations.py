@@ -50,7 +50,7 @@ from nlp.reasons import (
     trim_reason,
 )
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, DIRECTION_WORD
+from nlp.statements import AMOUNT, DIRECTION_WORD, measured_before
 from nlp.triggers import FIND, Trigger, find_triggers
 from nlp.unexplained import unexplained
 from nlp.untriggered import reason_without_trigger, unmet_reasons
@@ -209,7 +209,7 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     if opens and ended > floor and text[ended] == "。" and not purpose:
         # "……有所增加。主要是……", "……上升 15.2 个百分点。主要是……": the sentence before names it.
         before = max(sentence_start(text, ended, floor), ended - 40)
-        if _names_change(text, before, ended):
+        if _names_change(text, before, ended, measured=True):
             return read_partial(text, t, before, ended), ["statement_unparsed"]
     # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it
     # is; after two amounts or a budget exceeded, 系 gives the cause of the difference.
@@ -223,10 +223,25 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     return None
 
 
-def _names_change(text: str, start: int, end: int) -> bool:
+def _names_change(text: str, start: int, end: int, measured: bool = False) -> bool:
     """text[start:end] names a change without figures: a direction word, or
-    a budget compared ("决算数大于预算数", "超预算")."""
-    return bool(DIRECTION_WORD.search(text, start, end) or _BUDGET_COMPARED.search(text, start, end))
+    a budget compared ("决算数大于预算数", "超预算"). Not a noun phrase made
+    of one ("收入有所增加的单位"); with `measured`, only a change of money or
+    a count ("项目支出有所增加", not "人员有所增加")."""
+    if _BUDGET_COMPARED.search(text, start, end):
+        return True
+    for word in DIRECTION_WORD.finditer(text, start, end):
+        head = text[word.end() + 1 : end].strip("，：:、 ") if text.startswith("的", word.end()) else ""
+        if head and not _CHANGED_PART.match(head):
+            continue  # "……增加的单位": what the phrase names is no change
+        if measured and not measured_before(text, word.start()):
+            continue
+        return True
+    return False
+
+
+# What "……增加的" may name and still be the change: its part, its amount, its money.
+_CHANGED_PART = re.compile(r"(?:部分|原因|主要|幅度|金额|资金|支出|费用|经费|收入|数额)")
 
 
 def _compares(text: str, start: int, end: int) -> bool:
@@ -280,7 +295,7 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     later = statement_after(text, r_end if after is None else after, t)
     figured = later is not None and any(v is not None for v in (later.amount, later.change, later.change_pct))
     if later is not None and (after is not None or figured):
-        return later, (r_start, r_end), ["reason_before_figures"]
+        return later, (_with_subject(text, t, sentence_at, r_start), r_end), ["reason_before_figures"]
     # "……减少 1 万元。主要是受 A，控制接待支出，……" (no 影响): the clauses after an
     # unclosed reason that state no figures go on with it.
     statement = _before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
@@ -297,6 +312,25 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     if after is None:
         r_end = reason_end(text, r_start)
     return statement, (r_start, r_end), flags
+
+
+# What may stand before 因 / 由于 and is not the reason's subject: when, who reports, a list's mark.
+_NOT_SUBJECT = re.compile(
+    r"(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|其中|同时|此外|另外|主要|这|其|今年|当年|年内|本年度?|20\d\d年度?|[上下]半年"
+    r"|(?:本|我|该)(?:单位|部门|局|院|校|委|办|中心|所|站))+"
+)
+
+
+def _with_subject(text: str, t: Trigger, sentence_at: int, r_start: int) -> int:
+    """Where a fronted reason starts: at the subject before 因 / 由于 when one
+    stands there ("部分工程因雨季停工，致使……" -> "部分工程因雨季停工")."""
+    subject = text[sentence_at : t.start]
+    if t.form.name not in ("because_so", "due_to_so"):
+        return r_start
+    rest = subject[m.end() :] if (m := _NOT_SUBJECT.match(subject)) else subject
+    if len(rest) < 2 or re.search(r"[\d，：:、；\s]", rest) or DIRECTION_WORD.search(rest):
+        return r_start
+    return sentence_at + len(subject) - len(rest)
 
 
 def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:

@@ -8,6 +8,7 @@ Amounts are converted to 万元.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nlp.model import ChangeStatement
 from nlp.vocabulary import Basis, Direction
@@ -56,9 +57,12 @@ TARGET_CUE = re.compile(rf"目标值|指标值|实际完成值|指标完成率|�
 TARGET_STATEMENT = re.compile(rf"(?:{_TARGET}){_IS}\s*\d[^。；\n]{{0,30}}?(?:{_ACTUAL}){_IS}\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
+# The actual is its 决算, or a clause's spending or execution ("年初预算 500 万元，
+# 全年支出 580.5 万元"; not "其中基本支出", which is a part of the budget).
 BUDGET_ACTUAL = re.compile(
     r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
-    + r"(?:(?!预算)[^。；]){0,40}?决算(?:支出|收入)?(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    + r"(?:(?!预算)[^。；]){0,40}?(?:决算(?:支出|收入)?|(?<=，)(?:全年|本年|当年)?(?:实际)?(?:支出|执行)(?:决算)?)"
+    + r"(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"
 _INC_WORDS = "增加|增长|上升|提高|增多|多支出|超支|多收|超收|增收|增支|增|多(?=\\d)"
@@ -133,7 +137,7 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     last_budget = _last_budget(span, last_prior, pairs, budget_word, budget_hint)
     if last_prior < 0 and last_budget < 0:
         if not budget_hint:
-            return _target_statement(span, hint, start, end)
+            return _two_levels(span, start, end) or _target_statement(span, hint, start, end)
         last_budget = len(span)  # the basis is in the trigger itself
     word = DIRECTION_WORD.search(span, max(last_prior, 0))
     if not word and not FIGURE.search(span):
@@ -143,7 +147,7 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     s = ChangeStatement(item="", basis=None, direction=None, text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
-        s.item = item_of(span, prior[-1].start())
+        s.item = item_of(span, _change_before_bracket(span, prior[-1].start()) or prior[-1].start())
     else:
         _read_budget(span, pairs[-1] if pairs else None, hint, s)
         s.item = item_of(span, _first_budget(span))
@@ -199,6 +203,45 @@ def _compares(span: str, pairs: list[re.Match], hint_cmp: re.Match | None, word:
     return bool(
         pairs or hint_cmp or flat or COMPLETION.search(span) or BUDGET_COMPARE.search(span) or "差异" in span
     )
+
+
+# A year's level: "2024 年决算数为 580.5 万元", "上年决算 500 万元", "本年支出决算 580.5 万元".
+LEVEL = re.compile(
+    r"(?=[本今当上去2])(?P<year>本年度?|今年|当年|上年度?|去年|上一年度?|20\d\d\s*年度?)(?:(?!预算)[^，。；\d]){0,12}?"
+    r"(?:决算|支出|收入)(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+)
+
+
+def _two_levels(span: str, start: int, end: int) -> ChangeStatement | None:
+    """This year's level beside last year's, with no change word ("项目支出 2024 年
+    决算数为 580.5 万元，2023 年决算数为 500 万元"): the change is their difference."""
+    levels = list(LEVEL.finditer(span))
+    for a, b in pairwise(levels):
+        this = _this_year(a, b)
+        if this is None or re.search(r"[。；]", span[a.end() : b.start()]):
+            continue
+        last = b if this is a else a
+        s = ChangeStatement(item="", basis=Basis.PRIOR_YEAR, direction=None, text=span.strip(), start=start, end=end)
+        s.amount, s.compare_amount = to_wan(*this.group(2, 3)), to_wan(*last.group(2, 3))
+        if s.amount is None or s.compare_amount is None:
+            continue
+        s.change = round(abs(s.amount - s.compare_amount), 6)
+        s.direction = _versus(s.amount, s.compare_amount)
+        s.item = item_of(span, a.start()) or item_of(span, a.start(2))
+        return s
+    return None
+
+
+def _this_year(a: re.Match, b: re.Match) -> re.Match | None:
+    """Which of two levels is this year's, when the other is an earlier year's."""
+    ages = [0 if y.startswith(("本", "今", "当")) else 1 if y.startswith(("上", "去")) else None for y in (a["year"], b["year"])]
+    if None not in ages:
+        return None if ages[0] == ages[1] else (a if ages[0] < ages[1] else b)
+    if ages == [None, None]:
+        ya, yb = (int(m["year"][:4]) for m in (a, b))
+        return None if ya == yb else (a if ya > yb else b)
+    relative, written = (a, b) if ages[0] is not None else (b, a)
+    return relative if relative["year"][0] in "本今当" else written
 
 
 def _target_statement(span: str, hint: str, start: int, end: int) -> ChangeStatement | None:
@@ -275,7 +318,23 @@ def _implicit_cue(span: str, after: int = 0) -> list:
     word = DIRECTION_WORD.search(span, after)
     if word and (word.group("flat") or AMOUNT.search(span, word.end()) or PERCENT.search(span, word.end())):
         return [_EmptyCue(word.start())]
+    degree = _DEGREE_CHANGE.search(span, after)
+    if degree and measured_before(span, degree.start()):  # "项目支出有所增加"; not "人员有所增加"
+        return [_EmptyCue(degree.start())]
     return []
+
+
+# A change named by degree, with no figure: "有所增加"; not "有所增加的单位", a noun phrase.
+_DEGREE_CHANGE = re.compile(r"(?=[有略明大小])(?:有所|略有|明显|大幅|小幅)(?:增加|增长|上升|提高|减少|下降|降低)(?![的率])")
+# What a subject ends with when its change is one of money or of a count.
+_MEASURED = re.compile(
+    r"(?:费|支出|收入|经费|资金|拨款|补助|基金|结余|结转|开支|成本|人数|次数|批次|人次|数量|户数|车辆数)(?:用)?(?:决算数?)?[均都也]?(?:有所|略有|明显|大幅|小幅|进一步)?$"
+)
+
+
+def measured_before(text: str, at: int) -> bool:
+    """Does the subject ending at `at` name money or a count ("项目支出", "接待批次")?"""
+    return bool(_MEASURED.search(text, max(0, at - 12), at))
 
 
 class _EmptyCue:
@@ -310,10 +369,13 @@ def _read_prior(span: str, cue, s: ChangeStatement) -> None:
         s.direction, s.change_pct = cue.direction, cue.pct
         s.amount = None
         return
-    after = span[cue.end() :]
+    at, after = cue.start(), span[cue.end() :]
+    restated = _change_before_bracket(span, at)
+    if restated is not None:  # "增加 80.5 万元（较上年增长 15.2%）": the figures are the change's
+        at, after = restated, span[restated:]
     change = CHANGE_AFTER_WORD.search(after)
     pct = PCT_AFTER_WORD.search(after)
-    amount = AMOUNT.search(span[: cue.start()])
+    amount = AMOUNT.search(span[:at])
     if change and to_wan(*change.groups()) is not None:
         s.change = abs(to_wan(*change.groups()))
     if pct and number(pct.group(1)) is not None:
@@ -321,6 +383,16 @@ def _read_prior(span: str, cue, s: ChangeStatement) -> None:
     if amount:
         s.amount = to_wan(*amount.groups())
     s.direction = _prior_direction(DIRECTION_WORD.search(after), s, change)
+
+
+def _change_before_bracket(span: str, at: int) -> int | None:
+    """Where the change starts when the cue at `at` opens a bracket after it
+    ("项目支出增加 80.5 万元（较上年增长 15.2%）"), else None."""
+    if not span[:at].endswith(("（", "(")):
+        return None
+    clause = max(span.rfind(p, 0, at) for p in "，。；：") + 1
+    words = list(DIRECTION_WORD.finditer(span, clause, at))
+    return words[0].start() if words and CHANGE_AFTER_WORD.match(span, words[0].start()) else None
 
 
 _REVERSED = {Direction.INCREASE: Direction.DECREASE, Direction.DECREASE: Direction.INCREASE}

@@ -91,7 +91,38 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
         a, b = trim_reason(text, *lead)
         if a < b:
             return s, (a, b), ["no_trigger", "reason_before_figures"]
+    after = _sentence_after_shortfall(text, s, end)
+    if after:
+        return s, after, ["no_trigger"]
     return None
+
+
+# A sentence after a shortfall that is no reason for it: what will be done, a template's note.
+_NOT_WHY_NEXT = re.compile(r"(?:下一步|今后|下阶段|接下来|将|拟|计划|下年度?将|注|说明|备注|附|如|以上|上述|[（(]?如)")
+
+
+def _sentence_after_shortfall(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
+    """"……年度目标 20 台，实际完成 12 台，完成率 60%。部分设备采购延至下年。": the
+    sentence after a shortfall against a budget or a target, in its paragraph,
+    when it states no figures, no change and no trigger, and is neither a
+    heading, a measure to come (下一步, 今后) nor a template's note."""
+    if s.basis not in _SHORT_OF or s.direction != Direction.DECREASE or text[end : end + 1] != "。":
+        return None
+    stop = first_of(text, "。；\n", end + 1)
+    sentence = text[end + 1 : stop]
+    if (
+        len(re.findall(r"[\u4e00-\u9fff]", sentence)) < 4
+        or re.search(r"\d", sentence)
+        or find_cues(sentence)
+        or find_triggers(sentence)
+        or _NOT_WHY_NEXT.match(sentence)
+        or ENUM_START.match(sentence)
+        or is_heading(sentence.strip())
+        or _names_change(sentence)
+    ):
+        return None
+    a, b = trim_reason(text, end + 1, stop)
+    return (a, b) if a < b else None
 
 
 def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:

@@ -175,6 +175,8 @@ def _lead_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Mar
     statement = _before(text, t, floor, found, marks, reach="paragraph" if t.form.strong else "sentence")
     sentence_at = sentence_start(text, t.start, floor)
     flags: list[str] = []
+    if statement is not None and not t.form.strong and _purpose(text, t) and _figureless(statement):
+        return None  # "水电费有所增加。主要为保障……": what the money is for, no figure to explain
     if statement is None and not t.form.strong:
         weak = _weak_statement(text, t, sentence_at, floor)
         if weak is None:
@@ -200,8 +202,7 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
         if after is not None and after.start >= _reason_span(text, t)[1]:
             return after, ["reason_before_figures"]
     near = max(sentence_at, t.start - 30)
-    # "主要为" names a purpose; "主要因为", "是因为" a cause.
-    purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
+    purpose = _purpose(text, t)
     if _names_change(text, near, t.start):
         # "一部分经费减少是因为……", "决算数大于预算数，主要是……": the change is named, not figured.
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
@@ -209,7 +210,8 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     if opens and ended > floor and text[ended] == "。" and not purpose:
         # "……有所增加。主要是……", "……上升 15.2 个百分点。主要是……": the sentence before names it.
         before = max(sentence_start(text, ended, floor), ended - 40)
-        if _names_change(text, before, ended, measured=True):
+        # Figureless, the change must be one of money or a count ("人员有所增加。主要是负责……": a duty).
+        if _names_change(text, before, ended, measured=not re.search(r"\d", text[before:ended])):
             return read_partial(text, t, before, ended), ["statement_unparsed"]
     # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it
     # is; after two amounts or a budget exceeded, 系 gives the cause of the difference.
@@ -221,6 +223,11 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     if (t.form.name in ("mainly", "is_because", "attributed") or t.form.kind == "wrap") and not purpose and caused:
         return _level(text, t, sentence_at)
     return None
+
+
+def _purpose(text: str, t: Trigger) -> bool:
+    """"主要为" names a purpose; "主要因为", "是因为" a cause."""
+    return text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
 
 
 def _names_change(text: str, start: int, end: int, measured: bool = False) -> bool:
@@ -392,6 +399,10 @@ def _apply_hints(s: ChangeStatement, t: Trigger) -> None:
         s.basis = t.basis
     if s.basis is None and s.direction is not None:
         s.basis = Basis.PRIOR_YEAR
+
+
+def _figureless(s: ChangeStatement) -> bool:
+    return all(v is None for v in (s.amount, s.compare_amount, s.change, s.change_pct, s.completion_pct))
 
 
 def _unchanged(s: ChangeStatement) -> bool:

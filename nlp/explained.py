@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from nlp.levels import read_statement
 from nlp.model import ChangeStatement
 from nlp.reasons import ENUM_START, first_of, in_heading, skip_space
 from nlp.repair import is_heading
@@ -139,7 +140,7 @@ def statement_before(
     if not marks.may_state(para_start, end, hint):
         return None
     for start, stop, implicit_prior in _candidates(text, max(floor, para_start), para_start, end, hint, reach):
-        s = parse_statement(text, start, stop, hint, implicit_prior)
+        s = read_statement(text, start, stop, hint, implicit_prior)
         if s is not None:
             if not s.item:
                 s.item = item_from_context(text, para_start, start, end, reasons)

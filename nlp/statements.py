@@ -8,7 +8,6 @@ Amounts are converted to 万元.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from nlp.model import ChangeStatement
 from nlp.vocabulary import Basis, Direction
@@ -83,7 +82,7 @@ PCT_AFTER_WORD = re.compile(r"(?:增长|增加|上升|提高|下降|减少|降�
 COMPLETION = re.compile(
     r"(?=完成|为|占|达|年初|全年|调整|年度|预算|执行率)"
     r"(?:(?:完成(?:了)?|为|占|达到?)?(?:年初|全年|调整后?的?|年度)?预算(?:数)?的\s*" + NUM + r"\s*%"
-    r"|(?:预算)?执行率(?:为|是|达到?)?\s*" + NUM + r"\s*%)"
+    r"|(?:预算)?执行率(?:仅|只)?(?:为|是|达到?)?\s*" + NUM + r"\s*%)"
 )
 COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出|高出)|(?P<dec>小于|低于|少于)|(?P<flat>等于)")
 
@@ -137,7 +136,7 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     last_budget = _last_budget(span, last_prior, pairs, budget_word, budget_hint)
     if last_prior < 0 and last_budget < 0:
         if not budget_hint:
-            return _two_levels(span, start, end) or _target_statement(span, hint, start, end)
+            return _target_statement(span, hint, start, end)
         last_budget = len(span)  # the basis is in the trigger itself
     word = DIRECTION_WORD.search(span, max(last_prior, 0))
     if not word and not FIGURE.search(span):
@@ -147,7 +146,8 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     s = ChangeStatement(item="", basis=None, direction=None, text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
-        s.item = item_of(span, _change_before_bracket(span, prior[-1].start()) or prior[-1].start())
+        at = _change_before_bracket(span, prior[-1].start())
+        s.item = item_of(span, prior[-1].start()) if at is None else item_of(span[_clause_at(span, at) :], at - _clause_at(span, at))
     else:
         _read_budget(span, pairs[-1] if pairs else None, hint, s)
         s.item = item_of(span, _first_budget(span))
@@ -203,45 +203,6 @@ def _compares(span: str, pairs: list[re.Match], hint_cmp: re.Match | None, word:
     return bool(
         pairs or hint_cmp or flat or COMPLETION.search(span) or BUDGET_COMPARE.search(span) or "差异" in span
     )
-
-
-# A year's level: "2024 年决算数为 580.5 万元", "上年决算 500 万元", "本年支出决算 580.5 万元".
-LEVEL = re.compile(
-    r"(?=[本今当上去2])(?P<year>本年度?|今年|当年|上年度?|去年|上一年度?|20\d\d\s*年度?)(?:(?!预算)[^，。；\d]){0,12}?"
-    r"(?:决算|支出|收入)(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
-)
-
-
-def _two_levels(span: str, start: int, end: int) -> ChangeStatement | None:
-    """This year's level beside last year's, with no change word ("项目支出 2024 年
-    决算数为 580.5 万元，2023 年决算数为 500 万元"): the change is their difference."""
-    levels = list(LEVEL.finditer(span))
-    for a, b in pairwise(levels):
-        this = _this_year(a, b)
-        if this is None or re.search(r"[。；]", span[a.end() : b.start()]):
-            continue
-        last = b if this is a else a
-        s = ChangeStatement(item="", basis=Basis.PRIOR_YEAR, direction=None, text=span.strip(), start=start, end=end)
-        s.amount, s.compare_amount = to_wan(*this.group(2, 3)), to_wan(*last.group(2, 3))
-        if s.amount is None or s.compare_amount is None:
-            continue
-        s.change = round(abs(s.amount - s.compare_amount), 6)
-        s.direction = _versus(s.amount, s.compare_amount)
-        s.item = item_of(span, a.start()) or item_of(span, a.start(2))
-        return s
-    return None
-
-
-def _this_year(a: re.Match, b: re.Match) -> re.Match | None:
-    """Which of two levels is this year's, when the other is an earlier year's."""
-    ages = [0 if y.startswith(("本", "今", "当")) else 1 if y.startswith(("上", "去")) else None for y in (a["year"], b["year"])]
-    if None not in ages:
-        return None if ages[0] == ages[1] else (a if ages[0] < ages[1] else b)
-    if ages == [None, None]:
-        ya, yb = (int(m["year"][:4]) for m in (a, b))
-        return None if ya == yb else (a if ya > yb else b)
-    relative, written = (a, b) if ages[0] is not None else (b, a)
-    return relative if relative["year"][0] in "本今当" else written
 
 
 def _target_statement(span: str, hint: str, start: int, end: int) -> ChangeStatement | None:
@@ -318,10 +279,14 @@ def _implicit_cue(span: str, after: int = 0) -> list:
     word = DIRECTION_WORD.search(span, after)
     if word and (word.group("flat") or AMOUNT.search(span, word.end()) or PERCENT.search(span, word.end())):
         return [_EmptyCue(word.start())]
-    degree = _DEGREE_CHANGE.search(span, after)
-    if degree and measured_before(span, degree.start()):  # "项目支出有所增加"; not "人员有所增加"
-        return [_EmptyCue(degree.start())]
-    return []
+    degree = degree_change(span, after)
+    return [_EmptyCue(degree.start())] if degree else []
+
+
+def degree_change(text: str, at: int = 0) -> re.Match | None:
+    """A money or count change named by degree ("项目支出有所增加"; not "人员有所增加")."""
+    degree = _DEGREE_CHANGE.search(text, at)
+    return degree if degree and measured_before(text, degree.start()) else None
 
 
 # A change named by degree, with no figure: "有所增加"; not "有所增加的单位", a noun phrase.
@@ -390,9 +355,12 @@ def _change_before_bracket(span: str, at: int) -> int | None:
     ("项目支出增加 80.5 万元（较上年增长 15.2%）"), else None."""
     if not span[:at].endswith(("（", "(")):
         return None
-    clause = max(span.rfind(p, 0, at) for p in "，。；：") + 1
-    words = list(DIRECTION_WORD.finditer(span, clause, at))
+    words = list(DIRECTION_WORD.finditer(span, _clause_at(span, at), at))
     return words[0].start() if words and CHANGE_AFTER_WORD.match(span, words[0].start()) else None
+
+
+def _clause_at(span: str, at: int) -> int:
+    return max(span.rfind(p, 0, at) for p in "，。；：") + 1
 
 
 _REVERSED = {Direction.INCREASE: Direction.DECREASE, Direction.DECREASE: Direction.INCREASE}
@@ -464,7 +432,8 @@ def _budget_direction(span: str, stated: re.Match | None, s: ChangeStatement) ->
 
 def _first_budget(span: str) -> int:
     """Where the subject of a budget comparison ends: its first figure or comparison."""
-    cues = [m.start() for m in (BUDGET_ACTUAL.search(span), AMOUNT.search(span), BUDGET_COMPARE.search(span)) if m]
+    found = (BUDGET_ACTUAL.search(span), AMOUNT.search(span), BUDGET_COMPARE.search(span), COMPLETION.search(span))
+    cues = [m.start() for m in found if m]
     return min(cues) if cues else len(span)
 
 

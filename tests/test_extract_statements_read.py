@@ -196,3 +196,42 @@ def test_a_weak_trigger_after_a_figureless_change_of_no_money_reads_no_reason(te
 )
 def test_a_weak_trigger_after_a_figureless_change_of_money_or_a_count_reads_its_reason(text, item):
     assert _one(text).statement.item == item
+
+
+# -- several items in a sentence, 三公 paragraphs, a county's report in 亿元 with 执行数
+
+
+def test_two_changes_named_by_degree_each_keep_their_own_reason():
+    found = _explained("公务接待费有所减少，主要是严格控制接待标准；公务用车运行维护费有所增加，主要是车辆老化维修增多。")
+    assert [(e.reason, e.statement.item, e.statement.direction) for e in found] == [
+        ("严格控制接待标准", "公务接待费", "decrease"),
+        ("车辆老化维修增多", "公务用车运行维护费", "increase"),
+    ]
+
+
+def test_two_items_by_levels_each_keep_their_own_reason():
+    found = _explained(
+        "其中：公务接待费本年决算0.8万元，上年决算1.5万元，主要是接待批次减少；"
+        "公务用车运行维护费本年决算4.2万元，上年决算3.9万元，主要是车辆维修费用增加。"
+    )
+    assert [(e.reason, e.statement.item, e.statement.direction) for e in found] == [
+        ("接待批次减少", "公务接待费", "decrease"),
+        ("车辆维修费用增加", "公务用车运行维护费", "increase"),
+    ]
+
+
+def test_the_last_of_two_bracketed_changes_is_the_one_explained():
+    s = _one("办公费增加5.2万元（较上年增长18.6%），印刷费减少1.1万元（较上年下降20.0%），主要是推行无纸化办公。").statement
+    assert (s.item, s.direction, s.change, s.change_pct) == ("印刷费", "decrease", 1.1, 20.0)
+
+
+def test_the_final_account_beside_the_execution_reviewed_is_a_change_on_it():
+    s = _one("教育支出执行数为8.5亿元，决算数为8.6亿元，决算数大于执行数，主要是年底追加教师绩效工资。").statement
+    assert (s.item, s.basis, s.direction) == ("教育支出", "other", "increase")
+    assert (s.amount, s.compare_amount, s.change) == pytest.approx((86000.0, 85000.0, 1000.0))
+
+
+def test_an_execution_rate_said_to_be_only_so_much_is_a_shortfall_on_the_budget():
+    e = _one("部分项目由于招标推迟，故项目支出执行率仅为65%。")
+    assert e.reason == "部分项目由于招标推迟"
+    assert (e.statement.item, e.statement.basis, e.statement.direction) == ("项目支出", "full_year_budget", "decrease")

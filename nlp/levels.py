@@ -13,7 +13,7 @@ import re
 from itertools import pairwise
 
 from nlp.model import ChangeStatement
-from nlp.statements import NUM, UNIT, item_of, parse_statement, to_wan
+from nlp.statements import AMOUNT, DIRECTION_WORD, NUM, PRIOR_CUE, UNIT, item_of, parse_statement, to_wan
 from nlp.vocabulary import Basis, Direction
 
 # A year's level: "2024 年决算数为 580.5 万元", "上年决算 500 万元", "本年支出决算 580.5 万元".
@@ -40,13 +40,34 @@ def read_statement(text: str, start: int, end: int, hint: str = "", implicit_pri
             amount, compare = to_wan(*this.group(2, 3)), to_wan(*last.group(2, 3))
             if amount is None or compare is None:
                 continue
-            direction = Direction.INCREASE if amount > compare else Direction.DECREASE if amount < compare else Direction.NONE
             item = item_of(span, a.start()) or item_of(span, a.start(2))
-            return ChangeStatement(
-                item=item, basis=basis, direction=direction, text=span.strip(), start=start, end=end,
-                amount=amount, compare_amount=compare, change=round(abs(amount - compare), 6),
-            )
-    return None
+            return _change(span, start, end, item, basis, amount, compare)
+    return _level_then_last_year(span, start, end)
+
+
+def _change(span: str, start: int, end: int, item: str, basis: Basis, amount: float, compare: float) -> ChangeStatement:
+    direction = Direction.INCREASE if amount > compare else Direction.DECREASE if amount < compare else Direction.NONE
+    return ChangeStatement(
+        item=item, basis=basis, direction=direction, text=span.strip(), start=start, end=end,
+        amount=amount, compare_amount=compare, change=round(abs(amount - compare), 6),
+    )
+
+
+def _level_then_last_year(span: str, start: int, end: int) -> ChangeStatement | None:
+    """An item's amount, then last year's in the next clause: "公务接待费 2.1 万元，
+    上年决算 3.5 万元" (the clause of the amount compares nothing itself)."""
+    last = next((m for m in YEAR_LEVEL.finditer(span) if m["year"][0] in "上去"), None)
+    if last is None or span[last.start() - 1 : last.start()] not in ("，", "、"):
+        return None
+    before = span[: last.start() - 1]
+    clause = before[max(before.rfind(p) for p in "，；：。") + 1 :]
+    amounts = list(AMOUNT.finditer(clause))
+    if len(amounts) != 1 or DIRECTION_WORD.search(clause) or PRIOR_CUE.search(clause) or "预算" in clause:
+        return None
+    amount, compare = to_wan(*amounts[0].groups()), to_wan(*last.group(2, 3))
+    if amount is None or compare is None:
+        return None
+    return _change(span, start, end, item_of(clause, amounts[0].start()), Basis.PRIOR_YEAR, amount, compare)
 
 
 def _this_year(a: re.Match, b: re.Match) -> re.Match | None:

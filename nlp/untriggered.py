@@ -101,6 +101,10 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
 _NOT_WHY_NEXT = re.compile(r"(?:下一步|今后|下阶段|接下来|将|拟|计划|下年度?将|注|说明|备注|附|如|以上|上述|[（(]?如)")
 
 
+# What such a reason says: something put off, not done yet, stopped or cut ("延至下年", "待审计后支付").
+_HELD_UP = re.compile(r"延|推迟|滞后|迟|晚|缓|未|尚|待|暂|停|取消|调减|调整|变更|减少|不足|困难|影响|制约|受")
+
+
 def _sentence_after_shortfall(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
     """"……年度目标 20 台，实际完成 12 台，完成率 60%。部分设备采购延至下年。": the
     sentence after a shortfall against a budget or a target, in its paragraph,
@@ -119,6 +123,7 @@ def _sentence_after_shortfall(text: str, s: ChangeStatement, end: int) -> tuple[
         or ENUM_START.match(sentence)
         or is_heading(sentence.strip())
         or _names_change(sentence)
+        or not _HELD_UP.search(sentence)
     ):
         return None
     a, b = trim_reason(text, end + 1, stop)

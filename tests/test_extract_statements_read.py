@@ -235,3 +235,30 @@ def test_an_execution_rate_said_to_be_only_so_much_is_a_shortfall_on_the_budget(
     e = _one("部分项目由于招标推迟，故项目支出执行率仅为65%。")
     assert e.reason == "部分项目由于招标推迟"
     assert (e.statement.item, e.statement.basis, e.statement.direction) == ("项目支出", "full_year_budget", "decrease")
+
+
+def test_an_amount_then_last_years_in_a_three_public_paragraph_is_a_change():
+    found = _explained(
+        "2024年度“三公”经费支出决算数为12.3万元，2023年度决算数为15.8万元，主要是严格落实过紧日子要求。"
+        "其中：因公出国（境）费0万元，与上年持平；公务接待费2.1万元，上年决算3.5万元，主要是接待批次减少。"
+    )
+    got = [(e.reason, e.statement.item, e.statement.direction, e.statement.amount, e.statement.compare_amount) for e in found]
+    assert got == [
+        ("严格落实过紧日子要求", "“三公”经费", "decrease", 12.3, 15.8),
+        ("接待批次减少", "公务接待费", "decrease", 2.1, 3.5),
+    ]
+
+
+def test_a_county_revenue_completed_is_named_without_the_verb():
+    found = _explained(
+        "全县一般公共预算收入完成18.6亿元，为预算的101.2%，比上年增长5.3%，主要是税收收入增加；"
+        "政府性基金预算收入完成9.2亿元，为预算的82.1%，比上年下降31.5%，主要是土地出让收入减少。"
+    )
+    assert [(e.statement.item, e.statement.direction, e.statement.amount) for e in found] == [
+        ("全县一般公共预算收入", "increase", 186000.0),
+        ("政府性基金预算收入", "decrease", 92000.0),
+    ]
+
+
+def test_a_sentence_after_a_shortfall_that_says_nothing_held_up_is_no_reason():
+    assert _explained(SHORTFALL + "该项目资金由县财政全额保障。") == []

@@ -56,11 +56,12 @@ TARGET_CUE = re.compile(rf"目标值|指标值|实际完成值|指标完成率|�
 TARGET_STATEMENT = re.compile(rf"(?:{_TARGET}){_IS}\s*\d[^。；\n]{{0,30}}?(?:{_ACTUAL}){_IS}\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
-# The actual is its 决算, or a clause's spending or execution ("年初预算 500 万元，
-# 全年支出 580.5 万元"; not "其中基本支出", which is a part of the budget).
+# The actual is its 决算, or a clause's spending ("年初预算 500 万元，全年支出 580.5
+# 万元"; not "其中基本支出", a part of the budget, nor 执行数, which a county's
+# report compares with its final account).
 BUDGET_ACTUAL = re.compile(
     r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
-    + r"(?:(?!预算)[^。；]){0,40}?(?:决算(?:支出|收入)?|(?<=，)(?:全年|本年|当年)?(?:实际)?(?:支出|执行)(?:决算)?)"
+    + r"(?:(?!预算)[^。；]){0,40}?(?:决算(?:支出|收入)?|(?<=，)(?:全年|本年|当年)?(?:实际)?支出(?:决算)?)"
     + r"(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"

@@ -113,6 +113,7 @@ def test_a_change_named_by_degree_with_no_figure_is_read(text, item, direction):
     [
         "收入有所增加的单位，主要是新增防汛物资采购。",  # a noun phrase: the units whose income rose
         "一、支出有所增加的项目\n主要是新增防汛物资采购。",  # a heading
+        "（二）项目支出有所增加\n主要是新增防汛物资采购。",
         "水电费有所增加。主要为保障新办公区运行。",  # a purpose, not a cause
     ],
 )

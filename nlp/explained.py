@@ -3,9 +3,11 @@
 A trigger's statement is looked for before it — its clause, its sentence, the
 sentences before in its paragraph (`statement_before`) — or after it, when a
 fronted reason comes first ("受……影响，县本级税收收入……下降 18.6%",
-`statement_after`). Where no statement can be parsed, a strong trigger still
-explains something: `partial_statement` reads what it can (subject, direction
-words) and leaves the rest None. A statement with no subject of its own
+`statement_after`); two levels side by side with no change word ("2024 年决算数
+为 580.5 万元，2023 年决算数为 500 万元") are read as one (nlp.levels). Where
+no statement can be parsed, a strong trigger still explains something:
+`partial_statement` reads what it can (subject, direction words) and leaves
+the rest None. A statement with no subject of its own
 ("与上年相比，减少……") takes its item from the sentences before it.
 
 Kept apart from nlp.explanations, which decides what a trigger opens, so that

@@ -11,10 +11,12 @@ paragraph, or a paragraph of them before the paragraph of the figures. A
 purpose before the figures ("为保障防汛工作，……增加") says why the money was
 spent and is a reason; "主要用于……" after them says what it bought and is
 not. And why a shortfall happened ("……支付率 94%。未付资金属于……尚未……",
-"质量指标：……尚未竣工验收"), where no change statement is read at all. Such
-reasons are found only after every trigger has been read (nlp.explanations)
-and are flagged ``no_trigger`` there; a module of their own, because their
-words (policy, action) are a vocabulary of their own.
+"质量指标：……尚未竣工验收"), where no change statement is read at all, or
+in the sentence after one that states no figures of its own ("……完成率 60%。
+部分设备采购延至下年。"). Such reasons are found only after every trigger
+has been read (nlp.explanations) and are flagged ``no_trigger`` there; a
+module of their own, because their words (policy, action) are a vocabulary
+of their own.
 """
 from __future__ import annotations
 

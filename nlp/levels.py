@@ -71,7 +71,11 @@ def _level_then_last_year(span: str, start: int, end: int) -> ChangeStatement | 
 
 
 def _this_year(a: re.Match, b: re.Match) -> re.Match | None:
-    """Which of two levels is this year's, when the other is an earlier year's."""
+    """Which of two levels is this year's, when the other is an earlier year's
+    (None for one year's income beside another's spending)."""
+    sides = [{w for w in ("收入", "支出") if w in m[0]} for m in (a, b)]
+    if all(sides) and sides[0] != sides[1]:
+        return None
     ages = [0 if y.startswith(("本", "今", "当")) else 1 if y.startswith(("上", "去")) else None for y in (a["year"], b["year"])]
     if None not in ages:
         return None if ages[0] == ages[1] else (a if ages[0] < ages[1] else b)

@@ -263,3 +263,8 @@ def test_a_county_revenue_completed_is_named_without_the_verb():
 
 def test_a_sentence_after_a_shortfall_that_says_nothing_held_up_is_no_reason():
     assert _explained(SHORTFALL + "该项目资金由县财政全额保障。") == []
+
+
+def test_one_years_income_beside_another_years_spending_is_no_change():
+    for e in _explained("2024年收入决算1200万元，2023年支出决算1100万元，主要是财政拨款增加。"):
+        assert e.statement.change is None

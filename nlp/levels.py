@@ -17,9 +17,10 @@ from nlp.statements import AMOUNT, DIRECTION_WORD, NUM, PRIOR_CUE, UNIT, item_of
 from nlp.vocabulary import Basis, Direction
 
 # A year's level: "2024 年决算数为 580.5 万元", "上年决算 500 万元", "本年支出决算 580.5 万元".
+# The year may stand right before the figure: "项目支出 580.5 万元，上年 500 万元", "上年数 500 万元".
 YEAR_LEVEL = re.compile(
-    r"(?=[本今当上去2])(?P<year>本年度?|今年|当年|上年度?|去年|上一年度?|20\d\d\s*年度?)(?:(?!预算)[^，。；\d]){0,12}?"
-    r"(?:决算|支出|收入)(?:合计|总计)?(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    r"(?=[本今当上去2])(?P<year>本年度?|今年|当年|上年度?|去年|上一年度?|20\d\d\s*年度?)"
+    r"(?:(?:(?!预算)[^，。；\d]){0,12}?(?:决算|支出|收入)(?:合计|总计)?(?:数|金额)?|数)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 # The execution reviewed and the final account: "执行数为 8.5 亿元，决算数为 8.6 亿元".
 EXECUTED_LEVEL = re.compile(r"(?=[执决])(?P<side>执行数|决算数?)(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT)

@@ -60,7 +60,7 @@ TARGET_STATEMENT = re.compile(rf"(?:{_TARGET}){_IS}\s*\d[^。；\n]{{0,30}}?(?:{
 # 万元"; not "其中基本支出", a part of the budget, nor 执行数, which a county's
 # report compares with its final account).
 BUDGET_ACTUAL = re.compile(
-    r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额|安排)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
     + r"(?:(?!预算)[^。；]){0,40}?(?:决算(?:支出|收入)?|(?<=，)(?:全年|本年|当年)?(?:实际)?支出(?:决算)?)"
     + r"(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
@@ -348,7 +348,17 @@ def _read_prior(span: str, cue, s: ChangeStatement) -> None:
         s.change_pct = abs(number(pct.group(1)))
     if amount:
         s.amount = to_wan(*amount.groups())
-    s.direction = _prior_direction(DIRECTION_WORD.search(after), s, change)
+    word = DIRECTION_WORD.search(after)
+    s.direction = _prior_direction(word, s, change)
+    compared = _COMPARED_LEVEL.match(after)
+    if compared and not word and s.amount is not None and to_wan(*compared.groups()) is not None:
+        # "2024 年决算 580.5 万元，较 2023 年决算 500 万元": the levels give the change
+        s.compare_amount = to_wan(*compared.groups())
+        s.change, s.direction = round(abs(s.amount - s.compare_amount), 6), _versus(s.amount, s.compare_amount)
+
+
+# Last year's level right after the cue: "较 2023 年决算 500 万元".
+_COMPARED_LEVEL = re.compile(r"(?:决算|支出|收入)?(?:数|金额)?(?:为|的)?\s*" + NUM + r"\s*" + UNIT)
 
 
 def _change_before_bracket(span: str, at: int) -> int | None:

@@ -41,7 +41,17 @@ TWO_LEVELS = [
     # 亿元 in a county's report
     ("全县一般公共预算支出2024年决算数为25.3亿元，2023年决算数为23.1亿元，主要是教育投入增加。",
      "教育投入增加", "全县一般公共预算支出", "prior_year", "increase", 253000.0, 231000.0, 22000.0),
+    # the year right before the figure, or 上年数
+    ("项目支出580.5万元，上年500万元，主要是新增防汛物资采购。",
+     "新增防汛物资采购", "项目支出", "prior_year", "increase", 580.5, 500.0, 80.5),
+    ("项目支出本年数580.5万元，上年数500万元，主要是新增防汛物资采购。",
+     "新增防汛物资采购", "项目支出", "prior_year", "increase", 580.5, 500.0, 80.5),
+    # last year's level after the cue, with no change word
+    ("2024年决算580.5万元，较2023年决算500万元，主要是新增防汛物资采购。",
+     "新增防汛物资采购", "", "prior_year", "increase", 580.5, 500.0, 80.5),
     # a budget and the year's spending
+    ("项目支出预算安排500万元，实际支出580.5万元，主要是追加防汛物资采购。",
+     "追加防汛物资采购", "项目支出", "initial_budget", "increase", 580.5, 500.0, 80.5),
     ("年初预算500万元，全年支出580.5万元，系追加防汛物资采购。",
      "追加防汛物资采购", "", "initial_budget", "increase", 580.5, 500.0, 80.5),
     ("年初预算数为100万元，实际支出62.5万元，主要是部分设备采购延至下年。",
@@ -66,6 +76,8 @@ def test_two_levels_with_no_change_word_are_read_as_a_change(text, reason, item,
         "本年收入决算580.5万元，本年支出决算500万元，主要是新增防汛物资采购。",
         # a part of the budget, not its spending
         "年初预算为100万元，其中基本支出60万元，主要是人员增加。",
+        # last year's carry-over is a part of this year's income
+        "2024年收入1200万元，其中2023年结转100万元，主要是财政拨款增加。",
     ],
 )
 def test_two_amounts_that_are_no_change_give_no_figures_of_one(text):

@@ -331,9 +331,9 @@ _NOT_SUBJECT = re.compile(
 def _with_subject(text: str, t: Trigger, sentence_at: int, r_start: int) -> int:
     """Where a fronted reason starts: at the subject before 因 / 由于 when one
     stands there ("部分工程因雨季停工，致使……" -> "部分工程因雨季停工")."""
-    subject = text[sentence_at : t.start]
     if t.form.name not in ("because_so", "due_to_so"):
         return r_start
+    subject = text[sentence_at : t.start]
     rest = subject[m.end() :] if (m := _NOT_SUBJECT.match(subject)) else subject
     if len(rest) < 2 or re.search(r"[\d，：:、；\s]", rest) or DIRECTION_WORD.search(rest):
         return r_start

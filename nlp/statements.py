@@ -148,7 +148,11 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
         at = _change_before_bracket(span, prior[-1].start())
-        s.item = item_of(span, prior[-1].start()) if at is None else item_of(span[_clause_at(span, at) :], at - _clause_at(span, at))
+        if at is None:
+            s.item = item_of(span, prior[-1].start())
+        else:  # its own clause names it: "办公费增加……，印刷费减少 1.1 万元（较上年下降 20%）"
+            clause = _clause_at(span, at)
+            s.item = item_of(span[clause:], at - clause)
     else:
         _read_budget(span, pairs[-1] if pairs else None, hint, s)
         s.item = item_of(span, _first_budget(span))

@@ -100,9 +100,7 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
 
 
 # A sentence after a shortfall that is no reason for it: what will be done, a template's note.
-_NOT_WHY_NEXT = re.compile(r"(?:下一步|今后|下阶段|接下来|将|拟|计划|下年度?将|注|说明|备注|附|如|以上|上述|[（(]?如)")
-
-
+_NOT_WHY_NEXT = re.compile(r"[（(]?(?:下一步|今后|下阶段|接下来|将|拟|计划|下年度?将|注|说明|备注|附|如|以上|上述)")
 # What such a reason says: something put off, not done yet, stopped or cut ("延至下年", "待审计后支付").
 _HELD_UP = re.compile(r"延|推迟|滞后|迟|晚|缓|未|尚|待|暂|停|取消|调减|调整|变更|减少|不足|困难|影响|制约|受")
 

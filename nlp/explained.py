@@ -3,9 +3,11 @@
 A trigger's statement is looked for before it — its clause, its sentence, the
 sentences before in its paragraph (`statement_before`) — or after it, when a
 fronted reason comes first ("受……影响，县本级税收收入……下降 18.6%",
-`statement_after`). Where no statement can be parsed, a strong trigger still
-explains something: `partial_statement` reads what it can (subject, direction
-words) and leaves the rest None. A statement with no subject of its own
+`statement_after`); two levels side by side with no change word ("2024 年决算数
+为 580.5 万元，2023 年决算数为 500 万元") are read as one (nlp.levels). Where
+no statement can be parsed, a strong trigger still explains something:
+`partial_statement` reads what it can (subject, direction words) and leaves
+the rest None. A statement with no subject of its own
 ("与上年相比，减少……") takes its item from the sentences before it.
 
 Kept apart from nlp.explanations, which decides what a trigger opens, so that
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from nlp.levels import read_statement
 from nlp.model import ChangeStatement
 from nlp.reasons import ENUM_START, first_of, in_heading, skip_space
 from nlp.repair import is_heading
@@ -84,7 +87,7 @@ class Marks:
         figures = [m.end() - 1 for m in _FIGURE_END.finditer(text)]
         words = list(DIRECTION_WORD.finditer(text))
         self.figures = sorted(figures + [m.start() for m in words if m.group("flat")])  # 持平 needs no figure
-        self.cues = _starts(r"[年同率]|预算|执行数|目标|完成", text)
+        self.cues = _starts(r"[年同率]|预算|执行数|目标|完成|有所|略有|明显|大幅|小幅", text)  # 有所增加: by degree
         self.directions = [m.start() for m in words]
         self.targets = [m.start() for m in TARGET_CUE.finditer(text)]
 
@@ -139,7 +142,7 @@ def statement_before(
     if not marks.may_state(para_start, end, hint):
         return None
     for start, stop, implicit_prior in _candidates(text, max(floor, para_start), para_start, end, hint, reach):
-        s = parse_statement(text, start, stop, hint, implicit_prior)
+        s = read_statement(text, start, stop, hint, implicit_prior)
         if s is not None:
             if not s.item:
                 s.item = item_from_context(text, para_start, start, end, reasons)

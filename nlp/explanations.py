@@ -50,7 +50,7 @@ from nlp.reasons import (
     trim_reason,
 )
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, DIRECTION_WORD
+from nlp.statements import AMOUNT, DIRECTION_WORD, measured_before
 from nlp.triggers import FIND, Trigger, find_triggers
 from nlp.unexplained import unexplained
 from nlp.untriggered import reason_without_trigger, unmet_reasons
@@ -175,6 +175,8 @@ def _lead_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Mar
     statement = _before(text, t, floor, found, marks, reach="paragraph" if t.form.strong else "sentence")
     sentence_at = sentence_start(text, t.start, floor)
     flags: list[str] = []
+    if statement is not None and not t.form.strong and _purpose(text, t) and _figureless(statement):
+        return None  # "水电费有所增加。主要为保障……": what the money is for, no figure to explain
     if statement is None and not t.form.strong:
         weak = _weak_statement(text, t, sentence_at, floor)
         if weak is None:
@@ -200,8 +202,7 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
         if after is not None and after.start >= _reason_span(text, t)[1]:
             return after, ["reason_before_figures"]
     near = max(sentence_at, t.start - 30)
-    # "主要为" names a purpose; "主要因为", "是因为" a cause.
-    purpose = text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
+    purpose = _purpose(text, t)
     if _names_change(text, near, t.start):
         # "一部分经费减少是因为……", "决算数大于预算数，主要是……": the change is named, not figured.
         return read_partial(text, t, near, t.start), ["statement_unparsed"]
@@ -209,7 +210,8 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     if opens and ended > floor and text[ended] == "。" and not purpose:
         # "……有所增加。主要是……", "……上升 15.2 个百分点。主要是……": the sentence before names it.
         before = max(sentence_start(text, ended, floor), ended - 40)
-        if _names_change(text, before, ended):
+        # Figureless, the change must be one of money or a count ("人员有所增加。主要是负责……": a duty).
+        if _names_change(text, before, ended, measured=not re.search(r"\d", text[before:ended])):
             return read_partial(text, t, before, ended), ["statement_unparsed"]
     # "……184 万元，系人员工资……" says what a level is made of; "系……所致", why it
     # is; after two amounts or a budget exceeded, 系 gives the cause of the difference.
@@ -223,10 +225,30 @@ def _weak_statement(text: str, t: Trigger, sentence_at: int, floor: int) -> tupl
     return None
 
 
-def _names_change(text: str, start: int, end: int) -> bool:
+def _purpose(text: str, t: Trigger) -> bool:
+    """"主要为" names a purpose; "主要因为", "是因为" a cause."""
+    return text.startswith("为", t.end - 1) and not text.startswith("因为", t.end - 2)
+
+
+def _names_change(text: str, start: int, end: int, measured: bool = False) -> bool:
     """text[start:end] names a change without figures: a direction word, or
-    a budget compared ("决算数大于预算数", "超预算")."""
-    return bool(DIRECTION_WORD.search(text, start, end) or _BUDGET_COMPARED.search(text, start, end))
+    a budget compared ("决算数大于预算数", "超预算"). Not a noun phrase made
+    of one ("收入有所增加的单位"); with `measured`, only a change of money or
+    a count ("项目支出有所增加", not "人员有所增加")."""
+    if _BUDGET_COMPARED.search(text, start, end):
+        return True
+    for word in DIRECTION_WORD.finditer(text, start, end):
+        head = text[word.end() + 1 : end].strip("，：:、 ") if text.startswith("的", word.end()) else ""
+        if head and not _CHANGED_PART.match(head):
+            continue  # "……增加的单位": what the phrase names is no change
+        if measured and not measured_before(text, word.start()):
+            continue
+        return True
+    return False
+
+
+# What "……增加的" may name and still be the change: its part, its amount, its money.
+_CHANGED_PART = re.compile(r"(?:部分|原因|主要|幅度|金额|资金|支出|费用|经费|收入|数额)")
 
 
 def _compares(text: str, start: int, end: int) -> bool:
@@ -280,7 +302,7 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     later = statement_after(text, r_end if after is None else after, t)
     figured = later is not None and any(v is not None for v in (later.amount, later.change, later.change_pct))
     if later is not None and (after is not None or figured):
-        return later, (r_start, r_end), ["reason_before_figures"]
+        return later, (_with_subject(text, t, sentence_at, r_start), r_end), ["reason_before_figures"]
     # "……减少 1 万元。主要是受 A，控制接待支出，……" (no 影响): the clauses after an
     # unclosed reason that state no figures go on with it.
     statement = _before(text, t, floor, found, marks, reach="sentence")  # "……下降 6.1%。主要是受……影响"
@@ -297,6 +319,25 @@ def _wrapped_slot(text: str, t: Trigger, floor: int, found: list[Found], marks: 
     if after is None:
         r_end = reason_end(text, r_start)
     return statement, (r_start, r_end), flags
+
+
+# What may stand before 因 / 由于 and is not the reason's subject: when, who reports, a list's mark.
+_NOT_SUBJECT = re.compile(
+    r"(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|其中|同时|此外|另外|主要|这|其|今年|当年|年内|本年度?|20\d\d年度?|[上下]半年"
+    r"|(?:本|我|该)(?:单位|部门|局|院|校|委|办|中心|所|站))+"
+)
+
+
+def _with_subject(text: str, t: Trigger, sentence_at: int, r_start: int) -> int:
+    """Where a fronted reason starts: at the subject before 因 / 由于 when one
+    stands there ("部分工程因雨季停工，致使……" -> "部分工程因雨季停工")."""
+    if t.form.name not in ("because_so", "due_to_so"):
+        return r_start
+    subject = text[sentence_at : t.start]
+    rest = subject[m.end() :] if (m := _NOT_SUBJECT.match(subject)) else subject
+    if len(rest) < 2 or re.search(r"[\d，：:、；\s]", rest) or DIRECTION_WORD.search(rest):
+        return r_start
+    return sentence_at + len(subject) - len(rest)
 
 
 def _lead_reason(text: str, t: Trigger) -> tuple[int, int]:
@@ -358,6 +399,10 @@ def _apply_hints(s: ChangeStatement, t: Trigger) -> None:
         s.basis = t.basis
     if s.basis is None and s.direction is not None:
         s.basis = Basis.PRIOR_YEAR
+
+
+def _figureless(s: ChangeStatement) -> bool:
+    return all(v is None for v in (s.amount, s.compare_amount, s.change, s.change_pct, s.completion_pct))
 
 
 def _unchanged(s: ChangeStatement) -> bool:

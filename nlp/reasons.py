@@ -19,7 +19,17 @@ from itertools import pairwise
 
 from nlp.numerals import integer
 from nlp.repair import is_heading
-from nlp.statements import AMOUNT, BUDGET_ACTUAL, COMPARE_WORD, DIRECTION_WORD, FIGURE, PERCENT, PRIOR_CUE, find_cues
+from nlp.statements import (
+    AMOUNT,
+    BUDGET_ACTUAL,
+    COMPARE_WORD,
+    DIRECTION_WORD,
+    FIGURE,
+    PERCENT,
+    PRIOR_CUE,
+    degree_change,
+    find_cues,
+)
 from nlp.triggers import FIND, find_triggers
 
 _ENUM = (
@@ -329,7 +339,7 @@ def _states_change(text: str, i: int) -> bool:
     43.25 万元") goes on with the reason."""
     clause = re.match(r"[^；;。\n]*", text[i : i + 200]).group(0)
     if not re.search(r"\d", clause):
-        return False
+        return bool(degree_change(clause) and find_triggers(clause))  # "……；印刷费有所减少，主要是……"
     explicit = PRIOR_CUE.search(clause) or BUDGET_ACTUAL.search(clause) or COMPARE_WORD.search(clause)
     return bool(explicit or (find_cues(clause) and find_triggers(clause)))
 

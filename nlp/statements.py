@@ -56,9 +56,13 @@ TARGET_CUE = re.compile(rf"目标值|指标值|实际完成值|指标完成率|�
 TARGET_STATEMENT = re.compile(rf"(?:{_TARGET}){_IS}\s*\d[^。；\n]{{0,30}}?(?:{_ACTUAL}){_IS}\s*\d")
 # The budget figure nearest before the actual one: "年初预算为 0 万元，全年预算为
 # 321.02 万元，支出决算为 307.82 万元" pairs 321.02 with 307.82.
+# The actual is its 决算, or a clause's spending ("年初预算 500 万元，全年支出 580.5
+# 万元"; not "其中基本支出", a part of the budget, nor 执行数, which a county's
+# report compares with its final account).
 BUDGET_ACTUAL = re.compile(
-    r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
-    + r"(?:(?!预算)[^。；]){0,40}?决算(?:支出|收入)?(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    r"(?=[年全调预])(?P<kind>年初|全年|调整后?的?)?预算(?:数|金额|安排)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
+    + r"(?:(?!预算)[^。；]){0,40}?(?:决算(?:支出|收入)?|(?<=，)(?:全年|本年|当年)?(?:实际)?支出(?:决算)?)"
+    + r"(?:数|金额)?(?:为|是|：)?\s*" + NUM + r"\s*" + UNIT
 )
 _FLAT_WORDS = "基本持平|持平|无变化|没有变化|无增减|一致|相同|无差异"
 _INC_WORDS = "增加|增长|上升|提高|增多|多支出|超支|多收|超收|增收|增支|增|多(?=\\d)"
@@ -79,7 +83,7 @@ PCT_AFTER_WORD = re.compile(r"(?:增长|增加|上升|提高|下降|减少|降�
 COMPLETION = re.compile(
     r"(?=完成|为|占|达|年初|全年|调整|年度|预算|执行率)"
     r"(?:(?:完成(?:了)?|为|占|达到?)?(?:年初|全年|调整后?的?|年度)?预算(?:数)?的\s*" + NUM + r"\s*%"
-    r"|(?:预算)?执行率(?:为|是|达到?)?\s*" + NUM + r"\s*%)"
+    r"|(?:预算)?执行率(?:仅|只)?(?:为|是|达到?)?\s*" + NUM + r"\s*%)"
 )
 COMPARE_WORD = re.compile(r"(?P<inc>大于|高于|超过|多于|超出|高出)|(?P<dec>小于|低于|少于)|(?P<flat>等于)")
 
@@ -143,7 +147,12 @@ def parse_statement(text: str, start: int, end: int, hint: str = "", implicit_pr
     s = ChangeStatement(item="", basis=None, direction=None, text=span.strip(), start=start, end=end)
     if last_prior > last_budget:
         _read_prior(span, prior[-1], s)
-        s.item = item_of(span, prior[-1].start())
+        at = _change_before_bracket(span, prior[-1].start())
+        if at is None:
+            s.item = item_of(span, prior[-1].start())
+        else:  # its own clause names it: "办公费增加……，印刷费减少 1.1 万元（较上年下降 20%）"
+            clause = _clause_at(span, at)
+            s.item = item_of(span[clause:], at - clause)
     else:
         _read_budget(span, pairs[-1] if pairs else None, hint, s)
         s.item = item_of(span, _first_budget(span))
@@ -275,7 +284,27 @@ def _implicit_cue(span: str, after: int = 0) -> list:
     word = DIRECTION_WORD.search(span, after)
     if word and (word.group("flat") or AMOUNT.search(span, word.end()) or PERCENT.search(span, word.end())):
         return [_EmptyCue(word.start())]
-    return []
+    degree = degree_change(span, after)
+    return [_EmptyCue(degree.start())] if degree else []
+
+
+def degree_change(text: str, at: int = 0) -> re.Match | None:
+    """A money or count change named by degree ("项目支出有所增加"; not "人员有所增加")."""
+    degree = _DEGREE_CHANGE.search(text, at)
+    return degree if degree and measured_before(text, degree.start()) else None
+
+
+# A change named by degree, with no figure: "有所增加"; not "有所增加的单位", a noun phrase.
+_DEGREE_CHANGE = re.compile(r"(?=[有略明大小])(?:有所|略有|明显|大幅|小幅)(?:增加|增长|上升|提高|减少|下降|降低)(?![的率])")
+# What a subject ends with when its change is one of money or of a count.
+_MEASURED = re.compile(
+    r"(?:费|支出|收入|经费|资金|拨款|补助|基金|结余|结转|开支|成本|人数|次数|批次|人次|数量|户数|车辆数)(?:用)?(?:决算数?)?[均都也]?(?:有所|略有|明显|大幅|小幅|进一步)?$"
+)
+
+
+def measured_before(text: str, at: int) -> bool:
+    """Does the subject ending at `at` name money or a count ("项目支出", "接待批次")?"""
+    return bool(_MEASURED.search(text, max(0, at - 12), at))
 
 
 class _EmptyCue:
@@ -310,17 +339,43 @@ def _read_prior(span: str, cue, s: ChangeStatement) -> None:
         s.direction, s.change_pct = cue.direction, cue.pct
         s.amount = None
         return
-    after = span[cue.end() :]
+    at, after = cue.start(), span[cue.end() :]
+    restated = _change_before_bracket(span, at)
+    if restated is not None:  # "增加 80.5 万元（较上年增长 15.2%）": the figures are the change's
+        at, after = restated, span[restated:]
     change = CHANGE_AFTER_WORD.search(after)
     pct = PCT_AFTER_WORD.search(after)
-    amount = AMOUNT.search(span[: cue.start()])
+    amount = AMOUNT.search(span[:at])
     if change and to_wan(*change.groups()) is not None:
         s.change = abs(to_wan(*change.groups()))
     if pct and number(pct.group(1)) is not None:
         s.change_pct = abs(number(pct.group(1)))
     if amount:
         s.amount = to_wan(*amount.groups())
-    s.direction = _prior_direction(DIRECTION_WORD.search(after), s, change)
+    word = DIRECTION_WORD.search(after)
+    s.direction = _prior_direction(word, s, change)
+    compared = _COMPARED_LEVEL.match(after)
+    if compared and not word and s.amount is not None and to_wan(*compared.groups()) is not None:
+        # "2024 年决算 580.5 万元，较 2023 年决算 500 万元": the levels give the change
+        s.compare_amount = to_wan(*compared.groups())
+        s.change, s.direction = round(abs(s.amount - s.compare_amount), 6), _versus(s.amount, s.compare_amount)
+
+
+# Last year's level right after the cue: "较 2023 年决算 500 万元".
+_COMPARED_LEVEL = re.compile(r"(?:决算|支出|收入)?(?:数|金额)?(?:为|的)?\s*" + NUM + r"\s*" + UNIT)
+
+
+def _change_before_bracket(span: str, at: int) -> int | None:
+    """Where the change starts when the cue at `at` opens a bracket after it
+    ("项目支出增加 80.5 万元（较上年增长 15.2%）"), else None."""
+    if not span[:at].endswith(("（", "(")):
+        return None
+    words = list(DIRECTION_WORD.finditer(span, _clause_at(span, at), at))
+    return words[0].start() if words and CHANGE_AFTER_WORD.match(span, words[0].start()) else None
+
+
+def _clause_at(span: str, at: int) -> int:
+    return max(span.rfind(p, 0, at) for p in "，。；：") + 1
 
 
 _REVERSED = {Direction.INCREASE: Direction.DECREASE, Direction.DECREASE: Direction.INCREASE}
@@ -392,7 +447,8 @@ def _budget_direction(span: str, stated: re.Match | None, s: ChangeStatement) ->
 
 def _first_budget(span: str) -> int:
     """Where the subject of a budget comparison ends: its first figure or comparison."""
-    cues = [m.start() for m in (BUDGET_ACTUAL.search(span), AMOUNT.search(span), BUDGET_COMPARE.search(span)) if m]
+    found = (BUDGET_ACTUAL.search(span), AMOUNT.search(span), BUDGET_COMPARE.search(span), COMPLETION.search(span))
+    cues = [m.start() for m in found if m]
     return min(cues) if cues else len(span)
 
 
@@ -404,7 +460,7 @@ _LEAD = re.compile(
 _TAILS = tuple(sorted({
     "：支出", "，支出", ":支出", ",支出", "：", "，", ":", ",", "的", "各", "均", "分别", "全年", "年初", "调整后", "调整",
     "决算数为", "决算为", "决算数", "决算", "年初预算数为", "年初预算为", "年初预算数", "年初预算",
-    "全年预算数为", "全年预算为", "全年预算数", "全年预算", "为", "是", "共计", "合计", "总计为", "收支",
+    "全年预算数为", "全年预算为", "全年预算数", "全年预算", "为", "是", "共计", "合计", "总计为", "收支", "完成", "执行数",
 }, key=len, reverse=True))
 _GENERIC = re.compile(r"^(?:与|比|较)?(?:上年|年初预算|全年预算)?(?:相比)?$")
 

@@ -11,10 +11,12 @@ paragraph, or a paragraph of them before the paragraph of the figures. A
 purpose before the figures ("为保障防汛工作，……增加") says why the money was
 spent and is a reason; "主要用于……" after them says what it bought and is
 not. And why a shortfall happened ("……支付率 94%。未付资金属于……尚未……",
-"质量指标：……尚未竣工验收"), where no change statement is read at all. Such
-reasons are found only after every trigger has been read (nlp.explanations)
-and are flagged ``no_trigger`` there; a module of their own, because their
-words (policy, action) are a vocabulary of their own.
+"质量指标：……尚未竣工验收"), where no change statement is read at all, or
+in the sentence after one that states no figures of its own ("……完成率 60%。
+部分设备采购延至下年。"). Such reasons are found only after every trigger
+has been read (nlp.explanations) and are flagged ``no_trigger`` there; a
+module of their own, because their words (policy, action) are a vocabulary
+of their own.
 """
 from __future__ import annotations
 
@@ -91,7 +93,41 @@ def reason_without_trigger(text: str, s: ChangeStatement, floor: int) -> Untrigg
         a, b = trim_reason(text, *lead)
         if a < b:
             return s, (a, b), ["no_trigger", "reason_before_figures"]
+    after = _sentence_after_shortfall(text, s, end)
+    if after:
+        return s, after, ["no_trigger"]
     return None
+
+
+# A sentence after a shortfall that is no reason for it: what will be done, a template's note.
+_NOT_WHY_NEXT = re.compile(r"[（(]?(?:下一步|今后|下阶段|接下来|将|拟|计划|下年度?将|注|说明|备注|附|如|以上|上述)")
+# What such a reason says: something put off, not done yet, stopped or cut ("延至下年", "待审计后支付").
+_HELD_UP = re.compile(r"延|推迟|滞后|迟|晚|缓|未|尚|待|暂|停|取消|调减|调整|变更|减少|不足|困难|影响|制约|受")
+
+
+def _sentence_after_shortfall(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
+    """"……年度目标 20 台，实际完成 12 台，完成率 60%。部分设备采购延至下年。": the
+    sentence after a shortfall against a budget or a target, in its paragraph,
+    when it states no figures, no change and no trigger, and is neither a
+    heading, a measure to come (下一步, 今后) nor a template's note."""
+    if s.basis not in _SHORT_OF or s.direction != Direction.DECREASE or text[end : end + 1] != "。":
+        return None
+    stop = first_of(text, "。；\n", end + 1)
+    sentence = text[end + 1 : stop]
+    if (
+        len(re.findall(r"[\u4e00-\u9fff]", sentence)) < 4
+        or re.search(r"\d", sentence)
+        or find_cues(sentence)
+        or find_triggers(sentence)
+        or _NOT_WHY_NEXT.match(sentence)
+        or ENUM_START.match(sentence)
+        or is_heading(sentence.strip())
+        or _names_change(sentence)
+        or not _HELD_UP.search(sentence)
+    ):
+        return None
+    a, b = trim_reason(text, end + 1, stop)
+    return (a, b) if a < b else None
 
 
 def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStatement] | None:

@@ -19,7 +19,7 @@ NLP = Path(__file__).resolve().parent.parent / "nlp"
 LAYERS = (
     {"errors", "vocabulary", "grouping", "resources", "config", "sheets", "xlsx"},  # words, settings, helpers
     {"model", "frames", "readers", "repair", "normalize", "numerals", "accounts"},  # text in, plain data
-    {"outline", "statements", "triggers", "reasons", "explanations", "explained", "untriggered", "unexplained",
+    {"outline", "statements", "levels", "triggers", "reasons", "explanations", "explained", "untriggered", "unexplained",
      "tables", "features", "specificity", "similarity"},  # reading the text
     {"classifier"},  # labelling causes
     {"rules", "score"},  # judging

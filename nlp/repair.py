@@ -236,7 +236,8 @@ def is_table_row(line: str) -> bool:
 
 
 # A row some readers (and copies of web pages) give with cells between bars:
-# "产出指标 | 数量指标 | 20台 | 12台 | 8 | 5 | 部分设备延至下年" (three cells or more).
+# "产出指标 | 数量指标 | 20台 | 12台 | 8 | 5 | 部分设备延至下年" (three cells or more
+# with something in them: "||" is no row).
 _BAR = re.compile(r"(?<![ \t])[ \t]*[|｜][ \t]*")  # from a run's start only: linear
 
 
@@ -253,7 +254,7 @@ def _unbar(mt: MappedText) -> MappedText:
         n = bisect_left(ends, m.start())
         if n not in rows:
             line = text[ends[n - 1] + 1 if n else 0 : ends[n]]
-            rows[n] = line.count("|") + line.count("｜") >= 2
+            rows[n] = sum(1 for cell in re.split("[|｜]", line) if cell.strip()) >= 3
         return "\t" if rows[n] else m.group(0)
 
     return mt.sub(_BAR, tab)

@@ -126,6 +126,8 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
     for s in unexplained(text, covered):
         floor = max([f.end for f in found if f.end <= s.start] + [0])
         reason = reason_without_trigger(text, s, floor)
+        if reason and any(f.reason_start < reason[1][1] and reason[1][0] < f.reason_end for f in found):
+            reason = None  # another change's reason, already read after its trigger
         if reason:
             statement, (a, b), flags = reason
             found.append(Found(statement, a, b, split_causes(text, a, b), "", flags))

@@ -17,7 +17,7 @@ from nlp.vocabulary import Basis, Direction
 # so a long run without a unit after it is scanned once, not once per digit.
 NUM = r"(?<![\d.XxＸ×])(-?\d+(?:\.\d+)?|[XxＸ×]{2,})"
 # 万 and 亿 without 元 ("短收 3534 万，"): a slip reports make, read as 万元 / 亿元.
-UNIT = r"(亿元|千元|万元|元|万(?![人户个件次名辆台套美])|亿(?![人美]))"
+UNIT = r"(亿元|千元|万元|元|万(?![人户个件次名辆台套美平亩吨公千米册份张株头只条座间所家项批场例字斤箱袋盒瓶])|亿(?![人美]))"
 AMOUNT = re.compile(NUM + r"\s*" + UNIT)
 NUMBER = re.compile(NUM)
 PERCENT = re.compile(NUM + r"\s*%")

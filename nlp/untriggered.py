@@ -2,9 +2,10 @@
 
 A change statement that no trigger explains may still have a reason: the
 clauses after its figures in its sentence ("比上年预算增加 85 万元，积极赴境外
-开展经贸洽谈", "……增长 9.3%，办公楼维修所致"); clauses that open its own
-sentence — a frugality policy ("严格落实过紧日子要求，公务接待费较上年减少
-0.35 万元"), a circumstance ("随着……", "按照……要求", "为保障……", "在……的
+开展经贸洽谈", "……增长 9.3%，办公楼维修所致"), unless they give the money's
+effect or use, a measure or a note; clauses that open its own sentence — an
+action ("新增……项目经费，"), a frugality policy ("严格落实过紧日子要求，公务
+接待费较上年减少 0.35 万元"), a circumstance ("随着……", "按照……要求", "为保障……", "在……的
 情况下") or a cause closed by a result word ("新增退休人员 3 人，导致……");
 the sentence before one opened by 因此 / 所以; policy clauses earlier in its
 paragraph, or a paragraph of them before the paragraph of the figures. A
@@ -39,9 +40,11 @@ _POLICY = (
     r"|规范|加强|强化"
 )
 _POLICY_WORDS = re.compile(_POLICY)
+# An action that opens a clause before the figures names a driver on its own.
 _ACTION = re.compile(
     _POLICY + r"|开展|推进|推行|实施|调整|改革|新增|取消|撤销|未列|未安排|未发生|未开展|暂停|精简"
     r"|新购|购置|新建|改造|维修|更换|招录|录用|调入|调出|退休|划入|划出|增设|完工|竣工|启用|投入使用"
+    r"|使用|动用|启动|承办|举办|新开工|完成"
 )
 _NOT_A_REASON = re.compile(r"^(?:其中|占|主要用于|用于|详见|见|下同|包括|含|即|其余|合计|共计|累计|分别|同比|比上年|较上年|与上年)")
 # A clause of circumstance that opens a sentence, before its figures: an
@@ -153,7 +156,8 @@ def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
     cue = find_cues(text[at : s.end])
     if lead and (_HOW_REPORTED.search("".join(opening)) or "：" in text[at : at + cue[0].start() if cue else s.end]):
         return None  # "根据……规定，现将……公开如下：本年支出……"
-    if result is None and not lead and not all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening):
+    policy = all(_POLICY_WORDS.search(c) and not find_triggers(c) for c in opening)
+    if result is None and not lead and not policy and not _driver_opening(opening):
         return None
     a, b = trim_reason(text, s.start, s.start + clauses[k - 1].end())
     if lead and lead.group("lead") is not None:
@@ -164,6 +168,18 @@ def _reason_opening(text: str, s: ChangeStatement) -> tuple[int, int, ChangeStat
     if statement is None or a >= b or len(re.findall(r"[\u4e00-\u9fff]", text[a:b])) < 4 or is_heading(text[a:b]):
         return None
     return a, b, statement
+
+
+def _driver_opening(opening: list[str]) -> bool:
+    """Clauses before the figures that open with an action ("新增高标准农田建设
+    项目经费，……", "使用上年结转资金支付……，……"): a driver named on its own."""
+    said = "".join(opening)
+    return bool(
+        _ACTION.match(opening[0])
+        and len(re.findall(r"[\u4e00-\u9fff]", said)) >= 6
+        and not _HOW_REPORTED.search(said)
+        and not find_triggers(said)
+    )
 
 
 def _sentence_before_result(text: str, s: ChangeStatement, floor: int) -> tuple[int, int, ChangeStatement] | None:
@@ -187,9 +203,9 @@ def _sentence_before_result(text: str, s: ChangeStatement, floor: int) -> tuple[
 
 def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int] | None:
     """"……比 2024 年预算增加 85 万元，积极赴境外开展经贸洽谈": the clauses after
-    those that state the change, to the end of its sentence, when they name
-    an action, close a cause ("……，办公楼维修所致") or open a list of reasons
-    ("一是……"), or follow a budget or a target, and state no figures."""
+    those that state the change, to the end of its sentence, when they state
+    no figures and say why, not what the money did or where the change stands
+    (_SAYS_OTHER, _EFFECT)."""
     at = s.start
     for m in re.finditer(r"[^，]*(?:，|$)", text[s.start : end]):
         clause = m.group(0)
@@ -206,15 +222,22 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
         or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 4
         or _FIGURED.search(rest)
         or find_triggers(rest)
-        or not (_ACTION.search(rest) or _CLOSED.search(rest) or _FIRST_OF_LIST.match(rest) or DIRECTION_WORD.search(rest)
-                or s.basis in _SHORT_OF)
+        or _SAYS_OTHER.match(rest)
+        or _EFFECT.search(rest)
     ):
         return None
     return at, end
 
 
-# Against a budget or a target, what follows the figures in their sentence says
-# why they fall short or run over ("……执行率 62.5%，部分设备采购延至下年"), whatever its words.
+# What follows a change's figures and says something other than why: the
+# money's effect or use, a measure to come, a note, the figures' composition.
+_SAYS_OTHER = re.compile(
+    r"(?:保障了?|确保|有效|有力|较好|圆满|顺利|全面|完成了?|实现了?|满足了?|促进了?|推动了?|为|用于|主要用于|其中|占|详见|"
+    r"具体|下一步|今后|将|需|应|请|如|共计|合计|累计|总计|均为|全部|主要(?:包括|有)|包括|即)"
+)
+# …or where the change stands: "……均实现“双降”", "居各区首位".
+_EFFECT = re.compile(r"实现|双降|双增|(?:位)?居[^，。]{0,8}(?:首位|前列|第|之首)|排名")
+# Against a budget or a target, a shortfall whose next sentence may say why.
 _SHORT_OF = (Basis.INITIAL_BUDGET, Basis.FULL_YEAR_BUDGET, Basis.TARGET)
 
 

@@ -20,13 +20,12 @@ from tests.real_patterns import BLIND, by_class, form, juesuan, load, measure, r
 DIRECTIONS = {"increase", "decrease", "none"}
 BASES = {"prior_year", "initial_budget", "full_year_budget", "target", "other"}
 
-# Misses per form as last measured (recall 0.964, precision 0.912, direction
-# 0.99, basis 0.986, no-reason slots reported 1.0; the regex 0.54 / 0.823).
-# When written: recall 0.911, precision 0.862, and 8 misses each in a table
-# column and over 。, since read (change tables' reason column; 。同时……).
+# Misses per form as last measured (recall 0.99, precision 0.914, direction
+# 0.99, basis 0.987, no-reason slots reported 1.0; the regex 0.54 / 0.823).
+# When written: recall 0.911, precision 0.862, with 8 misses each in a table
+# column and over 。, 6 after and 5 before the figures with no trigger.
 MEASURED_MISSES = {
-    "no trigger: after the figures": 6,
-    "no trigger: before the figures": 5,
+    "no trigger: before the figures": 3,
 }
 
 
@@ -66,7 +65,7 @@ def test_juesuan_holds_the_measured_figures(tallies):
     ours, theirs = tallies
     figures, baseline = ours.figures(), theirs.figures()
     print("\nblind set:", figures, "\nregex:", baseline)
-    assert figures["recall"] >= 0.95
+    assert figures["recall"] >= 0.98
     assert figures["precision"] >= 0.90
     assert figures["direction"] >= 0.98
     assert figures["basis"] >= 0.97

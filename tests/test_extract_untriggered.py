@@ -83,6 +83,13 @@ REASONS = [
         "差旅费",
         "decrease",
     ),
+    # a clause after the figures says why, whatever its words
+    ("项目支出较上年增加10.75万元，上级下达山洪灾害防治专项补助资金。", "上级下达山洪灾害防治专项补助资金", "项目支出", "increase"),
+    ("培训费较上年下降36.8%，培训班由集中面授改为网络视频方式。", "培训班由集中面授改为网络视频方式", "培训费", "decrease"),
+    ("本年支出较上年增加30.45万元，背街小巷保洁面积增加约12万平方米。", "背街小巷保洁面积增加约12万平方米", "本年支出", "increase"),
+    # an action that opens the sentence before the figures
+    ("新增高标准农田建设项目经费，项目支出较上年增加28.06万元。", "新增高标准农田建设项目经费", "项目支出", "increase"),
+    ("使用上年结转资金支付文化站工程尾款，本年支出较上年增加14.98万元。", "使用上年结转资金支付文化站工程尾款", "本年支出", "increase"),
 ]
 
 
@@ -114,6 +121,12 @@ NO_REASONS = [
     ("本年收入较上年增加10万元，导致结余增加。", "a result of the change, not its cause"),
     ("本年收支总体平稳，支出较上年增加12.5万元。", "a clause that is no circumstance"),
     ("为加强财务管理，现将有关情况报告如下：本年支出较上年增加12.5万元。", "a purpose that introduces the report"),
+    ("本年支出较上年减少12.5万元，保障了机关正常运转。", "what the money did"),
+    ("三公经费较上年减少2.5万元，全县三公经费均实现“双降”。", "where the change stands"),
+    ("坪东区会议费减少3.2万元，降幅居各区首位。", "a ranking"),
+    ("本年支出较上年减少12.5万元，下一步将继续压减一般性支出。", "a measure to come"),
+    ("本年支出较上年减少12.5万元，详见附表5。", "a note"),
+    ("本年支出较上年减少12.5万元，占总支出的3.1%。", "a share"),
 ]
 
 

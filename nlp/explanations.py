@@ -56,7 +56,7 @@ from nlp.unexplained import unexplained
 from nlp.untriggered import reason_without_trigger, unmet_reasons
 from nlp.vocabulary import Basis, Direction
 
-_EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；]*$")
+_EMPTY_REASON = re.compile(r"^[\s无/—\-－.。、，：:；…⋯]*$")  # "……" too: a template's blank
 _WRAP_MAX = 160  # characters between 受 and 影响, 由于 and 故
 _AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。；]$")
 # "决算数大于预算数", "超预算", "超出年初预算": a budget compared in words.

@@ -90,3 +90,10 @@ def test_a_placeholder_reason_is_called_a_placeholder_not_a_restatement():
     report = analyze("r.txt", text=f"{OFFICE}，主要原因是：XXXXXXXX。", model=None)
     (finding,) = [f for f in report.findings if f.rule == "restated"]
     assert finding.message == "办公费的原因栏只有模板占位符，未写原因：“XXXXXXXX”"
+
+
+@pytest.mark.parametrize("slot", ["", "……", "⋯⋯", "无"])
+def test_a_blank_or_an_ellipsis_left_in_the_slot_is_a_blank_slot(slot):
+    report = analyze("r.txt", text=f"{TOTAL}，增加的主要原因是{slot}。", model=None)
+    assert [e.reason for e in report.explanations] == []
+    assert [m.flags for m in report.missing] == [["blank_slot"]]

@@ -142,7 +142,8 @@ def _goes_on(text: str, i: int, start: int, marker) -> tuple[int, tuple[str, int
     following = _marker(text, nxt)
     if marker and following and _continues(marker, following, text, start, nxt):
         return nxt, following
-    if text[i] != "\n" and not following and _elaborates(text, i + 1, text[start:i]):
+    said = text[start:i].strip(" ：:，,")
+    if said and text[i] != "\n" and not following and _elaborates(text, i + 1, said):
         return i + 1, marker
     return None
 
@@ -275,7 +276,7 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     if _UNFINISHED.search(so_far):
         # "……在年度终了后。将……": a clause of time cannot end the reason.
         return not (opens_statement(text, i) or is_heading(sentence))
-    if _NOT_GOING_ON.match(sentence):
+    if _NOT_GOING_ON.match(sentence) or _ASIDE.search(sentence):
         return False
     if _BASE_EFFECT.search(sentence) and not find_triggers(sentence):
         return True  # "……积极的财政政策。当年支出增长 24.3%，基数偏高。": last year's figures are the reason
@@ -288,6 +289,12 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     return bool(joined or not find_triggers(sentence))
 
 
+# A sentence that says what the money did or bought, how the unit was rated,
+# where it ranks, what comes next, or notes the table: no more of the reason.
+_ASIDE = re.compile(
+    r"用于|满意度|获得感|自评得分|评价等级|排名|位列|位居|名列|说明[：:]|注[：:]|本表|下一步|今后|将进一步|将继续"
+    r"|(?:确保|保障|提升|提高|促进|推动)了"
+)
 # A high or low base last year: figures given as a reason, not a change of their own.
 _BASE_EFFECT = re.compile(r"基数(?:偏|较|过)?(?:高|大|低|小)[。！？]?$")
 # A reason cut after a clause of time ("……填报预算时。", "……年度终了后。") is unfinished.

@@ -245,7 +245,7 @@ def _names_change(clause: str) -> bool:
     """Does a clause with no figures say more of a change ("下降明显"), or state
     another item's ("印刷费基本持平"), rather than a driver's ("接待批次减少")?"""
     word = DIRECTION_WORD.search(clause)
-    if word is None:
+    if word is None or _ACTION.match(clause):  # "新增绿化带喷灌用水": an action, not a change
         return False
     subject = clause[: word.start()].rstrip("均也亦都有所略稍明显较大幅")
     return len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or bool(_MONEY.search(subject))

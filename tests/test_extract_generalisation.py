@@ -243,11 +243,41 @@ def test_perturbed_recall_holds_its_floor():
 
 
 def test_a_reason_goes_on_over_a_full_stop_with_同时_but_not_into_a_measure():
-    from nlp import analyze
-
     said = "会议费较上年减少2.4万元，主要原因是部分会议改为视频召开。同时严格控制参会人数。"
     (e,) = analyze("r.txt", text=said, model=None).explanations
     assert e.reason == "部分会议改为视频召开。同时严格控制参会人数"
     said = "会议费较上年减少2.4万元，主要原因是部分会议改为视频召开。同时，我单位将进一步压减会议数量。"
     (e,) = analyze("r.txt", text=said, model=None).explanations
     assert e.reason == "部分会议改为视频召开"
+
+
+@pytest.mark.parametrize("aside", [
+    "有效提升了辖区群众的满意度。",
+    "该项经费主要用于日常办公和水电支出。",
+    "本单位部门整体绩效自评得分95分。",
+    "在全市同类单位评比中位列第3名。",
+    "说明：本表无数据，故公开空表。",
+])
+def test_a_reason_does_not_go_on_into_an_aside(aside):
+    """What the money did or bought, a rating, a rank or a note after the
+    reason is no more of it."""
+    said = "会议费较上年减少2.4万元，主要原因是部分会议改为视频召开。" + aside
+    (e,) = analyze("r.txt", text=said, model=None).explanations
+    assert e.reason == "部分会议改为视频召开"
+
+
+@pytest.mark.parametrize("slot", ["：\n具体情况详见附表3。", "：\n注：本表金额单位为万元。", "。说明：本表无数据。"])
+def test_a_slot_holding_only_a_note_is_blank(slot):
+    report = analyze("r.txt", text="会议费较上年减少2.4万元，主要原因是" + slot, model=None)
+    assert [e.reason for e in report.explanations] == [] and [m.flags for m in report.missing] == [["blank_slot"]]
+
+
+def test_a_note_under_a_table_gives_no_reason():
+    said = "注：本表金额单位为万元，因四舍五入原因，合计数与分项之和可能存在尾差。办公费较上年增加3.05万元。"
+    report = analyze("r.txt", text=said, model=None)
+    assert [e.reason for e in report.explanations] == [] and report.missing
+
+
+def test_an_action_after_the_figures_is_a_reason_not_a_change():
+    (e,) = analyze("r.txt", text="水费1.80万元，较上年增加0.40万元，新增绿化带喷灌用水。", model=None).explanations
+    assert e.reason == "新增绿化带喷灌用水"

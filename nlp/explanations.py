@@ -62,9 +62,9 @@ _AMOUNT_BEFORE = re.compile(AMOUNT.pattern + r"[，：。；]$")
 # "决算数大于预算数", "超预算", "超出年初预算": a budget compared in words.
 _BUDGET_COMPARED = re.compile(r"(?:大于|高于|超过|多于|超出|超|小于|低于|少于)(?:全年|调整后?的?|年初|年度)?预算")
 # A note under a table ("注：本表……因四舍五入原因，……") gives no reason of a change.
-_TABLE_NOTE = re.compile(r"\s*(?:附)?注\s*[：:]")
+_TABLE_NOTE = re.compile(r"(?:附)?注\s*[：:]")
 # A note on the tables, or a pointer to one, in the slot: no reason ("主要原因是：\n具体情况详见……").
-_NOTE = re.compile(r"\s*(?:(?:注|说明|备注|附注)\s*[：:]|(?:具体(?:情况)?)?(?:详见|参见|见附))")
+_NOTE = re.compile(r"(?:注|说明|备注|附注)\s*[：:]|(?:具体(?:情况)?)?(?:详见|参见|见附)")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
 
 
@@ -152,7 +152,7 @@ def _slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Marks) -
     """The explanation a trigger opens, a blank slot, or None when the trigger
     explains no change. Cheap refusals come first: a flood of triggers must
     be read in linear time."""
-    if _TABLE_NOTE.match(text, sentence_start(text, t.start, floor)):
+    if _TABLE_NOTE.match(text, skip_space(text, sentence_start(text, t.start, floor))):
         return None  # "注：……因四舍五入原因，……": a note on the tables gives no reason
     read = _wrapped_slot if t.form.kind == "wrap" else _lead_slot
     slot = read(text, t, floor, found, marks)

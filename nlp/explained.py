@@ -65,6 +65,11 @@ class Spans:
         i = bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
 
+    def overlaps(self, a: int, b: int) -> bool:
+        """Does text[a:b] share a position with one of the spans?"""
+        i = bisect_right(self.starts, a) - 1
+        return (i >= 0 and a < self.ends[i]) or (i + 1 < len(self.starts) and self.starts[i + 1] < b)
+
 
 def sentence_start(text: str, at: int, floor: int = 0) -> int:
     lo = max(floor, text.rfind("\n", 0, at) + 1, at - LOOK_BACK)

@@ -64,7 +64,7 @@ _BUDGET_COMPARED = re.compile(r"(?:大于|高于|超过|多于|超出|超|小于
 # A note under a table ("注：本表……因四舍五入原因，……") gives no reason of a change.
 _TABLE_NOTE = re.compile(r"(?:附)?注\s*[：:]")
 # A note on the tables, or a pointer to one, in the slot: no reason ("主要原因是：\n具体情况详见……").
-_NOTE = re.compile(r"(?:注|说明|备注|附注)\s*[：:]|(?:具体(?:情况)?)?(?:详见|参见|见附)")
+_NOTE_IN_SLOT = re.compile(r"(?:注|说明|备注|附注)\s*[：:]|(?:具体(?:情况)?)?(?:详见|参见|见附)")
 _NOT_ITEMS = {"增加", "减少", "增长", "下降", "持平"}
 
 
@@ -126,11 +126,12 @@ def find_explanations(text: str, skip: list[tuple[int, int]] = ()) -> tuple[list
         found.append(slot)
         consumed_to = slot.end
     covered = Spans([(f.start, f.end) for f in found] + [(b.statement.start, b.statement.end) for b in blanks] + list(skip))
+    reasons = Spans([(f.reason_start, f.reason_end) for f in found])
     gaps = []
     for s in unexplained(text, covered):
         floor = max([f.end for f in found if f.end <= s.start] + [0])
         reason = reason_without_trigger(text, s, floor)
-        if reason and any(f.reason_start < reason[1][1] and reason[1][0] < f.reason_end for f in found):
+        if reason and reasons.overlaps(*reason[1]):
             reason = None  # another change's reason, already read after its trigger
         if reason:
             statement, (a, b), flags = reason
@@ -164,7 +165,7 @@ def _slot(text: str, t: Trigger, floor: int, found: list[Found], marks: Marks) -
         # "与上年相比，……；与年初预算相比，……" goes on about the same item.
         statement.item = found[-1].statement.item
     r_start, r_end = trim_reason(text, r_start, r_end)
-    if r_start >= r_end or _EMPTY_REASON.match(text[r_start:r_end]) or _NOTE.match(text, r_start):
+    if r_start >= r_end or _EMPTY_REASON.match(text[r_start:r_end]) or _NOTE_IN_SLOT.match(text, r_start):
         return Gap(statement, ["blank_slot"])
     if t.form.kind == "back":
         flags.append("same_as_above")

@@ -281,8 +281,6 @@ def _elaborates(text: str, i: int, so_far: str) -> bool:
     if _BASE_EFFECT.search(sentence) and not find_triggers(sentence):
         return True  # "……积极的财政政策。当年支出增长 24.3%，基数偏高。": last year's figures are the reason
     joined = _CONNECTIVE.match(sentence)
-    if joined and (_NOT_GOING_ON.match(sentence, joined.end()) or _WILL.match(sentence, joined.end())):
-        return False  # "。同时，我单位将……": what will be done, not why
     figures = AMOUNT.search(sentence) or PERCENT.search(sentence) or re.search(r"[XxＸ×]{2}", sentence)
     if figures and not (_component(sentence) and (joined or AMOUNT.search(so_far))) and not (joined and _aside(sentence)):
         return False
@@ -308,8 +306,6 @@ def _aside(sentence: str) -> bool:
                 or find_triggers(sentence))
 
 
-# A measure to come, after a connective: "同时，我单位将进一步……".
-_WILL = re.compile(r"[，,\s]*(?:(?:我们|我单位|本单位|我局|本局|我院|本院|我部门|本部门|我委|我中心)?(?:将|要|还将)|下一步|今后|下阶段)")
 # Words that join a sentence to the one before it.
 _CONNECTIVE = re.compile(r"\s*(?:此外|另外|同时|以及|加之|再加上|而且|并且|而|另一方面)")
 

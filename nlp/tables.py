@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from nlp.model import ChangeStatement, PerformanceRow
 from nlp.reasons import MAX_REASON
+from nlp.statements import number
 from nlp.vocabulary import Basis, Direction
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?分?$")
@@ -227,8 +228,4 @@ def _column_reason(cells: list[str], line_start: int, h: _Header) -> ColumnReaso
 
 
 def _number(cell: str) -> float | None:
-    cell = cell.strip().replace("－", "-").rstrip("%")
-    try:
-        return float(cell)
-    except ValueError:
-        return None
+    return number(cell.strip().replace("－", "-").rstrip("%"))

@@ -230,10 +230,11 @@ def _trailing_clauses(text: str, s: ChangeStatement, end: int) -> tuple[int, int
 
 
 # What follows a change's figures and says something other than why: the
-# money's effect or use, a measure to come, a note, the figures' composition.
+# money's effect, a measure to come, an instruction, a total (its use, parts
+# and notes are _NOT_A_REASON, kept with the statement before this is asked).
 _SAYS_OTHER = re.compile(
-    r"(?:保障了?|确保|有效|有力|较好|圆满|顺利|全面|完成了?|实现了?|满足了?|促进了?|推动了?|为|用于|主要用于|其中|占|详见|"
-    r"具体|下一步|今后|将|需|应|请|如|共计|合计|累计|总计|均为|全部|主要(?:包括|有)|包括|即)"
+    r"(?:保障了?|确保|有效|有力|较好|圆满|顺利|全面|完成了?|实现了?|满足了?|促进了?|推动了?|为|"
+    r"具体|下一步|今后|将|需|应|请|如|总计|均为|全部|主要(?:包括|有))"
 )
 # …or where the change stands: "……均实现“双降”", "居各区首位".
 _EFFECT = re.compile(r"实现|双降|双增|(?:位)?居[^，。]{0,8}(?:首位|前列|第|之首)|排名")
